@@ -1,0 +1,137 @@
+/**
+ * The renderer's `api` contract: every operation the UI can ask of the core, with its
+ * request and response schemas, and the update stream the core pushes to the UI.
+ *
+ * One source of truth (STYLE.md habit 3): the preload, the Electron IPC handlers and the
+ * browser console's adapter are all derived from `apiOperations`, so an operation without
+ * a handler is a compile error. Requests are validated in the main side before any handler
+ * runs; every answer is a `Result` envelope, never a thrown error across the boundary.
+ */
+import { z } from 'zod';
+import { AlertStateSchema, CategorySchema, SeveritySchema } from '../main/core/protocol/alert.js';
+import { MetricSampleSchema } from '../main/core/protocol/metrics.js';
+
+/** Result envelope for every operation (STYLE.md habit 4). */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+export const ERROR_CODES = ['invalid_request', 'forbidden', 'not_found', 'unavailable', 'internal'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Filters shared by the board and the history. Every field narrows; absent means "any". */
+export const AlertFilterSchema = z.object({
+  severities: z.array(SeveritySchema).max(8).optional(),
+  categories: z.array(CategorySchema).max(8).optional(),
+  sources: z.array(z.string().max(256)).max(32).optional(),
+  status: z.enum(['firing', 'resolved', 'any']).optional(),
+  acknowledged: z.boolean().optional(),
+  text: z.string().max(512).optional(),
+  label: z.object({ name: z.string().max(128), value: z.string().max(1024) }).optional(),
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+});
+export type AlertFilter = z.infer<typeof AlertFilterSchema>;
+
+/** One alert as the console knows it: its current state plus which feed it came from. */
+export const AlertRowSchema = AlertStateSchema.extend({ feedId: z.string() });
+export type AlertRow = z.infer<typeof AlertRowSchema>;
+
+export const TimelineEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.number().int(),
+  kind: z.enum(['fired', 'resolved', 'acknowledged', 'unacknowledged', 'snoozed', 'commented', 'notified']),
+  by: z.string().optional(),
+  comment: z.string().optional(),
+  detail: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/** What the UI (and the tray, and the status bar) must know about each feed's link. */
+export const FeedStatusSchema = z.object({
+  feedId: z.string(),
+  name: z.string(),
+  url: z.string(),
+  embedded: z.boolean(),
+  state: z.enum(['connecting', 'live', 'stale', 'disconnected', 'resyncing']),
+  /** When the current state began (ms since epoch). */
+  since: z.number().int(),
+  /** When disconnected: when the next attempt happens. */
+  nextRetryAt: z.number().int().nullable(),
+  lastSeq: z.number().int(),
+  lastError: z.string().nullable(),
+  /** Frames that failed validation or had unknown types, by reason. */
+  rejected: z.record(z.string(), z.number().int()),
+});
+export type FeedStatus = z.infer<typeof FeedStatusSchema>;
+
+/** A batch of changes, coalesced by the core and applied by the UI once per frame. */
+export const UiUpdateSchema = z.object({
+  alerts: z.array(AlertRowSchema),
+  metrics: z.array(MetricSampleSchema),
+  feeds: z.array(FeedStatusSchema),
+});
+export type UiUpdate = z.infer<typeof UiUpdateSchema>;
+
+const empty = z.object({}).strict();
+const alertRef = z.object({ feedId: z.string().max(128), alertId: z.string().min(1).max(256) });
+
+/**
+ * Every operation: name → request and response schema. Each becomes one method of
+ * `TocsinApi`; its Electron channel is `tocsin:<name>`; the browser console sends `{op, request}`.
+ */
+export const apiOperations = {
+  activeAlerts: { request: AlertFilterSchema, response: z.array(AlertRowSchema) },
+  acknowledge: {
+    request: alertRef.extend({ comment: z.string().max(16_384).optional() }),
+    response: z.object({ seq: z.number().int().optional() }),
+  },
+  unacknowledge: { request: alertRef, response: z.object({ seq: z.number().int().optional() }) },
+  snooze: {
+    request: alertRef.extend({ minutes: z.number().int().min(1).max(7 * 24 * 60) }),
+    response: z.object({ seq: z.number().int().optional() }),
+  },
+  comment: {
+    request: alertRef.extend({ text: z.string().min(1).max(16_384) }),
+    response: z.object({ seq: z.number().int().optional() }),
+  },
+  timeline: { request: alertRef, response: z.array(TimelineEntrySchema) },
+  searchHistory: {
+    request: z.object({
+      filter: AlertFilterSchema,
+      limit: z.number().int().min(1).max(1000).default(100),
+      /** Keyset paging: rows strictly older than this cursor. */
+      before: z.object({ at: z.number().int(), seq: z.number().int() }).optional(),
+    }),
+    response: z.object({ rows: z.array(AlertRowSchema), total: z.number().int() }),
+  },
+  feedStatus: { request: empty, response: z.array(FeedStatusSchema) },
+} as const;
+
+export type ApiOperations = typeof apiOperations;
+export type OperationName = keyof ApiOperations;
+export type RequestOf<N extends OperationName> = z.input<ApiOperations[N]['request']>;
+export type ResponseOf<N extends OperationName> = z.output<ApiOperations[N]['response']>;
+
+/** Name of the Electron IPC channel that carries an operation. */
+export function channelFor(name: OperationName): string {
+  return `tocsin:${name}`;
+}
+/** Channel on which the core's batched `UiUpdate`s reach the renderer. */
+export const UPDATE_CHANNEL = 'tocsin:update';
+
+/**
+ * The interface the renderer talks to. Provided by the preload in Electron and by the
+ * browser console's adapter in a browser; the renderer never knows which.
+ */
+export type TocsinApi = {
+  readonly [N in OperationName]: (request: RequestOf<N>) => Promise<Result<ResponseOf<N>>>;
+} & {
+  /** Subscribe to batched updates; returns the unsubscribe function. */
+  onUpdate(listener: (update: UiUpdate) => void): () => void;
+};
+
+/** The names of all operations, in a stable order (for deriving adapters). */
+export const OPERATION_NAMES = Object.keys(apiOperations) as OperationName[];
+
+/** The core's side of the contract: one handler per operation, given a validated request. */
+export type ApiHandlers = {
+  readonly [N in OperationName]: (request: z.output<ApiOperations[N]['request']>) => Promise<ResponseOf<N>>;
+};
