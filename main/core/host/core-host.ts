@@ -1,0 +1,117 @@
+/**
+ * The shell's handle on the core, which runs in a worker thread so that SQLite writes
+ * (better-sqlite3 is synchronous) never block the Electron main thread or the browser
+ * console's HTTP server. Worker threads, not utilityProcess: the same code path runs in
+ * Electron and in plain Node, so what the tests exercise is what ships.
+ */
+import { Worker } from 'node:worker_threads';
+import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../preload/contract.js';
+import type { CoreInit, FromWorker, ToWorker } from './messages.js';
+import type { WindowState } from './window-state.js';
+
+type Pending = (result: Result<unknown>) => void;
+
+/** A running core. Every method is safe to call after the worker died: calls answer `unavailable`. */
+export class CoreHost {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly updateListeners = new Set<(update: UiUpdate) => void>();
+  private readonly openListeners = new Set<(feedId: string, alertId: string) => void>();
+  private exited = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    /** The embedded demo gateway's URL when no feed is configured, else null. */
+    readonly embeddedGatewayUrl: string | null,
+  ) {
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('exit', () => this.onExit('the core worker exited'));
+    worker.on('error', (error) => this.onExit(`the core worker failed: ${error.message}`));
+  }
+
+  /** Start the worker (`workerPath` is the built dist/core/worker.cjs) and wait until the core is ready. */
+  static async start(workerPath: string, init: CoreInit): Promise<CoreHost> {
+    const worker = new Worker(workerPath);
+    const ready = await new Promise<FromWorker>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the core worker exited with code ${code} before it was ready`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (message: FromWorker) => {
+        worker.off('exit', onExit);
+        worker.off('error', reject);
+        resolve(message);
+      });
+      worker.postMessage({ type: 'init', init } satisfies ToWorker);
+    });
+    if (ready.type !== 'ready') {
+      await worker.terminate();
+      throw new Error(ready.type === 'failed' ? ready.message : `unexpected first message ${ready.type}`);
+    }
+    return new CoreHost(worker, ready.embeddedGatewayUrl);
+  }
+
+  /** Run one API operation in the core. The request is validated there, against the contract. */
+  invoke<N extends OperationName>(op: N, request: RequestOf<N> | unknown): Promise<Result<ResponseOf<N>>> {
+    if (this.exited) return Promise.resolve({ ok: false, code: 'unavailable', message: 'the core is not running' });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve as Pending);
+      this.post({ type: 'invoke', id, op, request });
+    });
+  }
+
+  /** Subscribe to the core's coalesced UI updates. */
+  onUpdate(listener: (update: UiUpdate) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
+  /** Subscribe to "open this alert" requests (a notification's Open action or click). */
+  onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
+  }
+
+  /** Tell the core whether anyone can see the window (the notification policy depends on it). */
+  setWindowState(state: WindowState): void {
+    this.post({ type: 'window', state });
+  }
+
+  /** Flush the store, close the feeds and the embedded gateway, then end the worker. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    const closed = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.post({ type: 'close' });
+    const timer = setTimeout(() => void this.worker.terminate(), timeoutMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private post(message: ToWorker): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'result':
+        this.pending.get(message.id)?.(message.result);
+        this.pending.delete(message.id);
+        return;
+      case 'update':
+        for (const listener of this.updateListeners) listener(message.update);
+        return;
+      case 'open-alert':
+        for (const listener of this.openListeners) listener(message.feedId, message.alertId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onExit(reason: string): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const resolve of this.pending.values()) resolve({ ok: false, code: 'unavailable', message: reason });
+    this.pending.clear();
+  }
+}

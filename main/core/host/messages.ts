@@ -1,0 +1,30 @@
+/**
+ * Messages between a shell (Electron main or the browser console) and the core's worker
+ * thread. Both ends are our own code, so these are plain types; what the *page* sends is
+ * validated against the contract before it gets here (main/core/api/dispatch.ts).
+ */
+import type { OperationName, Result, UiUpdate } from '../../../preload/contract.js';
+import type { WindowState } from './window-state.js';
+
+/** How the shell asks the worker to start. */
+export type CoreInit = {
+  dataDir: string;
+  userName: string;
+  /** Extra feeds given on the command line; settings.json feeds are read by the worker. */
+  feeds?: Array<{ id: string; name: string; url: string; token: string }>;
+};
+
+export type ToWorker =
+  | { type: 'init'; init: CoreInit }
+  | { type: 'invoke'; id: number; op: OperationName; request: unknown }
+  | { type: 'window'; state: WindowState }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; embeddedGatewayUrl: string | null }
+  | { type: 'failed'; message: string }
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'update'; update: UiUpdate }
+  /** A notification's Open action: the shell brings the window up on that alert. */
+  | { type: 'open-alert'; feedId: string; alertId: string }
+  | { type: 'closed' };

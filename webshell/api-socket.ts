@@ -1,0 +1,119 @@
+/**
+ * The browser console's side of the `api` contract: a WebSocket at `/api` that carries
+ * `{id, op, request}` calls to the core and pushes `{update}` batches to every page.
+ * The page is untrusted: message shape is checked here, the request itself by the core
+ * against the contract, and every answer is a Result envelope.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import type { OperationName, Result, UiUpdate } from '../preload/contract.js';
+import { isOperationName } from '../main/core/api/dispatch.js';
+import { WindowStateSchema, type WindowState } from '../main/core/host/window-state.js';
+
+/** What the bridge needs of the core (CoreHost provides it). */
+export interface CoreEndpoint {
+  invoke(op: OperationName, request: unknown): Promise<Result<unknown>>;
+  onUpdate(listener: (update: UiUpdate) => void): () => void;
+  setWindowState(state: WindowState): void;
+}
+
+const CallSchema = z.object({ id: z.number().int().nonnegative(), op: z.string().max(64), request: z.unknown() });
+const WindowMessageSchema = z.object({ window: WindowStateSchema });
+/** A page that cannot keep up is disconnected rather than buffered without bound; it reconnects and refetches. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/** Counts of what the bridge refused, by reason (shown in logs; asserted by tests). */
+export type BridgeRejections = Record<'malformed' | 'unknown_op' | 'slow_page', number>;
+
+/** Bridges page sockets to the core. */
+export class ApiSocketBridge {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  private readonly windows = new Map<WebSocket, WindowState>();
+  readonly rejections: BridgeRejections = { malformed: 0, unknown_op: 0, slow_page: 0 };
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly core: CoreEndpoint) {
+    this.unsubscribe = core.onUpdate((update) => this.broadcast(update));
+  }
+
+  /** Complete an already-authorised upgrade. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.server.handleUpgrade(request, socket, head, (ws) => this.attach(ws));
+  }
+
+  /** Close every page socket. */
+  close(): void {
+    this.unsubscribe();
+    for (const ws of this.server.clients) ws.close(1001, 'console shutting down');
+    this.server.close();
+  }
+
+  private attach(ws: WebSocket): void {
+    ws.on('message', (data, isBinary) => void this.onMessage(ws, data.toString(), isBinary));
+    ws.on('close', () => {
+      this.windows.delete(ws);
+      this.reportWindows();
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private async onMessage(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
+    let value: unknown;
+    try {
+      value = isBinary ? undefined : JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    const windowMessage = WindowMessageSchema.safeParse(value);
+    if (windowMessage.success) {
+      this.windows.set(ws, windowMessage.data.window);
+      this.reportWindows();
+      return;
+    }
+    const call = CallSchema.safeParse(value);
+    if (!call.success) {
+      this.rejections.malformed++;
+      this.send(ws, { error: 'malformed message: expected {id, op, request} or {window}' });
+      return;
+    }
+    const { id, op, request } = call.data;
+    if (!isOperationName(op)) {
+      this.rejections.unknown_op++;
+      this.send(ws, { id, result: { ok: false, code: 'invalid_request', message: `unknown operation ${JSON.stringify(op)}` } });
+      return;
+    }
+    this.send(ws, { id, result: await this.core.invoke(op, request) });
+  }
+
+  /** The console counts as visible if any page is visible (a wall display is someone watching). */
+  private reportWindows(): void {
+    const states = [...this.windows.values()];
+    this.core.setWindowState({
+      visible: states.some((s) => s.visible),
+      minimized: states.length > 0 && states.every((s) => s.minimized),
+      focused: states.some((s) => s.focused),
+    });
+  }
+
+  private broadcast(update: UiUpdate): void {
+    const text = JSON.stringify({ update });
+    for (const ws of this.server.clients) this.sendText(ws, text);
+  }
+
+  private send(ws: WebSocket, message: unknown): void {
+    this.sendText(ws, JSON.stringify(message));
+  }
+
+  private sendText(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.rejections.slow_page++;
+      ws.close(1013, 'page too slow; reconnect and refetch');
+      return;
+    }
+    ws.send(text);
+  }
+}

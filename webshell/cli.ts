@@ -1,0 +1,78 @@
+/**
+ * `npm run console`: the browser console. Starts the core (in a worker thread, with the
+ * embedded demo gateway when no feed is configured) and serves the renderer on 127.0.0.1.
+ * Binding to any other address needs `--host` and a password (`--password-file`).
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CoreHost } from '../main/core/host/core-host.js';
+import { AccessGate, isLoopback, newToken } from './access.js';
+import { startConsoleServer } from './server.js';
+
+const USAGE = `usage: npm run console -- [--host 127.0.0.1] [--port 7417] [--data-dir DIR]
+       [--feed ws://HOST:PORT/v1/feed --feed-token TOKEN] [--password-file FILE]`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '7417' },
+      'data-dir': { type: 'string' },
+      feed: { type: 'string' },
+      'feed-token': { type: 'string' },
+      'password-file': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  if (values.feed && !values['feed-token']) throw new UsageError('--feed needs --feed-token');
+  const password = values['password-file'] ? (await readFile(values['password-file'], 'utf8')).trim() : null;
+  if (!isLoopback(values.host) && !password) {
+    throw new UsageError(`binding to ${values.host} exposes the console beyond this machine: give --password-file FILE`);
+  }
+  if (password !== null && password.length < 12) throw new UsageError('the console password must be at least 12 characters');
+
+  const dataDir = values['data-dir'] ?? process.env.TOCSIN_DATA_DIR ?? defaultDataDir();
+  const feeds = values.feed ? [{ id: 'cli', name: 'Command-line feed', url: values.feed, token: values['feed-token']! }] : [];
+  const core = await CoreHost.start(join(import.meta.dirname, '../core/worker.cjs'), { dataDir, userName: userInfo().username, feeds });
+  const token = password === null ? newToken() : null;
+  const server = await startConsoleServer({
+    host: values.host,
+    port,
+    rendererDir: join(import.meta.dirname, '../renderer'),
+    gate: new AccessGate(token, password),
+    core,
+    passwordMode: password !== null,
+  });
+
+  console.log(`Tocsin console: ${server.url}${token ? `?token=${token}` : ''}`);
+  console.log(`  history: ${dataDir}`);
+  console.log(`  feed: ${core.embeddedGatewayUrl ? `embedded demo gateway at ${core.embeddedGatewayUrl}` : feeds.length ? values.feed : 'from settings'}`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing the console and flushing the history…`);
+    await server.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+class UsageError extends Error {}
+
+function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
+  return join(base, 'tocsin', 'console');
+}
+
+main().catch((error: Error) => {
+  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `Tocsin console could not start: ${error.message}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

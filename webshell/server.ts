@@ -1,0 +1,116 @@
+/**
+ * The browser console's HTTP server: the renderer's files, the `/api` socket, and the access
+ * gate in front of both. Bound to 127.0.0.1 unless the operator explicitly asks otherwise.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccessGate, isSameOrigin } from './access.js';
+import { ApiSocketBridge, type CoreEndpoint } from './api-socket.js';
+import { serveStatic } from './static-files.js';
+
+export type ConsoleServerOptions = {
+  host: string;
+  port: number;
+  /** Built renderer directory (dist/renderer). */
+  rendererDir: string;
+  gate: AccessGate;
+  core: CoreEndpoint;
+  /** True when a password (not a printed token) protects the console. */
+  passwordMode: boolean;
+};
+
+/** A listening browser console. */
+export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge; close(): Promise<void> };
+
+/** Start the console's HTTP server and its `/api` bridge. */
+export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
+  const bridge = new ApiSocketBridge(options.core);
+  const server = createServer((request, response) => {
+    handleHttp(options, request, response).catch((error: Error) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`internal error: ${error.message}\n`);
+    });
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://console.invalid').pathname;
+    const access = options.gate.authorize(request);
+    if (path !== '/api' || !access.ok || !isSameOrigin(request)) {
+      const status = path !== '/api' ? '404 Not Found' : access.ok ? '403 Forbidden' : '401 Unauthorized';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    bridge.handleUpgrade(request, socket, head);
+  });
+  await listen(server, options.host, options.port);
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${hostForUrl}:${port}/`,
+    port,
+    bridge,
+    close: async () => {
+      bridge.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function handleHttp(options: ConsoleServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://console.invalid');
+  if (url.pathname === '/healthz') {
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    return;
+  }
+  if (request.method === 'POST' && url.pathname === '/login' && options.passwordMode) {
+    const cookie = options.gate.login(new URLSearchParams(await readBody(request, 4096)).get('password') ?? '');
+    if (cookie === null) return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(true));
+    return void response.writeHead(303, { location: '/', 'set-cookie': cookie }).end();
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const access = options.gate.authorize(request);
+  if (!access.ok) {
+    response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(options.passwordMode ? loginPage(access.reason === 'bad_credentials') : tokenPage());
+    return;
+  }
+  const extra: Record<string, string> = access.setCookie ? { 'set-cookie': access.setCookie } : {};
+  await serveStatic(options.rendererDir, url.pathname, request.headers.host ?? options.host, response, extra);
+}
+
+function tokenPage(): string {
+  return '<!doctype html><title>Tocsin</title><p>This Tocsin console needs its access token: open the full URL that <code>npm run console</code> printed.</p>\n';
+}
+
+function loginPage(failed: boolean): string {
+  return `<!doctype html><title>Tocsin</title><form method="post" action="/login"><p>${failed ? 'Wrong password. ' : ''}Tocsin console password:</p><input type="password" name="password" autofocus><button>Sign in</button></form>\n`;
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > limit) {
+        reject(new Error('request body too large'));
+        request.destroy();
+      }
+    });
+    request.on('end', () => resolve(body));
+    request.on('error', reject);
+  });
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
