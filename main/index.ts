@@ -1,0 +1,106 @@
+/**
+ * The Electron main process: composition root only. Wires the platform adapters (window, tray,
+ * IPC, security, app protocol) to the core, which runs in a worker thread so SQLite never blocks
+ * this thread. Every decision is in main/core or in a pure main/platform module.
+ */
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { app, protocol, session, type BrowserWindow } from 'electron';
+import { CoreHost } from './core/host/core-host.js';
+import { APP_URL } from './platform/app-origin.js';
+import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
+import type { ShellCore } from './platform/core-port.js';
+import { registerIpc } from './platform/ipc.js';
+import { APP_ID, shellOptionsFrom, type ShellOptions } from './platform/options.js';
+import { installSecurityBaseline } from './platform/security.js';
+import { TrayIcon } from './platform/tray.js';
+import { createMainWindow, revealWindow } from './platform/window.js';
+
+const distDir = join(import.meta.dirname, '..');
+
+/** Everything the running app holds, so quitting can take it down in order. */
+type Running = { core: ShellCore; window: BrowserWindow; tray: TrayIcon | null; stopIpc: () => void };
+
+function main(): void {
+  // A second launch focuses the first instead of starting another core on the same database.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID); // notifications need it
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]); // before 'ready'
+  const options = shellOptionsFrom(process.argv, process.env);
+  let running: Running | null = null;
+  let quitting = false;
+  let flushed = false;
+
+  app.on('second-instance', () => running && revealWindow(running.window));
+  app.on('activate', () => running && revealWindow(running.window));
+  app.on('window-all-closed', () => app.quit());
+  // Graceful quit: hold the quit until the core has flushed the store and stopped.
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (flushed || !running) return;
+    event.preventDefault();
+    const { core, tray, stopIpc } = running;
+    running = null;
+    stopIpc();
+    tray?.destroy();
+    void core.close().finally(() => {
+      flushed = true;
+      app.quit();
+    });
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      running = await start(options, () => quitting);
+    })
+    .catch((error: Error) => {
+      console.error(`Tocsin could not start: ${error.message}`);
+      app.exit(1);
+    });
+}
+
+async function start(options: ShellOptions, isQuitting: () => boolean): Promise<Running> {
+  installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
+  serveRenderer(protocol, join(distDir, 'renderer'));
+  const core: ShellCore = await CoreHost.start(join(distDir, 'core', 'worker.cjs'), {
+    dataDir: app.getPath('userData'),
+    userName: userInfo().username,
+  });
+  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(distDir, '..', 'resources');
+  let tray: TrayIcon | null = null;
+  const window = createMainWindow({
+    preloadPath: join(distDir, 'preload', 'index.cjs'),
+    url: APP_URL,
+    iconPath: join(resourcesDir, 'icon.png'),
+    core,
+    startHidden: options.startHidden,
+    closeToTray: options.closeToTray,
+    trayAvailable: () => tray !== null,
+    quitting: isQuitting,
+  });
+  const stopIpc = registerIpc(core, window, APP_URL);
+  try {
+    tray = new TrayIcon(resourcesDir, process.platform, {
+      show: () => revealWindow(window),
+      quit: () => app.quit(),
+      ...(core.snoozeNotifications ? { snooze: core.snoozeNotifications.bind(core) } : {}),
+      ...(core.setNotificationsPaused ? { setPaused: core.setNotificationsPaused.bind(core) } : {}),
+    });
+    const trayIcon = tray;
+    core.onTrayModel?.((model) => trayIcon.update(model));
+  } catch (error) {
+    // Some Linux desktops have no tray: keep the window, and closing it quits.
+    console.warn(`Tocsin runs without a tray icon: ${(error as Error).message}`);
+    tray = null;
+  }
+  // A notification's Open action: bring the window up (the core tells the renderer which alert).
+  core.onOpenAlert(() => revealWindow(window));
+  if (options.startHidden && tray === null) revealWindow(window);
+  return { core, window, tray, stopIpc };
+}
+
+main();

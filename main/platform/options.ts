@@ -1,0 +1,34 @@
+/**
+ * The shell's own options, from the command line and the environment (the core reads its feeds
+ * and notification settings itself). Pure: tested in plain Node.
+ */
+import { HIDDEN_ARG } from './autostart.js';
+
+/** The application id: electron-builder's appId and, on Windows, the AppUserModelID that notifications need. */
+export const APP_ID = 'dev.tocsin.console';
+
+/** How the shell behaves. */
+export type ShellOptions = {
+  /** Launched at login: start in the tray without showing the window. */
+  startHidden: boolean;
+  /** Closing the window hides it to the tray (default) instead of quitting. */
+  closeToTray: boolean;
+  /** Hosts whose https links may open in the user's browser (see external-urls.ts). */
+  externalAllowlist: string[];
+};
+
+/**
+ * Read the options: `--hidden`; `TOCSIN_CLOSE_TO_TRAY=0` to quit on close; `TOCSIN_EXTERNAL_HOSTS`,
+ * a comma-separated host allowlist for opening links (runbooks, dashboards).
+ */
+export function shellOptionsFrom(argv: readonly string[], env: Record<string, string | undefined>): ShellOptions {
+  const falsy = ['0', 'false', 'no', 'off'];
+  return {
+    startHidden: argv.includes(HIDDEN_ARG),
+    closeToTray: !falsy.includes((env.TOCSIN_CLOSE_TO_TRAY ?? '').trim().toLowerCase()),
+    externalAllowlist: (env.TOCSIN_EXTERNAL_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter((host) => host !== ''),
+  };
+}
