@@ -4,7 +4,8 @@
  * a generic "send to any channel" function (DESIGN.md security baseline).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channelFor, OPERATION_NAMES, UPDATE_CHANNEL, type OperationName, type TocsinApi, type UiUpdate } from './contract.js';
+import { PRELOAD_OPERATIONS, PRELOAD_UPDATE_CHANNEL, preloadChannelFor } from './channels.js';
+import type { OperationName, TocsinApi, UiUpdate } from './contract.js';
 
 /** The name of the global the renderer reads the API from (`window.tocsin`). */
 export const API_GLOBAL = 'tocsin';
@@ -12,8 +13,8 @@ export const API_GLOBAL = 'tocsin';
 /** Build the API object: every method closes over its own channel name. */
 export function createPreloadApi(): TocsinApi {
   const operations = Object.fromEntries(
-    OPERATION_NAMES.map((name: OperationName) => {
-      const channel = channelFor(name);
+    PRELOAD_OPERATIONS.map((name: OperationName) => {
+      const channel = preloadChannelFor(name);
       return [name, (request: unknown) => ipcRenderer.invoke(channel, request)];
     }),
   ) as Omit<TocsinApi, 'onUpdate'>;
@@ -22,8 +23,8 @@ export function createPreloadApi(): TocsinApi {
     onUpdate(listener: (update: UiUpdate) => void): () => void {
       // The renderer gets the update only, never the event (whose `sender` is ipcRenderer).
       const forward = (_event: IpcRendererEvent, update: UiUpdate) => listener(update);
-      ipcRenderer.on(UPDATE_CHANNEL, forward);
-      return () => void ipcRenderer.removeListener(UPDATE_CHANNEL, forward);
+      ipcRenderer.on(PRELOAD_UPDATE_CHANNEL, forward);
+      return () => void ipcRenderer.removeListener(PRELOAD_UPDATE_CHANNEL, forward);
     },
   };
 }
