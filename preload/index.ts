@@ -15,7 +15,11 @@ export function createPreloadApi(): TocsinApi {
   const operations = Object.fromEntries(
     PRELOAD_OPERATIONS.map((name: OperationName) => {
       const channel = preloadChannelFor(name);
-      return [name, (request: unknown) => ipcRenderer.invoke(channel, request)];
+      // The contract promises a Result, never a rejection: a missing handler (the app is
+      // quitting) or a serialisation failure answers `unavailable`.
+      const call = (request: unknown) =>
+        ipcRenderer.invoke(channel, request).catch((error: Error) => ({ ok: false, code: 'unavailable', message: `${name}: ${error.message}` }));
+      return [name, call];
     }),
   ) as Omit<TocsinApi, 'onUpdate'>;
   return {
