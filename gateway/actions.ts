@@ -1,0 +1,52 @@
+/**
+ * Console actions (acknowledge, snooze, …) become journaled events that every console
+ * receives. Each carries an idempotency key: the same key applied twice has one effect,
+ * and both calls get the same answer, even across a gateway restart.
+ */
+import type { AlertEvent } from '../main/core/protocol/alert.js';
+import type { ClientFrame, ServerFrame } from '../main/core/protocol/frames.js';
+import type { Journal } from './journal/journal.js';
+import type { SourceActionHandler } from './sources/sink.js';
+
+type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
+type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
+
+/** Apply one action; `publish` journals and fans out the resulting event. */
+export async function applyAction(
+  frame: ActionFrame,
+  journal: Journal,
+  publish: (event: AlertEvent) => number,
+  handlers: ReadonlyMap<string, SourceActionHandler>,
+  now: number,
+): Promise<ActionResult> {
+  const previous = journal.actionResult(frame.id);
+  if (previous !== undefined) return JSON.parse(previous) as ActionResult;
+  const alert = journal.alertState(frame.alertId);
+  const fail = (code: NonNullable<ActionResult['code']>, message: string): ActionResult => ({ type: 'action_result', id: frame.id, ok: false, code, message });
+  if (!alert) return fail('unknown_alert', `no alert ${frame.alertId}`);
+  const handler = handlers.get(alert.source);
+  if (frame.request.action === 'resolve' && handler) return fail('not_supported', `${alert.source} alerts resolve at their source`);
+  try {
+    await handler?.onAction(alert, frame.request, frame.by);
+  } catch (error) {
+    return fail('source_failed', `${alert.source}: ${(error as Error).message}`);
+  }
+  const base = { alertId: frame.alertId, source: alert.source, at: now };
+  const actor = { by: frame.by, actionId: frame.id };
+  const request = frame.request;
+  const event: AlertEvent =
+    request.action === 'acknowledge' ? { kind: 'acknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
+    : request.action === 'unacknowledge' ? { kind: 'unacknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
+    : request.action === 'snooze' ? { kind: 'snoozed', ...base, ...actor, until: request.until }
+    : request.action === 'comment' ? { kind: 'commented', ...base, ...actor, comment: request.comment }
+    : { kind: 'resolved', ...base, endsAt: now };
+  let seq: number;
+  try {
+    seq = publish(event);
+  } catch (error) {
+    return fail('internal', `journal write failed: ${(error as Error).message}`);
+  }
+  const result: ActionResult = { type: 'action_result', id: frame.id, ok: true, seq };
+  journal.recordActionResult(frame.id, JSON.stringify(result), now);
+  return result;
+}

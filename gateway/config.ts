@@ -1,0 +1,67 @@
+/**
+ * The gateway's configuration: one zod schema with defaults. A bad file fails with the field
+ * and the file named, before anything starts.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+export const GatewayConfigSchema = z.object({
+  name: z.string().default('tocsin-gateway'),
+  listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) }).default({ host: '127.0.0.1', port: 7420 }),
+  /** Bearer tokens accepted from consoles (and from scripts posting events). */
+  tokens: z.array(z.string().min(16, 'tokens must be at least 16 characters')).min(1),
+  /** Browser origins allowed to open a feed; none by default. */
+  allowedOrigins: z.array(z.string()).default([]),
+  tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
+  journal: z.object({
+    path: z.string(),
+    maxEvents: z.number().int().positive().default(1_000_000),
+    maxAgeMs: z.number().int().positive().default(7 * 24 * 3600_000),
+  }),
+  heartbeatMs: z.number().int().min(100).default(10_000),
+  limits: z
+    .object({
+      helloTimeoutMs: z.number().int().positive().default(10_000),
+      softBufferBytes: z.number().int().positive().default(1024 * 1024),
+      stallTimeoutMs: z.number().int().positive().default(30_000),
+      maxFramesPerSecond: z.number().int().positive().default(200),
+      maxInvalidFrames: z.number().int().nonnegative().default(100),
+    })
+    .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
+  demo: z
+    .object({
+      enabled: z.boolean().default(false),
+      hosts: z.number().int().min(1).max(500).default(20),
+      /** Alerts per minute in storm mode; 0 is the calm default. */
+      stormPerMinute: z.number().int().min(0).max(1_000_000).default(0),
+      seed: z.number().int().optional(),
+    })
+    .default({ enabled: false, hosts: 20, stormPerMinute: 0 }),
+});
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+
+/** Parse a configuration object; the error names the field. */
+export function parseGatewayConfig(input: unknown, where = 'gateway configuration'): GatewayConfig {
+  const parsed = GatewayConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+/** Read and parse a JSON configuration file. */
+export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read gateway configuration ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseGatewayConfig(json, file);
+}

@@ -1,0 +1,149 @@
+/**
+ * The Tocsin gateway: journal, WebSocket feed server, HTTP routes for sources, and the
+ * sources themselves. Runs on its own (`npm run gateway`) or embedded in the app, where
+ * the demo simulator makes the first launch show a living console.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { systemClock, type Clock } from '../main/core/clock.js';
+import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
+import type { MetricSample } from '../main/core/protocol/metrics.js';
+import { applyAction } from './actions.js';
+import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
+import { Journal } from './journal/journal.js';
+import { FeedSession } from './server/feed-session.js';
+import { GatewayStats } from './server/stats.js';
+import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
+import { DemoSimulator } from './sources/demo/simulator.js';
+import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/** A running gateway. */
+export type Gateway = {
+  /** ws:// or wss:// URL of the feed. */
+  url: string;
+  port: number;
+  sink: EventSink;
+  stats: GatewayStats;
+  journal: Journal;
+  /** Mount an HTTP route (sources such as the Alertmanager webhook use this). */
+  addRoute(method: string, path: string, handler: RouteHandler): void;
+  /** Let a source act on console actions for its alerts (e.g. silences). */
+  addActionHandler(handler: SourceActionHandler): void;
+  /** Start a source with this gateway's sink; it is stopped on close. */
+  addSource(source: EventSource): Promise<void>;
+  sessions(): number;
+  close(): Promise<void>;
+};
+
+export type GatewayDeps = { clock?: Clock; log?: (message: string) => void };
+
+/** Start a gateway from a configuration (defaults filled in by the schema). */
+export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps = {}): Promise<Gateway> {
+  const config: GatewayConfig = parseGatewayConfig(input);
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? (() => {});
+  const journal = new Journal(config.journal);
+  const stats = new GatewayStats();
+  const sessions = new Set<FeedSession>();
+  const routes = new Map<string, RouteHandler>();
+  const actionHandlers = new Map<string, SourceActionHandler>();
+  const sources: EventSource[] = [];
+
+  const appendAndFanOut = (entries: readonly SinkEntry[]) => {
+    const seqs = journal.append(entries);
+    for (const session of sessions) session.notifyAppended();
+    return seqs;
+  };
+  const sink: EventSink = {
+    publish: async (entries) => appendAndFanOut(entries),
+    publishMetrics: (samples: readonly MetricSample[]) => {
+      for (const session of sessions) session.offerMetrics([...samples]);
+    },
+    alertState: (alertId) => journal.alertState(alertId),
+  };
+
+  const server: Server = config.tls
+    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
+    : createHttpServer();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
+    if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    const handler = routes.get(`${request.method} ${path}`);
+    if (!handler) return void response.writeHead(404, { 'content-type': 'text/plain' }).end(`no route ${request.method} ${path}\n`);
+    handler(request, response).catch((error: Error) => {
+      log(`route ${path} failed: ${error.message}`);
+      if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain' });
+      response.end(`unavailable: ${error.message}\n`);
+    });
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const decision = decideUpgrade(request, config.tokens, config.allowedOrigins);
+    if (!decision.ok) {
+      stats.reject(`upgrade_${decision.status}`);
+      log(`refused feed upgrade from ${request.socket.remoteAddress}: ${decision.reason}`);
+      socket.end(`HTTP/1.1 ${decision.status} ${decision.status === 401 ? 'Unauthorized' : decision.status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const session = new FeedSession(ws, journal, { heartbeatMs: config.heartbeatMs, ...config.limits }, clock, stats,
+        (frame) => applyAction(frame, journal, (event) => appendAndFanOut([{ event }])[0]!, actionHandlers, clock.now()),
+        { name: config.name, version: GATEWAY_VERSION });
+      sessions.add(session);
+      ws.on('close', () => sessions.delete(session));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+
+  let trimTimer = clock.setTimeout(function trim() {
+    journal.trim(clock.now());
+    trimTimer = clock.setTimeout(trim, 60_000);
+  }, 60_000);
+
+  const gateway: Gateway = {
+    url: `${config.tls ? 'wss' : 'ws'}://${host}:${port}${FEED_PATH}`,
+    port,
+    sink,
+    stats,
+    journal,
+    addRoute: (method, path, handler) => void routes.set(`${method.toUpperCase()} ${path}`, handler),
+    addActionHandler: (handler) => void actionHandlers.set(handler.source, handler),
+    addSource: async (source) => {
+      await source.start(sink);
+      sources.push(source);
+    },
+    sessions: () => sessions.size,
+    close: async () => {
+      clock.clearTimeout(trimTimer);
+      for (const source of sources) await source.stop();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      journal.close();
+    },
+  };
+  if (config.demo.enabled) {
+    await gateway.addSource(new DemoSimulator({ hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() }, clock));
+  }
+  return gateway;
+}

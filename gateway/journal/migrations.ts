@@ -1,0 +1,52 @@
+/**
+ * The journal's schema, as numbered migrations applied in order inside one transaction each.
+ * `PRAGMA user_version` records how far a database has come. Never edit a shipped migration:
+ * add the next one.
+ */
+import type { Database } from 'better-sqlite3';
+
+export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
+  // 1: events in seq order, the current state of every alert, dedup keys, and action results.
+  (db) =>
+    db.exec(`
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        alert_id TEXT NOT NULL,
+        frame TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX events_at ON events(at);
+      CREATE TABLE alert_state (
+        alert_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        state TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX alert_state_status ON alert_state(status);
+      CREATE TABLE dedup_keys (
+        key TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE action_results (
+        action_id TEXT PRIMARY KEY,
+        result TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      -- The first seq still replayable after trimming; 1 until the window is first trimmed.
+      CREATE TABLE window_floor (id INTEGER PRIMARY KEY CHECK (id = 1), first_seq INTEGER NOT NULL) STRICT;
+      INSERT INTO window_floor VALUES (1, 1);
+    `),
+];
+
+/** Bring `db` up to the newest migration; refuse a database from a newer Tocsin. */
+export function migrate(db: Database, migrations: ReadonlyArray<(db: Database) => void>, what: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(`${what} has schema version ${version}, newer than this Tocsin understands (${migrations.length}); upgrade Tocsin`);
+  }
+  for (let next = version; next < migrations.length; next++) {
+    db.transaction(() => {
+      migrations[next]!(db);
+      db.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}
