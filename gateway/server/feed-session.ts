@@ -129,7 +129,8 @@ export class FeedSession {
       this.stats.count('snapshots');
       this.send({ type: 'snapshot', stream: 'alerts', seq: last, alerts: this.journal.firingAlerts() });
       this.send({ type: 'gap', stream: 'alerts', from: cursor + 1, to: first - 1, reason: 'outside_replay_window' });
-      this.sentSeq = last;
+      // Events still in the window follow one by one, so the console's history keeps them.
+      this.sentSeq = first - 1;
     } else {
       this.sentSeq = cursor;
     }

@@ -1,0 +1,123 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { AlertEvent } from '../main/core/protocol/alert.js';
+import { SUBPROTOCOL, type ServerFrame } from '../main/core/protocol/frames.js';
+import { startGateway, type Gateway } from './gateway.js';
+
+const TOKEN = 'test-token-0123456789';
+const open: Gateway[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((g) => g.close()));
+});
+
+async function gateway(overrides: Record<string, unknown> = {}): Promise<Gateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'tocsin-gw-'));
+  const g = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(dir, 'journal.sqlite') }, ...overrides });
+  open.push(g);
+  return g;
+}
+
+const fired = (n: number): AlertEvent => ({
+  kind: 'fired', alertId: `a${n}`, source: 'test', at: Date.now(),
+  alert: { title: `alert ${n}`, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1_700_000_000_000 },
+});
+
+/** A raw protocol client that collects frames until `until` says stop. */
+function collect(url: string, resume: number, until: (frames: ServerFrame[]) => boolean, token = TOKEN): Promise<ServerFrame[]> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, SUBPROTOCOL, { headers: { authorization: `Bearer ${token}` } });
+    const frames: ServerFrame[] = [];
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 'test', version: '0' }, resume: { alerts: resume } })));
+    ws.on('message', (data) => {
+      frames.push(JSON.parse(data.toString()) as ServerFrame);
+      if (until(frames)) {
+        ws.close();
+        resolve(frames);
+      }
+    });
+    ws.on('error', reject);
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+const events = (frames: ServerFrame[]) => frames.filter((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event');
+
+describe('gateway feed', () => {
+  it('refuses a missing or wrong token with 401 before the WebSocket handshake', async () => {
+    const g = await gateway();
+    await expect(collect(g.url, 0, () => true, 'wrong-token-0123456789')).rejects.toThrow('HTTP 401');
+    const noToken = new WebSocket(g.url);
+    const status = await new Promise<number>((resolve) => noToken.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(401);
+    expect(g.stats.rejected.upgrade_401).toBe(2);
+  });
+
+  it('refuses a browser Origin with 403', async () => {
+    const g = await gateway();
+    const ws = new WebSocket(g.url, SUBPROTOCOL, { headers: { authorization: `Bearer ${TOKEN}`, origin: 'https://evil.example' } });
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(403);
+  });
+
+  it('resumes with exactly the events after the client cursor, in order, then says live', async () => {
+    const g = await gateway();
+    await g.sink.publish(Array.from({ length: 50 }, (_, i) => ({ event: fired(i + 1) })));
+    const frames = await collect(g.url, 20, (f) => f.some((x) => x.type === 'live'));
+    expect(frames[0]).toMatchObject({ type: 'welcome', streams: { alerts: { first: 1, last: 50 } } });
+    expect(events(frames).map((f) => f.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 21));
+    expect(frames.at(-1)).toEqual({ type: 'live', stream: 'alerts', seq: 50 });
+  });
+
+  it('sends a snapshot of firing alerts and an explicit gap to a client outside the replay window', async () => {
+    const g = await gateway({ journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'j.sqlite'), maxEvents: 10 } });
+    await g.sink.publish(Array.from({ length: 40 }, (_, i) => ({ event: fired(i + 1) })));
+    await g.sink.publish([{ event: { kind: 'resolved', alertId: 'a1', source: 'test', at: Date.now(), endsAt: Date.now() } }]);
+    g.journal.trim(Date.now());
+    expect(g.journal.bounds()).toEqual({ first: 32, last: 41 });
+    const frames = await collect(g.url, 5, (f) => f.some((x) => x.type === 'live'));
+    const snapshot = frames.find((f) => f.type === 'snapshot');
+    const gap = frames.find((f) => f.type === 'gap');
+    expect(snapshot && snapshot.type === 'snapshot' && snapshot.alerts.map((a) => a.alertId).sort()).toHaveLength(39);
+    expect(gap).toEqual({ type: 'gap', stream: 'alerts', from: 6, to: 31, reason: 'outside_replay_window' });
+    // Then the events still in the window, one by one, so the console's history keeps them.
+    expect(events(frames).map((f) => f.seq)).toEqual([32, 33, 34, 35, 36, 37, 38, 39, 40, 41]);
+    expect(frames.map((f) => f.type).indexOf('gap')).toBeLessThan(frames.map((f) => f.type).indexOf('event'));
+  });
+
+  it('journals a dedup key once: a repeated delivery gets null and no second event', async () => {
+    const g = await gateway();
+    expect(await g.sink.publish([{ event: fired(1), dedupKey: 'k1' }])).toEqual([1]);
+    expect(await g.sink.publish([{ event: fired(1), dedupKey: 'k1' }, { event: fired(2), dedupKey: 'k2' }])).toEqual([null, 2]);
+  });
+
+  it('ignores and counts unknown frame types, and closes 1009 on an oversized frame', async () => {
+    const g = await gateway();
+    const ws = new WebSocket(g.url, SUBPROTOCOL, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await new Promise((resolve) => ws.on('open', resolve));
+    ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 't', version: '0' }, resume: {} }));
+    ws.send(JSON.stringify({ type: 'from-the-future', x: 1 }));
+    ws.send('{not json');
+    const errors: ServerFrame[] = [];
+    ws.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as ServerFrame;
+      if (f.type === 'error') errors.push(f);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    ws.send('x'.repeat(1024 * 1024 + 1));
+    const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    expect(code).toBe(1009);
+    expect(g.stats.rejected.unknown_type).toBe(1);
+    expect(g.stats.rejected.malformed_json).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ type: 'error', code: 'malformed_json' })]);
+  });
+
+  it('starts the demo simulator whose first alert fires within a second', async () => {
+    const g = await gateway({ demo: { enabled: true, seed: 7 } });
+    const started = Date.now();
+    const frames = await collect(g.url, 0, (f) => events(f).length > 0);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(events(frames)[0]!.event).toMatchObject({ kind: 'fired', source: 'demo' });
+  });
+});
