@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import type { AlertEvent, AlertState } from '../../main/core/protocol/alert.js';
 import { reduceAlert } from '../../main/core/protocol/reduce.js';
 import type { SinkEntry } from '../sources/sink.js';
-import { JOURNAL_MIGRATIONS, migrate } from './migrations.js';
+import { migrate } from '../../main/core/store/migrate.js';
+import { JOURNAL_MIGRATIONS } from './migrations.js';
 
 export type JournalOptions = {
   path: string;

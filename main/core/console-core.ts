@@ -1,0 +1,130 @@
+/**
+ * The console core: every decision, no Electron. Composes the history store, one FeedClient
+ * per feed, the observers of committed changes (notifications, tray), and the batched UI
+ * updates, and implements the renderer's api operations.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiHandlers, FeedStatus, UiUpdate } from '../../preload/contract.js';
+import { ApiError } from './api/dispatch.js';
+import { systemClock, type Clock } from './clock.js';
+import { FeedClient, type FeedProfile } from './feed/feed-client.js';
+import { connectWebSocket, type SocketFactory } from './feed/feed-socket.js';
+import { HIDDEN_WINDOW, type WindowState } from './host/window-state.js';
+import type { CommittedObserver } from './pipeline/observer.js';
+import { UpdateBatcher } from './pipeline/update-batcher.js';
+import type { Action } from './protocol/frames.js';
+import { AlertStore } from './store/alert-store.js';
+
+export type ConsoleCoreOptions = {
+  dataDir: string;
+  feeds: FeedProfile[];
+  userName: string;
+  clock?: Clock;
+  connect?: SocketFactory;
+  random?: () => number;
+  observers?: CommittedObserver[];
+  log?: (message: string) => void;
+  /** Move a damaged history aside and start fresh (only on the user's explicit request). */
+  resetHistory?: boolean;
+};
+
+/** The history file inside a data directory. */
+export const historyPath = (dataDir: string) => join(dataDir, 'history.sqlite');
+
+export class ConsoleCore {
+  readonly handlers: ApiHandlers;
+  private readonly clients = new Map<string, FeedClient>();
+  private readonly batcher: UpdateBatcher;
+  private windowState: WindowState = HIDDEN_WINDOW;
+  private readonly windowListeners = new Set<(state: WindowState) => void>();
+
+  private constructor(readonly store: AlertStore, private readonly options: ConsoleCoreOptions) {
+    const clock = options.clock ?? systemClock;
+    const log = options.log ?? (() => {});
+    const observers = options.observers ?? [];
+    this.batcher = new UpdateBatcher(clock);
+    for (const profile of options.feeds) {
+      const client = new FeedClient(profile, {
+        clock, log, store,
+        connect: options.connect ?? connectWebSocket,
+        random: options.random ?? Math.random,
+        onCommitted: (changes) => {
+          this.batcher.addAlerts(changes.map((c) => c.row));
+          for (const observer of observers) observer.onCommitted(changes);
+        },
+        onSnapshot: (rows) => this.batcher.addAlerts(rows),
+        onMetrics: (samples) => this.batcher.addMetrics(samples),
+        onStatus: (status: FeedStatus) => {
+          this.batcher.addFeed(status);
+          for (const observer of observers) observer.onFeedStatus(status);
+        },
+      });
+      this.clients.set(profile.id, client);
+    }
+    this.handlers = this.createHandlers();
+  }
+
+  /** Open the history (a damaged file raises a clear error) and connect every feed. */
+  static async open(options: ConsoleCoreOptions): Promise<ConsoleCore> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const store = AlertStore.open(historyPath(options.dataDir), { resetIfDamaged: options.resetHistory ?? false });
+    const core = new ConsoleCore(store, options);
+    for (const client of core.clients.values()) client.start();
+    return core;
+  }
+
+  onUpdate(listener: (update: UiUpdate) => void): () => void {
+    return this.batcher.onUpdate(listener);
+  }
+
+  /** The shell reports whether anyone can see the window. */
+  setWindowState(state: WindowState): void {
+    this.windowState = state;
+    for (const listener of this.windowListeners) listener(state);
+  }
+
+  /** What the shell last reported (the notification policy reads this). */
+  currentWindowState(): WindowState {
+    return this.windowState;
+  }
+
+  onWindowState(listener: (state: WindowState) => void): () => void {
+    this.windowListeners.add(listener);
+    return () => this.windowListeners.delete(listener);
+  }
+
+  /** Send an action on an alert to its feed's gateway; resolves with the seq of the resulting event. */
+  async act(feedId: string, alertId: string, request: Action): Promise<{ seq?: number }> {
+    const client = this.clients.get(feedId);
+    if (!client) throw new ApiError('not_found', `no feed ${feedId}`);
+    const result = await client.sendAction({ type: 'action', id: randomUUID(), alertId, by: this.options.userName, request });
+    if (!result.ok) {
+      const code = result.code === 'unknown_alert' ? 'not_found' : result.code === 'invalid' ? 'invalid_request' : 'unavailable';
+      throw new ApiError(code, result.message ?? `the gateway refused the action (${result.code})`);
+    }
+    return result.seq === undefined ? {} : { seq: result.seq };
+  }
+
+  /** Stop the feeds, flush pending UI updates, close the history. */
+  async close(): Promise<void> {
+    for (const client of this.clients.values()) client.stop();
+    this.batcher.flush();
+    this.store.close();
+  }
+
+  private createHandlers(): ApiHandlers {
+    const minutes = (m: number) => (this.options.clock ?? systemClock).now() + m * 60_000;
+    return {
+      activeAlerts: async (filter) => this.store.activeAlerts(filter),
+      acknowledge: async ({ feedId, alertId, comment }) => this.act(feedId, alertId, { action: 'acknowledge', ...(comment ? { comment } : {}) }),
+      unacknowledge: async ({ feedId, alertId }) => this.act(feedId, alertId, { action: 'unacknowledge' }),
+      snooze: async ({ feedId, alertId, minutes: m }) => this.act(feedId, alertId, { action: 'snooze', until: minutes(m) }),
+      comment: async ({ feedId, alertId, text }) => this.act(feedId, alertId, { action: 'comment', comment: text }),
+      timeline: async ({ feedId, alertId }) => this.store.timeline(feedId, alertId),
+      searchHistory: async ({ filter, limit, before }) => this.store.searchHistory(filter, limit, before),
+      feedStatus: async () => [...this.clients.values()].map((c) => c.currentStatus()),
+    };
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * One console's link to one gateway: hello with the committed cursor, replay then live,
+ * events committed in batches on the next turn of the event loop and acknowledged only after
+ * the commit, heartbeats both ways, and full-jitter reconnects. Its status is what the
+ * operator sees, so it never claims "live" without evidence.
+ */
+import type { FeedStatus } from '../../../preload/contract.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import { decodeFrame } from '../protocol/decode.js';
+import { PROTOCOL_VERSION, ServerFrameSchema, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
+import type { MetricSample } from '../protocol/metrics.js';
+import type { AlertRow } from '../../../preload/contract.js';
+import type { CommittedChange } from '../pipeline/observer.js';
+import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { FeedSocket, SocketFactory } from './feed-socket.js';
+
+export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; embedded?: boolean };
+type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
+type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
+
+export type FeedClientDeps = {
+  clock: Clock;
+  connect: SocketFactory;
+  random: () => number;
+  store: AlertStore;
+  onCommitted(changes: CommittedChange[]): void;
+  onSnapshot(rows: AlertRow[]): void;
+  onMetrics(samples: MetricSample[]): void;
+  onStatus(status: FeedStatus): void;
+  log(message: string): void;
+  backoff?: BackoffPolicy;
+  /** Until the gateway's welcome says otherwise. */
+  heartbeatMs?: number;
+  clientVersion?: string;
+};
+
+const ACTION_TIMEOUT_MS = 10_000;
+
+export class FeedClient {
+  private socket: FeedSocket | null = null;
+  private status: FeedStatus;
+  private heartbeatMs: number;
+  private lastHeard = 0;
+  private liveSince: number | null = null;
+  private attempt = 0;
+  private replaying = false;
+  private pending: ReceivedEvent[] = [];
+  private flushScheduled = false;
+  private snapshot: Extract<ServerFrame, { type: 'snapshot' }> | null = null;
+  private readonly actions = new Map<string, { resolve: (r: ActionResult) => void; timer: TimerHandle }>();
+  private heartbeatTimer: TimerHandle | null = null;
+  private retryTimer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(private readonly profile: FeedProfile, private readonly deps: FeedClientDeps) {
+    this.heartbeatMs = deps.heartbeatMs ?? 10_000;
+    this.status = {
+      feedId: profile.id, name: profile.name, url: profile.url, embedded: profile.embedded ?? false,
+      state: 'connecting', since: deps.clock.now(), nextRetryAt: null, lastSeq: deps.store.cursor(profile.id), lastError: null, rejected: {},
+    };
+  }
+
+  /** The link's current status. */
+  currentStatus(): FeedStatus {
+    return this.status;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.socket?.close(1000, 'console closing');
+    this.socket = null;
+  }
+
+  /** Send an action and wait for its result (answers `unavailable`-style failures itself). */
+  sendAction(frame: ActionFrame): Promise<ActionResult> {
+    if (this.status.state !== 'live' && this.status.state !== 'stale' && this.status.state !== 'resyncing') {
+      return Promise.resolve({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: `feed ${this.profile.name} is ${this.status.state}` });
+    }
+    return new Promise((resolve) => {
+      const timer = this.deps.clock.setTimeout(() => {
+        this.actions.delete(frame.id);
+        resolve({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: 'no answer from the gateway within 10 s' });
+      }, ACTION_TIMEOUT_MS);
+      this.actions.set(frame.id, { resolve, timer });
+      this.send(frame);
+    });
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.setStatus({ state: 'connecting', nextRetryAt: null });
+    const socket = this.deps.connect({ url: this.profile.url, token: this.profile.token, ...(this.profile.ca ? { ca: this.profile.ca } : {}) });
+    this.socket = socket;
+    socket.on('open', () => {
+      this.lastHeard = this.deps.clock.now();
+      this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: this.deps.store.cursor(this.profile.id) } });
+      this.scheduleHeartbeat();
+    });
+    socket.on('message', (data, isBinary) => {
+      if (socket === this.socket) this.onText(isBinary ? '' : data.toString());
+    });
+    socket.on('error', (error) => {
+      if (socket === this.socket) this.setStatus({ lastError: error.message });
+    });
+    socket.on('close', (code, reason) => {
+      if (socket === this.socket) this.onClosed(code, reason.toString());
+    });
+  }
+
+  private onText(text: string): void {
+    this.lastHeard = this.deps.clock.now();
+    if (this.status.state === 'stale') this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
+    const decoded = decodeFrame(text, ServerFrameSchema);
+    if (!decoded.ok) {
+      // Counted, logged with its reason, skipped: one bad frame never stops the stream.
+      this.status.rejected[decoded.reason] = (this.status.rejected[decoded.reason] ?? 0) + 1;
+      this.deps.log(`feed ${this.profile.name}: skipped a frame (${decoded.reason}): ${decoded.detail}`);
+      return;
+    }
+    this.onFrame(decoded.frame);
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        this.heartbeatMs = frame.heartbeatMs;
+        this.replaying = frame.streams.alerts.last > this.deps.store.cursor(this.profile.id);
+        this.setStatus({ state: this.replaying ? 'resyncing' : 'connecting', lastError: null });
+        return;
+      case 'event':
+        this.pending.push({ seq: frame.seq, event: frame.event });
+        return this.scheduleFlush();
+      case 'snapshot':
+        this.snapshot = frame;
+        return;
+      case 'gap':
+        this.flush();
+        if (this.snapshot) this.deps.onSnapshot(this.deps.store.applySnapshot(this.profile.id, this.snapshot.alerts, frame, this.deps.clock.now()));
+        this.snapshot = null;
+        this.deps.log(`feed ${this.profile.name}: events ${frame.from}-${frame.to} are outside the gateway's replay window; applied its snapshot`);
+        return;
+      case 'live':
+        this.flush();
+        this.replaying = false;
+        this.liveSince = this.deps.clock.now();
+        return this.setStatus({ state: 'live' });
+      case 'metrics':
+        return this.deps.onMetrics(frame.samples);
+      case 'action_result': {
+        const waiting = this.actions.get(frame.id);
+        if (!waiting) return;
+        this.deps.clock.clearTimeout(waiting.timer);
+        this.actions.delete(frame.id);
+        return waiting.resolve(frame);
+      }
+      case 'ping':
+        return this.send({ type: 'pong', t: frame.t });
+      case 'pong':
+        return;
+      case 'error':
+        this.deps.log(`feed ${this.profile.name}: gateway reported ${frame.code}: ${frame.message}`);
+        return;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Commit what arrived, then ack it. If the commit fails, nothing is acked and the link is dropped to replay later. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    let changes: CommittedChange[];
+    try {
+      changes = this.deps.store.commit(this.profile.id, batch, this.replaying);
+    } catch (error) {
+      // Disk full, I/O error: acknowledge nothing. The gateway still holds these events; drop the
+      // link and resume from the last committed seq once writing works again.
+      const message = `cannot write the alert history: ${(error as Error).message}; not acknowledging, will resume`;
+      this.deps.log(`feed ${this.profile.name}: ${message}`);
+      this.setStatus({ lastError: message });
+      this.socket?.terminate();
+      return;
+    }
+    const lastSeq = batch[batch.length - 1]!.seq;
+    this.send({ type: 'ack', stream: 'alerts', seq: lastSeq });
+    this.status.lastSeq = Math.max(this.status.lastSeq, lastSeq);
+    if (changes.length) this.deps.onCommitted(changes);
+  }
+
+  /** Heartbeat: ping, mark stale after 1.5 missed intervals, dead after two. */
+  private scheduleHeartbeat(): void {
+    this.heartbeatTimer = this.deps.clock.setTimeout(() => {
+      const silent = this.deps.clock.now() - this.lastHeard;
+      if (silent > 2 * this.heartbeatMs) {
+        this.deps.log(`feed ${this.profile.name}: no frame for ${silent} ms (two heartbeats): reconnecting`);
+        this.setStatus({ lastError: `no heartbeat for ${Math.round(silent / 1000)} s` });
+        this.socket?.terminate();
+        return;
+      }
+      if (silent > 1.5 * this.heartbeatMs && this.status.state !== 'stale') this.setStatus({ state: 'stale' });
+      this.send({ type: 'ping', t: this.deps.clock.now() });
+      this.scheduleHeartbeat();
+    }, Math.max(50, Math.floor(this.heartbeatMs / 4)));
+  }
+
+  private onClosed(code: number, reason: string): void {
+    this.socket = null;
+    this.clearTimers();
+    this.pending = []; // uncommitted and unacked: the gateway replays them
+    for (const [id, waiting] of this.actions) {
+      this.deps.clock.clearTimeout(waiting.timer);
+      waiting.resolve({ type: 'action_result', id, ok: false, code: 'internal', message: 'the feed disconnected before answering' });
+    }
+    this.actions.clear();
+    if (this.stopped) return;
+    const now = this.deps.clock.now();
+    const policy = this.deps.backoff ?? DEFAULT_BACKOFF;
+    if (this.liveSince !== null && now - this.liveSince >= policy.stableAfterMs) this.attempt = 0;
+    this.liveSince = null;
+    const delay = backoffDelay(policy, this.attempt++, this.deps.random());
+    const detail = code === 1006 ? 'connection lost' : `closed ${code}${reason ? `: ${reason}` : ''}`;
+    this.setStatus({ state: 'disconnected', nextRetryAt: now + delay, lastError: this.status.lastError ?? detail });
+    this.retryTimer = this.deps.clock.setTimeout(() => this.connect(), delay);
+  }
+
+  private send(frame: ClientFrame): void {
+    try {
+      this.socket?.send(JSON.stringify(frame));
+    } catch (error) {
+      this.deps.log(`feed ${this.profile.name}: send failed: ${(error as Error).message}`);
+    }
+  }
+
+  private setStatus(change: Partial<FeedStatus>): void {
+    const stateChanged = change.state !== undefined && change.state !== this.status.state;
+    this.status = { ...this.status, ...change, ...(stateChanged ? { since: this.deps.clock.now() } : {}) };
+    if (change.state === 'live' || change.state === 'resyncing') this.status.lastError = null;
+    this.deps.onStatus(this.status);
+  }
+
+  private clearTimers(): void {
+    if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
+    if (this.retryTimer) this.deps.clock.clearTimeout(this.retryTimer);
+    this.heartbeatTimer = this.retryTimer = null;
+  }
+}

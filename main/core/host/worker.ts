@@ -1,0 +1,49 @@
+/**
+ * The core's worker thread: receives `init`, starts the backend (core + embedded gateway
+ * when nothing is configured), then serves invocations and forwards UI updates. Built to
+ * dist/core/worker.cjs and started by CoreHost from either shell.
+ */
+import { parentPort } from 'node:worker_threads';
+import { dispatch } from '../api/dispatch.js';
+import { startBackend, type Backend } from './backend.js';
+import type { FromWorker, ToWorker } from './messages.js';
+
+if (!parentPort) throw new Error('worker.ts must run in a worker thread');
+const port = parentPort;
+const post = (message: FromWorker) => port.postMessage(message);
+let backend: Backend | null = null;
+
+port.on('message', (message: ToWorker) => {
+  void handle(message).catch((error: Error) => post({ type: 'failed', message: error.message }));
+});
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'init': {
+      try {
+        backend = await startBackend(message.init, { openAlert: (feedId, alertId) => post({ type: 'open-alert', feedId, alertId }) });
+      } catch (error) {
+        post({ type: 'failed', message: (error as Error).message });
+        return;
+      }
+      backend.core.onUpdate((update) => post({ type: 'update', update }));
+      post({ type: 'ready', embeddedGatewayUrl: backend.embeddedGatewayUrl });
+      return;
+    }
+    case 'invoke': {
+      const result = backend
+        ? await dispatch(backend.core.handlers, message.op, message.request)
+        : { ok: false as const, code: 'unavailable' as const, message: 'the core is still starting' };
+      post({ type: 'result', id: message.id, result });
+      return;
+    }
+    case 'window':
+      backend?.core.setWindowState(message.state);
+      return;
+    case 'close':
+      await backend?.close();
+      post({ type: 'closed' });
+      port.close();
+      return;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Coalesces everything the UI must hear about into one update per interval: the latest state
+ * of each changed alert, the latest sample of each series (latest-value-wins), and feed
+ * statuses. An alert storm becomes a few updates per second, not thousands of messages.
+ */
+import type { AlertRow, FeedStatus, UiUpdate } from '../../../preload/contract.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { MetricSample } from '../protocol/metrics.js';
+
+export class UpdateBatcher {
+  private alerts = new Map<string, AlertRow>();
+  private metrics = new Map<string, MetricSample>();
+  private feeds = new Map<string, FeedStatus>();
+  private timer: TimerHandle | null = null;
+  private readonly listeners = new Set<(update: UiUpdate) => void>();
+
+  constructor(private readonly clock: Clock, private readonly intervalMs = 50) {}
+
+  onUpdate(listener: (update: UiUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  addAlerts(rows: readonly AlertRow[]): void {
+    for (const row of rows) this.alerts.set(`${row.feedId}\u0000${row.alertId}`, row);
+    this.schedule();
+  }
+
+  addMetrics(samples: readonly MetricSample[]): void {
+    for (const sample of samples) this.metrics.set(sample.series, sample);
+    this.schedule();
+  }
+
+  addFeed(status: FeedStatus): void {
+    this.feeds.set(status.feedId, status);
+    this.schedule();
+  }
+
+  /** Emit what is pending now (used on close, and by the timer). */
+  flush(): void {
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    if (this.alerts.size + this.metrics.size + this.feeds.size === 0) return;
+    const update: UiUpdate = { alerts: [...this.alerts.values()], metrics: [...this.metrics.values()], feeds: [...this.feeds.values()] };
+    this.alerts = new Map();
+    this.metrics = new Map();
+    this.feeds = new Map();
+    for (const listener of this.listeners) listener(update);
+  }
+
+  private schedule(): void {
+    this.timer ??= this.clock.setTimeout(() => this.flush(), this.intervalMs);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The console's alert history in SQLite (better-sqlite3, WAL, STRICT tables, FTS5).
+ * Events and the feed's cursor are written in ONE transaction, and `(feed_id, seq)` is the
+ * primary key with INSERT OR IGNORE, so replays after a reconnect or a crash are harmless.
+ */
+import type { Database } from 'better-sqlite3';
+import type { AlertFilter, AlertRow, TimelineEntry } from '../../../preload/contract.js';
+import type { AlertEvent, AlertState } from '../protocol/alert.js';
+import { severityRank } from '../protocol/alert.js';
+import { reduceAlert } from '../protocol/reduce.js';
+import type { CommittedChange } from '../pipeline/observer.js';
+import { migrate } from './migrate.js';
+import { HISTORY_MIGRATIONS } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import * as queries from './queries.js';
+
+/** One event as received from a feed. */
+export type ReceivedEvent = { seq: number; event: AlertEvent };
+
+export class AlertStore {
+  private readonly insertEvent;
+  private readonly upsertAlert;
+  private readonly getAlert;
+  private readonly setCursor;
+  private readonly getCursor;
+
+  private constructor(readonly db: Database) {
+    migrate(db, HISTORY_MIGRATIONS, 'the alert history');
+    this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (feed_id, seq, at, alert_id, kind, by, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.upsertAlert = db.prepare(`
+      INSERT INTO alerts (feed_id, alert_id, source, title, body, labels, severity, severity_rank, category, host, status, acknowledged, first_seq, updated_at, state)
+      VALUES (@feed_id, @alert_id, @source, @title, @body, @labels, @severity, @severity_rank, @category, @host, @status, @acknowledged, @first_seq, @updated_at, @state)
+      ON CONFLICT (feed_id, alert_id) DO UPDATE SET source = excluded.source, title = excluded.title, body = excluded.body,
+        labels = excluded.labels, severity = excluded.severity, severity_rank = excluded.severity_rank, category = excluded.category,
+        host = excluded.host, status = excluded.status, acknowledged = excluded.acknowledged, first_seq = excluded.first_seq,
+        updated_at = excluded.updated_at, state = excluded.state`);
+    this.getAlert = db.prepare<[string, string], { state: string }>('SELECT state FROM alerts WHERE feed_id = ? AND alert_id = ?');
+    this.setCursor = db.prepare('INSERT INTO cursors (feed_id, seq) VALUES (?, ?) ON CONFLICT (feed_id) DO UPDATE SET seq = MAX(seq, excluded.seq)');
+    this.getCursor = db.prepare<[string], { seq: number }>('SELECT seq FROM cursors WHERE feed_id = ?');
+  }
+
+  /** Open the history at `path`; a damaged file raises CorruptHistoryError, never a silent reset. */
+  static open(path: string, options: { resetIfDamaged?: boolean } = {}): AlertStore {
+    return new AlertStore(openDatabase(path, options));
+  }
+
+  /** The last seq committed for a feed (0 if none): what the client resumes from. */
+  cursor(feedId: string): number {
+    return this.getCursor.get(feedId)?.seq ?? 0;
+  }
+
+  /**
+   * Commit a batch from one feed: new events, the alerts' new states, and the cursor, in one
+   * transaction. Returns the changes that were new (a replayed seq yields nothing).
+   */
+  commit(feedId: string, batch: readonly ReceivedEvent[], replayed: boolean): CommittedChange[] {
+    return this.db.transaction(() => {
+      const changes: CommittedChange[] = [];
+      let maxSeq = 0;
+      for (const { seq, event } of batch) {
+        maxSeq = Math.max(maxSeq, seq);
+        const actor = 'by' in event ? event : null;
+        if (this.insertEvent.run(feedId, seq, event.at, event.alertId, event.kind, actor?.by ?? null, actor?.comment ?? null).changes === 0) continue;
+        const state = reduceAlert(this.alertState(feedId, event.alertId), event, seq);
+        if (!state) continue;
+        this.writeAlert(feedId, state);
+        changes.push({ feedId, seq, event, row: { ...state, feedId }, replayed });
+      }
+      if (maxSeq > 0) this.setCursor.run(feedId, maxSeq);
+      return changes;
+    })();
+  }
+
+  /** Apply a snapshot (the state of every firing alert as of `seq`) and record the gap before it. */
+  applySnapshot(feedId: string, alerts: readonly AlertState[], gap: { from: number; to: number }, at: number): AlertRow[] {
+    return this.db.transaction(() => {
+      this.db.prepare('INSERT INTO gaps (feed_id, from_seq, to_seq, at) VALUES (?, ?, ?, ?)').run(feedId, gap.from, gap.to, at);
+      // Alerts we think are firing but the snapshot does not list ended while we were away.
+      const listed = new Set(alerts.map((a) => a.alertId));
+      const ended = queries.activeAlerts(this.db, {}).filter((row) => row.feedId === feedId && !listed.has(row.alertId));
+      for (const row of ended) this.writeAlert(feedId, { ...row, status: 'resolved', updatedAt: at });
+      for (const alert of alerts) this.writeAlert(feedId, alert);
+      this.setCursor.run(feedId, gap.to);
+      return [...alerts.map((a) => ({ ...a, feedId })), ...ended.map((r) => ({ ...r, status: 'resolved' as const }))];
+    })();
+  }
+
+  /** The console's view of one alert. */
+  alertState(feedId: string, alertId: string): AlertState | undefined {
+    const row = this.getAlert.get(feedId, alertId);
+    return row ? (JSON.parse(row.state) as AlertState) : undefined;
+  }
+
+  activeAlerts(filter: AlertFilter): AlertRow[] {
+    return queries.activeAlerts(this.db, filter);
+  }
+
+  searchHistory(filter: AlertFilter, limit: number, before?: { at: number; seq: number }): { rows: AlertRow[]; total: number } {
+    return queries.searchHistory(this.db, filter, limit, before);
+  }
+
+  timeline(feedId: string, alertId: string): TimelineEntry[] {
+    return queries.timeline(this.db, feedId, alertId);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private writeAlert(feedId: string, state: AlertState): void {
+    this.upsertAlert.run({
+      feed_id: feedId, alert_id: state.alertId, source: state.source, title: state.title, body: state.body,
+      labels: JSON.stringify(state.labels), severity: state.severity, severity_rank: severityRank(state.severity),
+      category: state.category, host: state.host ?? null, status: state.status, acknowledged: state.acknowledged ? 1 : 0,
+      first_seq: state.firstSeq, updated_at: state.updatedAt, state: JSON.stringify(state),
+    });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The console history's schema as numbered migrations (each has a test in migrations.test.ts).
+ * `PRAGMA user_version` records how far a database has come. Never edit a shipped migration.
+ */
+import type { Database } from 'better-sqlite3';
+
+export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
+  // 1: every event received (exactly once per feed and seq), the current state of every
+  //    alert, the resume cursor per feed, and recorded gaps.
+  (db) =>
+    db.exec(`
+      CREATE TABLE events (
+        feed_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        alert_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        by TEXT,
+        comment TEXT,
+        PRIMARY KEY (feed_id, seq)
+      ) STRICT;
+      CREATE INDEX events_alert ON events(feed_id, alert_id, seq);
+      CREATE TABLE alerts (
+        feed_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        severity_rank INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        host TEXT,
+        status TEXT NOT NULL,
+        acknowledged INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        UNIQUE (feed_id, alert_id)
+      ) STRICT;
+      CREATE INDEX alerts_active ON alerts(status, updated_at DESC);
+      CREATE INDEX alerts_updated ON alerts(updated_at DESC);
+      CREATE TABLE cursors (feed_id TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;
+      CREATE TABLE gaps (feed_id TEXT NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, at INTEGER NOT NULL) STRICT;
+    `),
+  // 2: full-text search over title, body and labels (external content: the text is stored once).
+  (db) =>
+    db.exec(`
+      CREATE VIRTUAL TABLE alerts_fts USING fts5(title, body, labels, content='alerts', content_rowid='rowid');
+      INSERT INTO alerts_fts(rowid, title, body, labels) SELECT rowid, title, body, labels FROM alerts;
+      CREATE TRIGGER alerts_fts_insert AFTER INSERT ON alerts BEGIN
+        INSERT INTO alerts_fts(rowid, title, body, labels) VALUES (new.rowid, new.title, new.body, new.labels);
+      END;
+      CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts BEGIN
+        INSERT INTO alerts_fts(alerts_fts, rowid, title, body, labels) VALUES ('delete', old.rowid, old.title, old.body, old.labels);
+      END;
+      CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, body, labels ON alerts BEGIN
+        INSERT INTO alerts_fts(alerts_fts, rowid, title, body, labels) VALUES ('delete', old.rowid, old.title, old.body, old.labels);
+        INSERT INTO alerts_fts(rowid, title, body, labels) VALUES (new.rowid, new.title, new.body, new.labels);
+      END;
+    `),
+];

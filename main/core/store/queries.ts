@@ -1,0 +1,81 @@
+/**
+ * History queries as plain functions of the database (as Signal does), so each is easy to
+ * test and to benchmark on its own.
+ */
+import type { Database } from 'better-sqlite3';
+import type { AlertFilter, AlertRow, TimelineEntry } from '../../../preload/contract.js';
+
+type Where = { sql: string[]; params: unknown[] };
+
+/** Turn free text into a safe FTS5 query: every word quoted, prefix-matched, all required. */
+export function ftsQuery(text: string): string | null {
+  const words = text.split(/\s+/).filter(Boolean).slice(0, 16);
+  return words.length ? words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ') : null;
+}
+
+function where(filter: AlertFilter): Where {
+  const w: Where = { sql: [], params: [] };
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (!values?.length) return;
+    w.sql.push(`${column} IN (${values.map(() => '?').join(',')})`);
+    w.params.push(...values);
+  };
+  inList('severity', filter.severities);
+  inList('category', filter.categories);
+  inList('source', filter.sources);
+  if (filter.status && filter.status !== 'any') {
+    w.sql.push('status = ?');
+    w.params.push(filter.status);
+  }
+  if (filter.acknowledged !== undefined) {
+    w.sql.push('acknowledged = ?');
+    w.params.push(filter.acknowledged ? 1 : 0);
+  }
+  if (filter.label) {
+    w.sql.push('json_extract(labels, ?) = ?');
+    w.params.push(`$."${filter.label.name.replaceAll('"', '')}"`, filter.label.value);
+  }
+  if (filter.from !== undefined) {
+    w.sql.push('updated_at >= ?');
+    w.params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    w.sql.push('updated_at <= ?');
+    w.params.push(filter.to);
+  }
+  const match = filter.text ? ftsQuery(filter.text) : null;
+  if (match) {
+    w.sql.push('rowid IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)');
+    w.params.push(match);
+  }
+  return w;
+}
+
+const toRow = (row: { feed_id: string; state: string }): AlertRow => ({ ...(JSON.parse(row.state) as Omit<AlertRow, 'feedId'>), feedId: row.feed_id });
+
+/** Firing alerts matching the filter, most severe and newest first. */
+export function activeAlerts(db: Database, filter: AlertFilter, limit = 20_000): AlertRow[] {
+  const w = where({ ...filter, status: 'firing' });
+  const sql = `SELECT feed_id, state FROM alerts WHERE ${w.sql.join(' AND ')} ORDER BY updated_at DESC LIMIT ?`;
+  return (db.prepare(sql).all(...w.params, limit) as Array<{ feed_id: string; state: string }>).map(toRow);
+}
+
+/** History page: alerts matching the filter, newest first, strictly older than `before`. */
+export function searchHistory(db: Database, filter: AlertFilter, limit: number, before?: { at: number; seq: number }): { rows: AlertRow[]; total: number } {
+  const w = where(filter);
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM alerts${w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : ''}`).get(...w.params) as { n: number }).n;
+  if (before) {
+    w.sql.push('(updated_at < ? OR (updated_at = ? AND first_seq < ?))');
+    w.params.push(before.at, before.at, before.seq);
+  }
+  const sql = `SELECT feed_id, state FROM alerts${w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : ''} ORDER BY updated_at DESC, first_seq DESC LIMIT ?`;
+  return { rows: (db.prepare(sql).all(...w.params, limit) as Array<{ feed_id: string; state: string }>).map(toRow), total };
+}
+
+/** Everything that happened to one alert, oldest first. */
+export function timeline(db: Database, feedId: string, alertId: string): TimelineEntry[] {
+  const rows = db.prepare('SELECT seq, at, kind, by, comment FROM events WHERE feed_id = ? AND alert_id = ? ORDER BY seq').all(feedId, alertId) as Array<{
+    seq: number; at: number; kind: TimelineEntry['kind']; by: string | null; comment: string | null;
+  }>;
+  return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, ...(r.by ? { by: r.by } : {}), ...(r.comment ? { comment: r.comment } : {}) }));
+}
