@@ -1,0 +1,100 @@
+/**
+ * The console: status bar, counts, filters, the board and an alert's detail. Keyboard:
+ * j/k move, Enter opens, a acknowledges, s snoozes an hour, / searches, Esc closes.
+ */
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { AlertRow } from '../../preload/contract';
+import { SEVERITIES } from '../../main/core/protocol/alert';
+import type { ConsoleApi } from './api/get-api';
+import { AlertBoard } from './features/board/AlertBoard';
+import { BoardFilters } from './features/board/BoardFilters';
+import { applyFilters, loadFilters, saveFilters, type BoardFilters as Filters } from './features/board/filters';
+import { AlertDetail } from './features/detail/AlertDetail';
+import { StatusBar } from './features/status/StatusBar';
+import { alertKey, type ConsoleStore } from './state/console-store';
+
+export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const [filters, setFilters] = useState<Filters>(() => loadFilters(localStorage));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => saveFilters(localStorage, filters), [filters]);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 5000);
+    return () => clearInterval(timer);
+  }, []);
+  const rows = useMemo(() => applyFilters(state.alerts.values(), filters), [state.alerts, filters]);
+  const openRow = openKey ? state.alerts.get(openKey) ?? null : null;
+  const counts = useMemo(() => {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
+    let security = 0;
+    for (const row of state.alerts.values()) {
+      bySeverity[row.severity]++;
+      if (row.category === 'security') security++;
+    }
+    return { bySeverity, security };
+  }, [state.alerts]);
+
+  const act = async (row: AlertRow, kind: 'acknowledge' | 'snooze') => {
+    const ref = { feedId: row.feedId, alertId: row.alertId };
+    const result = kind === 'acknowledge' ? await api.acknowledge(ref) : await api.snooze({ ...ref, minutes: 60 });
+    if (!result.ok) setError(result.message);
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (target.closest('input, textarea, select')) {
+        if (event.key === 'Escape') target.blur();
+        return;
+      }
+      const index = rows.findIndex((row) => alertKey(row) === selected);
+      const current = index >= 0 ? rows[index] : undefined;
+      if (event.key === 'j' || event.key === 'ArrowDown') setSelected(alertKey(rows[Math.min(rows.length - 1, index + 1)] ?? rows[0]!));
+      else if (event.key === 'k' || event.key === 'ArrowUp') setSelected(alertKey(rows[Math.max(0, index - 1)] ?? rows[0]!));
+      else if (event.key === 'Enter' && current) setOpenKey(alertKey(current));
+      else if (event.key === 'a' && current) void act(current, 'acknowledge');
+      else if (event.key === 's' && current) void act(current, 'snooze');
+      else if (event.key === '/') searchRef.current?.focus();
+      else if (event.key === 'Escape') setOpenKey(null);
+      else return;
+      event.preventDefault();
+    };
+    if (rows.length === 0) return;
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>Tocsin</h1>
+        <StatusBar feeds={state.feeds} link={state.link} onAddFeed={() => setError('Adding feeds from the console is not built yet: start the console with --feed URL --feed-token TOKEN.')} />
+      </header>
+      <section className="counts" aria-label="Counts">
+        {[...SEVERITIES].reverse().map((s) => (
+          <span key={s} className={`count severity-${s}`} data-testid={`count-${s}`}>{state.alerts.size ? counts.bySeverity[s] : 0} {s}</span>
+        ))}
+        <span className="count category-security">{counts.security} security</span>
+        <span className="muted">{rows.length} shown of {state.alerts.size} active</span>
+      </section>
+      <BoardFilters filters={filters} onChange={setFilters} searchRef={searchRef} />
+      {error && (
+        <div className="error" role="alert">
+          {error} <button type="button" className="link-button" onClick={() => setError(null)}>Dismiss</button>
+        </div>
+      )}
+      <main className="main">
+        <AlertBoard rows={rows} selected={selected} onSelect={setSelected} onOpen={(row) => setOpenKey(alertKey(row))} now={now} />
+        {openRow && <AlertDetail row={openRow} api={api} onClose={() => setOpenKey(null)} onError={setError} />}
+      </main>
+      <div className="visually-hidden" aria-live="polite" data-testid="live-region">
+        {state.lastFired ? `New ${state.lastFired.severity} alert: ${state.lastFired.title}` : ''}
+      </div>
+    </div>
+  );
+}

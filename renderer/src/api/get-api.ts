@@ -1,0 +1,28 @@
+/**
+ * The one `api` the renderer talks to: the preload's `window.tocsin` in Electron, or the
+ * browser console's socket adapter in a browser. Nothing else in the renderer knows which.
+ */
+import type { TocsinApi } from '../../../preload/contract';
+import { createSocketApi, type ShellLink } from './socket-api';
+
+declare global {
+  interface Window {
+    tocsin?: TocsinApi;
+  }
+}
+
+/** Browser-console extras; absent in Electron, where the preload provides the api. */
+export type ConsoleApi = TocsinApi & {
+  onReconnect?: (listener: () => void) => () => void;
+  reportWindow?: (state: { visible: boolean; minimized: boolean; focused: boolean }) => void;
+};
+
+/** Pick the api for this shell. */
+export function getApi(onLink: (link: ShellLink) => void): ConsoleApi {
+  if (window.tocsin) {
+    onLink('open');
+    return window.tocsin;
+  }
+  const token = new URLSearchParams(window.location.search).get('token');
+  return createSocketApi(window.location, token, onLink);
+}

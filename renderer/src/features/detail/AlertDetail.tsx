@@ -1,0 +1,80 @@
+/**
+ * One alert: everything the source said (always rendered as text), its timeline, and the
+ * actions. A link is clickable only when it is https; anything else is shown as plain text.
+ */
+import { useEffect, useState } from 'react';
+import type { AlertRow, TimelineEntry } from '../../../../preload/contract';
+import type { ConsoleApi } from '../../api/get-api';
+import { CategoryBadge, SeverityBadge } from '../../components/SeverityBadge';
+
+export function safeHttpsUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api: ConsoleApi; onClose: () => void; onError: (message: string) => void }) {
+  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
+  const [comment, setComment] = useState('');
+  const ref = { feedId: row.feedId, alertId: row.alertId };
+  useEffect(() => {
+    let current = true;
+    void api.timeline({ feedId: row.feedId, alertId: row.alertId }).then((result) => {
+      if (current && result.ok) setTimeline(result.value);
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, row.feedId, row.alertId, row.lastSeq]);
+
+  const run = async (action: Promise<{ ok: boolean; message?: string }>) => {
+    const result = await action;
+    if (!result.ok) onError(result.message ?? 'the action failed');
+  };
+  const link = safeHttpsUrl(row.url);
+  return (
+    <aside className="detail" aria-label="Alert detail">
+      <header>
+        <SeverityBadge severity={row.severity} /> <CategoryBadge category={row.category} />
+        <button type="button" className="close" aria-label="Close detail" onClick={onClose}>✕</button>
+      </header>
+      <h2 data-testid="detail-title">{row.title}</h2>
+      <p className="mono muted">{row.host ?? 'no host'} · {row.service ?? 'no service'} · {row.source}</p>
+      <p className="body">{row.body}</p>
+      {row.url && (link ? <a href={link} target="_blank" rel="noreferrer noopener">{link}</a> : <p className="mono muted">{row.url}</p>)}
+      <dl className="labels">
+        {Object.entries(row.labels).map(([name, value]) => (
+          <div key={name}><dt>{name}</dt><dd>{value}</dd></div>
+        ))}
+      </dl>
+      <div className="actions">
+        {row.acknowledged ? (
+          <button type="button" onClick={() => void run(api.unacknowledge(ref))}>Unacknowledge</button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void run(api.acknowledge({ ...ref, ...(comment ? { comment } : {}) }))}>Acknowledge (a)</button>
+        )}
+        <button type="button" onClick={() => void run(api.snooze({ ...ref, minutes: 60 }))}>Snooze 1 h (s)</button>
+      </div>
+      <form className="comment" onSubmit={(e) => {
+        e.preventDefault();
+        if (comment.trim()) void run(api.comment({ ...ref, text: comment.trim() })).then(() => setComment(''));
+      }}>
+        <label htmlFor="comment">Comment</label>
+        <textarea id="comment" value={comment} maxLength={16_384} onChange={(e) => setComment(e.target.value)} />
+        <button type="submit">Add comment</button>
+      </form>
+      <h3>Timeline</h3>
+      <ol className="timeline" data-testid="timeline">
+        {timeline.map((entry) => (
+          <li key={entry.seq}>
+            <time dateTime={new Date(entry.at).toISOString()}>{new Date(entry.at).toLocaleTimeString()}</time>{' '}
+            <strong>{entry.kind}</strong>{entry.by ? ` by ${entry.by}` : ''}{entry.comment ? `: ${entry.comment}` : ''}
+          </li>
+        ))}
+      </ol>
+    </aside>
+  );
+}
