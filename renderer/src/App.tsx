@@ -77,7 +77,7 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
       </header>
       <section className="counts" aria-label="Counts">
         {[...SEVERITIES].reverse().map((s) => (
-          <span key={s} className={`count severity-${s}`} data-testid={`count-${s}`}>{state.alerts.size ? counts.bySeverity[s] : 0} {s}</span>
+          <span key={s} className={`count severity-${s}`} data-testid={`count-${s}`}>{counts.bySeverity[s]} {s}</span>
         ))}
         <span className="count category-security">{counts.security} security</span>
         <span className="muted">{rows.length} shown of {state.alerts.size} active</span>

@@ -8,9 +8,9 @@ const SEVERITY: Record<Severity, { glyph: string; label: string }> = {
   info: { glyph: '○', label: 'Info' },
 };
 const CATEGORY: Record<Category, { glyph: string; label: string }> = {
-  security: { glyph: '⛨', label: 'Security' },
-  outage: { glyph: '⏻', label: 'Outage' },
-  performance: { glyph: '⏱', label: 'Performance' },
+  security: { glyph: '⚔', label: 'Security' },
+  outage: { glyph: '✖', label: 'Outage' },
+  performance: { glyph: '◷', label: 'Performance' },
   capacity: { glyph: '▤', label: 'Capacity' },
   other: { glyph: '•', label: 'Other' },
 };

@@ -1,0 +1,28 @@
+/**
+ * Takes README screenshots of the browser console (real core, embedded demo gateway) in both
+ * themes: `npx tsx scripts/screenshot.ts` after `node scripts/build.mjs`.
+ */
+import { chromium } from 'playwright-core';
+import { startConsole } from '../tests/e2e/fixtures.js';
+
+const instance = await startConsole();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  for (const colorScheme of ['dark', 'light'] as const) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme });
+    await page.goto(instance.url);
+    await page.getByTestId('alert-row').nth(2).waitFor({ timeout: 30_000 });
+    await page.getByTestId('alert-row').first().click();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('timeline').locator('li').first().waitFor();
+    await page.screenshot({ path: `docs/screenshots/board-${colorScheme}.png` });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await instance.process.stop();
+}
+console.log('saved docs/screenshots/board-dark.png and board-light.png');
