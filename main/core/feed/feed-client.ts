@@ -129,7 +129,10 @@ export class FeedClient {
   private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'welcome':
+        // The gateway's interval governs from now on: restart the heartbeat check with it.
         this.heartbeatMs = frame.heartbeatMs;
+        if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
+        this.scheduleHeartbeat();
         this.replaying = frame.streams.alerts.last > this.deps.store.cursor(this.profile.id);
         this.setStatus({ state: this.replaying ? 'resyncing' : 'connecting', lastError: null });
         return;

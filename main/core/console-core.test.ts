@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGateway, type Gateway } from '../../gateway/gateway.js';
+import { ConsoleCore, historyPath } from './console-core.js';
+import type { AlertEvent } from './protocol/alert.js';
+
+const TOKEN = 'core-test-token-0123456789';
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+const fired = (n: number): AlertEvent => ({
+  kind: 'fired', alertId: `alert-${n}`, source: 'test', at: Date.now(),
+  alert: { title: `alert number ${n}`, body: 'disk full', severity: 'high', category: 'outage', labels: { n: String(n) }, startsAt: Date.now() },
+});
+
+async function gatewayAt(journalPath: string, port = 0): Promise<Gateway> {
+  return startGateway({ listen: { host: '127.0.0.1', port }, tokens: [TOKEN], journal: { path: journalPath }, heartbeatMs: 500 });
+}
+
+async function consoleFor(url: string, dataDir = mkdtempSync(join(tmpdir(), 'tocsin-core-')), userName = 'ann'): Promise<ConsoleCore> {
+  const core = await ConsoleCore.open({ dataDir, userName, feeds: [{ id: 'f1', name: 'test feed', url, token: TOKEN }], random: () => 0.01 });
+  cleanup.push(() => core.close());
+  return core;
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('ConsoleCore against a real gateway', () => {
+  it('stores every event exactly once, contiguous, across gateway restarts mid-stream', async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite');
+    let gateway = await gatewayAt(journal);
+    const port = gateway.port;
+    const core = await consoleFor(gateway.url);
+    let published = 0;
+    for (let restart = 0; restart < 3; restart++) {
+      for (let i = 0; i < 5; i++) {
+        await gateway.sink.publish(Array.from({ length: 40 }, () => ({ event: fired(++published) })));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await gateway.close(); // mid-stream: the console may not have committed the last batches yet
+      gateway = await gatewayAt(journal, port);
+    }
+    cleanup.push(() => gateway.close());
+    await gateway.sink.publish([{ event: fired(++published) }]);
+    await until(() => core.store.cursor('f1') === published);
+    const db = new Database(historyPath(core['options'].dataDir), { readonly: true });
+    const stats = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT seq) AS d, MIN(seq) AS lo, MAX(seq) AS hi FROM events WHERE feed_id = ?').get('f1');
+    db.close();
+    expect(stats).toEqual({ n: published, d: published, lo: 1, hi: published });
+  });
+
+  it('shows an acknowledgement made on one console on every other within a second', async () => {
+    const gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'));
+    cleanup.push(() => gateway.close());
+    const ann = await consoleFor(gateway.url, undefined, 'ann');
+    const bob = await consoleFor(gateway.url, undefined, 'bob');
+    await gateway.sink.publish([{ event: fired(1) }]);
+    await until(async () => (await bob.handlers.activeAlerts({})).length === 1);
+    const acked = Date.now();
+    const result = await ann.handlers.acknowledge({ feedId: 'f1', alertId: 'alert-1', comment: 'looking' });
+    expect(result.seq).toBe(2);
+    await until(async () => (await bob.handlers.activeAlerts({}))[0]?.acknowledged !== null, 1_000);
+    expect(Date.now() - acked).toBeLessThan(1_000);
+    expect((await bob.handlers.activeAlerts({}))[0]!.acknowledged).toMatchObject({ by: 'ann', comment: 'looking' });
+    expect((await bob.handlers.timeline({ feedId: 'f1', alertId: 'alert-1' })).map((e) => e.kind)).toEqual(['fired', 'acknowledged']);
+  });
+
+  it('finds alerts by full-text search over title, body and labels', async () => {
+    const gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'));
+    cleanup.push(() => gateway.close());
+    const core = await consoleFor(gateway.url);
+    await gateway.sink.publish([1, 2, 3].map((n) => ({ event: fired(n) })));
+    await until(() => core.store.cursor('f1') === 3);
+    expect((await core.handlers.searchHistory({ filter: { text: 'number 2' }, limit: 10 })).rows.map((r) => r.alertId)).toEqual(['alert-2']);
+    expect((await core.handlers.searchHistory({ filter: { text: 'disk' }, limit: 10 })).total).toBe(3);
+    expect((await core.handlers.searchHistory({ filter: { text: '"); DROP TABLE alerts; --' }, limit: 10 })).total).toBe(0);
+  });
+
+  it('reports a damaged history file clearly and leaves it untouched', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-core-'));
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    writeFileSync(historyPath(dataDir), 'this is not a database, it is half of one'.repeat(200));
+    const before = readFileSync(historyPath(dataDir));
+    await expect(ConsoleCore.open({ dataDir, userName: 'ann', feeds: [] })).rejects.toThrow(/alert history .*history\.sqlite is damaged.*has not touched it/);
+    expect(readFileSync(historyPath(dataDir)).equals(before)).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FeedStatus } from '../../../preload/contract.js';
+import { ManualClock } from '../../../tests/support/manual-clock.js';
+import { AlertStore } from '../store/alert-store.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { FeedClient } from './feed-client.js';
+import type { FeedSocket } from './feed-socket.js';
+
+/** An in-memory socket the test drives: what the client sent, and what "the gateway" says. */
+class ScriptedSocket extends EventEmitter implements FeedSocket {
+  sent: Array<Record<string, unknown>> = [];
+  terminated = false;
+  send(text: string) {
+    this.sent.push(JSON.parse(text) as Record<string, unknown>);
+  }
+  close() {
+    this.emit('close', 1000, Buffer.from(''));
+  }
+  terminate() {
+    this.terminated = true;
+    this.emit('close', 1006, Buffer.from(''));
+  }
+  receive(frame: unknown) {
+    this.emit('message', Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), false);
+  }
+}
+
+const stores: AlertStore[] = [];
+afterEach(() => stores.splice(0).forEach((s) => s.close()));
+
+function setup(random = 0.5) {
+  const clock = new ManualClock();
+  const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-fc-')), 'history.sqlite'));
+  stores.push(store);
+  const sockets: ScriptedSocket[] = [];
+  const statuses: FeedStatus[] = [];
+  const client = new FeedClient({ id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' }, {
+    clock, store, random: () => random, log: () => {},
+    connect: () => {
+      const socket = new ScriptedSocket();
+      sockets.push(socket);
+      return socket;
+    },
+    onCommitted: () => {}, onSnapshot: () => {}, onMetrics: () => {}, onStatus: (s) => statuses.push(s),
+  });
+  const welcome = (socket: ScriptedSocket, last = 0) => {
+    socket.emit('open');
+    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last } } });
+    socket.receive({ type: 'live', stream: 'alerts', seq: last });
+  };
+  return { clock, store, sockets, statuses, client, welcome, state: () => client.currentStatus().state };
+}
+
+describe('backoffDelay (full jitter)', () => {
+  it('draws from [0, min(cap, base·2^attempt)]', () => {
+    expect(backoffDelay(DEFAULT_BACKOFF, 0, 0.999)).toBe(999);
+    expect(backoffDelay(DEFAULT_BACKOFF, 3, 0.5)).toBe(4_000);
+    expect(backoffDelay(DEFAULT_BACKOFF, 10, 0.999)).toBe(29_970);
+    expect(backoffDelay(DEFAULT_BACKOFF, 50, 0)).toBe(0);
+  });
+});
+
+describe('FeedClient', () => {
+  it('says hello with the committed cursor and acks only after the commit', async () => {
+    const t = setup();
+    t.store.commit('f', [{ seq: 7, event: { kind: 'resolved', alertId: 'x', source: 's', at: 1, endsAt: 1 } }], false);
+    t.client.start();
+    t.welcome(t.sockets[0]!, 7);
+    expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', v: 1, resume: { alerts: 7 } });
+    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 8, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
+    expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false); // not yet committed
+    await new Promise((r) => setImmediate(r));
+    expect(t.store.cursor('f')).toBe(8);
+    expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 8 });
+  });
+
+  it('goes stale after 1.5 silent heartbeats and declares the link dead after two, then retries with backoff', () => {
+    const t = setup(0.5);
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    expect(t.state()).toBe('live');
+    t.clock.advance(1_500);
+    expect(t.state()).toBe('live');
+    t.clock.advance(250);
+    expect(t.state()).toBe('stale');
+    t.clock.advance(500);
+    expect(t.sockets[0]!.terminated).toBe(true);
+    expect(t.state()).toBe('disconnected');
+    const status = t.client.currentStatus();
+    expect(status.nextRetryAt! - t.clock.now()).toBe(500); // attempt 0: 0.5 × 1 s
+    expect(status.lastError).toMatch(/no heartbeat/);
+    t.clock.advance(500);
+    expect(t.sockets).toHaveLength(2);
+    expect(t.state()).toBe('connecting');
+  });
+
+  it('any frame clears stale; pings are answered', () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    t.clock.advance(1_750);
+    expect(t.state()).toBe('stale');
+    t.sockets[0]!.receive({ type: 'ping', t: 5 });
+    expect(t.state()).toBe('live');
+    expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'pong', t: 5 });
+  });
+
+  it('grows the backoff ceiling per failed attempt and resets it after a stable minute', () => {
+    const t = setup(0.999);
+    t.client.start();
+    const retryIn = () => t.client.currentStatus().nextRetryAt! - t.clock.now();
+    t.sockets[0]!.emit('close', 1006, Buffer.from(''));
+    expect(retryIn()).toBe(999);
+    t.clock.advance(999);
+    t.sockets[1]!.emit('close', 1006, Buffer.from(''));
+    expect(retryIn()).toBe(1_998);
+    t.clock.advance(1_998);
+    t.welcome(t.sockets[2]!);
+    for (let i = 0; i < 60; i++) {
+      t.clock.advance(1_000);
+      t.sockets[2]!.receive({ type: 'ping', t: i });
+    }
+    t.sockets[2]!.emit('close', 1006, Buffer.from(''));
+    expect(retryIn()).toBe(999);
+  });
+
+  it('counts and skips malformed, invalid and unknown frames without stopping the stream', async () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    const socket = t.sockets[0]!;
+    socket.receive('{not json');
+    socket.receive({ type: 'event', stream: 'alerts', seq: -1, event: {} });
+    socket.receive({ type: 'from-the-future' });
+    socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
+    await new Promise((r) => setImmediate(r));
+    expect(t.client.currentStatus().rejected).toEqual({ malformed_json: 1, invalid_frame: 1, unknown_type: 1 });
+    expect(t.store.cursor('f')).toBe(1);
+    expect(t.state()).toBe('live');
+  });
+
+  it('does not ack and drops the link when the history cannot be written (full disk)', async () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    t.store.db.pragma(`max_page_count = ${t.store.db.pragma('page_count', { simple: true })}`);
+    const big = 'x'.repeat(8_000);
+    for (let seq = 1; seq <= 50; seq++) {
+      t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: big, severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false);
+    expect(t.store.cursor('f')).toBe(0);
+    expect(t.sockets[0]!.terminated).toBe(true);
+    expect(t.client.currentStatus().lastError).toMatch(/cannot write the alert history: database or disk is full/);
+  });
+});
