@@ -24,7 +24,8 @@ export type ConsoleCoreOptions = {
   clock?: Clock;
   connect?: SocketFactory;
   random?: () => number;
-  observers?: CommittedObserver[];
+  /** Who reacts to committed changes; a factory when they need the core itself (notifications). */
+  observers?: CommittedObserver[] | ((core: ConsoleCore) => CommittedObserver[]);
   log?: (message: string) => void;
   /** Move a damaged history aside and start fresh (only on the user's explicit request). */
   resetHistory?: boolean;
@@ -43,7 +44,7 @@ export class ConsoleCore {
   private constructor(readonly store: AlertStore, private readonly options: ConsoleCoreOptions) {
     const clock = options.clock ?? systemClock;
     const log = options.log ?? (() => {});
-    const observers = options.observers ?? [];
+    const observers = typeof options.observers === 'function' ? options.observers(this) : options.observers ?? [];
     this.batcher = new UpdateBatcher(clock);
     for (const profile of options.feeds) {
       const client = new FeedClient(profile, {

@@ -8,16 +8,22 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { ConsoleCore } from '../console-core.js';
+import { systemClock } from '../clock.js';
 import type { FeedProfile } from '../feed/feed-client.js';
+import { notifierFor } from '../notify/delivery/select.js';
+import { NotificationCenter } from '../notify/notification-center.js';
+import { NotificationPolicy } from '../notify/policy.js';
+import type { Notifier } from '../notify/request.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../notify/settings.js';
 import type { CoreInit } from './messages.js';
 
-export type Backend = { core: ConsoleCore; embeddedGatewayUrl: string | null; close(): Promise<void> };
-export type BackendHooks = { openAlert(feedId: string, alertId: string): void };
+export type Backend = { core: ConsoleCore; notifications: NotificationCenter; policy: NotificationPolicy; embeddedGatewayUrl: string | null; close(): Promise<void> };
+export type BackendHooks = { openAlert(feedId: string, alertId: string): void; notifier?: Notifier };
 
 export const EMBEDDED_FEED_ID = 'embedded';
 
 /** Start the core, with the embedded demo gateway if `init` names no feed. */
-export async function startBackend(init: CoreInit, _hooks: BackendHooks): Promise<Backend> {
+export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise<Backend> {
   mkdirSync(init.dataDir, { recursive: true });
   let gateway: Gateway | null = null;
   const feeds: FeedProfile[] = [...(init.feeds ?? [])];
@@ -33,14 +39,32 @@ export async function startBackend(init: CoreInit, _hooks: BackendHooks): Promis
     });
     feeds.push({ id: EMBEDDED_FEED_ID, name: 'Embedded demo feed', url: gateway.url, token, embedded: true });
   }
+  const log = (message: string) => console.error(`tocsin core: ${message}`);
+  const settings = DEFAULT_NOTIFICATION_SETTINGS;
+  const policy = new NotificationPolicy(settings, systemClock);
+  let notifications: NotificationCenter | null = null;
   const core = await ConsoleCore.open({
     dataDir: init.dataDir,
     feeds,
     userName: init.userName,
-    log: (message) => console.error(`tocsin core: ${message}`),
+    log,
+    observers: (self) => {
+      notifications = new NotificationCenter({
+        policy, clock: systemClock, log,
+        notifier: hooks.notifier ?? notifierFor(process.platform, 'dev.tocsin.console'),
+        settings: () => settings,
+        windowState: () => self.currentWindowState(),
+        acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
+        open: hooks.openAlert,
+        recordNotified: (feedId, alertId, at) => self.store.recordNotified(feedId, alertId, at),
+      });
+      return [notifications];
+    },
   });
   return {
     core,
+    notifications: notifications!,
+    policy,
     embeddedGatewayUrl: gateway?.url ?? null,
     close: async () => {
       await core.close();

@@ -91,6 +91,11 @@ export class AlertStore {
     return row ? (JSON.parse(row.state) as AlertState) : undefined;
   }
 
+  /** Record that a native notification was shown for an alert (its timeline says "notified"). */
+  recordNotified(feedId: string, alertId: string, at: number): void {
+    this.db.prepare('INSERT INTO notifications (feed_id, alert_id, at) VALUES (?, ?, ?)').run(feedId, alertId, at);
+  }
+
   activeAlerts(filter: AlertFilter): AlertRow[] {
     return queries.activeAlerts(this.db, filter);
   }

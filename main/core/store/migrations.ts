@@ -59,4 +59,6 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         INSERT INTO alerts_fts(rowid, title, body, labels) VALUES (new.rowid, new.title, new.body, new.labels);
       END;
     `),
+  // 3: native notifications shown, for the alert's timeline ("notified").
+  (db) => db.exec('CREATE TABLE notifications (feed_id TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL) STRICT; CREATE INDEX notifications_alert ON notifications(feed_id, alert_id);'),
 ];

@@ -74,7 +74,13 @@ export function searchHistory(db: Database, filter: AlertFilter, limit: number, 
 
 /** Everything that happened to one alert, oldest first. */
 export function timeline(db: Database, feedId: string, alertId: string): TimelineEntry[] {
-  const rows = db.prepare('SELECT seq, at, kind, by, comment FROM events WHERE feed_id = ? AND alert_id = ? ORDER BY seq').all(feedId, alertId) as Array<{
+  const rows = db
+    .prepare(
+      `SELECT seq, at, kind, by, comment FROM events WHERE feed_id = ? AND alert_id = ?
+       UNION ALL SELECT 0 AS seq, at, 'notified' AS kind, NULL, NULL FROM notifications WHERE feed_id = ? AND alert_id = ?
+       ORDER BY at, seq`,
+    )
+    .all(feedId, alertId, feedId, alertId) as Array<{
     seq: number; at: number; kind: TimelineEntry['kind']; by: string | null; comment: string | null;
   }>;
   return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, ...(r.by ? { by: r.by } : {}), ...(r.comment ? { comment: r.comment } : {}) }));

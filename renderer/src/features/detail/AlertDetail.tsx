@@ -69,7 +69,7 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
       <h3>Timeline</h3>
       <ol className="timeline" data-testid="timeline">
         {timeline.map((entry) => (
-          <li key={entry.seq}>
+          <li key={`${entry.kind}-${entry.seq}-${entry.at}`}>
             <time dateTime={new Date(entry.at).toISOString()}>{new Date(entry.at).toLocaleTimeString()}</time>{' '}
             <strong>{entry.kind}</strong>{entry.by ? ` by ${entry.by}` : ''}{entry.comment ? `: ${entry.comment}` : ''}
           </li>

@@ -1,0 +1,33 @@
+/**
+ * Notification settings (DESIGN.md "Notification policy"): every part is a user setting with
+ * a sensible default. Defaults: native notifications for security and outage alerts of
+ * severity high or above while the window is hidden or minimised.
+ */
+import { z } from 'zod';
+import { CategorySchema, SeveritySchema } from '../protocol/alert.js';
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour)');
+
+export const NotificationSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  categories: z.array(CategorySchema).default(['security', 'outage']),
+  minSeverity: SeveritySchema.default('high'),
+  /** When to notify: the window hidden, minimised, or merely unfocused. */
+  when: z.object({ hidden: z.boolean(), minimized: z.boolean(), unfocused: z.boolean() }).default({ hidden: true, minimized: true, unfocused: false }),
+  /** One alert notifies at most once per cooldown. */
+  cooldownMs: z.number().int().min(0).max(24 * 3600_000).default(10 * 60_000),
+  /** More than this many notifications within the digest window become one digest. */
+  digestThreshold: z.number().int().min(1).max(1000).default(5),
+  digestWindowMs: z.number().int().min(1000).max(3600_000).default(60_000),
+  /** In a burst, alerts gather this long and then arrive as one digest. */
+  digestDelayMs: z.number().int().min(0).max(600_000).default(5_000),
+  /** A hard cap: never more than this many notifications in any minute. Everything is still logged. */
+  capPerMinute: z.number().int().min(1).max(120).default(10),
+  quietHours: z
+    .object({ enabled: z.boolean(), start: clockTime, end: clockTime, criticalBypass: z.boolean() })
+    .default({ enabled: false, start: '22:00', end: '07:00', criticalBypass: true }),
+  /** Losing a feed for longer than this is itself a notification. */
+  feedLossAfterMs: z.number().int().min(5_000).max(3600_000).default(60_000),
+});
+export type NotificationSettings = z.output<typeof NotificationSettingsSchema>;
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = NotificationSettingsSchema.parse({});
