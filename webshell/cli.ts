@@ -12,7 +12,7 @@ import { AccessGate, isLoopback, newToken } from './access.js';
 import { startConsoleServer } from './server.js';
 
 const USAGE = `usage: npm run console -- [--host 127.0.0.1] [--port 7417] [--data-dir DIR]
-       [--feed ws://HOST:PORT/v1/feed --feed-token TOKEN] [--password-file FILE]`;
+       [--feed ws://HOST:PORT/v1/feed --feed-token TOKEN] [--password-file FILE] [--no-notifications]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       feed: { type: 'string' },
       'feed-token': { type: 'string' },
       'password-file': { type: 'string' },
+      'no-notifications': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
 
   const dataDir = values['data-dir'] ?? process.env.TOCSIN_DATA_DIR ?? defaultDataDir();
   const feeds = values.feed ? [{ id: 'cli', name: 'Command-line feed', url: values.feed, token: values['feed-token']! }] : [];
-  const core = await CoreHost.start(join(import.meta.dirname, '../core/worker.cjs'), { dataDir, userName: userInfo().username, feeds });
+  const core = await CoreHost.start(join(import.meta.dirname, '../core/worker.cjs'), {
+    dataDir, userName: userInfo().username, feeds, notifications: values['no-notifications'] ? 'off' : 'native',
+  });
   const token = password === null ? newToken() : null;
   const server = await startConsoleServer({
     host: values.host,

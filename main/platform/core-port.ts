@@ -7,21 +7,10 @@
 import type { OperationName, Result, UiUpdate } from '../../preload/contract.js';
 import type { WindowState } from '../core/host/window-state.js';
 
-/** The tray's worst state; each has its own icon shape (resources/tray). */
-export const TRAY_STATES = ['ok', 'warning', 'critical', 'security', 'disconnected'] as const;
-/** One of `TRAY_STATES`. */
-export type TrayState = (typeof TRAY_STATES)[number];
+import type { TrayModel } from '../core/tray/tray-model.js';
 
-/** What the core's tray model tells the shell; the core decides, the shell only draws it. */
-export type TrayModel = {
-  state: TrayState;
-  /** One line about the feeds, e.g. "2 feeds live" or "prod: disconnected since 10:42". */
-  status: string;
-  counts: { firing: number; critical: number; security: number; unacknowledged: number };
-  /** Notifications are snoozed until this time (ms since epoch), or null. */
-  snoozedUntil: number | null;
-  notificationsPaused: boolean;
-};
+/** The tray model is decided in the core; the shell imports it from there. */
+export { TRAY_STATES, type TrayModel, type TrayState } from '../core/tray/tray-model.js';
 
 /** The core as the shell sees it. */
 export interface ShellCore {

@@ -14,7 +14,8 @@ export type ConsoleInstance = { url: string; dataDir: string; process: Started }
 /** Start `node dist/webshell/cli.cjs` and read the URL it prints. */
 export async function startConsole(options: { dataDir?: string; feed?: { url: string; token: string } } = {}): Promise<ConsoleInstance> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tocsin-e2e-'));
-  const args = ['dist/webshell/cli.cjs', '--port', '0', '--data-dir', dataDir];
+  // No native notifications from end-to-end runs: they would pop up on a developer's desktop.
+  const args = ['dist/webshell/cli.cjs', '--port', '0', '--data-dir', dataDir, '--no-notifications'];
   if (options.feed) args.push('--feed', options.feed.url, '--feed-token', options.feed.token);
   const process = await startProcess('node', args, /Tocsin console: (\S+)/);
   return { url: process.match[1]!, dataDir, process };

@@ -14,6 +14,9 @@ import { notifierFor } from '../notify/delivery/select.js';
 import { NotificationCenter } from '../notify/notification-center.js';
 import { NotificationPolicy } from '../notify/policy.js';
 import type { Notifier } from '../notify/request.js';
+
+/** For headless consoles (--no-notifications): the policy still decides and counts; nothing is shown. */
+const silentNotifier: Notifier = { show: async () => ({ kind: 'dismissed' }) };
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../notify/settings.js';
 import type { CoreInit } from './messages.js';
 
@@ -51,7 +54,7 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     observers: (self) => {
       notifications = new NotificationCenter({
         policy, clock: systemClock, log,
-        notifier: hooks.notifier ?? notifierFor(process.platform, 'dev.tocsin.console'),
+        notifier: hooks.notifier ?? (init.notifications === 'off' ? silentNotifier : notifierFor(process.platform, 'dev.tocsin.console')),
         settings: () => settings,
         windowState: () => self.currentWindowState(),
         acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../preload/contract.js';
 import type { CoreInit, FromWorker, ToWorker } from './messages.js';
+import type { TrayModel } from '../tray/tray-model.js';
 import type { WindowState } from './window-state.js';
 
 type Pending = (result: Result<unknown>) => void;
@@ -17,6 +18,8 @@ export class CoreHost {
   private readonly pending = new Map<number, Pending>();
   private readonly updateListeners = new Set<(update: UiUpdate) => void>();
   private readonly openListeners = new Set<(feedId: string, alertId: string) => void>();
+  private readonly trayListeners = new Set<(model: TrayModel) => void>();
+  private lastTray: TrayModel | null = null;
   private exited = false;
 
   private constructor(
@@ -72,6 +75,23 @@ export class CoreHost {
     return () => this.openListeners.delete(listener);
   }
 
+  /** Subscribe to the tray model (the latest is delivered at once if there is one). */
+  onTrayModel(listener: (model: TrayModel) => void): () => void {
+    this.trayListeners.add(listener);
+    if (this.lastTray) listener(this.lastTray);
+    return () => this.trayListeners.delete(listener);
+  }
+
+  /** Snooze notifications for `hours` (alerts are still logged). */
+  snoozeNotifications(hours: number): void {
+    this.post({ type: 'snooze', hours });
+  }
+
+  /** Pause or resume notifications (alerts are still logged). */
+  setNotificationsPaused(paused: boolean): void {
+    this.post({ type: 'pause', paused });
+  }
+
   /** Tell the core whether anyone can see the window (the notification policy depends on it). */
   setWindowState(state: WindowState): void {
     this.post({ type: 'window', state });
@@ -99,6 +119,10 @@ export class CoreHost {
         return;
       case 'update':
         for (const listener of this.updateListeners) listener(message.update);
+        return;
+      case 'tray':
+        this.lastTray = message.model;
+        for (const listener of this.trayListeners) listener(message.model);
         return;
       case 'open-alert':
         for (const listener of this.openListeners) listener(message.feedId, message.alertId);

@@ -4,6 +4,7 @@
  * validated against the contract before it gets here (main/core/api/dispatch.ts).
  */
 import type { OperationName, Result, UiUpdate } from '../../../preload/contract.js';
+import type { TrayModel } from '../tray/tray-model.js';
 import type { WindowState } from './window-state.js';
 
 /** How the shell asks the worker to start. */
@@ -12,12 +13,17 @@ export type CoreInit = {
   userName: string;
   /** Extra feeds given on the command line; settings.json feeds are read by the worker. */
   feeds?: Array<{ id: string; name: string; url: string; token: string }>;
+  /** 'off' for headless consoles and tests: decisions are still made and counted, nothing pops up. */
+  notifications?: 'native' | 'off';
 };
 
 export type ToWorker =
   | { type: 'init'; init: CoreInit }
   | { type: 'invoke'; id: number; op: OperationName; request: unknown }
   | { type: 'window'; state: WindowState }
+  /** The tray's Snooze 1/4/8 h and Pause notifications. */
+  | { type: 'snooze'; hours: number }
+  | { type: 'pause'; paused: boolean }
   | { type: 'close' };
 
 export type FromWorker =
@@ -25,6 +31,7 @@ export type FromWorker =
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'update'; update: UiUpdate }
+  | { type: 'tray'; model: TrayModel }
   /** A notification's Open action: the shell brings the window up on that alert. */
   | { type: 'open-alert'; feedId: string; alertId: string }
   | { type: 'closed' };

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { dispatch } from '../api/dispatch.js';
 import { startBackend, type Backend } from './backend.js';
+import { deriveTrayModel } from '../tray/tray-model.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
@@ -26,7 +27,11 @@ async function handle(message: ToWorker): Promise<void> {
         post({ type: 'failed', message: (error as Error).message });
         return;
       }
-      backend.core.onUpdate((update) => post({ type: 'update', update }));
+      backend.core.onUpdate((update) => {
+        post({ type: 'update', update });
+        scheduleTray();
+      });
+      scheduleTray();
       post({ type: 'ready', embeddedGatewayUrl: backend.embeddedGatewayUrl });
       return;
     }
@@ -40,10 +45,27 @@ async function handle(message: ToWorker): Promise<void> {
     case 'window':
       backend?.core.setWindowState(message.state);
       return;
+    case 'snooze':
+      backend?.policy.snooze(message.hours);
+      return scheduleTray();
+    case 'pause':
+      backend?.policy.setPaused(message.paused);
+      return scheduleTray();
     case 'close':
       await backend?.close();
       post({ type: 'closed' });
       port.close();
       return;
   }
+}
+
+/** The tray model, recomputed at most a few times a second however fast alerts arrive. */
+let trayTimer: NodeJS.Timeout | null = null;
+function scheduleTray(): void {
+  trayTimer ??= setTimeout(async () => {
+    trayTimer = null;
+    if (!backend) return;
+    const [alerts, feeds] = await Promise.all([backend.core.handlers.activeAlerts({}), backend.core.handlers.feedStatus({})]);
+    post({ type: 'tray', model: deriveTrayModel(alerts, feeds, backend.policy.state()) });
+  }, 250);
 }
