@@ -18,6 +18,7 @@ import { FeedSession } from './server/feed-session.js';
 import { GatewayStats } from './server/stats.js';
 import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
 import { DemoSimulator } from './sources/demo/simulator.js';
+import { eventsRoute } from './sources/http-post/events-route.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
 
 export const GATEWAY_VERSION = '0.1.0';
@@ -142,6 +143,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       journal.close();
     },
   };
+  gateway.addRoute('POST', '/v1/events', eventsRoute(sink, config.tokens, () => clock.now()));
   if (config.demo.enabled) {
     await gateway.addSource(new DemoSimulator({ hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() }, clock));
   }

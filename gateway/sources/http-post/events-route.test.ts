@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type Gateway } from '../../gateway.js';
+
+const TOKEN = 'post-test-token-0123456789';
+let gateway: Gateway;
+let endpoint: string;
+beforeAll(async () => {
+  gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-post-')), 'j.sqlite') } });
+  endpoint = `http://127.0.0.1:${gateway.port}/v1/events`;
+});
+afterAll(() => gateway.close());
+
+const post = (body: string, token = TOKEN) => fetch(endpoint, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+const alert = { title: 'Backup failed on db-01', severity: 'high', category: 'outage', host: 'db-01' };
+
+describe('POST /v1/events', () => {
+  it('journals one alert or a batch and answers 202 with the seqs', async () => {
+    const one = await post(JSON.stringify({ kind: 'fired', alertId: 'backup-db-01', alert }));
+    expect(one.status).toBe(202);
+    expect(await one.json()).toEqual({ seqs: [1] });
+    const batch = await post(JSON.stringify([{ kind: 'resolved', alertId: 'backup-db-01' }, { kind: 'fired', alertId: 'b2', alert }]));
+    expect(await batch.json()).toEqual({ seqs: [2, 3] });
+    expect(gateway.journal.alertState('backup-db-01')).toMatchObject({ status: 'resolved', source: 'http', title: 'Backup failed on db-01' });
+  });
+  it('refuses a wrong token (401), garbage (400 with the reason), and over 1 MiB (413)', async () => {
+    expect((await post('{}', 'wrong-token-0123456789')).status).toBe(401);
+    const garbage = await post('{"kind":"fired"');
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: string }).error).toMatch(/not JSON/);
+    const invalid = await post(JSON.stringify({ kind: 'fired', alertId: 'x', alert: { ...alert, severity: 'apocalyptic' } }));
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: string }).error).toMatch(/^alert\.severity: /);
+    expect((await post('x'.repeat(1024 * 1024 + 10))).status).toBe(413);
+    expect(gateway.journal.bounds().last).toBe(3);
+  });
+});
