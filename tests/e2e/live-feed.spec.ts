@@ -1,0 +1,86 @@
+/**
+ * The board against a real standalone gateway: acknowledgements reach every console, a dead
+ * gateway shows as disconnected (never as all clear) and nothing is lost when it returns.
+ */
+import { expect, postEvents, startConsole, startGatewayProcess, test } from './fixtures.js';
+
+const fired = (alertId: string, title: string, severity = 'high', category = 'outage') => ({
+  kind: 'fired', alertId, alert: { title, body: `${title}: details`, severity, category, host: 'db-01', labels: { team: 'storage' } },
+});
+
+test('an acknowledgement on one console appears on another within a second', async ({ browser }) => {
+  const gateway = await startGatewayProcess();
+  const consoles = [await startConsole({ feed: gateway }), await startConsole({ feed: gateway })];
+  try {
+    const [ann, bob] = await Promise.all(consoles.map(async (c) => {
+      const page = await browser.newPage();
+      await page.goto(c.url);
+      await expect(page.getByTestId('feed-cli')).toContainText('Live');
+      return page;
+    }));
+    await postEvents(gateway, fired('disk-db-01', 'Disk full on db-01'));
+    for (const page of [ann!, bob!]) await expect(page.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' })).toContainText('Unacknowledged');
+    await ann!.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' }).click();
+    const clicked = Date.now();
+    await ann!.keyboard.press('a');
+    await expect(bob!.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' })).toContainText('✓', { timeout: 1_000 });
+    expect(Date.now() - clicked).toBeLessThan(1_000);
+  } finally {
+    for (const c of consoles) await c.process.stop();
+    await gateway.process.stop();
+  }
+});
+
+test('killing the gateway shows Disconnected within two heartbeats and recovers without losing alerts', async ({ page }) => {
+  let gateway = await startGatewayProcess();
+  const tocsin = await startConsole({ feed: gateway });
+  try {
+    await page.goto(tocsin.url);
+    await postEvents(gateway, fired('a1', 'Before the crash'));
+    await expect(page.getByTestId('alert-row').filter({ hasText: 'Before the crash' })).toBeVisible();
+    gateway.process.child.kill('SIGKILL');
+    const killed = Date.now();
+    await expect(page.getByTestId('feed-cli')).toContainText(/Disconnected|Stale/, { timeout: 4_000 });
+    expect(Date.now() - killed).toBeLessThan(2 * 1000 + 1500); // two 1 s heartbeats plus the UI's batching margin
+    await expect(page.getByTestId('feed-cli')).toContainText('Disconnected', { timeout: 4_000 });
+    await expect(page.getByTestId('feed-cli')).toContainText('retry in');
+    gateway = await gateway.restart();
+    await postEvents(gateway, [fired('a2', 'While you were away'), fired('a3', 'Also missed', 'critical', 'security')]);
+    await expect(page.getByTestId('feed-cli')).toContainText('Live', { timeout: 40_000 });
+    for (const title of ['Before the crash', 'While you were away', 'Also missed']) await expect(page.getByTestId('alert-row').filter({ hasText: title })).toBeVisible();
+  } finally {
+    await tocsin.process.stop();
+    await gateway.process.stop();
+  }
+});
+
+test('alert text carrying HTML, script and javascript: links renders as inert text', async ({ page }) => {
+  const gateway = await startGatewayProcess();
+  const tocsin = await startConsole({ feed: gateway });
+  try {
+    let alerted = false;
+    page.on('dialog', (dialog) => {
+      alerted = true;
+      void dialog.dismiss();
+    });
+    await page.goto(tocsin.url);
+    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    await postEvents(gateway, {
+      kind: 'fired', alertId: 'xss',
+      alert: { title: `Boom ${hostile}`, body: `<b>bold?</b> ${hostile} ${'A'.repeat(12_000)}`, severity: 'critical', category: 'security',
+        host: '<svg onload=alert(1)>', labels: { '<i>label</i>': '<a href="javascript:alert(1)">x</a>' }, url: 'javascript:alert(document.domain)' },
+    });
+    const row = page.getByTestId('alert-row').filter({ hasText: 'Boom' });
+    await expect(row).toContainText(hostile);
+    await row.dblclick();
+    await expect(page.getByTestId('detail-title')).toHaveText(`Boom ${hostile}`);
+    await expect(page.locator('.detail a')).toHaveCount(0); // the javascript: URL is shown as text, not a link
+    await expect(page.locator('.detail')).toContainText('javascript:alert(document.domain)');
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img, script:not([src]), svg, b, i').count()).toBe(0);
+    expect(alerted).toBe(false);
+  } finally {
+    await tocsin.process.stop();
+    await gateway.process.stop();
+  }
+});
