@@ -78,6 +78,7 @@ export class FeedSession {
   }
 
   private onMessage(text: string, isBinary: boolean): void {
+    if (this.closed) return; // frames still in flight after we closed are neither handled nor counted
     this.lastHeard = this.clock.now();
     if (!this.takeToken()) {
       this.stats.reject('rate_limited');

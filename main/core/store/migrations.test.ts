@@ -1,0 +1,47 @@
+/** Each numbered migration of the history, tested on its own and from every earlier version. */
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from './migrate.js';
+import { HISTORY_MIGRATIONS } from './migrations.js';
+
+const upTo = (n: number) => {
+  const db = new Database(':memory:');
+  migrate(db, HISTORY_MIGRATIONS.slice(0, n), 'test history');
+  return db;
+};
+const tables = (db: Database.Database) => (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+
+describe('history migrations', () => {
+  it('1 creates STRICT events, alerts, cursors and gaps, with (feed_id, seq) unique', () => {
+    const db = upTo(1);
+    expect(tables(db)).toEqual(['alerts', 'cursors', 'events', 'gaps']);
+    expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql).toMatch(/STRICT/);
+    db.prepare("INSERT INTO events VALUES ('f', 1, 0, 'a', 'fired', NULL, NULL)").run();
+    expect(db.prepare("INSERT OR IGNORE INTO events VALUES ('f', 1, 0, 'a', 'fired', NULL, NULL)").run().changes).toBe(0);
+    expect(() => db.prepare("INSERT INTO events VALUES ('f', 'two', 0, 'a', 'fired', NULL, NULL)").run()).toThrow(/cannot store TEXT value in INTEGER column/);
+  });
+
+  it('2 adds FTS5 over title, body and labels, indexing rows that existed before it', () => {
+    const db = upTo(1);
+    db.prepare("INSERT INTO alerts VALUES ('f', 'a1', 's', 'Disk full', 'on /var', '{\"team\":\"storage\"}', 'high', 2, 'outage', 'db-01', 'firing', 0, 1, 1, '{}')").run();
+    migrate(db, HISTORY_MIGRATIONS.slice(0, 2), 'test history');
+    const match = (q: string) => db.prepare('SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?').all(q).length;
+    expect([match('disk'), match('storage'), match('var')]).toEqual([1, 1, 1]);
+    db.prepare("UPDATE alerts SET title = 'Memory pressure' WHERE alert_id = 'a1'").run();
+    expect([match('disk'), match('memory')]).toEqual([0, 1]);
+    db.prepare("DELETE FROM alerts WHERE alert_id = 'a1'").run();
+    expect(match('memory')).toBe(0);
+  });
+
+  it('3 adds the notifications table for "notified" timeline entries', () => {
+    const db = upTo(3);
+    expect(tables(db)).toContain('notifications');
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+  });
+
+  it('refuses a history written by a newer Tocsin', () => {
+    const db = upTo(3);
+    db.pragma('user_version = 99');
+    expect(() => migrate(db, HISTORY_MIGRATIONS, 'the alert history')).toThrow(/schema version 99, newer than this Tocsin understands \(3\)/);
+  });
+});
