@@ -17,6 +17,8 @@ export const PRELOAD_OPERATIONS = [
   'timeline',
   'searchHistory',
   'feedStatus',
+  'minuteCounts',
+  'exportHistory',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof PRELOAD_OPERATIONS)[number]>;

@@ -44,6 +44,10 @@ export const TimelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
+/** Alerts fired in one minute (from the store's rollup), for charts. */
+export const MinuteCountSchema = z.object({ t: z.number().int(), total: z.number().int(), bySeverity: z.record(z.string(), z.number().int()) });
+export type MinuteCount = z.infer<typeof MinuteCountSchema>;
+
 /** What the UI (and the tray, and the status bar) must know about each feed's link. */
 export const FeedStatusSchema = z.object({
   feedId: z.string(),
@@ -103,6 +107,14 @@ export const apiOperations = {
     response: z.object({ rows: z.array(AlertRowSchema), total: z.number().int() }),
   },
   feedStatus: { request: empty, response: z.array(FeedStatusSchema) },
+  minuteCounts: {
+    request: z.object({ from: z.number().int(), to: z.number().int() }).refine((r) => r.to > r.from && r.to - r.from <= 31 * 24 * 3600_000, 'a range of at most 31 days'),
+    response: z.array(MinuteCountSchema),
+  },
+  exportHistory: {
+    request: z.object({ filter: AlertFilterSchema, format: z.enum(['csv', 'json']), limit: z.number().int().min(1).max(100_000).default(100_000) }),
+    response: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  },
 } as const;
 
 export type ApiOperations = typeof apiOperations;

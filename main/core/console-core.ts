@@ -126,6 +126,12 @@ export class ConsoleCore {
       timeline: async ({ feedId, alertId }) => this.store.timeline(feedId, alertId),
       searchHistory: async ({ filter, limit, before }) => this.store.searchHistory(filter, limit, before),
       feedStatus: async () => [...this.clients.values()].map((c) => c.currentStatus()),
+      minuteCounts: async ({ from, to }) => this.store.minuteCounts(from, to),
+      exportHistory: async ({ filter, format, limit }) => ({
+        filename: `tocsin-history-${new Date((this.options.clock ?? systemClock).now()).toISOString().replaceAll(':', '-').slice(0, 19)}.${format}`,
+        mimeType: format === 'csv' ? 'text/csv' : 'application/json',
+        content: this.store.exportHistory(filter, format, limit),
+      }),
     };
   }
 }

@@ -4,7 +4,7 @@
  * primary key with INSERT OR IGNORE, so replays after a reconnect or a crash are harmless.
  */
 import type { Database } from 'better-sqlite3';
-import type { AlertFilter, AlertRow, TimelineEntry } from '../../../preload/contract.js';
+import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../preload/contract.js';
 import type { AlertEvent, AlertState } from '../protocol/alert.js';
 import { severityRank } from '../protocol/alert.js';
 import { reduceAlert } from '../protocol/reduce.js';
@@ -23,6 +23,7 @@ export class AlertStore {
   private readonly getAlert;
   private readonly setCursor;
   private readonly getCursor;
+  private readonly countMinute;
 
   private constructor(readonly db: Database) {
     migrate(db, HISTORY_MIGRATIONS, 'the alert history');
@@ -37,6 +38,7 @@ export class AlertStore {
     this.getAlert = db.prepare<[string, string], { state: string }>('SELECT state FROM alerts WHERE feed_id = ? AND alert_id = ?');
     this.setCursor = db.prepare('INSERT INTO cursors (feed_id, seq) VALUES (?, ?) ON CONFLICT (feed_id) DO UPDATE SET seq = MAX(seq, excluded.seq)');
     this.getCursor = db.prepare<[string], { seq: number }>('SELECT seq FROM cursors WHERE feed_id = ?');
+    this.countMinute = db.prepare('INSERT INTO minute_counts (minute, severity, category, n) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1');
   }
 
   /** Open the history at `path`; a damaged file raises CorruptHistoryError, never a silent reset. */
@@ -64,6 +66,7 @@ export class AlertStore {
         const state = reduceAlert(this.alertState(feedId, event.alertId), event, seq);
         if (!state) continue;
         this.writeAlert(feedId, state);
+        if (event.kind === 'fired' && state.firstSeq === seq) this.countMinute.run(Math.floor(event.at / 60_000) * 60_000, state.severity, state.category);
         changes.push({ feedId, seq, event, row: { ...state, feedId }, replayed });
       }
       if (maxSeq > 0) this.setCursor.run(feedId, maxSeq);
@@ -106,6 +109,14 @@ export class AlertStore {
 
   timeline(feedId: string, alertId: string): TimelineEntry[] {
     return queries.timeline(this.db, feedId, alertId);
+  }
+
+  minuteCounts(from: number, to: number): MinuteCount[] {
+    return queries.minuteCounts(this.db, from, to);
+  }
+
+  exportHistory(filter: AlertFilter, format: 'csv' | 'json', limit: number): string {
+    return queries.exportHistory(this.db, filter, format, limit);
   }
 
   close(): void {

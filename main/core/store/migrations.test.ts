@@ -39,9 +39,17 @@ describe('history migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(3);
   });
 
-  it('refuses a history written by a newer Tocsin', () => {
+  it('4 adds the per-minute rollup, seeded from the history that existed before it', () => {
     const db = upTo(3);
+    db.prepare("INSERT INTO alerts VALUES ('f', 'a1', 's', 't', 'b', '{}', 'high', 2, 'outage', NULL, 'firing', 0, 1, 1, '{}')").run();
+    db.prepare("INSERT INTO events VALUES ('f', 1, 120500, 'a1', 'fired', NULL, NULL), ('f', 2, 130000, 'a1', 'acknowledged', 'ann', NULL)").run();
+    migrate(db, HISTORY_MIGRATIONS.slice(0, 4), 'test history');
+    expect(db.prepare('SELECT * FROM minute_counts').all()).toEqual([{ minute: 120000, severity: 'high', category: 'outage', n: 1 }]);
+  });
+
+  it('refuses a history written by a newer Tocsin', () => {
+    const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');
-    expect(() => migrate(db, HISTORY_MIGRATIONS, 'the alert history')).toThrow(/schema version 99, newer than this Tocsin understands \(3\)/);
+    expect(() => migrate(db, HISTORY_MIGRATIONS, 'the alert history')).toThrow(/schema version 99, newer than this Tocsin understands \(4\)/);
   });
 });

@@ -61,4 +61,19 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
     `),
   // 3: native notifications shown, for the alert's timeline ("notified").
   (db) => db.exec('CREATE TABLE notifications (feed_id TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL) STRICT; CREATE INDEX notifications_alert ON notifications(feed_id, alert_id);'),
+  // 4: per-minute counts of alerts fired, kept up to date on commit (charts never scan history).
+  (db) =>
+    db.exec(`
+      CREATE TABLE minute_counts (
+        minute INTEGER NOT NULL,
+        severity TEXT NOT NULL,
+        category TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (minute, severity, category)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO minute_counts (minute, severity, category, n)
+        SELECT e.at / 60000 * 60000, a.severity, a.category, COUNT(*) FROM events e
+        JOIN alerts a ON a.feed_id = e.feed_id AND a.alert_id = e.alert_id
+        WHERE e.kind = 'fired' GROUP BY 1, 2, 3;
+    `),
 ];

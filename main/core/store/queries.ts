@@ -3,7 +3,7 @@
  * test and to benchmark on its own.
  */
 import type { Database } from 'better-sqlite3';
-import type { AlertFilter, AlertRow, TimelineEntry } from '../../../preload/contract.js';
+import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../preload/contract.js';
 
 type Where = { sql: string[]; params: unknown[] };
 
@@ -84,4 +84,36 @@ export function timeline(db: Database, feedId: string, alertId: string): Timelin
     seq: number; at: number; kind: TimelineEntry['kind']; by: string | null; comment: string | null;
   }>;
   return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, ...(r.by ? { by: r.by } : {}), ...(r.comment ? { comment: r.comment } : {}) }));
+}
+
+/** Alerts fired per minute in [from, to), by severity, from the rollup (never a scan of history). */
+export function minuteCounts(db: Database, from: number, to: number): MinuteCount[] {
+  const rows = db.prepare('SELECT minute, severity, SUM(n) AS n FROM minute_counts WHERE minute >= ? AND minute < ? GROUP BY minute, severity ORDER BY minute').all(from, to) as Array<{ minute: number; severity: string; n: number }>;
+  const byMinute = new Map<number, MinuteCount>();
+  for (const row of rows) {
+    const bucket = byMinute.get(row.minute) ?? { t: row.minute, total: 0, bySeverity: {} };
+    bucket.total += row.n;
+    bucket.bySeverity[row.severity] = row.n;
+    byMinute.set(row.minute, bucket);
+  }
+  return [...byMinute.values()];
+}
+
+const CSV_COLUMNS = ['feedId', 'alertId', 'status', 'severity', 'category', 'title', 'host', 'service', 'source', 'startsAt', 'updatedAt', 'acknowledgedBy', 'body'] as const;
+
+/** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets never run it as a formula. */
+export function csvField(value: unknown): string {
+  let text = value === undefined || value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Matching alerts as CSV or JSON, newest first, at most `limit` rows. */
+export function exportHistory(db: Database, filter: AlertFilter, format: 'csv' | 'json', limit: number): string {
+  const { rows } = searchHistory(db, filter, limit);
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  const lines = rows.map((r) =>
+    CSV_COLUMNS.map((c) => csvField(c === 'acknowledgedBy' ? r.acknowledged?.by : c === 'startsAt' || c === 'updatedAt' ? new Date(r[c]).toISOString() : r[c])).join(','),
+  );
+  return `${[CSV_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }
