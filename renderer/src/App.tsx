@@ -10,6 +10,7 @@ import { AlertBoard } from './features/board/AlertBoard';
 import { BoardFilters } from './features/board/BoardFilters';
 import { applyFilters, loadFilters, saveFilters, type BoardFilters as Filters } from './features/board/filters';
 import { AlertDetail } from './features/detail/AlertDetail';
+import { HistoryView } from './features/history/HistoryView';
 import { StatusBar } from './features/status/StatusBar';
 import { alertKey, type ConsoleStore } from './state/console-store';
 
@@ -17,7 +18,8 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [filters, setFilters] = useState<Filters>(() => loadFilters(localStorage));
   const [selected, setSelected] = useState<string | null>(null);
-  const [openKey, setOpenKey] = useState<string | null>(null);
+  const [opened, setOpened] = useState<AlertRow | null>(null);
+  const [view, setView] = useState<'board' | 'history'>('board');
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
   const searchRef = useRef<HTMLInputElement>(null);
@@ -28,7 +30,8 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
     return () => clearInterval(timer);
   }, []);
   const rows = useMemo(() => applyFilters(state.alerts.values(), filters), [state.alerts, filters]);
-  const openRow = openKey ? state.alerts.get(openKey) ?? null : null;
+  // The live version of an open alert when it is active; the history's copy otherwise.
+  const openRow = opened ? state.alerts.get(alertKey(opened)) ?? opened : null;
   const counts = useMemo(() => {
     const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
     let security = 0;
@@ -56,15 +59,15 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
       const current = index >= 0 ? rows[index] : undefined;
       if (event.key === 'j' || event.key === 'ArrowDown') setSelected(alertKey(rows[Math.min(rows.length - 1, index + 1)] ?? rows[0]!));
       else if (event.key === 'k' || event.key === 'ArrowUp') setSelected(alertKey(rows[Math.max(0, index - 1)] ?? rows[0]!));
-      else if (event.key === 'Enter' && current) setOpenKey(alertKey(current));
+      else if (event.key === 'Enter' && current) setOpened(current);
       else if (event.key === 'a' && current) void act(current, 'acknowledge');
       else if (event.key === 's' && current) void act(current, 'snooze');
       else if (event.key === '/') searchRef.current?.focus();
-      else if (event.key === 'Escape') setOpenKey(null);
+      else if (event.key === 'Escape') setOpened(null);
       else return;
       event.preventDefault();
     };
-    if (rows.length === 0) return;
+    if (rows.length === 0 || view !== 'board') return;
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
@@ -75,22 +78,30 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
         <h1>Tocsin</h1>
         <StatusBar feeds={state.feeds} link={state.link} onAddFeed={() => setError('Adding feeds from the console is not built yet: start the console with --feed URL --feed-token TOKEN.')} />
       </header>
-      <section className="counts" aria-label="Counts">
+      <nav className="views" role="tablist" aria-label="Views">
+        <button type="button" role="tab" aria-selected={view === 'board'} onClick={() => setView('board')}>Board</button>
+        <button type="button" role="tab" aria-selected={view === 'history'} onClick={() => setView('history')}>History</button>
+      </nav>
+      <section className="counts" aria-label="Counts" hidden={view !== 'board'}>
         {[...SEVERITIES].reverse().map((s) => (
           <span key={s} className={`count severity-${s}`} data-testid={`count-${s}`}>{counts.bySeverity[s]} {s}</span>
         ))}
         <span className="count category-security">{counts.security} security</span>
         <span className="muted">{rows.length} shown of {state.alerts.size} active</span>
       </section>
-      <BoardFilters filters={filters} onChange={setFilters} searchRef={searchRef} />
+      {view === 'board' && <BoardFilters filters={filters} onChange={setFilters} searchRef={searchRef} />}
       {error && (
         <div className="error" role="alert">
           {error} <button type="button" className="link-button" onClick={() => setError(null)}>Dismiss</button>
         </div>
       )}
       <main className="main">
-        <AlertBoard rows={rows} selected={selected} onSelect={setSelected} onOpen={(row) => setOpenKey(alertKey(row))} now={now} />
-        {openRow && <AlertDetail row={openRow} api={api} onClose={() => setOpenKey(null)} onError={setError} />}
+        {view === 'board' ? (
+          <AlertBoard rows={rows} selected={selected} onSelect={setSelected} onOpen={setOpened} now={now} />
+        ) : (
+          <HistoryView api={api} onOpen={setOpened} onError={setError} />
+        )}
+        {openRow && <AlertDetail row={openRow} api={api} onClose={() => setOpened(null)} onError={setError} />}
       </main>
       <div className="visually-hidden" aria-live="polite" data-testid="live-region">
         {state.lastFired ? `New ${state.lastFired.severity} alert: ${state.lastFired.title}` : ''}

@@ -47,9 +47,19 @@ describe('history migrations', () => {
     expect(db.prepare('SELECT * FROM minute_counts').all()).toEqual([{ minute: 120000, severity: 'high', category: 'outage', n: 1 }]);
   });
 
+  it('5 indexes the host, including rows that existed before it', () => {
+    const db = upTo(4);
+    db.prepare("INSERT INTO alerts VALUES ('f', 'a1', 's', 'Disk full', 'b', '{}', 'high', 2, 'outage', 'bastion-01', 'firing', 0, 1, 1, '{}')").run();
+    migrate(db, HISTORY_MIGRATIONS.slice(0, 5), 'test history');
+    const match = (q: string) => db.prepare('SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?').all(q).length;
+    expect(match('bastion')).toBe(1);
+    db.prepare("UPDATE alerts SET host = 'web-07' WHERE alert_id = 'a1'").run();
+    expect([match('bastion'), match('web')]).toEqual([0, 1]);
+  });
+
   it('refuses a history written by a newer Tocsin', () => {
     const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');
-    expect(() => migrate(db, HISTORY_MIGRATIONS, 'the alert history')).toThrow(/schema version 99, newer than this Tocsin understands \(4\)/);
+    expect(() => migrate(db, HISTORY_MIGRATIONS, 'the alert history')).toThrow(`schema version 99, newer than this Tocsin understands (${HISTORY_MIGRATIONS.length})`);
   });
 });

@@ -76,4 +76,22 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         JOIN alerts a ON a.feed_id = e.feed_id AND a.alert_id = e.alert_id
         WHERE e.kind = 'fired' GROUP BY 1, 2, 3;
     `),
+  // 5: operators search by host name too: rebuild the full-text index with the host column.
+  (db) =>
+    db.exec(`
+      DROP TRIGGER alerts_fts_insert; DROP TRIGGER alerts_fts_delete; DROP TRIGGER alerts_fts_update;
+      DROP TABLE alerts_fts;
+      CREATE VIRTUAL TABLE alerts_fts USING fts5(title, body, labels, host, content='alerts', content_rowid='rowid');
+      INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild');
+      CREATE TRIGGER alerts_fts_insert AFTER INSERT ON alerts BEGIN
+        INSERT INTO alerts_fts(rowid, title, body, labels, host) VALUES (new.rowid, new.title, new.body, new.labels, new.host);
+      END;
+      CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts BEGIN
+        INSERT INTO alerts_fts(alerts_fts, rowid, title, body, labels, host) VALUES ('delete', old.rowid, old.title, old.body, old.labels, old.host);
+      END;
+      CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, body, labels, host ON alerts BEGIN
+        INSERT INTO alerts_fts(alerts_fts, rowid, title, body, labels, host) VALUES ('delete', old.rowid, old.title, old.body, old.labels, old.host);
+        INSERT INTO alerts_fts(rowid, title, body, labels, host) VALUES (new.rowid, new.title, new.body, new.labels, new.host);
+      END;
+    `),
 ];
