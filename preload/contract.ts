@@ -71,6 +71,8 @@ export const UiUpdateSchema = z.object({
   alerts: z.array(AlertRowSchema),
   metrics: z.array(MetricSampleSchema),
   feeds: z.array(FeedStatusSchema),
+  /** Show this alert (a notification's Open action, or a click on it). */
+  focus: z.object({ feedId: z.string(), alertId: z.string() }).optional(),
 });
 export type UiUpdate = z.infer<typeof UiUpdateSchema>;
 

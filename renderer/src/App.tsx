@@ -25,6 +25,17 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => saveFilters(localStorage, filters), [filters]);
+  // A notification's Open: show the board on that alert.
+  useEffect(() => {
+    if (!state.focus) return;
+    const row = state.alerts.get(alertKey(state.focus));
+    setView('board');
+    if (row) {
+      setSelected(alertKey(row));
+      setOpened(row);
+    }
+    // Only a new focus request moves the view, not every alert update.
+  }, [state.focus?.n]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 5000);
     return () => clearInterval(timer);

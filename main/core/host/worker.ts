@@ -22,7 +22,12 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
       try {
-        backend = await startBackend(message.init, { openAlert: (feedId, alertId) => post({ type: 'open-alert', feedId, alertId }) });
+        backend = await startBackend(message.init, {
+          openAlert: (feedId, alertId) => {
+            post({ type: 'open-alert', feedId, alertId }); // the shell brings the window up…
+            post({ type: 'update', update: { alerts: [], metrics: [], feeds: [], focus: { feedId, alertId } } }); // …on that alert
+          },
+        });
       } catch (error) {
         post({ type: 'failed', message: (error as Error).message });
         return;

@@ -15,13 +15,15 @@ export type ConsoleSnapshot = {
   link: ShellLink;
   /** Alerts that fired since the page opened, newest first (for the live region). */
   lastFired: AlertRow | null;
+  /** The alert the core asked to show (a notification's Open), with a counter so repeats count. */
+  focus: { feedId: string; alertId: string; n: number } | null;
 };
 
 const SERIES_POINTS = 300;
 export const alertKey = (row: Pick<AlertRow, 'feedId' | 'alertId'>) => `${row.feedId}\u0000${row.alertId}`;
 
 export class ConsoleStore {
-  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: 'connecting', lastFired: null };
+  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: 'connecting', lastFired: null, focus: null };
   private queue: UiUpdate[] = [];
   private frame: number | null = null;
   private readonly listeners = new Set<() => void>();
@@ -58,7 +60,9 @@ export class ConsoleStore {
     const feeds = new Map(this.snapshot.feeds.map((f) => [f.feedId, f]));
     const series = new Map(this.snapshot.series);
     let lastFired = this.snapshot.lastFired;
+    let focus = this.snapshot.focus;
     for (const update of this.queue) {
+      if (update.focus) focus = { ...update.focus, n: (focus?.n ?? 0) + 1 };
       for (const row of update.alerts) {
         const key = alertKey(row);
         const before = alerts.get(key);
@@ -74,7 +78,7 @@ export class ConsoleStore {
       }
     }
     this.queue = [];
-    this.commit({ alerts, feeds: [...feeds.values()], series, lastFired });
+    this.commit({ alerts, feeds: [...feeds.values()], series, lastFired, focus });
   }
 
   private commit(change: Partial<ConsoleSnapshot>): void {
