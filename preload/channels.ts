@@ -19,6 +19,8 @@ export const PRELOAD_OPERATIONS = [
   'feedStatus',
   'minuteCounts',
   'exportHistory',
+  'getSettings',
+  'updateSettings',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof PRELOAD_OPERATIONS)[number]>;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { AlertStateSchema, CategorySchema, SeveritySchema } from '../main/core/protocol/alert.js';
 import { MetricSampleSchema } from '../main/core/protocol/metrics.js';
+import { SettingsSchema } from '../main/core/settings/schema.js';
 
 /** Result envelope for every operation (STYLE.md habit 4). */
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
@@ -112,6 +113,12 @@ export const apiOperations = {
   minuteCounts: {
     request: z.object({ from: z.number().int(), to: z.number().int() }).refine((r) => r.to > r.from && r.to - r.from <= 31 * 24 * 3600_000, 'a range of at most 31 days'),
     response: z.array(MinuteCountSchema),
+  },
+  getSettings: { request: empty, response: z.object({ settings: SettingsSchema, problems: z.array(z.string()) }) },
+  /** The candidate is validated by the core, which answers with an error per field rather than refusing the call. */
+  updateSettings: {
+    request: z.object({ settings: z.unknown() }),
+    response: z.object({ saved: z.boolean(), errors: z.record(z.string(), z.string()), restartNeeded: z.boolean(), settings: SettingsSchema }),
   },
   exportHistory: {
     request: z.object({ filter: AlertFilterSchema, format: z.enum(['csv', 'json']), limit: z.number().int().min(1).max(100_000).default(100_000) }),

@@ -15,6 +15,8 @@ import { HIDDEN_WINDOW, type WindowState } from './host/window-state.js';
 import type { CommittedObserver } from './pipeline/observer.js';
 import { UpdateBatcher } from './pipeline/update-batcher.js';
 import type { Action } from './protocol/frames.js';
+import { SettingsService } from './settings/settings-service.js';
+import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
 
 export type ConsoleCoreOptions = {
@@ -27,6 +29,8 @@ export type ConsoleCoreOptions = {
   /** Who reacts to committed changes; a factory when they need the core itself (notifications). */
   observers?: CommittedObserver[] | ((core: ConsoleCore) => CommittedObserver[]);
   log?: (message: string) => void;
+  /** The console's settings (file, validation, live application); defaults when not given. */
+  settings?: SettingsService;
   /** Move a damaged history aside and start fresh (only on the user's explicit request). */
   resetHistory?: boolean;
 };
@@ -36,6 +40,7 @@ export const historyPath = (dataDir: string) => join(dataDir, 'history.sqlite');
 
 export class ConsoleCore {
   readonly handlers: ApiHandlers;
+  private readonly settings: SettingsService;
   private readonly clients = new Map<string, FeedClient>();
   private readonly batcher: UpdateBatcher;
   private windowState: WindowState = HIDDEN_WINDOW;
@@ -46,6 +51,7 @@ export class ConsoleCore {
     const log = options.log ?? (() => {});
     const observers = typeof options.observers === 'function' ? options.observers(this) : options.observers ?? [];
     this.batcher = new UpdateBatcher(clock);
+    this.settings = options.settings ?? new SettingsService(join(options.dataDir, 'settings.json'), { settings: DEFAULT_SETTINGS, problems: [] }, () => {});
     for (const profile of options.feeds) {
       const client = new FeedClient(profile, {
         clock, log, store,
@@ -126,6 +132,8 @@ export class ConsoleCore {
       timeline: async ({ feedId, alertId }) => this.store.timeline(feedId, alertId),
       searchHistory: async ({ filter, limit, before }) => this.store.searchHistory(filter, limit, before),
       feedStatus: async () => [...this.clients.values()].map((c) => c.currentStatus()),
+      getSettings: async () => this.settings.get(),
+      updateSettings: async ({ settings }) => this.settings.update(settings),
       minuteCounts: async ({ from, to }) => this.store.minuteCounts(from, to),
       exportHistory: async ({ filter, format, limit }) => ({
         filename: `tocsin-history-${new Date((this.options.clock ?? systemClock).now()).toISOString().replaceAll(':', '-').slice(0, 19)}.${format}`,

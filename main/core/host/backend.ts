@@ -17,7 +17,8 @@ import type { Notifier } from '../notify/request.js';
 
 /** For headless consoles (--no-notifications): the policy still decides and counts; nothing is shown. */
 const silentNotifier: Notifier = { show: async () => ({ kind: 'dismissed' }) };
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../notify/settings.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { loadSettings } from '../settings/settings.js';
 import type { CoreInit } from './messages.js';
 
 export type Backend = { core: ConsoleCore; notifications: NotificationCenter; policy: NotificationPolicy; embeddedGatewayUrl: string | null; close(): Promise<void> };
@@ -28,8 +29,12 @@ export const EMBEDDED_FEED_ID = 'embedded';
 /** Start the core, with the embedded demo gateway if `init` names no feed. */
 export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise<Backend> {
   mkdirSync(init.dataDir, { recursive: true });
+  const log = (message: string) => console.error(`tocsin core: ${message}`);
+  const settingsPath = join(init.dataDir, 'settings.json');
+  const loaded = await loadSettings(settingsPath);
+  for (const problem of loaded.problems) log(problem);
   let gateway: Gateway | null = null;
-  const feeds: FeedProfile[] = [...(init.feeds ?? [])];
+  const feeds: FeedProfile[] = [...(init.feeds ?? []), ...loaded.settings.feeds];
   if (feeds.length === 0) {
     const token = randomBytes(32).toString('base64url');
     gateway = await startGateway({
@@ -42,20 +47,24 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     });
     feeds.push({ id: EMBEDDED_FEED_ID, name: 'Embedded demo feed', url: gateway.url, token, embedded: true });
   }
-  const log = (message: string) => console.error(`tocsin core: ${message}`);
-  const settings = DEFAULT_NOTIFICATION_SETTINGS;
-  const policy = new NotificationPolicy(settings, systemClock);
+  let notificationSettings = loaded.settings.notifications;
+  const policy = new NotificationPolicy(notificationSettings, systemClock);
+  const settings = new SettingsService(settingsPath, loaded, (next) => {
+    notificationSettings = next.notifications;
+    policy.updateSettings(next.notifications);
+  });
   let notifications: NotificationCenter | null = null;
   const core = await ConsoleCore.open({
     dataDir: init.dataDir,
     feeds,
     userName: init.userName,
     log,
+    settings,
     observers: (self) => {
       notifications = new NotificationCenter({
         policy, clock: systemClock, log,
         notifier: hooks.notifier ?? (init.notifications === 'off' ? silentNotifier : notifierFor(process.platform, 'dev.tocsin.console')),
-        settings: () => settings,
+        settings: () => notificationSettings,
         windowState: () => self.currentWindowState(),
         acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
         open: hooks.openAlert,

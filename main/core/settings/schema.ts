@@ -1,0 +1,60 @@
+/**
+ * The settings schema and its field-by-field validation. Runtime-neutral (no Node APIs): the
+ * api contract, and so the renderer, use it too. File I/O is in settings.ts.
+ */
+import { z } from 'zod';
+import { NotificationSettingsSchema } from '../notify/settings.js';
+
+export const FeedSettingSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1).max(128),
+  url: z.string().regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'a ws:// or wss:// URL'),
+  token: z.string().min(16, 'at least 16 characters'),
+  /** PEM of a custom CA for wss. */
+  ca: z.string().max(65_536).optional(),
+});
+
+export const SettingsSchema = z.object({
+  /** Empty: the embedded demo gateway. */
+  feeds: z.array(FeedSettingSchema).max(32).default([]),
+  notifications: NotificationSettingsSchema.default(NotificationSettingsSchema.parse({})),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  startAtLogin: z.boolean().default(false),
+  closeToTray: z.boolean().default(true),
+});
+export type Settings = z.output<typeof SettingsSchema>;
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+export type LoadedSettings = { settings: Settings; problems: string[] };
+
+/** Validate an object field by field: what is valid is kept, each problem is named. */
+export function settingsFrom(value: unknown, where: string): LoadedSettings {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { settings: DEFAULT_SETTINGS, problems: [`${where}: expected a JSON object; using the defaults`] };
+  }
+  const problems: string[] = [];
+  const input = value as Record<string, unknown>;
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, raw] of Object.entries(input)) {
+    const field = SettingsSchema.shape[key as keyof Settings];
+    if (!field) {
+      problems.push(`${where}: unknown setting "${key}" ignored`);
+      continue;
+    }
+    const parsed = field.safeParse(raw);
+    if (parsed.success) settings[key] = parsed.data;
+    else {
+      const issue = parsed.error.issues[0]!;
+      problems.push(`${where}: ${[key, ...issue.path].join('.')}: ${issue.message}; using the default`);
+    }
+  }
+  return { settings: settings as Settings, problems };
+}
+
+/** Field errors of a candidate, keyed by dotted path; empty when it is valid. */
+export function settingsErrors(candidate: unknown): Record<string, string> {
+  const parsed = SettingsSchema.safeParse(candidate);
+  if (parsed.success) return {};
+  return Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || '(settings)', issue.message]));
+}
+
