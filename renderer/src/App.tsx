@@ -11,6 +11,8 @@ import { BoardFilters } from './features/board/BoardFilters';
 import { applyFilters, loadFilters, saveFilters, type BoardFilters as Filters } from './features/board/filters';
 import { AlertDetail } from './features/detail/AlertDetail';
 import { HistoryView } from './features/history/HistoryView';
+import { SettingsView } from './features/settings/SettingsView';
+import type { Settings } from '../../main/core/settings/schema';
 import { StatusBar } from './features/status/StatusBar';
 import { alertKey, type ConsoleStore } from './state/console-store';
 
@@ -19,12 +21,15 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   const [filters, setFilters] = useState<Filters>(() => loadFilters(localStorage));
   const [selected, setSelected] = useState<string | null>(null);
   const [opened, setOpened] = useState<AlertRow | null>(null);
-  const [view, setView] = useState<'board' | 'history'>('board');
+  const [view, setView] = useState<'board' | 'history' | 'settings'>('board');
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => saveFilters(localStorage, filters), [filters]);
+  useEffect(() => {
+    void api.getSettings({}).then((result) => result.ok && applyTheme(result.value.settings.theme));
+  }, [api]);
   // A notification's Open: show the board on that alert.
   useEffect(() => {
     if (!state.focus) return;
@@ -87,11 +92,12 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
     <div className="app">
       <header className="top">
         <h1>Tocsin</h1>
-        <StatusBar feeds={state.feeds} link={state.link} onAddFeed={() => setError('Adding feeds from the console is not built yet: start the console with --feed URL --feed-token TOKEN.')} />
+        <StatusBar feeds={state.feeds} link={state.link} onAddFeed={() => setView('settings')} />
       </header>
       <nav className="views" role="tablist" aria-label="Views">
         <button type="button" role="tab" aria-selected={view === 'board'} onClick={() => setView('board')}>Board</button>
         <button type="button" role="tab" aria-selected={view === 'history'} onClick={() => setView('history')}>History</button>
+        <button type="button" role="tab" aria-selected={view === 'settings'} onClick={() => setView('settings')}>Settings</button>
       </nav>
       <section className="counts" aria-label="Counts" hidden={view !== 'board'}>
         {[...SEVERITIES].reverse().map((s) => (
@@ -109,8 +115,10 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
       <main className="main">
         {view === 'board' ? (
           <AlertBoard rows={rows} selected={selected} onSelect={setSelected} onOpen={setOpened} now={now} />
-        ) : (
+        ) : view === 'history' ? (
           <HistoryView api={api} onOpen={setOpened} onError={setError} />
+        ) : (
+          <SettingsView api={api} onSaved={(settings: Settings) => applyTheme(settings.theme)} />
         )}
         {openRow && <AlertDetail row={openRow} api={api} onClose={() => setOpened(null)} onError={setError} />}
       </main>
@@ -119,4 +127,10 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
       </div>
     </div>
   );
+}
+
+/** Light, dark, or follow the system (the stylesheet reads prefers-color-scheme). */
+function applyTheme(theme: Settings['theme']): void {
+  if (theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
 }
