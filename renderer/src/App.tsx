@@ -11,6 +11,7 @@ import { BoardFilters } from './features/board/BoardFilters';
 import { applyFilters, loadFilters, saveFilters, type BoardFilters as Filters } from './features/board/filters';
 import { AlertDetail } from './features/detail/AlertDetail';
 import { HistoryView } from './features/history/HistoryView';
+import { DashboardView } from './features/dashboard/DashboardView';
 import { SettingsView } from './features/settings/SettingsView';
 import type { Settings } from '../../main/core/settings/schema';
 import { StatusBar } from './features/status/StatusBar';
@@ -21,7 +22,7 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   const [filters, setFilters] = useState<Filters>(() => loadFilters(localStorage));
   const [selected, setSelected] = useState<string | null>(null);
   const [opened, setOpened] = useState<AlertRow | null>(null);
-  const [view, setView] = useState<'board' | 'history' | 'settings'>('board');
+  const [view, setView] = useState<'board' | 'dashboards' | 'history' | 'settings'>('board');
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
   const searchRef = useRef<HTMLInputElement>(null);
@@ -96,6 +97,7 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
       </header>
       <nav className="views" role="tablist" aria-label="Views">
         <button type="button" role="tab" aria-selected={view === 'board'} onClick={() => setView('board')}>Board</button>
+        <button type="button" role="tab" aria-selected={view === 'dashboards'} onClick={() => setView('dashboards')}>Dashboards</button>
         <button type="button" role="tab" aria-selected={view === 'history'} onClick={() => setView('history')}>History</button>
         <button type="button" role="tab" aria-selected={view === 'settings'} onClick={() => setView('settings')}>Settings</button>
       </nav>
@@ -115,6 +117,8 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
       <main className="main">
         {view === 'board' ? (
           <AlertBoard rows={rows} selected={selected} onSelect={setSelected} onOpen={setOpened} now={now} />
+        ) : view === 'dashboards' ? (
+          <DashboardView series={state.series} />
         ) : view === 'history' ? (
           <HistoryView api={api} onOpen={setOpened} onError={setError} />
         ) : (
