@@ -104,6 +104,26 @@ describe('TLS (wss)', () => {
     return d;
   };
 
+  it('connects only with the pinned public key; a wrong pin gets no upgrade (so never the token)', async () => {
+    const d = certs();
+    const g = await gateway({ tls: { certFile: join(d, 'right.pem'), keyFile: join(d, 'right.key') }, heartbeatMs: 500 });
+    const pinOf = (name: string) => execFileSync('sh', ['-c', `openssl x509 -pubkey -noout -in ${join(d, name)} | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`], { encoding: 'utf8' }).trim();
+    const ca = readFileSync(join(d, 'right.pem'), 'utf8');
+    const make = async (pin: string) => {
+      const core = await ConsoleCore.open({ dataDir: dir(), userName: 'ann', feeds: [{ id: 'f', name: 'pinned', url: g.url, token: TOKEN, ca, pin }] });
+      open.push(core);
+      return core;
+    };
+    const pinned = await make(pinOf('right.pem'));
+    const mispinned = await make(pinOf('wrong.pem'));
+    const state = async (core: ConsoleCore) => (await core.handlers.feedStatus({}))[0]!;
+    const deadline = Date.now() + 5_000;
+    while (((await state(pinned)).state !== 'live' || (await state(mispinned)).state === 'connecting') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect((await state(pinned)).state).toBe('live');
+    expect(await state(mispinned)).toMatchObject({ state: 'disconnected', lastError: expect.stringMatching(/does not match the pinned key/) });
+    expect(g.sessions()).toBe(1);
+  });
+
   it('connects a console that trusts the gateway CA, and refuses one that does not before the token is sent', async () => {
     const d = certs();
     const g = await gateway({ tls: { certFile: join(d, 'right.pem'), keyFile: join(d, 'right.key') }, heartbeatMs: 500 });

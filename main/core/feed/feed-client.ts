@@ -15,7 +15,7 @@ import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { FeedSocket, SocketFactory } from './feed-socket.js';
 
-export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; embedded?: boolean };
+export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; pin?: string; embedded?: boolean };
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
 
@@ -72,6 +72,7 @@ export class FeedClient {
 
   stop(): void {
     this.stopped = true;
+    this.pending = []; // not committed, so not acked: the gateway replays them on the next start
     this.clearTimers();
     this.socket?.close(1000, 'console closing');
     this.socket = null;
@@ -95,7 +96,8 @@ export class FeedClient {
   private connect(): void {
     if (this.stopped) return;
     this.setStatus({ state: 'connecting', nextRetryAt: null });
-    const socket = this.deps.connect({ url: this.profile.url, token: this.profile.token, ...(this.profile.ca ? { ca: this.profile.ca } : {}) });
+    const { url, token, ca, pin } = this.profile;
+    const socket = this.deps.connect({ url, token, ...(ca ? { ca } : {}), ...(pin ? { pin } : {}) });
     this.socket = socket;
     socket.on('open', () => {
       this.lastHeard = this.deps.clock.now();
@@ -181,7 +183,7 @@ export class FeedClient {
   /** Commit what arrived, then ack it. If the commit fails, nothing is acked and the link is dropped to replay later. */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.stopped || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     let changes: CommittedChange[];

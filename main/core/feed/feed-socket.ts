@@ -2,6 +2,8 @@
  * The socket a FeedClient talks through, and the real factory built on `ws`. Injected, so
  * reconnect and heartbeat logic can be driven by tests without a network or a wall clock.
  */
+import { createHash } from 'node:crypto';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../protocol/frames.js';
 
@@ -16,7 +18,31 @@ export interface FeedSocket {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
-export type FeedEndpoint = { url: string; token: string; ca?: string };
+/**
+ * `pin`: base64 SHA-256 of the server's SubjectPublicKeyInfo (as in HPKP): `openssl x509 -pubkey -noout
+ * -in cert.pem | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`.
+ */
+export type FeedEndpoint = { url: string; token: string; ca?: string; pin?: string };
+
+/** The SPKI pin of a certificate (base64 SHA-256 of its DER public key). */
+export function spkiPin(certificate: PeerCertificate): string {
+  if (!certificate.pubkey) throw new Error('the certificate has no public key');
+  return createHash('sha256').update(certificate.pubkey).digest('base64');
+}
+
+/**
+ * Hostname check plus the pin, during the TLS handshake: a server with the wrong key gets no
+ * upgrade request, so it never sees the token.
+ */
+export function pinnedIdentityCheck(pin: string) {
+  return (host: string, certificate: PeerCertificate): Error | undefined => {
+    const identity = checkServerIdentity(host, certificate);
+    if (identity) return identity;
+    if (!certificate.pubkey) return new Error('the gateway presented a certificate without a public key');
+    const actual = spkiPin(certificate);
+    return actual === pin ? undefined : new Error(`the gateway's public key ${actual} does not match the pinned key ${pin}`);
+  };
+}
 export type SocketFactory = (endpoint: FeedEndpoint) => FeedSocket;
 
 /** Real sockets: token in the upgrade's Authorization header, the protocol's subprotocol, limits. */
@@ -27,4 +53,5 @@ export const connectWebSocket: SocketFactory = (endpoint) =>
     perMessageDeflate: false,
     handshakeTimeout: 10_000,
     ...(endpoint.ca ? { ca: endpoint.ca } : {}),
+    ...(endpoint.pin ? { checkServerIdentity: pinnedIdentityCheck(endpoint.pin) } : {}),
   });

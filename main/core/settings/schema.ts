@@ -12,6 +12,8 @@ export const FeedSettingSchema = z.object({
   token: z.string().min(16, 'at least 16 characters'),
   /** PEM of a custom CA for wss. */
   ca: z.string().max(65_536).optional(),
+  /** Base64 SHA-256 of the gateway's public key (SPKI); the connection fails if it differs. */
+  pin: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256 (44 characters)').optional(),
 });
 
 export const SettingsSchema = z.object({
