@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiHandlers, FeedStatus, UiUpdate } from '../../preload/contract.js';
 import { ApiError } from './api/dispatch.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { FeedClient, type FeedProfile } from './feed/feed-client.js';
 import { connectWebSocket, type SocketFactory } from './feed/feed-socket.js';
 import { HIDDEN_WINDOW, type WindowState } from './host/window-state.js';
@@ -18,6 +18,7 @@ import type { Action } from './protocol/frames.js';
 import { SettingsService } from './settings/settings-service.js';
 import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
+import { enforceRetention } from './store/retention.js';
 
 export type ConsoleCoreOptions = {
   dataDir: string;
@@ -44,6 +45,7 @@ export class ConsoleCore {
   private readonly clients = new Map<string, FeedClient>();
   private readonly batcher: UpdateBatcher;
   private windowState: WindowState = HIDDEN_WINDOW;
+  private retentionTimer: TimerHandle | null = null;
   private readonly windowListeners = new Set<(state: WindowState) => void>();
 
   private constructor(readonly store: AlertStore, private readonly options: ConsoleCoreOptions) {
@@ -78,6 +80,7 @@ export class ConsoleCore {
     mkdirSync(options.dataDir, { recursive: true });
     const store = AlertStore.open(historyPath(options.dataDir), { resetIfDamaged: options.resetHistory ?? false });
     const core = new ConsoleCore(store, options);
+    core.applyRetention();
     for (const client of core.clients.values()) client.start();
     return core;
   }
@@ -114,8 +117,18 @@ export class ConsoleCore {
     return result.seq === undefined ? {} : { seq: result.seq };
   }
 
+  /** Apply the history's retention now, and again in an hour. */
+  private applyRetention(): void {
+    const clock = this.options.clock ?? systemClock;
+    const { maxAgeDays, maxMegabytes } = this.settings.get().settings.history;
+    const dropped = enforceRetention(this.store.db, { maxAgeMs: maxAgeDays * 86_400_000, maxBytes: maxMegabytes * 1024 * 1024 }, clock.now());
+    if (dropped.alerts > 0) this.options.log?.(`retention: dropped ${dropped.alerts} resolved alerts and ${dropped.events} events`);
+    this.retentionTimer = clock.setTimeout(() => this.applyRetention(), 3600_000);
+  }
+
   /** Stop the feeds, flush pending UI updates, close the history. */
   async close(): Promise<void> {
+    if (this.retentionTimer) (this.options.clock ?? systemClock).clearTimeout(this.retentionTimer);
     for (const client of this.clients.values()) client.stop();
     this.batcher.flush();
     this.store.close();

@@ -20,6 +20,8 @@ export const SettingsSchema = z.object({
   /** Empty: the embedded demo gateway. */
   feeds: z.array(FeedSettingSchema).max(32).default([]),
   notifications: NotificationSettingsSchema.default(NotificationSettingsSchema.parse({})),
+  /** Retention: firing alerts are always kept; resolved ones older than this, or past the size, go. */
+  history: z.object({ maxAgeDays: z.number().int().min(1).max(3650), maxMegabytes: z.number().int().min(50).max(1_000_000) }).default({ maxAgeDays: 365, maxMegabytes: 2048 }),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   startAtLogin: z.boolean().default(false),
   closeToTray: z.boolean().default(true),
