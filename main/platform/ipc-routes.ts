@@ -4,7 +4,8 @@
  * envelope every time (STYLE.md habit 4). Pure of Electron, so the refusals are tested in plain
  * Node; main/platform/ipc.ts registers each route with ipcMain.handle.
  */
-import { apiOperations, channelFor, OPERATION_NAMES, type OperationName, type Result } from '../../preload/contract.js';
+import { channelFor, OPERATION_NAMES, type OperationName, type Result } from '../../preload/contract.js';
+import { validateRequest } from '../core/api/dispatch.js';
 import type { ShellCore } from './core-port.js';
 import { isTrustedSender } from './sender.js';
 
@@ -31,14 +32,10 @@ function routeFor(core: Pick<ShellCore, 'invoke'>, name: OperationName, expected
     }
     // Validated here so a bad payload never crosses into the worker (which validates again,
     // because the browser console reaches it too).
-    const parsed = apiOperations[name].request.safeParse(request ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : '(request)';
-      return { ok: false, code: 'invalid_request', message: `${name}: ${where}: ${issue?.message ?? 'invalid'}` };
-    }
+    const valid = validateRequest(name, request);
+    if (!valid.ok) return valid;
     try {
-      return await core.invoke(name, parsed.data);
+      return await core.invoke(name, valid.data);
     } catch (error) {
       return { ok: false, code: 'internal', message: `${name} failed: ${(error as Error).message}` };
     }

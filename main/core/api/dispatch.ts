@@ -25,21 +25,26 @@ export function isOperationName(name: unknown): name is OperationName {
   return typeof name === 'string' && Object.hasOwn(apiOperations, name);
 }
 
+/** Validate a request against its operation's schema; the failure says which field and why. */
+export function validateRequest(name: OperationName, request: unknown): { ok: true; data: unknown } | { ok: false; code: 'invalid_request'; message: string } {
+  const parsed = apiOperations[name].request.safeParse(request ?? {});
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(request)';
+  return { ok: false, code: 'invalid_request', message: `${name}: ${where}: ${issue?.message ?? 'invalid'}` };
+}
+
 /** Validate `request` for operation `name`, run its handler, and answer with an envelope. */
 export async function dispatch(
   handlers: ApiHandlers,
   name: OperationName,
   request: unknown,
 ): Promise<Result<unknown>> {
-  const parsed = apiOperations[name].request.safeParse(request ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : '(request)';
-    return { ok: false, code: 'invalid_request', message: `${name}: ${where}: ${issue?.message ?? 'invalid'}` };
-  }
+  const valid = validateRequest(name, request);
+  if (!valid.ok) return valid;
   try {
     const handler = handlers[name] as (request: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(parsed.data) };
+    return { ok: true, value: await handler(valid.data) };
   } catch (error) {
     if (error instanceof ApiError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: 'internal', message: `${name} failed: ${(error as Error).message}` };
