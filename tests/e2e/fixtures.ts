@@ -27,14 +27,14 @@ export type GatewayInstance = { url: string; token: string; journal: string; pro
  * Start the standalone gateway (`node dist/gateway/cli.cjs --config …`) with a short heartbeat.
  * `restart()` starts it again on the same port and journal, as an operator would.
  */
-export async function startGatewayProcess(options: { port?: number; journal?: string; demo?: boolean } = {}): Promise<GatewayInstance> {
+export async function startGatewayProcess(options: { port?: number; journal?: string; demo?: boolean; stormPerMinute?: number } = {}): Promise<GatewayInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-e2e-gw-'));
   const token = 'e2e-gateway-token-0123456789';
   const journal = options.journal ?? join(dir, 'journal.sqlite');
   const config = join(dir, 'gateway.json');
   writeFileSync(config, JSON.stringify({
     listen: { host: '127.0.0.1', port: options.port ?? 0 }, tokens: [token], journal: { path: journal },
-    heartbeatMs: 1000, demo: { enabled: options.demo ?? false, seed: 42 },
+    heartbeatMs: 1000, demo: { enabled: options.demo ?? false, seed: 42, stormPerMinute: options.stormPerMinute ?? 0 },
   }));
   const process = await startProcess('node', ['dist/gateway/cli.cjs', '--config', config], /Tocsin gateway: (\S+)/);
   const url = process.match[1]!;
