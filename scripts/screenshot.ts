@@ -1,5 +1,5 @@
 /**
- * Takes README screenshots of the browser console (real core, embedded demo gateway) in both
+ * Takes README screenshots of the browser console (board, dashboards, history; real core, embedded demo gateway) in both
  * themes: `npx tsx scripts/screenshot.ts` after `node scripts/build.mjs`.
  */
 import { chromium } from 'playwright-core';
@@ -14,15 +14,26 @@ try {
   for (const colorScheme of ['dark', 'light'] as const) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme });
     await page.goto(instance.url);
-    await page.getByTestId('alert-row').nth(2).waitFor({ timeout: 30_000 });
+    await page.getByTestId('alert-row').nth(1).waitFor({ timeout: 30_000 });
     await page.getByTestId('alert-row').first().click();
     await page.keyboard.press('Enter');
     await page.getByTestId('timeline').locator('li').first().waitFor();
     await page.screenshot({ path: `docs/screenshots/board-${colorScheme}.png` });
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Dashboards' }).click();
+    await page.getByTestId('host-card').nth(19).waitFor();
+    await page.getByTestId('host-card').filter({ hasText: 'db-01' }).click();
+    await page.waitForTimeout(4_000); // a few seconds of live samples
+    await page.screenshot({ path: `docs/screenshots/dashboard-${colorScheme}.png` });
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByTestId('history-row').first().waitFor();
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('timeline').locator('li').first().waitFor();
+    await page.screenshot({ path: `docs/screenshots/history-${colorScheme}.png` });
     await page.close();
   }
 } finally {
   await browser.close();
   await instance.process.stop();
 }
-console.log('saved docs/screenshots/board-dark.png and board-light.png');
+console.log('saved board, dashboard and history screenshots in both themes to docs/screenshots/');

@@ -62,7 +62,7 @@ export function HistoryView({ api, onOpen, onError }: { api: ConsoleApi; onOpen:
   return (
     <section className="history" aria-label="History">
       <div className="filters" role="search">
-        <input type="search" aria-label="Search history" placeholder="Search title, body and labels" value={text} onChange={(e) => setText(e.target.value)} />
+        <input type="search" aria-label="Search history" placeholder="Search title, body, labels and host" value={text} onChange={(e) => setText(e.target.value)} />
         <label>Severity <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | 'any')}>
           <option value="any">any</option>
           {[...SEVERITIES].reverse().map((s) => <option key={s} value={s}>{s}</option>)}
