@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Heap figures in the reliability tests force a collection first (global.gc).
+    execArgv: ['--expose-gc'],
   },
 });

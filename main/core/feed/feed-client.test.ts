@@ -143,6 +143,19 @@ describe('FeedClient', () => {
     expect(t.state()).toBe('live');
   });
 
+  it('never lets the cursor pass a hole: repeats ignored, jumps refused and counted', async () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    const ev = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'resolved', alertId: `x${seq}`, source: 's', at: 1, endsAt: 1 } });
+    for (const seq of [1, 2, 95, 2, 3]) t.sockets[0]!.receive(ev(seq));
+    await new Promise((r) => setImmediate(r));
+    expect(t.store.cursor('f')).toBe(3);
+    expect(t.client.currentStatus().rejected).toEqual({ out_of_sequence: 1, duplicate_seq: 1 });
+    for (let i = 0; i < 50; i++) t.sockets[0]!.receive(ev(1000 + i));
+    expect(t.sockets[0]!.terminated).toBe(true); // resync from the cursor
+  });
+
   it('does not ack and drops the link when the history cannot be written (full disk)', async () => {
     const t = setup();
     t.client.start();

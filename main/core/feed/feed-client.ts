@@ -45,6 +45,9 @@ export class FeedClient {
   private liveSince: number | null = null;
   private attempt = 0;
   private replaying = false;
+  /** The last seq accepted on this connection: the next event must be exactly this + 1. */
+  private lastAccepted = 0;
+  private outOfSequence = 0;
   private pending: ReceivedEvent[] = [];
   private flushScheduled = false;
   private snapshot: Extract<ServerFrame, { type: 'snapshot' }> | null = null;
@@ -101,7 +104,9 @@ export class FeedClient {
     this.socket = socket;
     socket.on('open', () => {
       this.lastHeard = this.deps.clock.now();
-      this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: this.deps.store.cursor(this.profile.id) } });
+      this.lastAccepted = this.deps.store.cursor(this.profile.id);
+      this.outOfSequence = 0;
+      this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: this.lastAccepted } });
       this.scheduleHeartbeat();
     });
     socket.on('message', (data, isBinary) => {
@@ -139,8 +144,7 @@ export class FeedClient {
         this.setStatus({ state: this.replaying ? 'resyncing' : 'connecting', lastError: null });
         return;
       case 'event':
-        this.pending.push({ seq: frame.seq, event: frame.event });
-        return this.scheduleFlush();
+        return this.acceptEvent(frame.seq, frame.event);
       case 'snapshot':
         this.snapshot = frame;
         return;
@@ -148,6 +152,7 @@ export class FeedClient {
         this.flush();
         if (this.snapshot) this.deps.onSnapshot(this.deps.store.applySnapshot(this.profile.id, this.snapshot.alerts, frame, this.deps.clock.now()));
         this.snapshot = null;
+        this.lastAccepted = Math.max(this.lastAccepted, frame.to);
         this.deps.log(`feed ${this.profile.name}: events ${frame.from}-${frame.to} are outside the gateway's replay window; applied its snapshot`);
         return;
       case 'live':
@@ -171,6 +176,26 @@ export class FeedClient {
       case 'error':
         this.deps.log(`feed ${this.profile.name}: gateway reported ${frame.code}: ${frame.message}`);
         return;
+    }
+  }
+
+  /**
+   * Events must arrive in order with no holes (the gateway says "gap" out loud when there is one).
+   * A repeat is ignored; a jump is refused and counted, so the cursor can never pass an event
+   * the console did not receive. Many jumps in a row mean the link is confused: resync from the cursor.
+   */
+  private acceptEvent(seq: number, event: ReceivedEvent['event']): void {
+    if (seq === this.lastAccepted + 1) {
+      this.lastAccepted = seq;
+      this.outOfSequence = 0;
+      this.pending.push({ seq, event });
+      return this.scheduleFlush();
+    }
+    const reason = seq <= this.lastAccepted ? 'duplicate_seq' : 'out_of_sequence';
+    this.status.rejected[reason] = (this.status.rejected[reason] ?? 0) + 1;
+    if (reason === 'out_of_sequence' && ++this.outOfSequence >= 50) {
+      this.deps.log(`feed ${this.profile.name}: events keep arriving out of sequence (expected ${this.lastAccepted + 1}, got ${seq}); resyncing`);
+      this.socket?.terminate();
     }
   }
 
