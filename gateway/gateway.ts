@@ -136,6 +136,8 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     close: async () => {
       clock.clearTimeout(trimTimer);
       for (const source of sources) await source.stop();
+      // Sessions stop before the journal closes: no timer may read a closed journal.
+      for (const session of sessions) session.dispose();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections?.();

@@ -219,7 +219,8 @@ export class FeedSession {
     this.dispose();
   }
 
-  private dispose(): void {
+  /** Stop all timers and sending (the gateway calls this before it closes the journal). */
+  dispose(): void {
     this.closed = true;
     this.live = false;
     if (this.timer) this.clock.clearTimeout(this.timer);

@@ -24,6 +24,9 @@ export class DemoSimulator implements EventSource {
   private sink: EventSink | null = null;
   private timer: TimerHandle | null = null;
   private stormSerial = 0;
+  /** Storm alerts owed but not yet fired (fractions carry over), and when the last tick ran. */
+  private stormOwed = 0;
+  private lastTick: number | null = null;
 
   constructor(private readonly options: DemoOptions, private readonly clock: Clock) {
     this.random = seededRandom(options.seed);
@@ -62,8 +65,10 @@ export class DemoSimulator implements EventSource {
     }
     // About one new alert every eight seconds when calm: a living console, not a noisy one.
     if (this.random() < 0.12) entries.push(this.fire());
-    const storm = (this.options.stormPerMinute * TICK_MS) / 60_000;
-    for (let i = 0; i < Math.floor(storm) + (this.random() < storm % 1 ? 1 : 0); i++) entries.push(this.fire(`storm-${++this.stormSerial}`));
+    // The storm follows the wall clock, not the tick count: a slow tick owes more alerts.
+    this.stormOwed += (this.options.stormPerMinute * (now - (this.lastTick ?? now - TICK_MS))) / 60_000;
+    this.lastTick = now;
+    for (; this.stormOwed >= 1; this.stormOwed--) entries.push(this.fire(`storm-${++this.stormSerial}`));
     await this.publish(entries);
   }
 
