@@ -46,6 +46,15 @@ describe('feed sessions under hostile input', () => {
     expect(await code).toBe(CloseCode.invalidPayload);
   });
 
+  it('closes 4001 for a hello of another protocol version', async () => {
+    const g = await gateway();
+    const ws = await connect(g.url);
+    const code = closed(ws);
+    ws.send(JSON.stringify({ type: 'hello', v: 2, client: { name: 't', version: '9' }, resume: {} }));
+    expect(await code).toBe(CloseCode.unsupportedVersion);
+    expect(g.stats.rejected.unsupported_version).toBe(1);
+  });
+
   it('closes 4000 when no hello arrives in time', async () => {
     const g = await gateway({ limits: { helloTimeoutMs: 200 } });
     const ws = await connect(g.url);

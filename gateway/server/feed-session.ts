@@ -92,9 +92,23 @@ export class FeedSession {
         this.stats.reject('unknown_type'); // ignored by the protocol: forward compatibility
         return;
       }
+      if (!this.helloed && this.isOtherVersionHello(text)) {
+        this.stats.reject('unsupported_version');
+        return this.close(CloseCode.unsupportedVersion, `this gateway speaks protocol v${PROTOCOL_VERSION}`);
+      }
       return this.invalid(decoded.reason, decoded.detail);
     }
     this.handle(decoded.frame);
+  }
+
+  /** A hello for another protocol version gets its own close code, not "invalid frame". */
+  private isOtherVersionHello(text: string): boolean {
+    try {
+      const value = JSON.parse(text) as { type?: unknown; v?: unknown };
+      return value.type === 'hello' && value.v !== PROTOCOL_VERSION;
+    } catch {
+      return false;
+    }
   }
 
   private handle(frame: ClientFrame): void {
