@@ -28,6 +28,8 @@ export type SessionLimits = {
 export type ActionHandler = (frame: Extract<ClientFrame, { type: 'action' }>) => Promise<ServerFrame>;
 
 const REPLAY_CHUNK = 500;
+/** How soon a pump held back by a full send buffer tries again. */
+const DRAIN_RETRY_MS = 10;
 
 export class FeedSession {
   private helloed = false;
@@ -42,6 +44,7 @@ export class FeedSession {
   private lastRefill: number;
   private invalidFrames = 0;
   private timer: TimerHandle | null = null;
+  private drainTimer: TimerHandle | null = null;
   private pendingMetrics: MetricSample[] | null = null;
   private closed = false;
 
@@ -169,7 +172,12 @@ export class FeedSession {
     }
     if (!caughtUp) {
       this.stalledSince ??= this.clock.now();
-      return; // the heartbeat timer resumes the pump, and closes a console that never drains
+      // Try again shortly (the heartbeat closes a console that never drains).
+      this.drainTimer ??= this.clock.setTimeout(() => {
+        this.drainTimer = null;
+        this.pump();
+      }, DRAIN_RETRY_MS);
+      return;
     }
     this.stalledSince = null;
     if (!this.announcedLive) {
@@ -238,5 +246,6 @@ export class FeedSession {
     this.closed = true;
     this.live = false;
     if (this.timer) this.clock.clearTimeout(this.timer);
+    if (this.drainTimer) this.clock.clearTimeout(this.drainTimer);
   }
 }
