@@ -14,12 +14,14 @@ import { notifierFor } from '../notify/delivery/select.js';
 import { NotificationCenter } from '../notify/notification-center.js';
 import { NotificationPolicy } from '../notify/policy.js';
 import type { Notifier } from '../notify/request.js';
-
-/** For headless consoles (--no-notifications): the policy still decides and counts; nothing is shown. */
-const silentNotifier: Notifier = { show: async () => ({ kind: 'dismissed' }) };
 import { SettingsService } from '../settings/settings-service.js';
 import { loadSettings } from '../settings/settings.js';
 import type { CoreInit } from './messages.js';
+
+/** For headless consoles (--no-notifications): the policy still decides and counts; nothing is shown. */
+const silentNotifier: Notifier = { show: async () => ({ kind: 'dismissed' }) };
+/** The same id as the desktop app's (main/platform/options.ts APP_ID): Windows groups notifications by it. */
+const NOTIFICATION_APP_ID = 'dev.tocsin.console';
 
 export type Backend = { core: ConsoleCore; notifications: NotificationCenter; policy: NotificationPolicy; embeddedGatewayUrl: string | null; close(): Promise<void> };
 export type BackendHooks = { openAlert(feedId: string, alertId: string): void; notifier?: Notifier };
@@ -63,7 +65,7 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     observers: (self) => {
       notifications = new NotificationCenter({
         policy, clock: systemClock, log,
-        notifier: hooks.notifier ?? (init.notifications === 'off' ? silentNotifier : notifierFor(process.platform, 'dev.tocsin.console')),
+        notifier: hooks.notifier ?? (init.notifications === 'off' ? silentNotifier : notifierFor(process.platform, NOTIFICATION_APP_ID)),
         settings: () => notificationSettings,
         windowState: () => self.currentWindowState(),
         acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
