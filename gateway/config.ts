@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
+import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 
 export const GatewayConfigSchema = z.object({
   name: z.string().default('tocsin-gateway'),
@@ -37,6 +39,10 @@ export const GatewayConfigSchema = z.object({
       seed: z.number().int().optional(),
     })
     .default({ enabled: false, hosts: 20, stormPerMinute: 0 }),
+  /** Alertmanager webhook receiver and silences (docs/sources.md). */
+  alertmanager: AlertmanagerConfigSchema.optional(),
+  /** PromQL queries polled for the dashboards (docs/sources.md). */
+  prometheus: PrometheusConfigSchema.optional(),
 });
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;

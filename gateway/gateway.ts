@@ -17,8 +17,10 @@ import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
 import { GatewayStats } from './server/stats.js';
 import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
+import { installAlertmanager, type AlertmanagerReceiver } from './sources/alertmanager/receiver.js';
 import { DemoSimulator } from './sources/demo/simulator.js';
 import { eventsRoute } from './sources/http-post/events-route.js';
+import { PrometheusPoller } from './sources/prometheus/poller.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
 
 export const GATEWAY_VERSION = '0.1.0';
@@ -40,6 +42,10 @@ export type Gateway = {
   /** Start a source with this gateway's sink; it is stopped on close. */
   addSource(source: EventSource): Promise<void>;
   sessions(): number;
+  /** The Alertmanager source, when configured (its statistics and silence handler). */
+  alertmanager?: AlertmanagerReceiver;
+  /** The Prometheus poller, when configured. */
+  prometheus?: PrometheusPoller;
   close(): Promise<void>;
 };
 
@@ -148,6 +154,13 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   gateway.addRoute('POST', '/v1/events', eventsRoute(sink, config.tokens, () => clock.now()));
   if (config.demo.enabled) {
     await gateway.addSource(new DemoSimulator({ hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() }, clock));
+  }
+  if (config.alertmanager) {
+    gateway.alertmanager = await installAlertmanager(gateway, config.alertmanager, { tokens: config.tokens, journalPath: config.journal.path, now: () => clock.now(), log });
+  }
+  if (config.prometheus) {
+    gateway.prometheus = new PrometheusPoller(config.prometheus, { log });
+    await gateway.addSource(gateway.prometheus);
   }
   return gateway;
 }

@@ -1,0 +1,157 @@
+/**
+ * POST /v1/alertmanager: Alertmanager's webhook receiver (payload version 4).
+ *
+ * - 401 without the configured bearer token (Alertmanager's http_config.authorization);
+ * - 400 with the reason for a body that is not a version 4 payload (Alertmanager drops 4xx,
+ *   which is right: resending garbage cannot help);
+ * - 200 only after every alert's event is durable in the journal; a repeat delivery of the
+ *   same (fingerprint, startsAt, status) journals nothing ("still firing", not a new alert);
+ * - 503 on any failure after the body was understood, so Alertmanager retries.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerToken, tokenMatches } from '../../server/upgrade.js';
+import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from '../sink.js';
+import type { AlertmanagerConfig } from './config.js';
+import { compileMapping, type Mapper } from './mapping.js';
+import { ALERTMANAGER_SOURCE, entriesFor, WebhookMessageSchema } from './payload.js';
+import { AlertmanagerApi, AlertmanagerSilencer, SilenceStore } from './silences.js';
+
+export const ALERTMANAGER_PATH = '/v1/alertmanager';
+
+/** What the receiver has seen, for tests, logs and benchmarks. */
+export type ReceiverStats = {
+  /** Answers by HTTP status. */
+  answers: Record<number, number>;
+  alerts: number;
+  published: number;
+  duplicates: number;
+  lastError?: string;
+  /** When the last delivery arrived and was answered (ms since epoch), and its status. */
+  last?: { receivedAt: number; answeredAt: number; status: number };
+};
+
+type Answer = { status: number; body: unknown };
+type Options = { tokens: readonly string[]; maxBodyBytes: number; mapper: Mapper; now: () => number; log: (message: string) => void; stats: ReceiverStats };
+
+/** Handle one webhook delivery. */
+export async function handleWebhook(request: IncomingMessage, sink: EventSink, options: Options): Promise<Answer> {
+  const token = bearerToken(request);
+  if (token === null || !tokenMatches(token, options.tokens)) {
+    options.log(`alertmanager webhook from ${request.socket.remoteAddress}: missing or wrong bearer token (check the receiver's http_config.authorization)`);
+    return { status: 401, body: { error: 'a valid bearer token is required' } };
+  }
+  let text: string;
+  try {
+    text = await readBody(request, options.maxBodyBytes);
+  } catch (error) {
+    return (error as Error).message === 'too large'
+      ? { status: 413, body: { error: `body over ${options.maxBodyBytes} bytes (lower the receiver's max_alerts)` } }
+      : { status: 400, body: { error: `could not read the body: ${(error as Error).message}` } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { status: 400, body: { error: `body is not JSON: ${(error as Error).message}` } };
+  }
+  const parsed = WebhookMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { status: 400, body: { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` } };
+  }
+  try {
+    const now = options.now();
+    const entries: SinkEntry[] = parsed.data.alerts.flatMap((alert) => entriesFor(alert, options.mapper, now, (id) => sink.alertState(id) !== undefined));
+    options.stats.alerts += parsed.data.alerts.length;
+    const seqs = entries.length > 0 ? await sink.publish(entries) : [];
+    const published = seqs.filter((seq) => seq !== null).length;
+    options.stats.published += published;
+    options.stats.duplicates += seqs.length - published;
+    return { status: 200, body: { published, duplicates: seqs.length - published, seqs } };
+  } catch (error) {
+    const message = (error as Error).message;
+    options.stats.lastError = message;
+    options.log(`alertmanager webhook: answering 503 so Alertmanager retries: ${message}`);
+    return { status: 503, body: { error: `not stored, retry: ${message}` } };
+  }
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('too large'));
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** The parts of a running gateway the Alertmanager source plugs into. */
+export type GatewayHooks = {
+  sink: EventSink;
+  addRoute(method: string, path: string, handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>): void;
+  addActionHandler(handler: SourceActionHandler): void;
+  addSource(source: EventSource): Promise<void>;
+};
+
+export type AlertmanagerDeps = {
+  /** The gateway's tokens, used when the section names none of its own. */
+  tokens: readonly string[];
+  journalPath: string;
+  now: () => number;
+  log: (message: string) => void;
+};
+
+/** The installed source: its statistics, and its silence store closed with the gateway. */
+export class AlertmanagerReceiver implements EventSource {
+  readonly name = ALERTMANAGER_SOURCE;
+  readonly stats: ReceiverStats = { answers: {}, alerts: 0, published: 0, duplicates: 0 };
+  readonly silencer: AlertmanagerSilencer | undefined;
+  private readonly store: SilenceStore | undefined;
+
+  constructor(config: AlertmanagerConfig, deps: AlertmanagerDeps) {
+    if (config.url && config.silences.enabled) {
+      const path = config.silences.statePath ?? (deps.journalPath === ':memory:' ? ':memory:' : `${deps.journalPath}.silences.sqlite`);
+      this.store = new SilenceStore(path);
+      const api = new AlertmanagerApi(config.url, { timeoutMs: config.requestTimeoutMs, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+      this.silencer = new AlertmanagerSilencer(api, this.store, { expiryMs: config.silences.expiryMs, comment: config.silences.comment, now: deps.now, log: deps.log });
+    }
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.store?.close();
+  }
+}
+
+/** Mount the webhook route and, with an Alertmanager URL, the silence handler. */
+export async function installAlertmanager(gateway: GatewayHooks, config: AlertmanagerConfig, deps: AlertmanagerDeps): Promise<AlertmanagerReceiver> {
+  const receiver = new AlertmanagerReceiver(config, deps);
+  const options: Options = {
+    tokens: config.tokens ?? deps.tokens,
+    maxBodyBytes: config.maxBodyBytes,
+    mapper: compileMapping(config.mapping),
+    now: deps.now,
+    log: deps.log,
+    stats: receiver.stats,
+  };
+  gateway.addRoute('POST', ALERTMANAGER_PATH, async (request, response) => {
+    const receivedAt = deps.now();
+    const answer = await handleWebhook(request, gateway.sink, options);
+    receiver.stats.answers[answer.status] = (receiver.stats.answers[answer.status] ?? 0) + 1;
+    receiver.stats.last = { receivedAt, answeredAt: deps.now(), status: answer.status };
+    response.writeHead(answer.status, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.body)}\n`);
+  });
+  if (receiver.silencer) gateway.addActionHandler(receiver.silencer);
+  await gateway.addSource(receiver);
+  return receiver;
+}

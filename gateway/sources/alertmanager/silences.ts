@@ -1,0 +1,151 @@
+/**
+ * Acknowledging an Alertmanager alert in Tocsin silences it in Alertmanager (as Karma does);
+ * unacknowledging expires that silence. The handler runs before the gateway journals the
+ * action: if Alertmanager refuses, the action fails with `source_failed` and no
+ * acknowledgement is recorded.
+ *
+ * Silence ids are kept in a small SQLite file (by default beside the journal) rather than a
+ * JSON file: better-sqlite3 is already the gateway's store, each write is atomic and durable
+ * without a write-and-rename dance, and acks of different alerts update one row each instead
+ * of rewriting a whole file. It lives outside the journal so the journal's migrations stay
+ * the journal's own.
+ */
+import Database from 'better-sqlite3';
+import type { AlertState } from '../../../main/core/protocol/alert.js';
+import type { Action } from '../../../main/core/protocol/frames.js';
+import type { SourceActionHandler } from '../sink.js';
+import { ALERTMANAGER_SOURCE } from './payload.js';
+
+export type SilenceRecord = { alertId: string; silenceId: string; createdAt: number; endsAt: number };
+
+/** alert id → the silence Tocsin created for it. */
+export class SilenceStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS silences (
+      alert_id TEXT PRIMARY KEY,
+      silence_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      ends_at INTEGER NOT NULL
+    ) STRICT`);
+  }
+
+  get(alertId: string): SilenceRecord | undefined {
+    const row = this.db.prepare<[string], { silence_id: string; created_at: number; ends_at: number }>('SELECT silence_id, created_at, ends_at FROM silences WHERE alert_id = ?').get(alertId);
+    return row ? { alertId, silenceId: row.silence_id, createdAt: row.created_at, endsAt: row.ends_at } : undefined;
+  }
+
+  put(record: SilenceRecord): void {
+    this.db
+      .prepare('INSERT INTO silences (alert_id, silence_id, created_at, ends_at) VALUES (?, ?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET silence_id = excluded.silence_id, created_at = excluded.created_at, ends_at = excluded.ends_at')
+      .run(record.alertId, record.silenceId, record.createdAt, record.endsAt);
+  }
+
+  delete(alertId: string): void {
+    this.db.prepare('DELETE FROM silences WHERE alert_id = ?').run(alertId);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export type Matcher = { name: string; value: string; isRegex: boolean; isEqual: boolean };
+export type SilenceRequest = { matchers: Matcher[]; startsAt: string; endsAt: string; createdBy: string; comment: string };
+
+/** The two calls of Alertmanager's v2 API that Tocsin makes. */
+export class AlertmanagerApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly options: { timeoutMs: number; apiToken?: string },
+  ) {}
+
+  /** POST /api/v2/silences; resolves with the new silence's id. */
+  async createSilence(silence: SilenceRequest): Promise<string> {
+    const response = await this.request('POST', '/api/v2/silences', silence);
+    const text = await response.text();
+    if (!response.ok) throw new Error(`creating a silence: HTTP ${response.status} ${text.trim().slice(0, 200)}`);
+    const id = (JSON.parse(text) as { silenceID?: unknown }).silenceID;
+    if (typeof id !== 'string' || id === '') throw new Error('creating a silence: no silenceID in the answer');
+    return id;
+  }
+
+  /** DELETE /api/v2/silence/{id}; a silence that is already expired or gone counts as expired. */
+  async expireSilence(id: string): Promise<void> {
+    const path = `/api/v2/silence/${encodeURIComponent(id)}`;
+    const response = await this.request('DELETE', path);
+    const text = await response.text();
+    if (response.ok) return;
+    const check = await this.request('GET', path);
+    if (check.status === 404) return;
+    const state = check.ok ? ((await check.json()) as { status?: { state?: string } }).status?.state : undefined;
+    if (state === 'expired') return;
+    throw new Error(`expiring silence ${id}: HTTP ${response.status} ${text.trim().slice(0, 200)}`);
+  }
+
+  private request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.apiToken) headers.authorization = `Bearer ${this.options.apiToken}`;
+    return fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
+  }
+}
+
+export type SilencerOptions = { expiryMs: number; comment: string; now: () => number; log?: (message: string) => void };
+
+/** The gateway's action handler for Alertmanager alerts. */
+export class AlertmanagerSilencer implements SourceActionHandler {
+  readonly source = ALERTMANAGER_SOURCE;
+
+  constructor(
+    private readonly api: AlertmanagerApi,
+    private readonly store: SilenceStore,
+    private readonly options: SilencerOptions,
+  ) {}
+
+  async onAction(alert: AlertState, action: Action, by: string): Promise<void> {
+    if (action.action === 'acknowledge') return this.silence(alert, action.comment, by);
+    if (action.action === 'unacknowledge') return this.unsilence(alert);
+    // snooze and comment stay in Tocsin; resolve is refused by the gateway for this source.
+  }
+
+  /** Matchers for exactly this alert: every label Tocsin kept, by equality. */
+  static matchers(alert: AlertState): Matcher[] {
+    return Object.entries(alert.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+  }
+
+  private async silence(alert: AlertState, comment: string | undefined, by: string): Promise<void> {
+    const matchers = AlertmanagerSilencer.matchers(alert);
+    if (matchers.length === 0) throw new Error(`alert ${alert.alertId} has no labels to silence on`);
+    const now = this.options.now();
+    const endsAt = now + this.options.expiryMs;
+    const previous = this.store.get(alert.alertId);
+    const silenceId = await this.api.createSilence({
+      matchers,
+      startsAt: new Date(now).toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
+      createdBy: by,
+      comment: comment?.trim() || this.options.comment,
+    });
+    this.store.put({ alertId: alert.alertId, silenceId, createdAt: now, endsAt });
+    // A second acknowledgement replaces the first silence rather than stacking them.
+    if (previous && previous.silenceId !== silenceId) {
+      await this.api.expireSilence(previous.silenceId).catch((error: Error) => this.options.log?.(`alertmanager: could not expire the replaced silence ${previous.silenceId}: ${error.message}`));
+    }
+  }
+
+  private async unsilence(alert: AlertState): Promise<void> {
+    const record = this.store.get(alert.alertId);
+    if (!record) return; // acknowledged before silences were configured: nothing to expire
+    await this.api.expireSilence(record.silenceId);
+    this.store.delete(alert.alertId);
+  }
+}
