@@ -1,0 +1,66 @@
+/**
+ * Issue 7.4, reconnect storm: 200 consoles are connected when the gateway is killed and
+ * restarted. All must resume. How well full-jitter backoff spreads the reconnections is measured
+ * and printed; the issue's target (peak at most twice the mean over the window) is NOT met yet,
+ * so it is not asserted here: see RELIABILITY.md for the figures and the cause.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleCore } from '../../main/core/console-core.js';
+import { connectWebSocket, type SocketFactory } from '../../main/core/feed/feed-socket.js';
+import { postEvents, startGatewayProcess } from '../e2e/fixtures.js';
+import { scale, until } from './soak.js';
+
+const CONSOLES = scale(200, 200);
+
+beforeAll(() => {
+  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(build.stderr);
+}, 60_000);
+
+describe('reconnect storm', () => {
+  it(`resumes all ${CONSOLES} consoles after a gateway restart (reconnection spread measured, not yet to target)`, async () => {
+    let gateway = await startGatewayProcess();
+    const opened: number[] = [];
+    // The real socket factory, watched: every successful open is a reconnection.
+    const connect: SocketFactory = (endpoint) => {
+      const socket = connectWebSocket(endpoint);
+      socket.on('open', () => opened.push(Date.now()));
+      return socket;
+    };
+    const consoles: ConsoleCore[] = [];
+    try {
+      for (let i = 0; i < CONSOLES; i++) {
+        consoles.push(await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-storm-c-')), userName: `c${i}`, connect,
+          feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }] }));
+      }
+      await postEvents(gateway, [{ kind: 'fired', alertId: 'before', alert: { title: 'before the restart', severity: 'high', category: 'outage' } }]);
+      await until(() => consoles.every((c) => c.store.cursor('g') === 1), 30_000, 'all consoles live');
+
+      opened.length = 0;
+      gateway.process.child.kill('SIGKILL');
+      const killed = Date.now();
+      await new Promise((r) => setTimeout(r, 1_000)); // down for a second
+      gateway = await gateway.restart();
+      await postEvents(gateway, [{ kind: 'fired', alertId: 'after', alert: { title: 'after the restart', severity: 'high', category: 'outage' } }]);
+      await until(() => consoles.every((c) => c.store.cursor('g') === 2), 90_000, 'all consoles resumed');
+
+      const times = opened.map((t) => t - killed).sort((a, b) => a - b);
+      const window = Math.max(1_000, times.at(-1)! - times[0]!);
+      const mean = times.length / (window / 1000);
+      let peak = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= 1000) j++;
+        peak = Math.max(peak, i - j + 1);
+      }
+      console.log(`reconnect storm: ${CONSOLES} consoles, ${times.length} reconnections between ${times[0]} and ${times.at(-1)} ms after the kill; mean ${mean.toFixed(0)}/s, peak ${peak} in any second (${(peak / mean).toFixed(2)}× the mean); all resumed`);
+      expect(times.length).toBe(CONSOLES);
+    } finally {
+      for (const c of consoles) await c.close();
+      await gateway.process.stop();
+    }
+  }, 180_000);
+});
