@@ -3,7 +3,8 @@
  * Prometheus (a rule that fires on a textfile metric) → Alertmanager → the gateway's webhook
  * → the real journal → a real WebSocket client. The steps run in order on one estate:
  * fire, repeat deliveries, acknowledge (silence) and unacknowledge (expire), resolve, a
- * failing journal (503, retried by Alertmanager, stored once), a resolve posted with endsAt.
+ * failing journal (503, retried by Alertmanager, stored once), a resolve posted with endsAt,
+ * and the latency from an alert posted to Alertmanager to the WebSocket client (printed).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,12 @@ let monitoring: RealMonitoring;
 let probe: FeedProbe;
 let amUrl: string;
 const logs: string[] = [];
+/** Figures printed after the run (docs/sources.md quotes them). */
+const figures: Record<string, unknown> = {};
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tocsin-am-real-'));
@@ -38,10 +45,13 @@ beforeAll(async () => {
     { log: (message) => logs.push(message) },
   );
   monitoring = await startRealMonitoring({ ports, webhook: { url: `http://127.0.0.1:${gateway.port}/v1/alertmanager`, token: AM_TOKEN } });
+  figures.startupMs = monitoring.startup;
   probe = await FeedProbe.open(gateway.url, TOKEN);
 });
 
 afterAll(async () => {
+  if (gateway?.alertmanager) figures.answers = gateway.alertmanager.stats.answers;
+  console.log(`real Alertmanager figures: ${JSON.stringify(figures)}`);
   // Each part is stopped even if another fails to stop.
   const results = await Promise.allSettled([probe?.close(), monitoring?.stop()]);
   await gateway?.close();
@@ -75,8 +85,10 @@ describe('Alertmanager → gateway → feed, with the real programs', () => {
   let fingerprint = '';
 
   it('the Prometheus rule fires and its alert reaches a WebSocket client with a seq, mapped', async () => {
+    const raised = Date.now();
     monitoring.setCondition(1);
     const fired = await probe.waitFor(firedNamed(RULE_ALERT), 30_000, `fired ${RULE_ALERT}`);
+    figures.ruleFiredAfterRaiseMs = fired.at - raised;
     const event = eventOf(fired)!;
     expect(fired.frame).toMatchObject({ type: 'event', stream: 'alerts', seq: expect.any(Number) });
     expect(event).toMatchObject({
@@ -94,6 +106,7 @@ describe('Alertmanager → gateway → feed, with the real programs', () => {
     });
     fingerprint = event.alertId;
     expect(fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(event.kind === 'fired' && event.alert.url).toBeUndefined(); // Prometheus's generatorURL here is http, not https
     expect(gateway.journal.alertState(fingerprint)).toMatchObject({ status: 'firing', source: 'alertmanager' });
   });
 
@@ -125,18 +138,35 @@ describe('Alertmanager → gateway → feed, with the real programs', () => {
       return alerts.some((a) => a.fingerprint === fingerprint && a.status.silencedBy.includes(silence.id));
     }, 10_000, 'the alert silenced in Alertmanager');
 
+    // The silence id is persisted beside the journal.
+    const store = new Database(join(dir, 'journal.sqlite.silences.sqlite'), { readonly: true });
+    expect(store.prepare('SELECT silence_id FROM silences WHERE alert_id = ?').get(fingerprint)).toEqual({ silence_id: silence.id });
+    store.close();
+
+    // A second acknowledgement replaces the silence (default comment) rather than stacking another.
+    probe.send({ type: 'action', id: 'real-ack-0002', alertId: fingerprint, by: 'alice', request: { action: 'acknowledge' } });
+    expect((await probe.waitFor((r) => r.frame.type === 'action_result' && r.frame.id === 'real-ack-0002', 10_000, 'second ack result')).frame).toMatchObject({ ok: true });
+    const active = (await amJson<Silence[]>('/api/v2/silences')).filter((s) => s.status.state === 'active');
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ createdBy: 'alice', comment: 'Acknowledged in Tocsin' });
+    expect(active[0]!.id).not.toBe(silence.id);
+    expect((await amJson<Silence>(`/api/v2/silence/${silence.id}`)).status.state).toBe('expired');
+
     probe.send({ type: 'action', id: 'real-unack-0001', alertId: fingerprint, by: 'alice', request: { action: 'unacknowledge' } });
     const unack = await probe.waitFor((r) => r.frame.type === 'action_result' && r.frame.id === 'real-unack-0001', 10_000, 'unack result');
     expect(unack.frame).toMatchObject({ ok: true });
-    expect((await amJson<Silence>(`/api/v2/silence/${silence.id}`)).status.state).toBe('expired');
+    expect((await amJson<Silence>(`/api/v2/silence/${active[0]!.id}`)).status.state).toBe('expired');
+    expect((await amJson<Silence[]>('/api/v2/silences')).filter((s) => s.status.state === 'active')).toEqual([]);
     expect(gateway.journal.alertState(fingerprint)!.acknowledged).toBeNull();
   });
 
   it('clearing the condition resolves the alert, once', async () => {
+    const cleared = Date.now();
     monitoring.setCondition(0);
-    await probe.waitFor((r) => eventOf(r)?.kind === 'resolved' && eventOf(r)?.alertId === fingerprint, 30_000, 'resolved');
+    const resolved = await probe.waitFor((r) => eventOf(r)?.kind === 'resolved' && eventOf(r)?.alertId === fingerprint, 30_000, 'resolved');
+    figures.resolveAfterClearMs = resolved.at - cleared;
     expect(gateway.journal.alertState(fingerprint)).toMatchObject({ status: 'resolved' });
-    expect(eventsFor(fingerprint).map((r) => eventOf(r)!.kind)).toEqual(['fired', 'acknowledged', 'unacknowledged', 'resolved']);
+    expect(eventsFor(fingerprint).map((r) => eventOf(r)!.kind)).toEqual(['fired', 'acknowledged', 'acknowledged', 'unacknowledged', 'resolved']);
   });
 
   it('a failing journal answers 503, Alertmanager retries, and after recovery the alert lands exactly once', async () => {
@@ -153,6 +183,7 @@ describe('Alertmanager → gateway → feed, with the real programs', () => {
         body: JSON.stringify([{ labels: { alertname: name, instance: 'db-9:9100', severity: 'high' }, annotations: { summary: 'db-9 is down' }, startsAt }]),
       });
       await until(() => (stats.answers[503] ?? 0) >= failedBefore + 2, 20_000, 'two 503 answers (Alertmanager retrying)');
+      figures.answered503BeforeRecovery = (stats.answers[503] ?? 0) - failedBefore;
       expect(probe.events().some(firedNamed(name))).toBe(false);
       expect(logs.some((line) => /answering 503 so Alertmanager retries: disk full \(test\)/.test(line))).toBe(true);
       saboteur.exec('DROP TRIGGER fail_events');
@@ -179,5 +210,21 @@ describe('Alertmanager → gateway → feed, with the real programs', () => {
     // Every seq the client saw is distinct and increasing: nothing journaled twice.
     const seqs = probe.events().map((r) => r.frame.seq);
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+  });
+
+  it('measures latency: alert posted to Alertmanager → WebSocket client, and webhook received → client', async () => {
+    const endToEnd: number[] = [];
+    const webhookToClient: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const name = `TocsinLatency${i}`;
+      const posted = Date.now();
+      await amJson('/api/v2/alerts', { method: 'POST', body: JSON.stringify([{ labels: { alertname: name, instance: `lat-${i}`, severity: 'warning' }, annotations: { summary: `latency probe ${i}` }, startsAt: new Date().toISOString() }]) });
+      const hit = await probe.waitFor(firedNamed(name), 10_000, `fired ${name}`);
+      endToEnd.push(hit.at - posted);
+      webhookToClient.push(hit.at - gateway.alertmanager!.stats.last!.receivedAt);
+    }
+    figures.amPostToClientMs = { n: endToEnd.length, p50: percentile(endToEnd, 50), p99: percentile(endToEnd, 99), max: Math.max(...endToEnd) };
+    figures.webhookToClientMs = { p50: percentile(webhookToClient, 50), p99: percentile(webhookToClient, 99) };
+    expect(percentile(endToEnd, 50)).toBeLessThan(1_000);
   });
 });
