@@ -40,7 +40,7 @@ beforeAll(async () => {
       listen: { host: '127.0.0.1', port: gatewayPort },
       tokens: [TOKEN],
       journal: { path: join(dir, 'journal.sqlite') },
-      alertmanager: { tokens: [AM_TOKEN], url: amUrl, silences: { expiryMs: 3_600_000 } },
+      alertmanager: { tokens: [AM_TOKEN], url: amUrl, silences: { expiryMs: 3_600_000, reconcileMs: 200, resolveMissingAfterMs: 400 } },
     },
     { log: (message) => logs.push(message) },
   );
@@ -210,6 +210,25 @@ describe('Alertmanager → gateway → feed, with the real programs', () => {
     // Every seq the client saw is distinct and increasing: nothing journaled twice.
     const seqs = probe.events().map((r) => r.frame.seq);
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+  });
+
+  it('records the resolve of an acknowledged alert that the silence muted, and expires the silence', async () => {
+    const name = 'TocsinMutedResolve';
+    const labels = { alertname: name, instance: 'cache-1:9100', severity: 'warning' };
+    const startsAt = new Date().toISOString();
+    await amJson('/api/v2/alerts', { method: 'POST', body: JSON.stringify([{ labels, annotations: { summary: 'cache-1 evicting' }, startsAt }]) });
+    const alertId = eventOf(await probe.waitFor(firedNamed(name), 10_000, `fired ${name}`))!.alertId;
+    probe.send({ type: 'action', id: 'real-ack-muted-1', alertId, by: 'bob', request: { action: 'acknowledge' } });
+    expect((await probe.waitFor((r) => r.frame.type === 'action_result' && r.frame.id === 'real-ack-muted-1', 10_000, 'ack result')).frame).toMatchObject({ ok: true });
+    const silence = (await amJson<Silence[]>('/api/v2/silences')).find((s) => s.createdBy === 'bob' && s.status.state === 'active')!;
+    expect(silence).toBeDefined();
+
+    await amJson('/api/v2/alerts', { method: 'POST', body: JSON.stringify([{ labels, annotations: { summary: 'cache-1 evicting' }, startsAt, endsAt: new Date().toISOString() }]) });
+    await probe.waitFor((r) => eventOf(r)?.kind === 'resolved' && eventOf(r)?.alertId === alertId, 10_000, `resolved ${name}`);
+    // It was the reconciler: Alertmanager muted the resolve notification of the silenced alert.
+    expect(logs.some((line) => line.includes(`acknowledged alert ${alertId} is no longer active in Alertmanager`))).toBe(true);
+    await until(async () => (await amJson<Silence>(`/api/v2/silence/${silence.id}`)).status.state === 'expired', 5_000, 'the silence expired');
+    expect(eventsFor(alertId).map((r) => eventOf(r)!.kind)).toEqual(['fired', 'acknowledged', 'resolved']);
   });
 
   it('measures latency: alert posted to Alertmanager → WebSocket client, and webhook received → client', async () => {

@@ -28,6 +28,10 @@ export const AlertmanagerConfigSchema = z.object({
       expiryMs: z.number().int().min(60_000).max(90 * 24 * 3600_000).default(4 * 3600_000),
       /** The silence comment when the acknowledgement has none. */
       comment: z.string().min(1).max(1024).default('Acknowledged in Tocsin'),
+      /** How often alerts Tocsin silenced are checked against Alertmanager (their resolves are muted); 0 disables. */
+      reconcileMs: z.number().int().min(0).default(30_000),
+      /** How long a silenced alert must be missing from Alertmanager before it is recorded as resolved. */
+      resolveMissingAfterMs: z.number().int().min(0).default(180_000),
       /** Where silence ids are kept (SQLite). Absent: beside the journal, `<journal>.silences.sqlite`. */
       statePath: z.string().optional(),
     })

@@ -92,9 +92,10 @@ describe('webhook alert → Tocsin alert', () => {
     expect(AlertBodySchema.safeParse(alertBody(alert({ labels, annotations: { summary: 's'.repeat(600) } }), defaults, 1)).success).toBe(true);
   });
 
-  it('keys deliveries by fingerprint, startsAt and status', () => {
-    expect(dedupKey(alert())).toBe('c0ffee0123456789|2026-11-22T10:00:00.123456789Z|firing');
-    expect(dedupKey(alert({ status: 'resolved' }))).toBe('c0ffee0123456789|2026-11-22T10:00:00.123456789Z|resolved');
+  it('keys deliveries by fingerprint, startsAt (canonical) and status', () => {
+    expect(dedupKey(alert({ startsAt: '2026-11-22T11:00:00.123+01:00' }))).toBe(dedupKey(alert()));
+    expect(dedupKey(alert())).toBe('c0ffee0123456789|2026-11-22T10:00:00.123Z|firing');
+    expect(dedupKey(alert({ status: 'resolved' }))).toBe('c0ffee0123456789|2026-11-22T10:00:00.123Z|resolved');
   });
 
   it('precedes the resolve of an alert it never saw with its fired event', () => {
@@ -102,8 +103,8 @@ describe('webhook alert → Tocsin alert', () => {
     expect(entriesFor(resolved, defaults, 5, () => true).map((e) => e.event.kind)).toEqual(['resolved']);
     const both = entriesFor(resolved, defaults, 5, () => false);
     expect(both.map((e) => [e.event.kind, e.dedupKey])).toEqual([
-      ['fired', 'c0ffee0123456789|2026-11-22T10:00:00.123456789Z|firing'],
-      ['resolved', 'c0ffee0123456789|2026-11-22T10:00:00.123456789Z|resolved'],
+      ['fired', 'c0ffee0123456789|2026-11-22T10:00:00.123Z|firing'],
+      ['resolved', 'c0ffee0123456789|2026-11-22T10:00:00.123Z|resolved'],
     ]);
     expect(both[1]!.event).toMatchObject({ kind: 'resolved', endsAt: Date.parse('2026-11-22T10:05:00Z') });
   });

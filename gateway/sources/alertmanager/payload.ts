@@ -45,9 +45,19 @@ export const WebhookMessageSchema = z.object({
 });
 export type WebhookMessage = z.infer<typeof WebhookMessageSchema>;
 
-/** Re-deliveries of the same alert episode in the same status share this key. */
-export function dedupKey(alert: WebhookAlert): string {
-  return `${alert.fingerprint}|${alert.startsAt}|${alert.status}`;
+/**
+ * Re-deliveries of the same alert episode in the same status share this key:
+ * `${fingerprint}|${startsAt}|${status}`, with startsAt in one canonical form (ISO 8601, UTC,
+ * milliseconds) so that every rendering of the same instant (Go's nanoseconds, an offset,
+ * Alertmanager's API) gives the same key.
+ */
+export function dedupKey(alert: Pick<WebhookAlert, 'fingerprint' | 'startsAt' | 'status'>): string {
+  return `${alert.fingerprint}|${canonicalTime(alert.startsAt)}|${alert.status}`;
+}
+
+export function canonicalTime(text: string): string {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
 // The protocol bounds label maps (alert.ts): at most 64 labels, names ≤ 128, values ≤ 1024.

@@ -14,7 +14,7 @@ import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from '../
 import type { AlertmanagerConfig } from './config.js';
 import { compileMapping, type Mapper } from './mapping.js';
 import { ALERTMANAGER_SOURCE, entriesFor, WebhookMessageSchema } from './payload.js';
-import { AlertmanagerApi, AlertmanagerSilencer, SilenceStore } from './silences.js';
+import { AlertmanagerApi, AlertmanagerSilencer, SilenceReconciler, SilenceStore } from './silences.js';
 
 export const ALERTMANAGER_PATH = '/v1/alertmanager';
 
@@ -115,20 +115,37 @@ export class AlertmanagerReceiver implements EventSource {
   readonly name = ALERTMANAGER_SOURCE;
   readonly stats: ReceiverStats = { answers: {}, alerts: 0, published: 0, duplicates: 0 };
   readonly silencer: AlertmanagerSilencer | undefined;
+  reconciler: SilenceReconciler | undefined;
   private readonly store: SilenceStore | undefined;
+  private readonly api: AlertmanagerApi | undefined;
 
-  constructor(config: AlertmanagerConfig, deps: AlertmanagerDeps) {
+  constructor(
+    private readonly config: AlertmanagerConfig,
+    private readonly deps: AlertmanagerDeps,
+  ) {
     if (config.url && config.silences.enabled) {
       const path = config.silences.statePath ?? (deps.journalPath === ':memory:' ? ':memory:' : `${deps.journalPath}.silences.sqlite`);
       this.store = new SilenceStore(path);
       const api = new AlertmanagerApi(config.url, { timeoutMs: config.requestTimeoutMs, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+      this.api = api;
       this.silencer = new AlertmanagerSilencer(api, this.store, { expiryMs: config.silences.expiryMs, comment: config.silences.comment, now: deps.now, log: deps.log });
     }
   }
 
-  async start(): Promise<void> {}
+  async start(sink: EventSink): Promise<void> {
+    if (this.api && this.store && this.config.silences.reconcileMs > 0) {
+      this.reconciler = new SilenceReconciler(this.api, this.store, sink, {
+        intervalMs: this.config.silences.reconcileMs,
+        missingAfterMs: this.config.silences.resolveMissingAfterMs,
+        now: this.deps.now,
+        log: this.deps.log,
+      });
+      this.reconciler.start();
+    }
+  }
 
   async stop(): Promise<void> {
+    await this.reconciler?.stop();
     this.store?.close();
   }
 }

@@ -13,8 +13,8 @@
 import Database from 'better-sqlite3';
 import type { AlertState } from '../../../main/core/protocol/alert.js';
 import type { Action } from '../../../main/core/protocol/frames.js';
-import type { SourceActionHandler } from '../sink.js';
-import { ALERTMANAGER_SOURCE } from './payload.js';
+import type { EventSink, SourceActionHandler } from '../sink.js';
+import { ALERTMANAGER_SOURCE, dedupKey } from './payload.js';
 
 export type SilenceRecord = { alertId: string; silenceId: string; createdAt: number; endsAt: number };
 
@@ -44,6 +44,13 @@ export class SilenceStore {
       .run(record.alertId, record.silenceId, record.createdAt, record.endsAt);
   }
 
+  all(): SilenceRecord[] {
+    return this.db
+      .prepare<[], { alert_id: string; silence_id: string; created_at: number; ends_at: number }>('SELECT alert_id, silence_id, created_at, ends_at FROM silences ORDER BY alert_id')
+      .all()
+      .map((row) => ({ alertId: row.alert_id, silenceId: row.silence_id, createdAt: row.created_at, endsAt: row.ends_at }));
+  }
+
   delete(alertId: string): void {
     this.db.prepare('DELETE FROM silences WHERE alert_id = ?').run(alertId);
   }
@@ -71,6 +78,14 @@ export class AlertmanagerApi {
     const id = (JSON.parse(text) as { silenceID?: unknown }).silenceID;
     if (typeof id !== 'string' || id === '') throw new Error('creating a silence: no silenceID in the answer');
     return id;
+  }
+
+  /** GET /api/v2/alerts: fingerprints of every alert Alertmanager holds as not resolved (silenced ones included). */
+  async activeFingerprints(): Promise<Set<string>> {
+    const response = await this.request('GET', '/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true');
+    if (!response.ok) throw new Error(`listing alerts: HTTP ${response.status} ${(await response.text()).trim().slice(0, 200)}`);
+    const alerts = (await response.json()) as Array<{ fingerprint?: unknown }>;
+    return new Set(alerts.flatMap((alert) => (typeof alert.fingerprint === 'string' ? [alert.fingerprint] : [])));
   }
 
   /** DELETE /api/v2/silence/{id}; a silence that is already expired or gone counts as expired. */
@@ -147,5 +162,91 @@ export class AlertmanagerSilencer implements SourceActionHandler {
     if (!record) return; // acknowledged before silences were configured: nothing to expire
     await this.api.expireSilence(record.silenceId);
     this.store.delete(alert.alertId);
+  }
+}
+
+export type ReconcilerOptions = {
+  /** Between two checks. */
+  intervalMs: number;
+  /** How long an acknowledged alert must be missing from Alertmanager before it counts as resolved. */
+  missingAfterMs: number;
+  now: () => number;
+  log: (message: string) => void;
+};
+
+/**
+ * Alertmanager mutes every notification of a silenced alert, its resolve included, and drops
+ * resolved alerts from memory long before a 4 h silence ends: without this, an alert resolved
+ * while acknowledged would stay firing in every console. For each alert Tocsin silenced, the
+ * reconciler asks Alertmanager whether it still holds it as active; one missing for
+ * `missingAfterMs` (longer than Prometheus takes to resend its alerts to a restarted
+ * Alertmanager) is journaled as resolved, with the same dedup key the webhook would use, so a
+ * late webhook resolve adds nothing. Once the alert is resolved, its silence is expired: the
+ * acknowledgement belonged to that episode, and a new one must not be muted.
+ */
+export class SilenceReconciler {
+  private readonly missingSince = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  failures = 0;
+  resolved = 0;
+
+  constructor(
+    private readonly api: Pick<AlertmanagerApi, 'activeFingerprints' | 'expireSilence'>,
+    private readonly store: SilenceStore,
+    private readonly sink: Pick<EventSink, 'publish' | 'alertState'>,
+    private readonly options: ReconcilerOptions,
+  ) {}
+
+  start(): void {
+    const loop = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        this.running = this.tick().then(loop);
+      }, this.options.intervalMs);
+      this.timer.unref();
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One check of every silenced alert; never throws (failures are counted and logged). */
+  async tick(): Promise<void> {
+    try {
+      const records = this.store.all();
+      if (records.length === 0) return this.missingSince.clear();
+      const present = await this.api.activeFingerprints();
+      const now = this.options.now();
+      for (const record of records) {
+        if (this.stopped) return;
+        const state = this.sink.alertState(record.alertId);
+        if (state?.status === 'firing') {
+          if (present.has(record.alertId)) {
+            this.missingSince.delete(record.alertId);
+            continue;
+          }
+          const since = this.missingSince.get(record.alertId) ?? now;
+          this.missingSince.set(record.alertId, since);
+          if (now - since < this.options.missingAfterMs) continue;
+          const key = dedupKey({ fingerprint: record.alertId, startsAt: new Date(state.startsAt).toISOString(), status: 'resolved' });
+          const [seq] = await this.sink.publish([{ event: { kind: 'resolved', alertId: record.alertId, source: ALERTMANAGER_SOURCE, at: now, endsAt: now }, dedupKey: key }]);
+          if (seq !== null) this.resolved += 1;
+          this.options.log(`alertmanager: acknowledged alert ${record.alertId} is no longer active in Alertmanager (its resolve was muted by the silence): resolved`);
+        }
+        // Resolved (by the webhook or just now) or unknown: the silence has done its work.
+        await this.api.expireSilence(record.silenceId);
+        this.store.delete(record.alertId);
+        this.missingSince.delete(record.alertId);
+      }
+    } catch (error) {
+      this.failures += 1;
+      this.options.log(`alertmanager: checking silenced alerts failed (${this.failures} so far): ${(error as Error).message}`);
+    }
   }
 }
