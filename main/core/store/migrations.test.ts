@@ -57,6 +57,14 @@ describe('history migrations', () => {
     expect([match('bastion'), match('web')]).toEqual([0, 1]);
   });
 
+  it('6 adds the downsampled metric history: one STRICT row per series per bucket', () => {
+    const db = upTo(6);
+    expect(tables(db)).toEqual(expect.arrayContaining(['metric_buckets', 'metric_series']));
+    db.prepare("INSERT INTO metric_buckets VALUES ('web-01/cpu', 10000, 1, 5, 5, 5, 5)").run();
+    expect(() => db.prepare("INSERT INTO metric_buckets VALUES ('web-01/cpu', 10000, 1, 5, 5, 5, 5)").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO metric_buckets VALUES ('web-01/cpu', 'ten', 1, 5, 5, 5, 5)").run()).toThrow(/cannot store TEXT value/);
+  });
+
   it('refuses a history written by a newer Tocsin', () => {
     const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');
