@@ -19,17 +19,21 @@ export const GatewayConfigSchema = z.object({
     path: z.string(),
     maxEvents: z.number().int().positive().default(1_000_000),
     maxAgeMs: z.number().int().positive().default(7 * 24 * 3600_000),
+    /** Approximate bytes of events kept for replay; unbounded by size when absent. */
+    maxBytes: z.number().int().positive().optional(),
   }),
   heartbeatMs: z.number().int().min(100).default(10_000),
   limits: z
     .object({
       helloTimeoutMs: z.number().int().positive().default(10_000),
       softBufferBytes: z.number().int().positive().default(1024 * 1024),
+      /** A console with more than this waiting in its socket is closed at once (4002); at least soft + 1 MiB. */
+      maxBufferBytes: z.number().int().positive().default(4 * 1024 * 1024),
       stallTimeoutMs: z.number().int().positive().default(30_000),
       maxFramesPerSecond: z.number().int().positive().default(200),
       maxInvalidFrames: z.number().int().nonnegative().default(100),
     })
-    .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
+    .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, maxBufferBytes: 4 * 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
   demo: z
     .object({
       enabled: z.boolean().default(false),

@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../main/core/clock.js';
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
 import type { MetricSample } from '../main/core/protocol/metrics.js';
-import { applyAction } from './actions.js';
+import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
@@ -71,7 +71,12 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const sink: EventSink = {
     publish: async (entries) => appendAndFanOut(entries),
     publishMetrics: (samples: readonly MetricSample[]) => {
-      for (const session of sessions) session.offerMetrics([...samples]);
+      if (sessions.size === 0 || samples.length === 0) return;
+      // Serialized once for every console; the schema caps a frame at 10,000 samples.
+      for (let i = 0; i < samples.length; i += 10_000) {
+        const text = JSON.stringify({ type: 'metrics', samples: samples.slice(i, i + 10_000) });
+        for (const session of sessions) session.offerMetrics(text);
+      }
     },
     alertState: (alertId) => journal.alertState(alertId),
   };
@@ -106,13 +111,16 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new FeedSession(ws, journal, { heartbeatMs: config.heartbeatMs, ...config.limits }, clock, stats,
-        (frame) => applyAction(frame, journal, (event) => appendAndFanOut([{ event }])[0]!, actionHandlers, clock.now()),
-        { name: config.name, version: GATEWAY_VERSION });
+      const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+      const session = new FeedSession(ws, { ...sessionDeps, limits }, remote);
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });
   });
+
+  const limits = { heartbeatMs: config.heartbeatMs, ...config.limits, maxBufferBytes: Math.max(config.limits.maxBufferBytes, config.limits.softBufferBytes + MAX_FRAME_BYTES) };
+  const actions = new ActionDesk(journal, (event) => appendAndFanOut([{ event }])[0]!, actionHandlers, () => clock.now());
+  const sessionDeps = { journal, clock, stats, log, onAction: (frame: Parameters<ActionDesk['apply']>[0]) => actions.apply(frame), gateway: { name: config.name, version: GATEWAY_VERSION } };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -121,6 +129,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
+  journal.trim(clock.now());
   let trimTimer = clock.setTimeout(function trim() {
     journal.trim(clock.now());
     trimTimer = clock.setTimeout(trim, 60_000);
