@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../../preload/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { AlertStore } from '../store/alert-store.js';
+import { AckThrottle } from './ack-throttle.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { FeedClient } from './feed-client.js';
 import type { FeedSocket } from './feed-socket.js';
@@ -202,5 +203,25 @@ describe('FeedClient', () => {
     t.clock.advance(t.client.currentStatus().nextRetryAt! - t.clock.now());
     t.sockets[1]!.emit('open');
     expect(t.sockets[1]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 0 } }); // nothing was acked or lost
+  });
+});
+
+describe('AckThrottle', () => {
+  it('acks at once when idle, then at most once per 50 ms with the highest committed seq', () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    const acks = new AckThrottle(clock, (seq) => sent.push(seq));
+    acks.committed(1);
+    expect(sent).toEqual([1]);
+    for (let seq = 2; seq <= 40; seq++) {
+      acks.committed(seq);
+      clock.advance(1);
+    }
+    expect(sent).toEqual([1]); // 1,000 commits a second would exceed the gateway's 200 frames/s
+    clock.advance(11);
+    expect(sent).toEqual([1, 40]);
+    clock.advance(100);
+    acks.committed(41);
+    expect(sent).toEqual([1, 40, 41]);
   });
 });

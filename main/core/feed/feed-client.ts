@@ -14,6 +14,7 @@ import type { CommittedChange } from '../pipeline/observer.js';
 import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { FeedSocket, SocketFactory } from './feed-socket.js';
+import { AckThrottle } from './ack-throttle.js';
 import { failure, PendingActions, type ActionResult } from './pending-actions.js';
 import { BatchCommitter } from '../pipeline/batch-committer.js';
 
@@ -51,6 +52,7 @@ export class FeedClient {
   private lastAccepted = 0;
   private outOfSequence = 0;
   private readonly committer: BatchCommitter;
+  private readonly acks: AckThrottle;
   private snapshot: Extract<ServerFrame, { type: 'snapshot' }> | null = null;
   private readonly actions: PendingActions;
   private heartbeatTimer: TimerHandle | null = null;
@@ -60,11 +62,12 @@ export class FeedClient {
   constructor(private readonly profile: FeedProfile, private readonly deps: FeedClientDeps) {
     this.heartbeatMs = deps.heartbeatMs ?? 10_000;
     this.actions = new PendingActions(deps.clock);
+    this.acks = new AckThrottle(deps.clock, (seq) => this.send({ type: 'ack', stream: 'alerts', seq }));
     this.committer = new BatchCommitter({
       feedId: profile.id, store: deps.store, clock: deps.clock, random: deps.random, ...(deps.backoff ? { backoff: deps.backoff } : {}),
       replaying: () => this.replaying,
       committed: (lastSeq, changes) => {
-        this.send({ type: 'ack', stream: 'alerts', seq: lastSeq });
+        this.acks.committed(lastSeq);
         this.status.lastSeq = Math.max(this.status.lastSeq, lastSeq);
         if (changes.length) this.deps.onCommitted(changes);
       },
@@ -277,5 +280,6 @@ export class FeedClient {
     if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
     if (this.retryTimer) this.deps.clock.clearTimeout(this.retryTimer);
     this.heartbeatTimer = this.retryTimer = null;
+    this.acks.reset();
   }
 }
