@@ -112,7 +112,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-      const session = new FeedSession(ws, { ...sessionDeps, limits }, remote);
+      const session = new FeedSession(ws, { ...sessionDeps, limits, transport: socket }, remote);
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });

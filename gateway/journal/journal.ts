@@ -25,6 +25,8 @@ export type JournaledFrame = { seq: number; frame: string };
 
 /** Events kept in memory so live fan-out to many consoles does not query SQLite per client. */
 const RECENT_CAPACITY = 20_000;
+/** Alert states kept in memory (most recently written), so appends rarely read SQLite. */
+const STATE_CACHE_CAPACITY = 10_000;
 
 /** The text of an `event` frame; the stored event JSON is spliced in, never re-serialized. */
 export function eventFrameText(seq: number, eventJson: string): string {
@@ -34,6 +36,8 @@ export function eventFrameText(seq: number, eventJson: string): string {
 export class Journal {
   private readonly db: Database.Database;
   private readonly recent: JournaledFrame[] = [];
+  /** Committed alert states, newest last (a Map keeps insertion order: an LRU by write). */
+  private readonly stateCache = new Map<string, AlertState | undefined>();
   private lastSeq: number;
   private firstSeq: number;
   private readonly statements;
@@ -88,6 +92,7 @@ export class Journal {
     )();
     // Only after the commit: memory mirrors what is durable.
     for (const item of journaled) this.remember(item);
+    for (const [alertId, state] of states) this.cacheState(alertId, state);
     return seqs;
   }
 
@@ -101,10 +106,13 @@ export class Journal {
     return this.statements.readAfter.all(seq, limit).map((row) => ({ seq: row.seq, frame: eventFrameText(row.seq, row.frame) }));
   }
 
-  /** The current state of one alert. */
+  /** The current state of one alert (callers must not modify it). */
   alertState(alertId: string): AlertState | undefined {
+    if (this.stateCache.has(alertId)) return this.stateCache.get(alertId);
     const row = this.statements.getState.get(alertId);
-    return row ? (JSON.parse(row.state) as AlertState) : undefined;
+    const state = row ? (JSON.parse(row.state) as AlertState) : undefined;
+    this.cacheState(alertId, state);
+    return state;
   }
 
   /** Every firing alert, for a snapshot. */
@@ -140,6 +148,7 @@ export class Journal {
       this.db.prepare('DELETE FROM action_results WHERE at < ?').run(cutoff);
       this.db.prepare("DELETE FROM alert_state WHERE status = 'resolved' AND json_extract(state, '$.updatedAt') < ?").run(cutoff);
     })();
+    this.stateCache.clear();
     this.firstSeq = Math.max(this.firstSeq, floor);
   }
 
@@ -153,6 +162,12 @@ export class Journal {
     const { avg } = this.db.prepare('SELECT AVG(length(frame)) AS avg FROM (SELECT frame FROM events ORDER BY seq DESC LIMIT 1000)').get() as { avg: number | null };
     if (!avg) return 0;
     return this.lastSeq - Math.floor(this.options.maxBytes / avg) + 1;
+  }
+
+  private cacheState(alertId: string, state: AlertState | undefined): void {
+    this.stateCache.delete(alertId);
+    this.stateCache.set(alertId, state);
+    if (this.stateCache.size > STATE_CACHE_CAPACITY) this.stateCache.delete(this.stateCache.keys().next().value!);
   }
 
   private remember(item: JournaledFrame): void {

@@ -41,6 +41,8 @@ export type SessionDeps = {
   onAction: ActionHandler;
   gateway: { name: string; version: string };
   log: (message: string) => void;
+  /** The connection's TCP/TLS socket, corked while a burst is written so frames share syscalls. */
+  transport?: { cork(): void; uncork(): void };
 };
 
 const REPLAY_CHUNK = 500;
@@ -154,6 +156,16 @@ export class FeedSession {
   /** Send the preamble, then journaled events after sentSeq, while the socket drains; then `live` and metrics. */
   private pump(): void {
     if (this.closed || !this.live || this.awaitingDrain) return;
+    // One burst, one write: ws writes each frame on its own, which costs a syscall per event.
+    this.deps.transport?.cork();
+    try {
+      this.pumpCorked();
+    } finally {
+      this.deps.transport?.uncork();
+    }
+  }
+
+  private pumpCorked(): void {
     while (this.preamble.length > 0 || this.sentSeq < this.deps.journal.bounds().last) {
       if (this.ws.bufferedAmount >= this.deps.limits.softBufferBytes) return this.retryLater();
       if (this.preamble.length === 0 && this.sentSeq + 1 < this.deps.journal.bounds().first) this.enqueueSnapshot();
