@@ -62,6 +62,16 @@ describe('gateway feed', () => {
     expect(status).toBe(403);
   });
 
+  it('lets a configured origin in (a wall display page, say)', async () => {
+    const g = await gateway({ allowedOrigins: ['https://wall.example'] });
+    const ws = new WebSocket(g.url, SUBPROTOCOL, { headers: { authorization: `Bearer ${TOKEN}`, origin: 'https://wall.example' } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.close();
+  });
+
   it('resumes with exactly the events after the client cursor, in order, then says live', async () => {
     const g = await gateway();
     await g.sink.publish(Array.from({ length: 50 }, (_, i) => ({ event: fired(i + 1) })));
@@ -139,5 +149,24 @@ describe('gateway feed', () => {
     const frames = await collect(g.url, 0, (f) => events(f).length > 0);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(events(frames)[0]!.event).toMatchObject({ kind: 'fired', source: 'demo' });
+  });
+});
+
+describe('gateway start-up errors', () => {
+  it('names the file it cannot open or read, and leaves nothing running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tocsin-gw-'));
+    await expect(startGateway({ tokens: [TOKEN], listen: { port: 0 }, journal: { path: join(dir, 'missing-dir', 'j.sqlite') } })).rejects.toThrow(`cannot open the gateway journal ${join(dir, 'missing-dir', 'j.sqlite')}`);
+    await expect(startGateway({ tokens: [TOKEN], listen: { port: 0 }, journal: { path: join(dir, 'j.sqlite') }, tls: { certFile: join(dir, 'nope.pem'), keyFile: join(dir, 'nope.key') } }))
+      .rejects.toThrow(`cannot read the gateway's TLS certificate ${join(dir, 'nope.pem')}`);
+    const first = await gateway();
+    await expect(startGateway({ tokens: [TOKEN], listen: { port: first.port }, journal: { path: join(dir, 'j2.sqlite') } })).rejects.toThrow(`gateway cannot listen on 127.0.0.1:${first.port}: listen EADDRINUSE`);
+  });
+
+  it('survives a route handler that throws synchronously, answering 503', async () => {
+    const g = await gateway();
+    g.addRoute('GET', '/boom', (() => { throw new Error('boom'); }) as never);
+    const response = await fetch(`http://127.0.0.1:${g.port}/boom`);
+    expect(response.status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${g.port}/healthz`)).status).toBe(200);
   });
 });

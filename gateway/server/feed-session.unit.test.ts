@@ -137,6 +137,28 @@ describe('feed session flow control', () => {
     expect(seqs(socket)).toEqual([1, 2, ...Array.from({ length: 10 }, (_, i) => i + 31)]);
   });
 
+  it('pings every heartbeat and closes 4004 a console silent for two of them', () => {
+    const { socket, clock, stats, hello } = setup();
+    hello();
+    clock.advance(1_000);
+    expect(socket.sent.filter((f) => f.type === 'ping')).toHaveLength(1);
+    socket.receive({ type: 'pong', t: 0 });
+    clock.advance(2_000);
+    expect(socket.closedWith).toBeNull(); // heard 2,000 ms ago: not yet more than two intervals
+    clock.advance(1_000);
+    expect(socket.closedWith).toBe(CloseCode.heartbeatTimeout);
+    expect(stats.counters.heartbeat_timeouts).toBe(1);
+  });
+
+  it('closes 4000 without a hello, and ignores (but counts) unknown frame types', () => {
+    const { socket, clock, stats } = setup();
+    socket.receive({ type: 'from-v2', x: 1 });
+    expect(stats.rejected.unknown_type).toBe(1);
+    expect(socket.sent).toEqual([]);
+    clock.advance(1_000);
+    expect(socket.closedWith).toBe(CloseCode.helloRequired);
+  });
+
   it('answers garbage with error frames, logs the first few, and closes 1008 past the limit', () => {
     const { socket, stats, logs, hello } = setup();
     hello();
