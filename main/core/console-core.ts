@@ -20,6 +20,7 @@ import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
 import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics } from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
+import { WalCheckpoints } from './store/wal-checkpoints.js';
 
 export type ConsoleCoreOptions = {
   dataDir: string;
@@ -46,6 +47,7 @@ export class ConsoleCore {
   private readonly clients = new Map<string, FeedClient>();
   private readonly batcher: UpdateBatcher;
   private readonly metrics: MetricRecorder;
+  private readonly checkpoints: WalCheckpoints;
   private windowState: WindowState = HIDDEN_WINDOW;
   private retentionTimer: TimerHandle | null = null;
   private readonly windowListeners = new Set<(state: WindowState) => void>();
@@ -56,6 +58,7 @@ export class ConsoleCore {
     const observers = typeof options.observers === 'function' ? options.observers(this) : options.observers ?? [];
     this.batcher = new UpdateBatcher(clock);
     this.metrics = new MetricRecorder(store.db, clock, 2_000, log);
+    this.checkpoints = new WalCheckpoints(store.db, clock);
     this.settings = options.settings ?? new SettingsService(join(options.dataDir, 'settings.json'), { settings: DEFAULT_SETTINGS, problems: [] }, () => {});
     for (const profile of options.feeds) {
       const client = new FeedClient(profile, {
@@ -63,6 +66,7 @@ export class ConsoleCore {
         connect: options.connect ?? connectWebSocket,
         random: options.random ?? Math.random,
         onCommitted: (changes) => {
+          this.checkpoints.noteWrite(changes.length);
           this.batcher.addAlerts(changes.map((c) => c.row));
           for (const observer of observers) observer.onCommitted(changes);
         },
@@ -87,6 +91,7 @@ export class ConsoleCore {
     const store = AlertStore.open(historyPath(options.dataDir), { resetIfDamaged: options.resetHistory ?? false });
     const core = new ConsoleCore(store, options);
     core.applyRetention();
+    core.checkpoints.start();
     for (const client of core.clients.values()) client.start();
     return core;
   }
@@ -139,6 +144,8 @@ export class ConsoleCore {
     for (const client of this.clients.values()) client.stop();
     this.batcher.flush();
     this.metrics.flush();
+    this.checkpoints.stop();
+    this.checkpoints.checkpoint();
     this.store.close();
   }
 
