@@ -85,11 +85,7 @@ export const EventFrameSchema = z.object({
   event: AlertEventSchema,
 });
 
-/**
- * Sent when the client's cursor is older than the replay window: the state of every firing alert.
- * Large snapshots span several frames with the same seq (each under MAX_FRAME_BYTES); the client
- * takes their union before the `gap` that follows.
- */
+/** Sent when the client's cursor is older than the replay window: the state of every firing alert. */
 export const SnapshotFrameSchema = z.object({
   type: z.literal('snapshot'),
   stream: StreamSchema,
