@@ -18,6 +18,8 @@ export function protocolSchemaText(): string {
     $id: `https://tocsin.dev/schemas/${SUBPROTOCOL}.json`,
     title: `Tocsin feed protocol v${PROTOCOL_VERSION} (WebSocket subprotocol ${SUBPROTOCOL})`,
     description: 'Generated from main/core/protocol/frames.ts by scripts/gen-protocol-schema.ts; do not edit.',
+    // client: what a gateway accepts (input form: defaulted fields optional, unknown keys allowed);
+    // server: what the gateway sends (output form: defaults filled in, no other keys).
     client: z.toJSONSchema(ClientFrameSchema, { io: 'input' }),
     server: z.toJSONSchema(ServerFrameSchema, { io: 'output' }),
   };
