@@ -1,29 +1,95 @@
 /**
- * The words of a digest: "37 new alerts: 30 outage on db-*, 7 security". Hosts that share a
- * prefix collapse into a wildcard, so a storm on one tier reads as one line.
+ * Digests: a burst of alerts told in one notification, "37 new alerts: 30 outage on db-*,
+ * 7 security". Hosts that share a prefix collapse into a wildcard, so a storm on one tier reads
+ * as one line. The buffer keeps counts and running prefixes, not the rows, so a long storm held
+ * back by the per-minute cap costs constant memory.
  */
 import type { AlertRow } from '../../../preload/contract.js';
+import { severityRank, type Severity } from '../protocol/alert.js';
+import type { AlertRef } from './request.js';
+
+/** At most this many alerts of one digest get a "notified" entry on their timeline. */
+export const DIGEST_COVERS_LIMIT = 1000;
 
 /** A host pattern for a set of hosts: the one host, `prefix-*`, or nothing when they differ. */
 export function hostPattern(hosts: readonly string[]): string | null {
-  const unique = [...new Set(hosts)];
-  if (unique.length === 0) return null;
-  if (unique.length === 1) return unique[0]!;
-  let prefix = unique[0]!;
-  for (const host of unique) while (!host.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  prefix = prefix.replace(/[\d]+$/, '');
-  return prefix.length >= 2 ? `${prefix}*` : null;
+  const tracker = new HostTracker();
+  for (const host of hosts) tracker.add(host);
+  return tracker.pattern();
 }
 
-/** Title and body of a digest over `rows`, largest category first. */
+/** The common prefix of every host seen so far, in constant memory. */
+class HostTracker {
+  private first: string | null = null;
+  private prefix = '';
+  private allSame = true;
+
+  add(host: string): void {
+    if (this.first === null) {
+      this.first = host;
+      this.prefix = host;
+      return;
+    }
+    if (host !== this.first) this.allSame = false;
+    while (!host.startsWith(this.prefix)) this.prefix = this.prefix.slice(0, -1);
+  }
+
+  pattern(): string | null {
+    if (this.first === null) return null;
+    if (this.allSame) return this.first;
+    // "db-0" of db-01…db-09 still names the tier: trailing digits go, the wildcard stands for them.
+    const prefix = this.prefix.replace(/\d+$/, '');
+    return prefix.length >= 2 ? `${prefix}*` : null;
+  }
+}
+
+/** Alerts gathered for the next digest. */
+export class DigestBuffer {
+  private readonly byCategory = new Map<string, { count: number; hosts: HostTracker }>();
+  private readonly refs: AlertRef[] = [];
+  private total = 0;
+  private worst: Severity = 'info';
+
+  get size(): number {
+    return this.total;
+  }
+
+  add(row: AlertRow): void {
+    this.total++;
+    let group = this.byCategory.get(row.category);
+    if (!group) this.byCategory.set(row.category, (group = { count: 0, hosts: new HostTracker() }));
+    group.count++;
+    if (row.host) group.hosts.add(row.host);
+    if (severityRank(row.severity) > severityRank(this.worst)) this.worst = row.severity;
+    if (this.refs.length < DIGEST_COVERS_LIMIT) this.refs.push({ feedId: row.feedId, alertId: row.alertId });
+  }
+
+  /** The most severe alert's severity. */
+  worstSeverity(): Severity {
+    return this.worst;
+  }
+
+  /** The first alerts of the digest (at most DIGEST_COVERS_LIMIT). */
+  covers(): AlertRef[] {
+    return [...this.refs];
+  }
+
+  /** Title and body, largest category first. */
+  text(): { title: string; body: string } {
+    const parts = [...this.byCategory.entries()]
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([category, group]) => {
+        const hosts = group.hosts.pattern();
+        return `${group.count} ${category}${hosts ? ` on ${hosts}` : ''}`;
+      });
+    const title = `${this.total} new alert${this.total === 1 ? '' : 's'}`;
+    return { title, body: `${title}: ${parts.join(', ')}` };
+  }
+}
+
+/** Title and body of a digest over `rows` (see DigestBuffer.text). */
 export function digestText(rows: readonly AlertRow[]): { title: string; body: string } {
-  const byCategory = new Map<string, AlertRow[]>();
-  for (const row of rows) byCategory.set(row.category, [...(byCategory.get(row.category) ?? []), row]);
-  const parts = [...byCategory.entries()]
-    .sort((a, b) => b[1].length - a[1].length)
-    .map(([category, group]) => {
-      const hosts = hostPattern(group.flatMap((r) => (r.host ? [r.host] : [])));
-      return `${group.length} ${category}${hosts ? ` on ${hosts}` : ''}`;
-    });
-  return { title: `${rows.length} new alerts`, body: `${rows.length} new alerts: ${parts.join(', ')}` };
+  const buffer = new DigestBuffer();
+  for (const row of rows) buffer.add(row);
+  return buffer.text();
 }

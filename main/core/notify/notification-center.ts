@@ -1,100 +1,173 @@
 /**
  * Turns committed changes into native notifications: asks the policy, delivers through the
- * platform's notifier, records each notification on the alert's timeline, and turns the
- * user's choice into an action: Acknowledge travels to the gateway over the feed's socket,
- * Open brings the window up on that alert. Losing a feed for too long is a notification too.
+ * platform's notifier, records each notification on its alerts' timelines, and turns the
+ * user's choice into an action: Acknowledge travels to the gateway over the feed's socket
+ * (through the injected `acknowledge`), Open brings the window up on that alert. A feed lost
+ * for longer than the threshold is a notification, and so is its return. Delivery health is
+ * kept so that a broken notification path shows in the UI instead of failing silently.
  */
 import type { FeedStatus } from '../../../preload/contract.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { WindowState } from '../host/window-state.js';
 import type { CommittedChange, CommittedObserver } from '../pipeline/observer.js';
+import type { NotificationHealth } from './health.js';
 import type { NotificationPolicy } from './policy.js';
 import type { DeliveryOutcome, NotificationRequest, Notifier } from './request.js';
 import type { NotificationSettings } from './settings.js';
 
+export type { NotificationHealth } from './health.js';
+
+/** What the notification center needs; the console core's composition root provides it. */
 export type NotificationCenterDeps = {
   policy: NotificationPolicy;
   notifier: Notifier;
   clock: Clock;
   settings: () => NotificationSettings;
   windowState: () => WindowState;
+  /** Acknowledge through the console's action path, so the ack reaches the gateway. */
   acknowledge(feedId: string, alertId: string): Promise<unknown>;
+  /** Show the window on this alert (a notification's Open, or a click on it). */
   open(feedId: string, alertId: string): void;
+  /** Show the window (Open on a digest or a feed notification). */
+  showConsole?(): void;
+  /** Add "notified" to the alert's timeline. */
   recordNotified(feedId: string, alertId: string, at: number): void;
   log(message: string): void;
 };
 
-/** Delivery health, so a broken notification path is visible instead of silent. */
-export type NotificationHealth = { delivered: number; failed: number; lastFailure: string | null };
+/** Feed states in which no alerts arrive. */
+const LOST_STATES: ReadonlySet<FeedStatus['state']> = new Set(['connecting', 'stale', 'disconnected']);
 
+/** The console's native notifications (one per console, for all feeds). */
 export class NotificationCenter implements CommittedObserver {
-  readonly health: NotificationHealth = { delivered: 0, failed: 0, lastFailure: null };
-  private readonly feedLoss = new Map<string, { timer: TimerHandle | null; notified: boolean }>();
+  private readonly feedLoss = new Map<string, { timer: TimerHandle | null; notified: boolean; status: FeedStatus }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly healthListeners = new Set<(health: NotificationHealth) => void>();
+  private delivery: Omit<NotificationHealth, 'suppressed'> = { state: 'idle', shown: 0, failed: 0, lastShownAt: null, lastFailure: null, warning: null };
   private digestTimer: TimerHandle | null = null;
+  private closed = false;
 
   constructor(private readonly deps: NotificationCenterDeps) {}
 
+  /** Delivery health, with the policy's suppression counts. */
+  health(): NotificationHealth {
+    return { ...this.delivery, suppressed: { ...this.deps.policy.suppressed } };
+  }
+
+  /** Called after every delivery (shown or failed); returns the unsubscribe function. */
+  onHealth(listener: (health: NotificationHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
   onCommitted(changes: readonly CommittedChange[]): void {
+    if (this.closed) return;
     for (const request of this.deps.policy.decide(changes, this.deps.windowState())) this.deliver(request);
-    const dueAt = this.deps.policy.digestDueAt();
-    if (dueAt !== null && this.digestTimer === null) {
-      this.digestTimer = this.deps.clock.setTimeout(() => {
-        this.digestTimer = null;
-        const digest = this.deps.policy.takeDigest();
-        if (digest) this.deliver(digest);
-      }, Math.max(0, dueAt - this.deps.clock.now()));
-    }
+    this.scheduleDigest();
   }
 
   onFeedStatus(status: FeedStatus): void {
-    const lost = status.state === 'disconnected' || status.state === 'stale';
-    const tracked = this.feedLoss.get(status.feedId);
-    if (lost && !tracked) {
-      const entry = { timer: null as TimerHandle | null, notified: false };
-      entry.timer = this.deps.clock.setTimeout(() => {
-        entry.notified = true;
-        this.deliver({ kind: 'feed-lost', title: `Feed lost: ${status.name}`, body: `No data from ${status.url}. Alerts from this feed are not reaching you.`, urgency: 'critical' });
-      }, this.deps.settings().feedLossAfterMs);
-      this.feedLoss.set(status.feedId, entry);
-    } else if (!lost && tracked && status.state === 'live') {
-      if (tracked.timer) this.deps.clock.clearTimeout(tracked.timer);
-      this.feedLoss.delete(status.feedId);
-      if (tracked.notified) this.deliver({ kind: 'feed-back', title: `Feed back: ${status.name}`, body: 'The feed is live again; missed alerts have been replayed.', urgency: 'normal' });
+    if (this.closed) return;
+    const entry = this.feedLoss.get(status.feedId);
+    if (LOST_STATES.has(status.state)) {
+      if (entry) entry.status = status;
+      else this.watchLoss(status);
+      return;
     }
+    if (!entry || (status.state === 'resyncing' && entry.notified)) return;
+    if (entry.timer) this.deps.clock.clearTimeout(entry.timer);
+    this.feedLoss.delete(status.feedId);
+    if (entry.notified) this.deliverIf(this.deps.policy.feedBack(status, this.deps.windowState()));
   }
 
-  /** Wait for every notification still showing (tests, and a graceful quit). */
+  /** Wait for every notification still showing (tests). */
   async settle(): Promise<void> {
-    await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Stop: no more notifications; the notifier stops waiting for answers (a graceful quit). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.digestTimer) this.deps.clock.clearTimeout(this.digestTimer);
+    for (const entry of this.feedLoss.values()) if (entry.timer) this.deps.clock.clearTimeout(entry.timer);
+    this.feedLoss.clear();
+    await this.deps.notifier.close?.();
+    await this.settle();
+  }
+
+  private watchLoss(status: FeedStatus): void {
+    const entry = { timer: null as TimerHandle | null, notified: false, status };
+    entry.timer = this.deps.clock.setTimeout(() => {
+      entry.timer = null;
+      const request = this.deps.policy.feedLost(entry.status, this.deps.windowState());
+      entry.notified = request !== null;
+      this.deliverIf(request);
+    }, this.deps.settings().feedLossAfterMs);
+    this.feedLoss.set(status.feedId, entry);
+  }
+
+  /** Show the gathered digest when it is due; if the cap holds it back, try again when it allows. */
+  private scheduleDigest(): void {
+    const dueAt = this.deps.policy.digestDueAt();
+    if (dueAt === null || this.digestTimer !== null || this.closed) return;
+    this.digestTimer = this.deps.clock.setTimeout(() => {
+      this.digestTimer = null;
+      this.deliverIf(this.deps.policy.takeDigest());
+      this.scheduleDigest();
+    }, Math.max(0, dueAt - this.deps.clock.now()));
+  }
+
+  private deliverIf(request: NotificationRequest | null): void {
+    if (request) this.deliver(request);
   }
 
   private deliver(request: NotificationRequest): void {
-    const now = this.deps.clock.now();
-    if (request.alert) this.deps.recordNotified(request.alert.feedId, request.alert.alertId, now);
+    let recorded = false;
+    const shown = (warning?: string) => {
+      if (recorded) return;
+      recorded = true;
+      const at = this.deps.clock.now();
+      Object.assign(this.delivery, { state: 'ok', shown: this.delivery.shown + 1, lastShownAt: at, warning: warning ?? null });
+      for (const ref of request.covers ?? []) this.safely(() => this.deps.recordNotified(ref.feedId, ref.alertId, at), 'recording a notification');
+      this.emitHealth();
+    };
     const done = this.deps.notifier
-      .show(request)
-      .then((outcome) => this.onOutcome(request, outcome))
-      .catch((error: Error) => this.onOutcome(request, { kind: 'failed', reason: error.message }))
+      .show(request, { shown: (detail) => shown(detail?.warning) })
+      .catch((error: Error): DeliveryOutcome => ({ kind: 'failed', reason: error.message }))
+      .then((outcome) => {
+        if (outcome.kind !== 'failed') shown();
+        return this.onOutcome(request, outcome);
+      })
       .finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
   }
 
   private async onOutcome(request: NotificationRequest, outcome: DeliveryOutcome): Promise<void> {
     if (outcome.kind === 'failed') {
-      this.health.failed++;
-      this.health.lastFailure = outcome.reason;
+      Object.assign(this.delivery, { state: 'failing', failed: this.delivery.failed + 1, lastFailure: { at: this.deps.clock.now(), reason: outcome.reason } });
       this.deps.log(`notification "${request.title}" was not shown: ${outcome.reason}`);
+      this.emitHealth();
       return;
     }
-    this.health.delivered++;
-    if (!request.alert) return;
-    if (outcome.kind === 'acknowledge') {
-      await this.deps.acknowledge(request.alert.feedId, request.alert.alertId).catch((error: Error) =>
-        this.deps.log(`acknowledging from a notification failed: ${error.message}`),
-      );
+    if (outcome.kind === 'acknowledge' && request.alert) {
+      const { feedId, alertId } = request.alert;
+      await this.deps.acknowledge(feedId, alertId).catch((error: Error) => this.deps.log(`acknowledging ${feedId}/${alertId} from a notification failed: ${error.message}`));
     } else if (outcome.kind === 'open') {
-      this.deps.open(request.alert.feedId, request.alert.alertId);
+      if (request.alert) this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');
+      else this.safely(() => this.deps.showConsole?.(), 'showing the console');
+    }
+  }
+
+  private emitHealth(): void {
+    const health = this.health();
+    for (const listener of this.healthListeners) this.safely(() => listener(health), 'reporting notification health');
+  }
+
+  private safely(run: () => void, what: string): void {
+    try {
+      run();
+    } catch (error) {
+      this.deps.log(`${what} failed: ${(error as Error).message}`);
     }
   }
 }

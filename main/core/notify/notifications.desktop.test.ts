@@ -55,7 +55,7 @@ function change(severity: 'high' | 'critical', category: 'security' | 'outage', 
 function center(window = HIDDEN, overrides: Partial<NotificationCenterDeps> = {}) {
   return new NotificationCenter({
     policy: new NotificationPolicy(SETTINGS, systemClock),
-    notifier: new NotifySendNotifier(undefined, desktop.env),
+    notifier: new NotifySendNotifier({ env: desktop.env }),
     clock: systemClock,
     settings: () => SETTINGS,
     windowState: () => window,

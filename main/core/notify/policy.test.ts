@@ -1,81 +1,180 @@
 import { describe, expect, it } from 'vitest';
+import type { FeedStatus } from '../../../preload/contract.js';
+import { firedChange as fired, refired } from '../../../tests/support/committed-changes.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import type { CommittedChange } from '../pipeline/observer.js';
-import type { Category, Severity } from '../protocol/alert.js';
-import { digestText, hostPattern } from './digest.js';
 import { NotificationPolicy } from './policy.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, NotificationSettingsSchema } from './settings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, NotificationSettingsSchema, type NotificationSettings } from './settings.js';
 
 const HIDDEN = { visible: false, minimized: false, focused: false };
+const MINIMIZED = { visible: true, minimized: true, focused: false };
+const UNFOCUSED = { visible: true, minimized: false, focused: false };
 const VISIBLE = { visible: true, minimized: false, focused: true };
-let seq = 0;
-function fired(severity: Severity = 'high', category: Category = 'security', host = 'db-01', extra: Partial<CommittedChange> = {}): CommittedChange {
-  seq++;
-  const alertId = `a${seq}`;
-  return {
-    feedId: 'f', seq, replayed: false,
-    event: { kind: 'fired', alertId, source: 's', at: 0, alert: { title: `t${seq}`, body: 'b', severity, category, host, labels: {}, startsAt: 0 } },
-    row: { feedId: 'f', alertId, source: 's', title: `t${seq}`, body: 'b', severity, category, host, labels: {}, startsAt: 0, status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: seq, lastSeq: seq, updatedAt: 0 },
-    ...extra,
-  };
-}
+const UTC = { utcOffsetMinutes: () => 0 };
+const policyWith = (settings: Partial<NotificationSettings> = {}, clock = new ManualClock()) =>
+  new NotificationPolicy(NotificationSettingsSchema.parse(settings), clock, UTC);
+const feed = (state: FeedStatus['state'], since = 0): FeedStatus => ({ feedId: 'prod', name: 'prod', url: 'wss://x', embedded: false, state, since, nextRetryAt: null, lastSeq: 0, lastError: 'ECONNREFUSED', rejected: {} });
 
 describe('NotificationPolicy', () => {
-  it('notifies one hidden-window security alert once, with the alert attached and critical urgency for critical', () => {
-    const policy = new NotificationPolicy(DEFAULT_NOTIFICATION_SETTINGS, new ManualClock());
-    const [request, ...rest] = policy.decide([fired('critical', 'security')], HIDDEN);
+  it('notifies a hidden-window security alert once, with the alert attached; urgency critical only for critical', () => {
+    const policy = policyWith();
+    const [critical, ...rest] = policy.decide([fired('critical', 'security')], HIDDEN);
     expect(rest).toEqual([]);
-    expect(request).toMatchObject({ kind: 'alert', urgency: 'critical', alert: { feedId: 'f' } });
+    expect(critical).toMatchObject({ kind: 'alert', urgency: 'critical', alert: { feedId: 'f' }, title: expect.stringMatching(/^CRITICAL security: /) });
+    expect(critical!.covers).toEqual([critical!.alert]);
+    expect(policy.decide([fired('high', 'outage')], HIDDEN)[0]).toMatchObject({ urgency: 'normal' });
   });
 
-  it('stays silent while the window is visible, for low severities, other categories, replays and repeats', () => {
-    const policy = new NotificationPolicy(DEFAULT_NOTIFICATION_SETTINGS, new ManualClock());
+  it('follows the window setting: hidden and minimised by default, unfocused when asked, never while visible', () => {
+    const policy = policyWith();
+    expect(policy.decide([fired()], MINIMIZED)).toHaveLength(1);
+    expect(policy.decide([fired()], UNFOCUSED)).toEqual([]);
     expect(policy.decide([fired()], VISIBLE)).toEqual([]);
+    const eager = policyWith({ when: { hidden: true, minimized: true, unfocused: true } });
+    expect(eager.decide([fired()], UNFOCUSED)).toHaveLength(1);
+    expect(eager.decide([fired()], VISIBLE)).toEqual([]);
+    expect(policy.suppressed.window).toBe(2);
+  });
+
+  it('stays silent for low severities, other categories, replays, repeats, acknowledged and snoozed alerts, and non-fired events', () => {
+    const policy = policyWith();
     expect(policy.decide([fired('warning')], HIDDEN)).toEqual([]);
     expect(policy.decide([fired('critical', 'performance')], HIDDEN)).toEqual([]);
     expect(policy.decide([fired('high', 'outage', 'db-01', { replayed: true })], HIDDEN)).toEqual([]);
     const repeat = fired();
-    expect(policy.decide([{ ...repeat, row: { ...repeat.row, firstSeq: 1 } }], HIDDEN)).toEqual([]);
-    expect(policy.suppressed).toMatchObject({ window: 1, filtered: 2 });
+    expect(policy.decide([{ ...repeat, row: { ...repeat.row, firstSeq: repeat.seq - 1 } }], HIDDEN)).toEqual([]);
+    const acked = fired();
+    expect(policy.decide([{ ...acked, row: { ...acked.row, acknowledged: { by: 'ann', at: 1 } } }], HIDDEN)).toEqual([]);
+    const snoozed = fired();
+    expect(policy.decide([{ ...snoozed, row: { ...snoozed.row, snoozedUntil: Number.MAX_SAFE_INTEGER } }], HIDDEN)).toEqual([]);
+    const resolved = fired();
+    expect(policy.decide([{ ...resolved, event: { kind: 'resolved', alertId: resolved.row.alertId, source: 's', at: 0, endsAt: 0 } }], HIDDEN)).toEqual([]);
+    expect(policy.suppressed).toMatchObject({ filtered: 4 });
+    expect(policyWith({ minSeverity: 'warning', categories: ['performance'] }).decide([fired('warning', 'performance')], HIDDEN)).toHaveLength(1);
   });
 
-  it('turns a storm of 1,000 alerts into a few digests within the per-minute cap', () => {
+  it('notifies one alert at most once per cooldown, even when it flaps', () => {
     const clock = new ManualClock();
-    const policy = new NotificationPolicy(DEFAULT_NOTIFICATION_SETTINGS, clock);
-    const shown = [];
-    for (let i = 0; i < 1000; i++) {
-      shown.push(...policy.decide([fired(i % 7 === 0 ? 'critical' : 'high', i % 5 === 0 ? 'security' : 'outage', `db-${String(i % 30).padStart(2, '0')}`)], HIDDEN));
-      if (i % 20 === 0) clock.advance(100);
-      const due = policy.digestDueAt();
-      if (due !== null && clock.now() >= due) shown.push(policy.takeDigest()!);
-    }
-    shown.push(policy.takeDigest()!);
-    expect(shown.filter((n) => n.kind === 'alert')).toHaveLength(DEFAULT_NOTIFICATION_SETTINGS.digestThreshold);
-    const digests = shown.filter((n) => n.kind === 'digest');
-    expect(digests.length).toBeGreaterThan(0);
-    expect(shown.length).toBeLessThanOrEqual(DEFAULT_NOTIFICATION_SETTINGS.capPerMinute);
-    expect(digests[0]!.body).toMatch(/^\d+ new alerts: \d+ outage on db-\*, \d+ security on db-\*$/);
-    expect(policy.suppressed.digested).toBe(1000 - DEFAULT_NOTIFICATION_SETTINGS.digestThreshold);
+    const policy = policyWith({ cooldownMs: 60_000 }, clock);
+    const first = fired('critical');
+    expect(policy.decide([first], HIDDEN)).toHaveLength(1);
+    clock.advance(59_999);
+    expect(policy.decide([refired(first)], HIDDEN)).toEqual([]);
+    clock.advance(1);
+    expect(policy.decide([refired(first)], HIDDEN)).toHaveLength(1);
+    expect(policy.suppressed.cooldown).toBe(1);
   });
 
-  it('applies the per-alert cooldown, quiet hours with a critical bypass, snooze and pause', () => {
-    const clock = new ManualClock(new Date(2026, 10, 22, 23, 0).getTime());
-    const settings = NotificationSettingsSchema.parse({ quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } });
-    const policy = new NotificationPolicy(settings, clock);
+  it('gathers a burst past the threshold into one digest, due after the digest delay', () => {
+    const clock = new ManualClock();
+    const policy = policyWith({ digestThreshold: 3, digestDelayMs: 5_000 }, clock);
+    const shown = policy.decide([1, 2, 3, 4, 5].map((i) => fired('high', 'outage', `db-0${i}`)), HIDDEN);
+    expect(shown).toEqual([]);
+    expect(policy.digestDueAt()).toBe(clock.now() + 5_000);
+    policy.decide([fired('critical', 'security', 'vpn-01')], HIDDEN);
+    clock.advance(5_000);
+    const digest = policy.takeDigest();
+    expect(digest).toMatchObject({ kind: 'digest', title: '6 new alerts', body: '6 new alerts: 5 outage on db-*, 1 security on vpn-01', urgency: 'critical' });
+    expect(digest!.covers).toHaveLength(6);
+    expect(policy.digestDueAt()).toBeNull();
+    expect(policy.suppressed.digested).toBe(6);
+  });
+
+  it('turns a storm of 1,000 alerts into digests within the per-minute cap, every alert accounted for', () => {
+    const clock = new ManualClock();
+    const settings = DEFAULT_NOTIFICATION_SETTINGS;
+    const policy = new NotificationPolicy(settings, clock, UTC);
+    const shown: Array<{ at: number; kind: string; title: string; body: string }> = [];
+    const takeDue = () => {
+      const due = policy.digestDueAt();
+      if (due === null || clock.now() < due) return;
+      const digest = policy.takeDigest();
+      if (digest) shown.push({ at: clock.now(), ...digest });
+    };
+    for (let i = 0; i < 1000; i++) {
+      const severity = i % 7 === 0 ? 'critical' : 'high';
+      for (const n of policy.decide([fired(severity, i % 5 === 0 ? 'security' : 'outage', `db-${String(i % 30).padStart(2, '0')}`)], HIDDEN)) shown.push({ at: clock.now(), ...n });
+      clock.advance(30); // 1,000 alerts in 30 s
+      takeDue();
+    }
+    while (policy.digestDueAt() !== null) {
+      clock.advance(Math.max(0, policy.digestDueAt()! - clock.now()));
+      takeDue();
+    }
+    const singles = shown.filter((n) => n.kind === 'alert');
+    const digests = shown.filter((n) => n.kind === 'digest');
+    expect(singles).toHaveLength(settings.digestThreshold);
+    expect(digests[0]!.body).toMatch(/^\d+ new alerts: \d+ outage on db-\*, \d+ security on db-\*$/);
+    for (const n of shown) expect(shown.filter((m) => m.at >= n.at && m.at < n.at + 60_000).length).toBeLessThanOrEqual(settings.capPerMinute);
+    const told = singles.length + digests.reduce((sum, d) => sum + Number(d.title.split(' ')[0]), 0);
+    expect(told).toBe(1000);
+    expect(shown.length).toBeLessThanOrEqual(settings.capPerMinute + 1); // 30 s of storm, then one held-back digest
+    expect(policy.suppressed.digested + policy.suppressed.capped).toBe(1000 - settings.digestThreshold);
+  });
+
+  it('holds a digest back while the cap is reached, and shows it, with everything gathered, when the cap allows', () => {
+    const clock = new ManualClock();
+    const policy = policyWith({ capPerMinute: 2, digestThreshold: 1, digestDelayMs: 1_000 }, clock);
+    expect(policy.decide([fired()], HIDDEN)).toHaveLength(1); // single: 1 of 2 this minute
+    policy.decide([fired(), fired()], HIDDEN);
+    clock.advance(1_000);
+    expect(policy.takeDigest()).toMatchObject({ title: '2 new alerts' }); // 2 of 2
+    policy.decide([fired(), fired(), fired()], HIDDEN);
+    clock.advance(1_000);
+    expect(policy.takeDigest()).toBeNull(); // capped: held back, not lost
+    expect(policy.digestDueAt()).toBe(clock.now() - 2_000 + 60_000);
+    policy.decide([fired()], HIDDEN);
+    clock.advance(policy.digestDueAt()! - clock.now());
+    expect(policy.takeDigest()).toMatchObject({ title: '4 new alerts' });
+  });
+
+  it('keeps quiet hours on the local clock, across midnight, letting critical through when asked', () => {
+    const at = (hhmm: string) => Date.UTC(2026, 10, 22, Number(hhmm.slice(0, 2)), Number(hhmm.slice(3)));
+    const clock = new ManualClock(at('23:00'));
+    const policy = policyWith({ quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } }, clock);
     expect(policy.decide([fired('high')], HIDDEN)).toEqual([]);
     expect(policy.decide([fired('critical')], HIDDEN)).toHaveLength(1);
-    policy.snooze(1);
-    expect(policy.decide([fired('critical')], HIDDEN)).toEqual([]);
-    clock.advance(3600_001);
-    policy.setPaused(true);
-    expect(policy.decide([fired('critical')], HIDDEN)).toEqual([]);
-    expect(policy.suppressed).toMatchObject({ quiet_hours: 1, snoozed: 2 });
+    clock.advance(at('07:00') + 86_400_000 - at('23:00'));
+    expect(policy.decide([fired('high')], HIDDEN)).toHaveLength(1);
+    const strict = policyWith({ quietHours: { enabled: true, start: '12:00', end: '13:00', criticalBypass: false } }, new ManualClock(at('12:30')));
+    expect(strict.decide([fired('critical')], HIDDEN)).toEqual([]);
+    expect(policy.suppressed.quiet_hours + strict.suppressed.quiet_hours).toBe(2);
   });
 
-  it('writes digests people can read at 3 a.m.', () => {
-    expect(hostPattern(['db-01', 'db-02', 'db-17'])).toBe('db-*');
-    expect(hostPattern(['web-01', 'db-02'])).toBeNull();
-    const rows = [...Array.from({ length: 30 }, (_, i) => fired('high', 'outage', `db-${i}`).row), ...Array.from({ length: 7 }, () => fired('high', 'security', 'vpn-01').row)];
-    expect(digestText(rows).body).toBe('37 new alerts: 30 outage on db-*, 7 security on vpn-01');
+  it('snoozes for 1/4/8 hours and pauses until resumed; the tray sees both', () => {
+    const clock = new ManualClock();
+    const policy = policyWith({}, clock);
+    policy.snooze(4);
+    expect(policy.state()).toEqual({ snoozedUntil: clock.now() + 4 * 3600_000, paused: false });
+    expect(policy.decide([fired('critical')], HIDDEN)).toEqual([]);
+    clock.advance(4 * 3600_000);
+    expect(policy.state().snoozedUntil).toBeNull();
+    expect(policy.decide([fired('critical')], HIDDEN)).toHaveLength(1);
+    policy.snooze(1);
+    policy.snooze(0);
+    expect(policy.state().snoozedUntil).toBeNull();
+    policy.setPaused(true);
+    expect(policy.decide([fired('critical')], HIDDEN)).toEqual([]);
+    policy.setPaused(false);
+    expect(policy.decide([fired('critical')], HIDDEN)).toHaveLength(1);
+    expect(policyWith({ enabled: false }).decide([fired('critical')], HIDDEN)).toEqual([]);
+    expect(policy.suppressed).toMatchObject({ snoozed: 1, paused: 1 });
+    expect(() => policy.snooze(-1)).toThrow(RangeError);
+  });
+
+  it('words a lost feed (critical, bypassing quiet hours) and its return, within the same rules', () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 22, 23, 0));
+    const policy = policyWith({ quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } }, clock);
+    expect(policy.feedLost(feed('disconnected', clock.now() - 120_000), HIDDEN)).toMatchObject({
+      kind: 'feed-lost', urgency: 'critical', title: 'Feed lost: prod', body: 'No connection from prod for 2 min (ECONNREFUSED). Alerts from this feed are not reaching you.',
+    });
+    expect(policy.feedBack(feed('live'), HIDDEN)).toBeNull(); // normal urgency: quiet hours hold it
+    expect(policyWith().feedBack(feed('live'), HIDDEN)).toMatchObject({ kind: 'feed-back', urgency: 'normal' });
+    expect(policyWith().feedLost(feed('stale'), VISIBLE)).toBeNull();
+  });
+
+  it('adds the chosen sound per severity', () => {
+    const policy = policyWith({ sounds: { critical: 'alarm-clock-elapsed' } });
+    expect(policy.decide([fired('critical')], HIDDEN)[0]!.sound).toBe('alarm-clock-elapsed');
+    expect(policy.decide([fired('high')], HIDDEN)[0]!.sound).toBeUndefined();
   });
 });

@@ -1,77 +1,90 @@
 /**
- * Who gets woken, and how often. Pure decisions over committed changes, the window's state
- * and the settings, with an injected clock: only live, new `fired` events qualify; one alert
- * notifies once per cooldown; bursts become digests; a hard cap per minute holds in any storm;
- * quiet hours let only critical through; snooze and pause silence everything. Every alert is
- * still in the history whatever this decides.
+ * Who gets woken, and how often (DESIGN.md "Notification policy", issue 4). Pure decisions over
+ * committed changes, the window's state and the settings, with an injected clock: only live,
+ * new `fired` events qualify; one alert notifies once per cooldown; bursts become digests; a
+ * hard cap per minute holds in any storm (alerts past it wait for the next digest); quiet hours
+ * let only critical through; snooze and pause silence everything; a feed lost for too long is a
+ * notification, and its return another. Every alert is in the history whatever this decides.
  */
-import type { AlertRow } from '../../../preload/contract.js';
+import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
 import type { Clock } from '../clock.js';
 import type { WindowState } from '../host/window-state.js';
 import type { CommittedChange } from '../pipeline/observer.js';
-import { severityRank } from '../protocol/alert.js';
-import { digestText } from './digest.js';
+import { severityRank, type Severity } from '../protocol/alert.js';
+import { DigestBuffer } from './digest.js';
+import { noneSuppressed, type Suppressed } from './health.js';
+import { inQuietHours } from './quiet-hours.js';
 import type { NotificationRequest } from './request.js';
 import type { NotificationSettings } from './settings.js';
 
-/** Why alerts were not notified, counted (shown to the user, asserted by tests). */
-export type Suppressed = Record<'window' | 'filtered' | 'cooldown' | 'quiet_hours' | 'snoozed' | 'capped' | 'digested', number>;
+export type { Suppressed } from './health.js';
 
+/** Options for tests: the local clock's offset from UTC at a moment (default: the machine's). */
+export type PolicyOptions = { utcOffsetMinutes?: (now: number) => number };
+
+const MINUTE = 60_000;
+
+/** The notification decisions for one console (all feeds). */
 export class NotificationPolicy {
   private readonly lastNotified = new Map<string, number>();
   private sentAt: number[] = [];
   private snoozedUntil = 0;
   private paused = false;
-  private pending: AlertRow[] = [];
+  private digest = new DigestBuffer();
   private digestAt: number | null = null;
-  readonly suppressed: Suppressed = { window: 0, filtered: 0, cooldown: 0, quiet_hours: 0, snoozed: 0, capped: 0, digested: 0 };
+  readonly suppressed: Suppressed = noneSuppressed();
 
-  constructor(private settings: NotificationSettings, private readonly clock: Clock) {}
+  constructor(private settings: NotificationSettings, private readonly clock: Clock, private readonly options: PolicyOptions = {}) {}
 
   updateSettings(settings: NotificationSettings): void {
     this.settings = settings;
   }
 
-  /** Silence notifications for `hours` (the tray's Snooze 1/4/8 h). */
+  /** Silence notifications for `hours` from now (the tray's Snooze 1/4/8 h); 0 ends a snooze. */
   snooze(hours: number): void {
-    this.snoozedUntil = this.clock.now() + hours * 3600_000;
+    if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`snooze hours must be a non-negative number, not ${hours}`);
+    this.snoozedUntil = hours === 0 ? 0 : this.clock.now() + hours * 3600_000;
   }
 
+  /** Pause or resume notifications (the tray's Pause notifications). */
   setPaused(paused: boolean): void {
     this.paused = paused;
   }
 
+  /** Snooze and pause, for the tray. */
   state(): { snoozedUntil: number | null; paused: boolean } {
     return { snoozedUntil: this.snoozedUntil > this.clock.now() ? this.snoozedUntil : null, paused: this.paused };
   }
 
-  /** The notifications to show for one committed batch. */
+  /** The notifications to show now for one committed batch (a burst is gathered: see takeDigest). */
   decide(changes: readonly CommittedChange[], window: WindowState): NotificationRequest[] {
     const now = this.clock.now();
-    const candidates = changes.filter((c) => this.qualifies(c)).map((c) => c.row);
+    const candidates = changes.filter((c) => this.qualifies(c, now)).map((c) => c.row);
     if (candidates.length === 0) return [];
-    if (!this.settings.enabled || this.paused || this.snoozedUntil > now) return this.drop('snoozed', candidates.length);
-    if (!this.windowAllows(window)) return this.drop('window', candidates.length);
+    const silenced = this.silencedBy(now, window);
+    if (silenced) return this.drop(silenced, candidates.length);
+    const quiet = this.quietNow(now);
     const due = candidates.filter((row) => {
       const last = this.lastNotified.get(key(row));
       if (last !== undefined && now - last < this.settings.cooldownMs) return this.count('cooldown');
-      if (this.inQuietHours(now) && !(this.settings.quietHours.criticalBypass && row.severity === 'critical')) return this.count('quiet_hours');
+      if (quiet && !(this.settings.quietHours.criticalBypass && row.severity === 'critical')) return this.count('quiet_hours');
       return true;
     });
     if (due.length === 0) return [];
+    this.forgetOldCooldowns(now);
     for (const row of due) this.lastNotified.set(key(row), now);
-    this.sentAt = this.sentAt.filter((t) => now - t < 60_000);
+    this.forgetOldSends(now);
     const recent = this.sentAt.filter((t) => now - t < this.settings.digestWindowMs).length;
-    if (this.pending.length > 0 || recent + due.length > this.settings.digestThreshold) {
-      // A burst: gather, and speak once when the digest is due (takeDigest).
-      this.pending.push(...due);
-      this.suppressed.digested += due.length;
-      this.digestAt ??= now + this.settings.digestDelayMs;
+    if (this.digest.size > 0 || recent + due.length > this.settings.digestThreshold) {
+      this.gather(due, 'digested', now);
       return [];
     }
-    if (this.sentAt.length + due.length > this.settings.capPerMinute) return this.drop('capped', due.length);
+    if (this.sentAt.length + due.length > this.settings.capPerMinute) {
+      this.gather(due, 'capped', now);
+      return [];
+    }
     this.sentAt.push(...due.map(() => now));
-    return due.map(single);
+    return due.map((row) => this.single(row));
   }
 
   /** When the gathered digest should be shown, or null when nothing is gathered. */
@@ -79,48 +92,111 @@ export class NotificationPolicy {
     return this.digestAt;
   }
 
-  /** The digest of everything gathered since the burst began (null if none, or if the cap is reached). */
+  /**
+   * The digest of everything gathered so far, or null if nothing is gathered or the per-minute
+   * cap is reached; then the alerts stay gathered and digestDueAt says when the cap allows.
+   */
   takeDigest(): NotificationRequest | null {
-    const rows = this.pending;
-    this.pending = [];
-    this.digestAt = null;
-    if (rows.length === 0) return null;
+    if (this.digest.size === 0) {
+      this.digestAt = null;
+      return null;
+    }
     const now = this.clock.now();
-    this.sentAt = this.sentAt.filter((t) => now - t < 60_000);
+    this.forgetOldSends(now);
     if (this.sentAt.length >= this.settings.capPerMinute) {
-      this.suppressed.capped += rows.length;
+      this.digestAt = this.sentAt[0]! + MINUTE;
+      return null;
+    }
+    const buffer = this.digest;
+    this.digest = new DigestBuffer();
+    this.digestAt = null;
+    this.sentAt.push(now);
+    const worst = buffer.worstSeverity();
+    return { kind: 'digest', ...buffer.text(), urgency: urgencyOf(worst), covers: buffer.covers(), ...this.soundFor(worst) };
+  }
+
+  /** The notification for a feed lost longer than the threshold, or null if the rules silence it. */
+  feedLost(status: FeedStatus, window: WindowState): NotificationRequest | null {
+    const minutes = Math.max(1, Math.round((this.clock.now() - status.since) / MINUTE));
+    const why = status.lastError ? ` (${status.lastError})` : '';
+    const body = `${status.state === 'stale' ? 'No data' : 'No connection'} from ${status.name} for ${minutes} min${why}. Alerts from this feed are not reaching you.`;
+    return this.feedNotification({ kind: 'feed-lost', title: `Feed lost: ${status.name}`, body, urgency: 'critical', ...this.soundFor('critical') }, window);
+  }
+
+  /** The notification that a lost feed is live again (only sent if its loss was notified). */
+  feedBack(status: FeedStatus, window: WindowState): NotificationRequest | null {
+    const body = `${status.name} is live again; alerts sent meanwhile are being replayed into the history.`;
+    return this.feedNotification({ kind: 'feed-back', title: `Feed back: ${status.name}`, body, urgency: 'normal' }, window);
+  }
+
+  private feedNotification(request: NotificationRequest, window: WindowState): NotificationRequest | null {
+    const now = this.clock.now();
+    const silenced = this.silencedBy(now, window) ?? (this.quietNow(now) && !(this.settings.quietHours.criticalBypass && request.urgency === 'critical') ? 'quiet_hours' : null);
+    this.forgetOldSends(now);
+    const reason = silenced ?? (this.sentAt.length >= this.settings.capPerMinute ? 'capped' : null);
+    if (reason) {
+      this.suppressed[reason]++;
       return null;
     }
     this.sentAt.push(now);
-    const { title, body } = digestText(rows);
-    return { kind: 'digest', title, body, urgency: rows.some((r) => r.severity === 'critical') ? 'critical' : 'normal' };
+    return request;
   }
 
-  /** A new firing alert the settings care about; not a replay, not a repeat of a firing alert. */
-  private qualifies(change: CommittedChange): boolean {
+  /** A new firing alert the settings care about: not a replay, not a repeat, not acknowledged or snoozed. */
+  private qualifies(change: CommittedChange, now: number): boolean {
     if (change.replayed || change.event.kind !== 'fired' || change.row.firstSeq !== change.seq) return false;
     const { row } = change;
-    if (!this.settings.categories.includes(row.category) || severityRank(row.severity) < severityRank(this.settings.minSeverity) || row.acknowledged) {
-      return this.count('filtered');
-    }
+    const wanted = this.settings.categories.includes(row.category) && severityRank(row.severity) >= severityRank(this.settings.minSeverity);
+    if (!wanted || row.acknowledged !== null || (row.snoozedUntil !== null && row.snoozedUntil > now)) return this.count('filtered');
     return true;
   }
 
-  private windowAllows(window: WindowState): boolean {
+  /** Whether everything is silenced now, and why. */
+  private silencedBy(now: number, window: WindowState): keyof Suppressed | null {
+    if (!this.settings.enabled || this.paused) return 'paused';
+    if (this.snoozedUntil > now) return 'snoozed';
     const { when } = this.settings;
-    return (when.hidden && !window.visible) || (when.minimized && window.minimized) || (when.unfocused && !window.focused);
+    const seen = (when.hidden && !window.visible) || (when.minimized && window.minimized) || (when.unfocused && !window.focused);
+    return seen ? null : 'window';
   }
 
-  private inQuietHours(now: number): boolean {
+  private quietNow(now: number): boolean {
     const q = this.settings.quietHours;
-    if (!q.enabled) return false;
-    const date = new Date(now);
-    const minutes = date.getHours() * 60 + date.getMinutes();
-    const [sh, sm] = q.start.split(':').map(Number) as [number, number];
-    const [eh, em] = q.end.split(':').map(Number) as [number, number];
-    const start = sh * 60 + sm;
-    const end = eh * 60 + em;
-    return start <= end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+    return q.enabled && inQuietHours(now, q.start, q.end, this.options.utcOffsetMinutes?.(now));
+  }
+
+  private gather(rows: readonly AlertRow[], reason: 'digested' | 'capped', now: number): void {
+    for (const row of rows) this.digest.add(row);
+    this.suppressed[reason] += rows.length;
+    this.digestAt ??= now + this.settings.digestDelayMs;
+  }
+
+  /** Cooldowns that have run out are forgotten, so a long-running console does not grow. */
+  private forgetOldCooldowns(now: number): void {
+    if (this.lastNotified.size < 10_000) return;
+    for (const [k, at] of this.lastNotified) if (now - at >= this.settings.cooldownMs) this.lastNotified.delete(k);
+  }
+
+  private forgetOldSends(now: number): void {
+    this.sentAt = this.sentAt.filter((t) => now - t < MINUTE);
+  }
+
+  private single(row: AlertRow): NotificationRequest {
+    const alert = { feedId: row.feedId, alertId: row.alertId };
+    return {
+      kind: 'alert',
+      title: `${row.severity.toUpperCase()} ${row.category}: ${row.title}`.slice(0, 200),
+      body: [row.host, row.body].filter(Boolean).join(' — ').slice(0, 300),
+      urgency: urgencyOf(row.severity),
+      alert,
+      covers: [alert],
+      ...this.soundFor(row.severity),
+    };
+  }
+
+  private soundFor(severity: Severity): { sound?: string } {
+    const sound = this.settings.sounds[severity];
+    return sound ? { sound } : {};
   }
 
   private count(reason: keyof Suppressed): false {
@@ -135,13 +211,4 @@ export class NotificationPolicy {
 }
 
 const key = (row: AlertRow) => `${row.feedId}\u0000${row.alertId}`;
-
-function single(row: AlertRow): NotificationRequest {
-  return {
-    kind: 'alert',
-    title: `${row.severity === 'critical' ? 'CRITICAL' : row.severity.toUpperCase()} ${row.category}: ${row.title}`,
-    body: [row.host, row.body].filter(Boolean).join(' — ').slice(0, 300),
-    urgency: row.severity === 'critical' ? 'critical' : 'normal',
-    alert: { feedId: row.feedId, alertId: row.alertId },
-  };
-}
+const urgencyOf = (severity: Severity): NotificationRequest['urgency'] => (severity === 'critical' ? 'critical' : 'normal');

@@ -1,15 +1,20 @@
 /**
- * The tray's state, derived from the active alerts and the feeds' links (DESIGN.md "Tray").
- * Worst state wins; a feed that is not live makes the tray say "disconnected", because a
- * dead link must never look like all clear. Acknowledged alerts are being handled: they are
- * counted but do not raise the state.
+ * The tray's state, derived from the active alerts, the feeds' links and the notification
+ * state (DESIGN.md "Tray"). Worst state wins; a feed that is not live makes the tray say so,
+ * because a dead or stale link must never look like all clear. Acknowledged alerts are being
+ * handled: they are counted but do not raise the state. The shell only draws the result.
  */
 import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
+import type { NotificationHealth } from '../notify/health.js';
 import { severityRank } from '../protocol/alert.js';
 
 /** The tray's worst state; each has its own icon shape (resources/tray). */
 export const TRAY_STATES = ['ok', 'warning', 'critical', 'security', 'disconnected'] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
+/** The icon to show: `tray-<state>`. */
+export type TrayIconName = `tray-${TrayState}`;
+/** The feeds' worst link: `syncing` is connecting or catching up after a reconnect. */
+export type TrayLink = 'live' | 'syncing' | 'stale' | 'disconnected' | 'no-feed';
 
 /** What the core tells the shell; the shell only draws it. */
 export type TrayModel = {
@@ -19,17 +24,53 @@ export type TrayModel = {
   counts: { firing: number; critical: number; security: number; unacknowledged: number };
   snoozedUntil: number | null;
   notificationsPaused: boolean;
+  // The fields below are always set by deriveTrayModel; optional only so that a shell's own
+  // placeholder model (before the core reports) stays valid.
+  /** The icon file's base name. */
+  icon?: TrayIconName;
+  /** The tooltip: state in words (never colour alone), counts, link; at most 127 characters (Windows). */
+  tooltip?: string;
+  /** The menu's status line. */
+  menuStatus?: string;
+  link?: TrayLink;
+  /** Unacknowledged firing alerts by the state they raise the tray to ("info": below warning). */
+  byState?: { security: number; critical: number; warning: number; info: number };
+  /** Why notifications are not reaching the user, or null. */
+  notificationProblem?: string | null;
+};
+/** A model as deriveTrayModel returns it: every field set. */
+export type DerivedTrayModel = TrayModel & Required<Pick<TrayModel, 'icon' | 'tooltip' | 'menuStatus' | 'link' | 'byState' | 'notificationProblem'>>;
+
+/** Snooze, pause and delivery health, from the notification policy and center. */
+export type TrayNotificationState = { snoozedUntil: number | null; paused: boolean; health?: Pick<NotificationHealth, 'state' | 'lastFailure'> };
+
+/** Windows truncates tray tooltips at 127 characters. */
+export const TOOLTIP_MAX = 127;
+
+const LINK_RANK: Record<TrayLink, number> = { live: 0, syncing: 1, stale: 2, disconnected: 3, 'no-feed': 4 };
+const linkOf = (feed: FeedStatus): TrayLink =>
+  feed.state === 'live' ? 'live' : feed.state === 'stale' ? 'stale' : feed.state === 'disconnected' ? 'disconnected' : 'syncing';
+const STATE_WORDS: Record<Exclude<TrayState, 'disconnected'>, string> = { ok: 'all clear', warning: 'warnings', critical: 'CRITICAL', security: 'SECURITY' };
+const LINK_WORDS: Record<Exclude<TrayLink, 'live'>, string> = { syncing: 'CONNECTING', stale: 'STALE', disconnected: 'NOT CONNECTED', 'no-feed': 'NO FEED' };
+
+/** "HH:MM" on the local clock. */
+const localTime = (ms: number) => {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 };
 
 /** Derive the tray model. */
 export function deriveTrayModel(
   alerts: readonly AlertRow[],
   feeds: readonly FeedStatus[],
-  notifications: { snoozedUntil: number | null; paused: boolean },
-): TrayModel {
+  notifications: TrayNotificationState,
+  formatTime: (ms: number) => string = localTime,
+): DerivedTrayModel {
   const firing = alerts.filter((a) => a.status === 'firing');
   const open = firing.filter((a) => a.acknowledged === null);
   const high = (a: AlertRow) => severityRank(a.severity) >= severityRank('high');
+  const byState = { security: 0, critical: 0, warning: 0, info: 0 };
+  for (const a of open) byState[a.category === 'security' && high(a) ? 'security' : high(a) ? 'critical' : a.severity === 'warning' ? 'warning' : 'info']++;
   const counts = {
     firing: firing.length,
     critical: firing.filter((a) => a.severity === 'critical').length,
@@ -37,15 +78,37 @@ export function deriveTrayModel(
     unacknowledged: open.length,
   };
   const down = feeds.filter((f) => f.state !== 'live');
+  const link = feeds.length === 0 ? 'no-feed' : down.map(linkOf).reduce<TrayLink>((worst, l) => (LINK_RANK[l] > LINK_RANK[worst] ? l : worst), 'live');
   const state: TrayState =
-    feeds.length === 0 || down.length > 0 ? 'disconnected'
-    : open.some((a) => a.category === 'security' && high(a)) ? 'security'
-    : open.some(high) ? 'critical'
-    : open.some((a) => a.severity === 'warning') ? 'warning'
-    : 'ok';
+    link !== 'live' ? 'disconnected' : byState.security > 0 ? 'security' : byState.critical > 0 ? 'critical' : byState.warning > 0 ? 'warning' : 'ok';
   const status =
     feeds.length === 0 ? 'No feed configured'
     : down.length > 0 ? down.map((f) => `${f.name}: ${f.state}`).join('; ')
     : `${feeds.length === 1 ? '1 feed' : `${feeds.length} feeds`} live`;
-  return { state, status, counts, snoozedUntil: notifications.snoozedUntil, notificationsPaused: notifications.paused };
+  const words = link === 'live' ? STATE_WORDS[state as Exclude<TrayState, 'disconnected'>] : LINK_WORDS[link];
+  const countText =
+    firing.length === 0 ? 'no alerts firing'
+    : `${firing.length} firing: ${[
+        byState.security && `${byState.security} security`,
+        byState.critical && `${byState.critical} critical`,
+        byState.warning && `${byState.warning} warning`,
+        firing.length - open.length && `${firing.length - open.length} acked`,
+      ].filter(Boolean).join(', ') || 'none needs action'}`;
+  const snoozedUntil = notifications.snoozedUntil;
+  const notificationProblem = notifications.health?.state === 'failing' ? `Notifications failing: ${notifications.health.lastFailure?.reason ?? 'unknown reason'}` : null;
+  const quiet = notifications.paused ? 'notifications paused' : snoozedUntil !== null ? `snoozed until ${formatTime(snoozedUntil)}` : notificationProblem ? 'notifications FAILING' : null;
+  const tooltip = clip(['Tocsin: ' + words, countText, status, quiet].filter(Boolean).join(' · '), TOOLTIP_MAX);
+  return {
+    state, status, counts, snoozedUntil, notificationsPaused: notifications.paused,
+    icon: `tray-${state}`, tooltip, menuStatus: `${words} — ${status}`, link, byState, notificationProblem,
+  };
+}
+
+/** The model before the core has reported: not "ok", because nobody knows yet. */
+export function startingTrayModel(): DerivedTrayModel {
+  return { ...deriveTrayModel([], [], { snoozedUntil: null, paused: false }), status: 'Starting…', menuStatus: 'Starting…', link: 'syncing', tooltip: 'Tocsin: starting…' };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,32 +1,68 @@
 /**
- * macOS and Windows notifications through node-notifier, which carries actions there.
- * node-notifier reports failures only through its callback, so one is always passed.
+ * macOS and Windows notifications through node-notifier, which carries actions there
+ * (terminal-notifier, SnoreToast). node-notifier reports failures only through its callback,
+ * so one is always passed; an error there becomes a `failed` outcome with its message.
  */
 import notifier from 'node-notifier';
-import type { DeliveryOutcome, NotificationRequest, Notifier } from '../request.js';
+import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from '../request.js';
 
+/** node-notifier's notify(), or a stand-in for tests. */
+export type NotifyFunction = (options: Record<string, unknown>, callback: (error: Error | null, response?: string, metadata?: Record<string, unknown>) => void) => unknown;
+
+/** How the node-notifier notifier runs. */
+export type NodeNotifierOptions = {
+  /** Windows groups and names toasts by it (the app's AppUserModelID). */
+  appId: string;
+  icon?: string;
+  /** How long macOS keeps the action buttons answering, in seconds (default one hour). */
+  waitSeconds?: number;
+  notify?: NotifyFunction;
+};
+
+/** The user's choice, from node-notifier's callback (exported for tests). */
+export function outcomeOf(response: string | undefined, metadata: Record<string, unknown> | undefined): DeliveryOutcome {
+  // macOS reports a button as activationType "actionClicked" (response "activate") with its title
+  // in activationValue; Windows reports the button's title as the response itself.
+  const button = String(metadata?.activationValue ?? '').toLowerCase();
+  const chosen = String(response ?? '').toLowerCase();
+  if (button === 'acknowledge' || chosen === 'acknowledge') return { kind: 'acknowledge' };
+  if (button === 'open' || chosen === 'open' || chosen === 'activate' || chosen === 'click') return { kind: 'open' };
+  if (chosen === 'timeout' || chosen === 'dismissed' || chosen === 'closed') return { kind: 'dismissed' };
+  return { kind: 'shown' };
+}
+
+/** Notifications through node-notifier, with Acknowledge and Open buttons. */
 export class NodeNotifierNotifier implements Notifier {
-  constructor(private readonly appId: string, private readonly icon?: string) {}
+  private readonly notify: NotifyFunction;
 
-  show(request: NotificationRequest): Promise<DeliveryOutcome> {
+  constructor(private readonly options: NodeNotifierOptions) {
+    this.notify = options.notify ?? ((opts, callback) => notifier.notify(opts as notifier.Notification, callback as notifier.NotificationCallback));
+  }
+
+  show(request: NotificationRequest, progress?: DeliveryProgress): Promise<DeliveryOutcome> {
     return new Promise((resolve) => {
-      notifier.notify(
-        {
-          title: request.title,
-          message: request.body || ' ',
-          appID: this.appId,
-          ...(this.icon ? { icon: this.icon } : {}),
-          wait: true,
-          ...(request.alert ? { actions: ['Acknowledge', 'Open'] } : {}),
-        } as notifier.Notification,
-        (error, response, metadata) => {
-          if (error) return resolve({ kind: 'failed', reason: `native notification failed: ${error.message}` });
-          const chosen = String((metadata as { activationValue?: string } | undefined)?.activationValue ?? response ?? '').toLowerCase();
-          if (chosen.includes('acknowledge')) return resolve({ kind: 'acknowledge' });
-          if (chosen.includes('open') || chosen.includes('activate') || chosen.includes('click')) return resolve({ kind: 'open' });
-          resolve({ kind: 'dismissed' });
-        },
-      );
+      const sound = request.sound === undefined ? {} : { sound: request.sound === 'default' ? true : request.sound };
+      try {
+        this.notify(
+          {
+            title: request.title,
+            message: request.body || ' ',
+            appID: this.options.appId,
+            ...(this.options.icon ? { icon: this.options.icon } : {}),
+            ...sound,
+            wait: true,
+            timeout: this.options.waitSeconds ?? 3600,
+            ...(request.alert ? { actions: ['Acknowledge', 'Open'] } : {}),
+          },
+          (error, response, metadata) => {
+            if (error) return resolve({ kind: 'failed', reason: `native notification failed: ${error.message}` });
+            progress?.shown();
+            resolve(outcomeOf(response, metadata));
+          },
+        );
+      } catch (error) {
+        resolve({ kind: 'failed', reason: `native notification failed: ${(error as Error).message}` });
+      }
     });
   }
 }
