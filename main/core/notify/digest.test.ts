@@ -10,7 +10,7 @@ describe('digests', () => {
       ...Array.from({ length: 7 }, () => firedChange('high', 'security', 'vpn-01').row),
       firedChange('high', 'capacity', '').row,
     ];
-    expect(digestText(rows).body).toBe('38 new alerts: 30 outage on db-*, 7 security on vpn-01, 1 capacity');
+    expect(digestText(rows)).toEqual({ title: '38 new alerts', body: '30 outage on db-*, 7 security on vpn-01, 1 capacity' });
   });
 
   it('collapse hosts only when they share a meaningful prefix', () => {

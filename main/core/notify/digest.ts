@@ -74,7 +74,7 @@ export class DigestBuffer {
     return [...this.refs];
   }
 
-  /** Title and body, largest category first. */
+  /** Title "37 new alerts" and body "30 outage on db-*, 7 security", largest category first. */
   text(): { title: string; body: string } {
     const parts = [...this.byCategory.entries()]
       .sort((a, b) => b[1].count - a[1].count)
@@ -83,7 +83,7 @@ export class DigestBuffer {
         return `${group.count} ${category}${hosts ? ` on ${hosts}` : ''}`;
       });
     const title = `${this.total} new alert${this.total === 1 ? '' : 's'}`;
-    return { title, body: `${title}: ${parts.join(', ')}` };
+    return { title, body: parts.join(', ') };
   }
 }
 

@@ -1,26 +1,24 @@
 /**
- * Native notifications tested for real: Xvfb, a private D-Bus session, dunst as the server,
- * notify-send as the client, dbus-monitor as the witness (issue 4).
+ * Native notifications tested for real (issue 4): Xvfb, a private D-Bus session, dunst as the
+ * server, notify-send as the client, dbus-monitor and `dunstctl history` as the witnesses,
+ * `dunstctl action` as the user's hand.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway } from '../../../gateway/gateway.js';
+import { firedChange } from '../../../tests/support/committed-changes.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
 import { systemClock } from '../clock.js';
-import { ConsoleCore } from '../console-core.js';
-import type { CommittedChange } from '../pipeline/observer.js';
-import type { AlertEvent } from '../protocol/alert.js';
+import type { WindowState } from '../host/window-state.js';
 import { NotifySendNotifier } from './delivery/linux.js';
-import { NotificationCenter, type NotificationCenterDeps } from './notification-center.js';
+import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, NotificationSettingsSchema } from './settings.js';
+import { NotificationSettingsSchema } from './settings.js';
 
 /** Defaults, but a burst's digest arrives after 300 ms instead of 5 s, to keep the test short. */
 const SETTINGS = NotificationSettingsSchema.parse({ digestDelayMs: 300 });
+const HIDDEN: WindowState = { visible: false, minimized: false, focused: false };
+const VISIBLE: WindowState = { visible: true, minimized: false, focused: true };
 
-const HIDDEN = { visible: false, minimized: false, focused: false };
 let desktop: DesktopSession;
 beforeAll(async () => {
   desktop = await startDesktopSession();
@@ -31,6 +29,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   desktop.dunstctl('close-all');
+  desktop.dunstctl('history-clear');
 });
 
 const until = async (check: () => boolean, timeoutMs = 10_000) => {
@@ -40,105 +39,96 @@ const until = async (check: () => boolean, timeoutMs = 10_000) => {
     await new Promise((r) => setTimeout(r, 25));
   }
 };
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let seq = 1000;
-function change(severity: 'high' | 'critical', category: 'security' | 'outage', host: string): CommittedChange {
-  const s = ++seq;
-  const alert = { title: `${category} on ${host}`, body: 'details', severity, category, host, labels: {}, startsAt: 0 } as const;
-  return {
-    feedId: 'f', seq: s, replayed: false,
-    event: { kind: 'fired', alertId: `a${s}`, source: 'test', at: 0, alert },
-    row: { feedId: 'f', alertId: `a${s}`, source: 'test', ...alert, status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: s, lastSeq: s, updatedAt: 0 },
-  };
-}
-
-function center(window = HIDDEN, overrides: Partial<NotificationCenterDeps> = {}) {
-  return new NotificationCenter({
+/** A notification center on the real notify-send and the real clock; `calls` records what it asked of the console. */
+function center(window = HIDDEN) {
+  const calls: string[] = [];
+  const notifications = new NotificationCenter({
     policy: new NotificationPolicy(SETTINGS, systemClock),
     notifier: new NotifySendNotifier({ env: desktop.env }),
     clock: systemClock,
     settings: () => SETTINGS,
     windowState: () => window,
-    acknowledge: async () => undefined,
-    open: () => {},
-    recordNotified: () => {},
-    log: (message) => console.error(`notification center: ${message}`),
-    ...overrides,
+    acknowledge: async (feedId, alertId) => void calls.push(`acknowledge ${feedId}/${alertId}`),
+    open: (feedId, alertId) => void calls.push(`open ${feedId}/${alertId}`),
+    recordNotified: (feedId, alertId) => void calls.push(`notified ${feedId}/${alertId}`),
+    log: (message) => void calls.push(`log ${message}`),
   });
+  return { notifications, calls };
 }
 
 describe('native notifications through dunst', () => {
   it('a hidden-window security alert makes exactly one Notify call with critical urgency and Open/Acknowledge actions', async () => {
     const before = desktop.notifyCalls().length;
-    center().onCommitted([change('critical', 'security', 'vpn-01')]);
-    await until(() => desktop.notifyCalls().length === before + 1);
-    await new Promise((r) => setTimeout(r, 300));
-    const calls = desktop.notifyCalls().slice(before);
-    expect(calls).toHaveLength(1);
-    const call = calls[0]!;
-    expect(call).toContain('string "Tocsin"');
-    expect(call).toContain('string "CRITICAL security: security on vpn-01"');
-    expect(call).toMatch(/string "urgency"\s+variant\s+byte 2/);
-    expect(call).toMatch(/string "default"\s+string "Open"\s+string "ack"\s+string "Acknowledge"/);
+    const { notifications, calls } = center();
+    const change = firedChange('critical', 'security', 'vpn-01');
+    notifications.onCommitted([change]);
+    await until(() => notifications.health().shown === 1);
+    await pause(300); // a second call would have arrived by now
+    const notify = desktop.notifyCalls().slice(before);
+    expect(notify).toHaveLength(1);
+    expect(notify[0]).toContain('string "Tocsin"');
+    expect(notify[0]).toContain(`string "CRITICAL security: ${change.row.title}"`);
+    expect(notify[0]).toMatch(/string "urgency"\s+variant\s+byte 2/);
+    expect(notify[0]).toMatch(/string "default"\s+string "Open"\s+string "ack"\s+string "Acknowledge"/);
+    desktop.dunstctl('close-all');
+    await notifications.settle(); // closing it ends notify-send: dismissed
+    expect(desktop.history()).toEqual([expect.objectContaining({ appname: 'Tocsin', summary: `CRITICAL security: ${change.row.title}`, category: 'x-tocsin.alert' })]);
+    expect(calls).toEqual([`notified f/${change.row.alertId}`]);
   });
 
   it('a visible window produces no notification', async () => {
     const before = desktop.notifyCalls().length;
-    const visible = center({ visible: true, minimized: false, focused: true });
-    visible.onCommitted([change('critical', 'security', 'vpn-02')]);
-    await new Promise((r) => setTimeout(r, 500));
+    const { notifications } = center(VISIBLE);
+    notifications.onCommitted([firedChange('critical', 'security', 'vpn-02')]);
+    await pause(500);
     expect(desktop.notifyCalls().length).toBe(before);
+    expect(notifications.health()).toMatchObject({ state: 'idle', suppressed: { window: 1 } });
   });
 
-  it('a storm of 1,000 alerts produces digests within the per-minute cap', async () => {
-    const before = desktop.notifyCalls().length;
-    const storm = center();
-    for (let i = 0; i < 1000; i++) storm.onCommitted([change('high', i % 4 ? 'outage' : 'security', `db-${String(i % 40).padStart(2, '0')}`)]);
-    await until(() => desktop.notifyCalls().length >= before + 1);
-    await new Promise((r) => setTimeout(r, 1000));
-    const calls = desktop.notifyCalls().slice(before);
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls.length).toBeLessThanOrEqual(DEFAULT_NOTIFICATION_SETTINGS.capPerMinute);
-    expect(calls.some((c) => /new alerts: \d+ outage on db-\*/.test(c))).toBe(true);
+  it('`dunstctl action 0` invokes Open (the default action): the console is asked to show that alert', async () => {
+    const { notifications, calls } = center();
+    const change = firedChange('high', 'outage', 'db-07');
+    notifications.onCommitted([change]);
+    await until(() => notifications.health().shown === 1);
+    await pause(200); // let dunst draw it before acting on it
+    desktop.dunstctl('action', '0');
+    await notifications.settle();
+    expect(calls).toEqual([`notified f/${change.row.alertId}`, `open f/${change.row.alertId}`]);
   });
 
-  it('Acknowledge on the notification acknowledges the alert at the gateway', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tocsin-notify-'));
-    mkdirSync(join(dir, 'console'));
-    const token = 'notify-test-token-0123456789';
-    const gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [token], journal: { path: join(dir, 'journal.sqlite') } });
-    const core = await ConsoleCore.open({
-      dataDir: join(dir, 'console'), userName: 'oncall', feeds: [{ id: 'f', name: 'feed', url: gateway.url, token }],
-      observers: (self) => [center(HIDDEN, {
-        acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'from the notification' }),
-        recordNotified: (feedId, alertId, at) => self.store.recordNotified(feedId, alertId, at),
-      })],
-    });
+  it('`dunstctl action 0` with Acknowledge as the default action acknowledges that alert', async () => {
+    desktop.dunstctl('rule', 'tocsin-ack-default', 'enable');
     try {
-      // Live first: an alert that arrives while the console resyncs is a replay, which does not notify.
-      await until(() => core.handlers !== undefined && (core as unknown as { clients: Map<string, { currentStatus(): { state: string } }> }).clients.get('f')!.currentStatus().state === 'live');
-      const before = desktop.notifyCalls().length;
-      const event: AlertEvent = { kind: 'fired', alertId: 'intrusion-1', source: 'test', at: Date.now(),
-        alert: { title: 'Privilege escalation on bastion-01', body: 'uid 0 outside sudo', severity: 'critical', category: 'security', host: 'bastion-01', labels: {}, startsAt: Date.now() } };
-      await gateway.sink.publish([{ event }]);
-      await until(() => desktop.notifyCalls().length === before + 1);
-      await new Promise((r) => setTimeout(r, 400)); // let dunst draw it
-      mkdirSync('test-results', { recursive: true });
-      desktop.screenshot('test-results/notification.png'); // an artifact to look at; docs/screenshots has the README's copy
-      // dunst offers the actions through its context menu; our dmenu stand-in picks Acknowledge.
-      // Ask again if dunst was not ready to open the menu yet.
-      for (let attempt = 0; attempt < 5 && !desktop.menuOffered(); attempt++) {
-        desktop.dunstctl('context');
-        await until(() => desktop.menuOffered() !== '', 1_000).catch(() => undefined);
-      }
-      await until(() => Boolean(gateway.journal.alertState('intrusion-1')?.acknowledged));
-      expect(desktop.menuOffered()).toMatch(/Acknowledge/);
-      expect(gateway.journal.alertState('intrusion-1')?.acknowledged).toMatchObject({ by: 'oncall', comment: 'from the notification' });
-      const timeline = await core.handlers.timeline({ feedId: 'f', alertId: 'intrusion-1' });
-      expect(timeline.map((e) => e.kind)).toEqual(['fired', 'notified', 'acknowledged']);
+      const { notifications, calls } = center();
+      const change = firedChange('critical', 'security', 'bastion-01');
+      notifications.onCommitted([change]);
+      await until(() => notifications.health().shown === 1);
+      await pause(200);
+      desktop.dunstctl('action', '0');
+      await notifications.settle();
+      expect(calls).toEqual([`notified f/${change.row.alertId}`, `acknowledge f/${change.row.alertId}`]);
     } finally {
-      await core.close();
-      await gateway.close();
+      desktop.dunstctl('rule', 'tocsin-ack-default', 'disable');
     }
-  }, 30_000);
+  });
+
+  it('a storm of 1,000 alerts produces a digest within the per-minute cap', async () => {
+    const before = desktop.notifyCalls().length;
+    const { notifications } = center();
+    const started = Date.now();
+    for (let i = 0; i < 1000; i++) notifications.onCommitted([firedChange('high', i % 4 ? 'outage' : 'security', `db-${String(i % 40).padStart(2, '0')}`)]);
+    await until(() => desktop.notifyCalls().slice(before).some((c) => c.includes('new alerts')));
+    await pause(1000);
+    const calls = desktop.notifyCalls().slice(before);
+    console.log(`storm of 1,000 alerts: ${calls.length} Notify calls in ${Date.now() - started} ms (cap ${SETTINGS.capPerMinute}/min), suppressed ${JSON.stringify(notifications.health().suppressed)}`);
+    expect(calls.length).toBeLessThanOrEqual(SETTINGS.capPerMinute);
+    expect(calls.filter((c) => c.includes('new alerts'))).toHaveLength(1);
+    expect(calls.some((c) => /string "995 new alerts"\s+string "\d+ outage on db-\*, \d+ security on db-\*"/.test(c))).toBe(true);
+    mkdirSync('test-results', { recursive: true });
+    desktop.screenshot('test-results/notification-storm.png', '480x800+800+0'); // an artifact to look at
+    desktop.dunstctl('close-all');
+    await notifications.close();
+  });
 });

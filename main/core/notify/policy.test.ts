@@ -73,7 +73,7 @@ describe('NotificationPolicy', () => {
     policy.decide([fired('critical', 'security', 'vpn-01')], HIDDEN);
     clock.advance(5_000);
     const digest = policy.takeDigest();
-    expect(digest).toMatchObject({ kind: 'digest', title: '6 new alerts', body: '6 new alerts: 5 outage on db-*, 1 security on vpn-01', urgency: 'critical' });
+    expect(digest).toMatchObject({ kind: 'digest', title: '6 new alerts', body: '5 outage on db-*, 1 security on vpn-01', urgency: 'critical' });
     expect(digest!.covers).toHaveLength(6);
     expect(policy.digestDueAt()).toBeNull();
     expect(policy.suppressed.digested).toBe(6);
@@ -103,7 +103,7 @@ describe('NotificationPolicy', () => {
     const singles = shown.filter((n) => n.kind === 'alert');
     const digests = shown.filter((n) => n.kind === 'digest');
     expect(singles).toHaveLength(settings.digestThreshold);
-    expect(digests[0]!.body).toMatch(/^\d+ new alerts: \d+ outage on db-\*, \d+ security on db-\*$/);
+    expect(digests[0]!.body).toMatch(/^\d+ outage on db-\*, \d+ security on db-\*$/);
     for (const n of shown) expect(shown.filter((m) => m.at >= n.at && m.at < n.at + 60_000).length).toBeLessThanOrEqual(settings.capPerMinute);
     const told = singles.length + digests.reduce((sum, d) => sum + Number(d.title.split(' ')[0]), 0);
     expect(told).toBe(1000);

@@ -1,13 +1,19 @@
 /**
  * Linux notifications with actions. node-notifier drops `actions` and `wait` on Linux, so this
- * runs `notify-send --print-id --action … --wait` (libnotify 0.7.12+): it prints the id once
- * the server has the notification, then the chosen action's name. A missing notify-send, a
- * missing session bus or notification server, or an old libnotify is reported as `failed` with
- * the reason, never silently; notify-send hangs without a bus, so no id within a deadline fails too.
+ * runs `notify-send --print-id --action … --wait` (libnotify 0.7.12+): it prints the id once the
+ * server has the notification, then the chosen action's name. notify-send block-buffers stdout
+ * into a pipe, so it runs under `stdbuf -oL` where coreutils has it (else "shown" is inferred
+ * when nothing failed within a second). A missing notify-send, session bus or notification
+ * server, or an old libnotify, is reported as `failed` with the reason, never silently; with
+ * --wait notify-send 0.8 hangs after such errors, so they end it at once, and no answer within
+ * a deadline fails too.
  */
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { systemClock, type Clock } from '../../clock.js';
 import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from '../request.js';
+import { explainFailure, notifySendArgs, parseNotifySendOutput } from './notify-send-text.js';
+
+export { explainFailure, notifySendArgs, parseNotifySendOutput } from './notify-send-text.js';
 
 /** child_process.spawn, or a stand-in for tests. */
 export type Spawn = (command: string, args: string[], options: { env?: NodeJS.ProcessEnv }) => ChildProcess;
@@ -24,42 +30,14 @@ export type NotifySendOptions = {
   maxWaiting?: number;
   /** An icon file or freedesktop icon name. */
   icon?: string;
+  /** Run notify-send under `stdbuf -oL` (default true; turned off by itself if stdbuf is missing). */
+  lineBuffered?: boolean;
 };
 
-/** The arguments for one notification (exported for tests). */
-export function notifySendArgs(request: NotificationRequest, icon?: string): string[] {
-  const args = ['--app-name=Tocsin', `--urgency=${request.urgency}`, '--category=x-tocsin.alert', '--print-id'];
-  if (icon) args.push(`--icon=${icon}`);
-  if (request.sound) args.push(`--hint=string:sound-name:${request.sound === 'default' ? 'message-new-instant' : request.sound}`);
-  args.push('--action=default=Open');
-  if (request.alert) args.push('--action=ack=Acknowledge');
-  // "--" so a title starting with "-" is never read as an option.
-  return [...args, '--wait', '--', request.title, request.body];
-}
-
-/** What notify-send's stdout says: the notification id (0 or absent: not shown) and the chosen action. */
-export function parseNotifySendOutput(stdout: string): { id: number | null; action: string | null } {
-  const lines = stdout.split('\n').map((line) => line.trim()).filter(Boolean);
-  const id = lines.length > 0 && /^\d+$/.test(lines[0]!) ? Number(lines[0]) : null;
-  return { id: id === 0 ? null : id, action: lines.length > 1 ? lines[lines.length - 1]! : null };
-}
-
-/** A reason people can act on, from notify-send's exit code and stderr. */
-export function explainFailure(code: number | null, stderr: string): string {
-  const text = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-  if (/Unknown option --(action|wait|print-id)/.test(stderr)) return `notify-send is older than libnotify 0.7.12 and cannot offer actions: ${text}`;
-  if (/ServiceUnknown|not provided by any \.service|StartServiceByName|org\.freedesktop\.Notifications/.test(stderr)) {
-    return `no notification server is running on the session bus: ${text}`;
-  }
-  if (/Failed to connect to proxy|Could not connect|autolaunch|dbus-launch|session bus/i.test(stderr)) return `no D-Bus session bus to reach a notification server: ${text}`;
-  return `notify-send exited with ${code}${text ? `: ${text}` : ' (no notification server?)'}`;
-}
-
-/**
- * What notify-send 0.8 prints when it cannot show the notification. With --wait it then waits
- * forever instead of exiting, so these end it at once.
- */
-const FATAL = /Could not connect|Error spawning command line|StartServiceByName|ServiceUnknown|Unknown option/;
+/** What notify-send 0.8 prints when it cannot show a notification (with --wait it then hangs). */
+const FATAL = /Could not connect|Error spawning command line|StartServiceByName|ServiceUnknown|Unknown option|stdbuf: failed to run command/;
+/** Without stdbuf the id arrives only at exit: a notification nobody objected to within this long is shown. */
+const ASSUME_SHOWN_MS = 1_000;
 
 /** Notifications through notify-send, with Open and Acknowledge actions. */
 export class NotifySendNotifier implements Notifier {
@@ -67,45 +45,67 @@ export class NotifySendNotifier implements Notifier {
   private readonly waiting = new Map<ChildProcess, { isShown: () => boolean; abandon: () => void }>();
   private readonly spawn: Spawn;
   private readonly clock: Clock;
+  private lineBuffered: boolean;
 
   constructor(private readonly options: NotifySendOptions = {}) {
     this.spawn = options.spawn ?? nodeSpawn;
     this.clock = options.clock ?? systemClock;
+    this.lineBuffered = options.lineBuffered ?? true;
   }
 
-  show(request: NotificationRequest, progress?: DeliveryProgress): Promise<DeliveryOutcome> {
+  async show(request: NotificationRequest, progress?: DeliveryProgress): Promise<DeliveryOutcome> {
+    const viaStdbuf = this.lineBuffered;
+    const outcome = await this.run(request, progress, viaStdbuf);
+    if (outcome === 'no-stdbuf') {
+      this.lineBuffered = false;
+      return this.show(request, progress);
+    }
+    return outcome;
+  }
+
+  /** Stop waiting: every notify-send still running is ended (its notification stays on screen). */
+  async close(): Promise<void> {
+    await Promise.all([...this.waiting.keys()].map((child) => this.letGo(child)));
+  }
+
+  private run(request: NotificationRequest, progress: DeliveryProgress | undefined, viaStdbuf: boolean): Promise<DeliveryOutcome | 'no-stdbuf'> {
     return new Promise((resolve) => {
+      const args = notifySendArgs(request, this.options.icon);
+      const shownWithinMs = this.options.shownWithinMs ?? 10_000;
       let stdout = '';
       let stderr = '';
       let settled = false;
       let shown = false;
       let child: ChildProcess;
-      const finish = (outcome: DeliveryOutcome) => {
+      const finish = (outcome: DeliveryOutcome | 'no-stdbuf') => {
         if (settled) return;
         settled = true;
         this.clock.clearTimeout(deadline);
         this.waiting.delete(child);
         resolve(outcome);
       };
+      const markShown = () => {
+        if (shown || settled) return;
+        shown = true;
+        this.clock.clearTimeout(deadline);
+        const warning = /Actions are not supported/.test(stderr) ? 'the notification server shows no action buttons: acknowledge from the console' : undefined;
+        progress?.shown(warning ? { warning } : undefined);
+        this.letGoOfOldest();
+      };
       try {
-        child = this.spawn('notify-send', notifySendArgs(request, this.options.icon), { env: this.options.env ?? process.env });
+        child = viaStdbuf ? this.spawn('stdbuf', ['-oL', 'notify-send', ...args], { env: this.options.env ?? process.env }) : this.spawn('notify-send', args, { env: this.options.env ?? process.env });
       } catch (error) {
         return resolve({ kind: 'failed', reason: `cannot run notify-send: ${(error as Error).message}` });
       }
-      const deadline = this.clock.setTimeout(() => {
-        if (shown) return;
-        child.kill();
-        finish({ kind: 'failed', reason: `no notification server answered within ${this.options.shownWithinMs ?? 10_000} ms: ${explainFailure(null, stderr)}` });
-      }, this.options.shownWithinMs ?? 10_000);
+      const deadline = viaStdbuf
+        ? this.clock.setTimeout(() => {
+            child.kill();
+            finish({ kind: 'failed', reason: `no notification server answered within ${shownWithinMs} ms: ${explainFailure(null, stderr)}` });
+          }, shownWithinMs)
+        : this.clock.setTimeout(markShown, ASSUME_SHOWN_MS);
       child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (!shown && parseNotifySendOutput(stdout).id !== null) {
-          shown = true;
-          this.clock.clearTimeout(deadline);
-          const warning = /Actions are not supported/.test(stderr) ? 'the notification server shows no action buttons: acknowledge from the console' : undefined;
-          progress?.shown(warning ? { warning } : undefined);
-          this.letGoOfOldest();
-        }
+        if (parseNotifySendOutput(stdout).id !== null) markShown();
       });
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
@@ -113,12 +113,14 @@ export class NotifySendNotifier implements Notifier {
         child.kill();
         finish({ kind: 'failed', reason: explainFailure(null, stderr) });
       });
-      child.on('error', (error: NodeJS.ErrnoException) =>
-        finish({ kind: 'failed', reason: error.code === 'ENOENT' ? 'notify-send is not installed (Debian/Ubuntu: libnotify-bin; Fedora: libnotify)' : `notify-send failed: ${error.message}` }),
-      );
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') return finish({ kind: 'failed', reason: `notify-send failed: ${error.message}` });
+        finish(viaStdbuf ? 'no-stdbuf' : { kind: 'failed', reason: 'notify-send is not installed (Debian/Ubuntu: libnotify-bin; Fedora: libnotify)' });
+      });
       child.on('close', (code) => {
         const { id, action } = parseNotifySendOutput(stdout);
         if (id === null) return finish({ kind: 'failed', reason: explainFailure(code, stderr) });
+        markShown();
         finish(action === 'ack' ? { kind: 'acknowledge' } : action === 'default' ? { kind: 'open' } : code === 0 ? { kind: 'dismissed' } : { kind: 'shown' });
       });
       this.waiting.set(child, {
@@ -126,12 +128,6 @@ export class NotifySendNotifier implements Notifier {
         abandon: () => finish(shown ? { kind: 'shown' } : { kind: 'failed', reason: 'Tocsin stopped before the notification server answered' }),
       });
     });
-  }
-
-  /** Stop waiting: every notify-send still running is ended (its notification stays on screen). */
-  async close(): Promise<void> {
-    const children = [...this.waiting.keys()];
-    await Promise.all(children.map((child) => this.letGo(child)));
   }
 
   /** Past maxWaiting shown notifications, stop waiting for the oldest ones' answers. */
