@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { AlertStateSchema, CategorySchema, SeveritySchema } from '../main/core/protocol/alert.js';
+import { NotificationHealthSchema } from '../main/core/notify/health.js';
 import { MetricSampleSchema } from '../main/core/protocol/metrics.js';
 import { SettingsSchema } from '../main/core/settings/schema.js';
 
@@ -74,6 +75,8 @@ export const UiUpdateSchema = z.object({
   feeds: z.array(FeedStatusSchema),
   /** Show this alert (a notification's Open action, or a click on it). */
   focus: z.object({ feedId: z.string(), alertId: z.string() }).optional(),
+  /** Whether native notifications reach the user, sent when a delivery succeeds or fails; absent: no news. */
+  notifications: NotificationHealthSchema.optional(),
 });
 export type UiUpdate = z.infer<typeof UiUpdateSchema>;
 
