@@ -4,7 +4,7 @@
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -127,6 +127,34 @@ describe('NotifySendNotifier with a stand-in process', () => {
     expect(shown).toEqual([{ warning: expect.stringMatching(/no action buttons/) }]);
   });
 
+  it('runs under stdbuf -oL, and without stdbuf infers "shown" when nothing failed within a second', async () => {
+    const commands: string[] = [];
+    const clock = new ManualClock();
+    const children: FakeChild[] = [];
+    const spawn: Spawn = (command, args) => {
+      commands.push([command, ...args.slice(0, 2)].join(' '));
+      const child = new FakeChild();
+      if (command === 'stdbuf') setImmediate(() => child.emit('error', Object.assign(new Error('spawn stdbuf ENOENT'), { code: 'ENOENT' })));
+      else children.push(child);
+      return child as unknown as ChildProcess;
+    };
+    const notifier = new NotifySendNotifier({ spawn, clock });
+    const shown: unknown[] = [];
+    const result = notifier.show(ALERT, { shown: () => shown.push('shown') });
+    await tick();
+    await tick();
+    expect(commands).toEqual(['stdbuf -oL notify-send', 'notify-send --app-name=Tocsin --urgency=critical']);
+    clock.advance(999);
+    expect(shown).toEqual([]);
+    clock.advance(1);
+    expect(shown).toEqual(['shown']);
+    children[0]!.stdout.write('3\nack\n');
+    children[0]!.exit(0);
+    expect(await result).toEqual({ kind: 'acknowledge' });
+    void notifier.show(ALERT);
+    expect(commands[2]).toBe('notify-send --app-name=Tocsin --urgency=critical'); // remembered
+  });
+
   it('keeps at most maxWaiting processes waiting for an answer, and close ends the rest', async () => {
     const { spawn, children } = fakeSpawn();
     const notifier = new NotifySendNotifier({ spawn, clock: new ManualClock(), maxWaiting: 2 });
@@ -143,6 +171,13 @@ describe('NotifySendNotifier with a stand-in process', () => {
 describe('NotifySendNotifier with the real notify-send', () => {
   it('names a missing notify-send', async () => {
     const env = { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'tocsin-empty-path-')) };
+    expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^notify-send is not installed/) });
+  });
+
+  it('names a missing notify-send where stdbuf exists', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'tocsin-stdbuf-only-'));
+    symlinkSync(spawnSync('sh', ['-c', 'command -v stdbuf'], { encoding: 'utf8' }).stdout.trim(), join(bin, 'stdbuf'));
+    const env = { ...process.env, PATH: bin };
     expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^notify-send is not installed/) });
   });
 
