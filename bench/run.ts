@@ -8,6 +8,8 @@ const steps: Array<[string, string[]]> = [
   ['build', ['node', 'scripts/build.mjs']],
   ['receive → validate vs raw ws', ['npx', 'tsx', 'bench/receive-validate.ts']],
   ['pipeline vs bare insert', ['npx', 'tsx', 'bench/pipeline.ts']],
+  ['gateway fan-out to 1, 10, 100 consoles vs raw ws', ['npx', 'tsx', 'bench/gateway-fanout.ts']],
+  ['gateway replay of 1,000,000 events vs raw ws', ['npx', 'tsx', 'bench/gateway-replay.ts']],
   ['UI under a storm', ['npx', 'tsx', 'bench/ui-storm.ts', '15']],
 ];
 for (const [name, [command, ...args]] of steps) {

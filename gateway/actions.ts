@@ -11,6 +11,31 @@ import type { SourceActionHandler } from './sources/sink.js';
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
 
+/**
+ * Applies actions one effect per idempotency key: a key already answered gets the stored
+ * answer (also after a restart, from the journal), and a key whose first application is still
+ * running (a source handler may take a while) shares that application's answer.
+ */
+export class ActionDesk {
+  private readonly inFlight = new Map<string, Promise<ActionResult>>();
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly publish: (event: AlertEvent) => number,
+    private readonly handlers: ReadonlyMap<string, SourceActionHandler>,
+    private readonly now: () => number,
+  ) {}
+
+  /** Apply `frame`, or answer with the result its idempotency key already has. */
+  apply(frame: ActionFrame): Promise<ActionResult> {
+    const running = this.inFlight.get(frame.id);
+    if (running) return running;
+    const applying = applyAction(frame, this.journal, this.publish, this.handlers, this.now()).finally(() => this.inFlight.delete(frame.id));
+    this.inFlight.set(frame.id, applying);
+    return applying;
+  }
+}
+
 /** Apply one action; `publish` journals and fans out the resulting event. */
 export async function applyAction(
   frame: ActionFrame,

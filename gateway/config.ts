@@ -3,35 +3,41 @@
  * and the file named, before anything starts.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 
-export const GatewayConfigSchema = z.object({
+/** Unknown keys are refused (a misspelt `heartbeatMS` must not be silently ignored). */
+export const GatewayConfigSchema = z.strictObject({
   name: z.string().default('tocsin-gateway'),
-  listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) }).default({ host: '127.0.0.1', port: 7420 }),
+  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) }).default({ host: '127.0.0.1', port: 7420 }),
   /** Bearer tokens accepted from consoles (and from scripts posting events). */
   tokens: z.array(z.string().min(16, 'tokens must be at least 16 characters')).min(1),
   /** Browser origins allowed to open a feed; none by default. */
   allowedOrigins: z.array(z.string()).default([]),
-  tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
-  journal: z.object({
+  tls: z.strictObject({ certFile: z.string(), keyFile: z.string() }).optional(),
+  journal: z.strictObject({
     path: z.string(),
     maxEvents: z.number().int().positive().default(1_000_000),
     maxAgeMs: z.number().int().positive().default(7 * 24 * 3600_000),
+    /** Approximate bytes of events kept for replay; unbounded by size when absent. */
+    maxBytes: z.number().int().positive().optional(),
   }),
   heartbeatMs: z.number().int().min(100).default(10_000),
   limits: z
-    .object({
+    .strictObject({
       helloTimeoutMs: z.number().int().positive().default(10_000),
       softBufferBytes: z.number().int().positive().default(1024 * 1024),
+      /** A console with more than this waiting in its socket is closed at once (4002); at least soft + 1 MiB. */
+      maxBufferBytes: z.number().int().positive().default(4 * 1024 * 1024),
       stallTimeoutMs: z.number().int().positive().default(30_000),
       maxFramesPerSecond: z.number().int().positive().default(200),
       maxInvalidFrames: z.number().int().nonnegative().default(100),
     })
-    .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
+    .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, maxBufferBytes: 4 * 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
   demo: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(false),
       hosts: z.number().int().min(1).max(500).default(20),
       /** Alerts per minute in storm mode; 0 is the calm default. */
@@ -69,5 +75,12 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
   } catch (error) {
     throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseGatewayConfig(json, file);
+  const config = parseGatewayConfig(json, file);
+  // Paths in a file are relative to that file, not to wherever the gateway was started from.
+  const base = dirname(resolve(file));
+  return {
+    ...config,
+    journal: { ...config.journal, path: config.journal.path === ':memory:' ? ':memory:' : resolve(base, config.journal.path) },
+    ...(config.tls ? { tls: { certFile: resolve(base, config.tls.certFile), keyFile: resolve(base, config.tls.keyFile) } } : {}),
+  };
 }

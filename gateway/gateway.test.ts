@@ -26,12 +26,13 @@ const fired = (n: number): AlertEvent => ({
 });
 
 /** A raw protocol client that collects frames until `until` says stop. */
-function collect(url: string, resume: number, until: (frames: ServerFrame[]) => boolean, token = TOKEN): Promise<ServerFrame[]> {
+function collect(url: string, resume: number, until: (frames: ServerFrame[]) => boolean, token = TOKEN, texts: string[] = []): Promise<ServerFrame[]> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, SUBPROTOCOL, { headers: { authorization: `Bearer ${token}` } });
     const frames: ServerFrame[] = [];
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 'test', version: '0' }, resume: { alerts: resume } })));
     ws.on('message', (data) => {
+      texts.push(data.toString());
       frames.push(JSON.parse(data.toString()) as ServerFrame);
       if (until(frames)) {
         ws.close();
@@ -61,6 +62,16 @@ describe('gateway feed', () => {
     expect(status).toBe(403);
   });
 
+  it('lets a configured origin in (a wall display page, say)', async () => {
+    const g = await gateway({ allowedOrigins: ['https://wall.example'] });
+    const ws = new WebSocket(g.url, SUBPROTOCOL, { headers: { authorization: `Bearer ${TOKEN}`, origin: 'https://wall.example' } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.close();
+  });
+
   it('resumes with exactly the events after the client cursor, in order, then says live', async () => {
     const g = await gateway();
     await g.sink.publish(Array.from({ length: 50 }, (_, i) => ({ event: fired(i + 1) })));
@@ -86,6 +97,24 @@ describe('gateway feed', () => {
     expect(frames.map((f) => f.type).indexOf('gap')).toBeLessThan(frames.map((f) => f.type).indexOf('event'));
   });
 
+  it('splits a snapshot larger than one frame may be into snapshot frames of at most 1 MiB with the same seq', async () => {
+    const g = await gateway({ journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'j.sqlite'), maxEvents: 10 } });
+    const bigAlert = (n: number): AlertEvent => {
+      const event = fired(n) as Extract<AlertEvent, { kind: 'fired' }>;
+      return { ...event, alert: { ...event.alert, body: 'b'.repeat(16_000) } };
+    };
+    await g.sink.publish(Array.from({ length: 200 }, (_, i) => ({ event: bigAlert(i + 1) }))); // about 3.2 MB of firing alerts
+    g.journal.trim(Date.now());
+    const texts: string[] = [];
+    const frames = await collect(g.url, 1, (f) => f.some((x) => x.type === 'live'), TOKEN, texts);
+    const snapshots = frames.filter((f): f is Extract<ServerFrame, { type: 'snapshot' }> => f.type === 'snapshot');
+    expect(snapshots.length).toBeGreaterThan(3);
+    expect(new Set(snapshots.map((f) => f.seq))).toEqual(new Set([200]));
+    expect(snapshots.flatMap((f) => f.alerts.map((a) => a.alertId)).sort()).toEqual(Array.from({ length: 200 }, (_, i) => `a${i + 1}`).sort());
+    expect(Math.max(...texts.filter((t) => t.startsWith('{"type":"snapshot"')).map((t) => Buffer.byteLength(t)))).toBeLessThanOrEqual(1024 * 1024);
+    expect(frames.map((f) => f.type).lastIndexOf('snapshot')).toBeLessThan(frames.map((f) => f.type).indexOf('gap'));
+  });
+
   it('journals a dedup key once: a repeated delivery gets null and no second event', async () => {
     const g = await gateway();
     expect(await g.sink.publish([{ event: fired(1), dedupKey: 'k1' }])).toEqual([1]);
@@ -108,6 +137,7 @@ describe('gateway feed', () => {
     ws.send('x'.repeat(1024 * 1024 + 1));
     const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
     expect(code).toBe(1009);
+    expect(g.stats.rejected.too_big).toBe(1);
     expect(g.stats.rejected.unknown_type).toBe(1);
     expect(g.stats.rejected.malformed_json).toBe(1);
     expect(errors).toEqual([expect.objectContaining({ type: 'error', code: 'malformed_json' })]);
@@ -119,5 +149,24 @@ describe('gateway feed', () => {
     const frames = await collect(g.url, 0, (f) => events(f).length > 0);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(events(frames)[0]!.event).toMatchObject({ kind: 'fired', source: 'demo' });
+  });
+});
+
+describe('gateway start-up errors', () => {
+  it('names the file it cannot open or read, and leaves nothing running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tocsin-gw-'));
+    await expect(startGateway({ tokens: [TOKEN], listen: { port: 0 }, journal: { path: join(dir, 'missing-dir', 'j.sqlite') } })).rejects.toThrow(`cannot open the gateway journal ${join(dir, 'missing-dir', 'j.sqlite')}`);
+    await expect(startGateway({ tokens: [TOKEN], listen: { port: 0 }, journal: { path: join(dir, 'j.sqlite') }, tls: { certFile: join(dir, 'nope.pem'), keyFile: join(dir, 'nope.key') } }))
+      .rejects.toThrow(`cannot read the gateway's TLS certificate ${join(dir, 'nope.pem')}`);
+    const first = await gateway();
+    await expect(startGateway({ tokens: [TOKEN], listen: { port: first.port }, journal: { path: join(dir, 'j2.sqlite') } })).rejects.toThrow(`gateway cannot listen on 127.0.0.1:${first.port}: listen EADDRINUSE`);
+  });
+
+  it('survives a route handler that throws synchronously, answering 503', async () => {
+    const g = await gateway();
+    g.addRoute('GET', '/boom', (() => { throw new Error('boom'); }) as never);
+    const response = await fetch(`http://127.0.0.1:${g.port}/boom`);
+    expect(response.status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${g.port}/healthz`)).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@
  * sources themselves. Runs on its own (`npm run gateway`) or embedded in the app, where
  * the demo simulator makes the first launch show a living console.
  */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../main/core/clock.js';
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
 import type { MetricSample } from '../main/core/protocol/metrics.js';
-import { applyAction } from './actions.js';
+import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
@@ -56,7 +56,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const config: GatewayConfig = parseGatewayConfig(input);
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? (() => {});
-  const journal = new Journal(config.journal);
+  const tls = config.tls ? await readTls(config.tls) : null;
+  // Before the journal opens, so that a bad certificate leaves nothing open behind it.
+  const server: Server = tls ? createHttpsServer(tls) : createHttpServer();
+  const journal = openJournal(config.journal);
   const stats = new GatewayStats();
   const sessions = new Set<FeedSession>();
   const routes = new Map<string, RouteHandler>();
@@ -65,26 +68,36 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
 
   const appendAndFanOut = (entries: readonly SinkEntry[]) => {
     const seqs = journal.append(entries);
-    for (const session of sessions) session.notifyAppended();
+    // Journaled is what the caller is told: a console's send failing is that console's problem.
+    for (const session of sessions) {
+      try {
+        session.notifyAppended();
+      } catch (error) {
+        stats.count('send_failures');
+        log(`sending to a console failed: ${(error as Error).message}`);
+      }
+    }
     return seqs;
   };
   const sink: EventSink = {
     publish: async (entries) => appendAndFanOut(entries),
     publishMetrics: (samples: readonly MetricSample[]) => {
-      for (const session of sessions) session.offerMetrics([...samples]);
+      if (sessions.size === 0 || samples.length === 0) return;
+      // Serialized once for every console; the schema caps a frame at 10,000 samples.
+      for (let i = 0; i < samples.length; i += 10_000) {
+        const text = JSON.stringify({ type: 'metrics', samples: samples.slice(i, i + 10_000) });
+        for (const session of sessions) session.offerMetrics(text);
+      }
     },
     alertState: (alertId) => journal.alertState(alertId),
   };
 
-  const server: Server = config.tls
-    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
-    : createHttpServer();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
     if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     const handler = routes.get(`${request.method} ${path}`);
     if (!handler) return void response.writeHead(404, { 'content-type': 'text/plain' }).end(`no route ${request.method} ${path}\n`);
-    handler(request, response).catch((error: Error) => {
+    Promise.resolve().then(() => handler(request, response)).catch((error: Error) => {
       log(`route ${path} failed: ${error.message}`);
       if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain' });
       response.end(`unavailable: ${error.message}\n`);
@@ -97,7 +110,15 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
+  const limits = { heartbeatMs: config.heartbeatMs, ...config.limits, maxBufferBytes: Math.max(config.limits.maxBufferBytes, config.limits.softBufferBytes + MAX_FRAME_BYTES) };
+  const actions = new ActionDesk(journal, (event) => appendAndFanOut([{ event }])[0]!, actionHandlers, () => clock.now());
+  const sessionDeps = { journal, clock, stats, log, onAction: (frame: Parameters<ActionDesk['apply']>[0]) => actions.apply(frame), gateway: { name: config.name, version: GATEWAY_VERSION } };
   server.on('upgrade', (request, socket, head) => {
+    // Node hands an upgrading socket over without its error listener: a peer resetting now must not crash us.
+    socket.on('error', (error) => {
+      stats.count('upgrade_socket_errors');
+      log(`feed upgrade from ${request.socket.remoteAddress}: ${error.message}`);
+    });
     const decision = decideUpgrade(request, config.tokens, config.allowedOrigins);
     if (!decision.ok) {
       stats.reject(`upgrade_${decision.status}`);
@@ -106,9 +127,8 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new FeedSession(ws, journal, { heartbeatMs: config.heartbeatMs, ...config.limits }, clock, stats,
-        (frame) => applyAction(frame, journal, (event) => appendAndFanOut([{ event }])[0]!, actionHandlers, clock.now()),
-        { name: config.name, version: GATEWAY_VERSION });
+      const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+      const session = new FeedSession(ws, { ...sessionDeps, limits, transport: socket }, remote);
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });
@@ -116,11 +136,19 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => resolve());
+    server.listen(config.listen.port, config.listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: Error) => {
+    journal.close();
+    throw new Error(`gateway cannot listen on ${config.listen.host}:${config.listen.port}: ${error.message}`);
   });
+  server.on('error', (error) => log(`server error: ${error.message}`));
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
+  journal.trim(clock.now());
   let trimTimer = clock.setTimeout(function trim() {
     journal.trim(clock.now());
     trimTimer = clock.setTimeout(trim, 60_000);
@@ -163,4 +191,21 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     await gateway.addSource(gateway.prometheus);
   }
   return gateway;
+}
+
+/** Read the TLS certificate and key, saying which file could not be read. */
+async function readTls(files: NonNullable<GatewayConfig['tls']>): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (file: string, what: string) => readFile(file).catch((error: Error) => {
+    throw new Error(`cannot read the gateway's TLS ${what} ${file}: ${error.message}`);
+  });
+  return { cert: await read(files.certFile, 'certificate'), key: await read(files.keyFile, 'key') };
+}
+
+/** Open the journal, saying which file could not be opened. */
+function openJournal(options: GatewayConfig['journal']): Journal {
+  try {
+    return new Journal(options);
+  } catch (error) {
+    throw new Error(`cannot open the gateway journal ${options.path}: ${(error as Error).message}`);
+  }
 }

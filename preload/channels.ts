@@ -21,6 +21,8 @@ export const PRELOAD_OPERATIONS = [
   'exportHistory',
   'getSettings',
   'updateSettings',
+  'metricSeries',
+  'metricRange',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof PRELOAD_OPERATIONS)[number]>;

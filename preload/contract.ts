@@ -50,6 +50,32 @@ export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 export const MinuteCountSchema = z.object({ t: z.number().int(), total: z.number().int(), bySeverity: z.record(z.string(), z.number().int()) });
 export type MinuteCount = z.infer<typeof MinuteCountSchema>;
 
+/** One chart point of a metric: the samples in [t, t + stepMs) averaged, with their extremes. */
+export const MetricPointSchema = z.object({ t: z.number().int(), avg: z.number(), min: z.number(), max: z.number() });
+export type MetricPoint = z.infer<typeof MetricPointSchema>;
+
+/** A chart window's points for each requested series, at one step for all. */
+export const MetricRangeSchema = z.object({
+  stepMs: z.number().int(),
+  series: z.array(z.object({ series: z.string(), points: z.array(MetricPointSchema) })),
+});
+export type MetricRange = z.infer<typeof MetricRangeSchema>;
+
+/** A series the metric history knows, with its latest value. */
+export const MetricSeriesInfoSchema = z.object({
+  series: z.string(),
+  metric: z.string(),
+  host: z.string().optional(),
+  service: z.string().optional(),
+  unit: z.string().optional(),
+  lastT: z.number().int(),
+  lastValue: z.number(),
+});
+export type MetricSeriesInfo = z.infer<typeof MetricSeriesInfoSchema>;
+
+/** The chart windows the metric history serves. */
+export const METRIC_WINDOWS = { '5m': 5 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000 } as const;
+
 /** What the UI (and the tray, and the status bar) must know about each feed's link. */
 export const FeedStatusSchema = z.object({
   feedId: z.string(),
@@ -126,6 +152,17 @@ export const apiOperations = {
   exportHistory: {
     request: z.object({ filter: AlertFilterSchema, format: z.enum(['csv', 'json']), limit: z.number().int().min(1).max(100_000).default(100_000) }),
     response: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  },
+  /** Every metric series in the history, with its latest value (the dashboards' list after a restart). */
+  metricSeries: { request: empty, response: z.array(MetricSeriesInfoSchema) },
+  /** Points for up to 64 series over a chart window ending at `to` (default: now), about 360 per series. */
+  metricRange: {
+    request: z.object({
+      series: z.array(z.string().min(1).max(512)).min(1).max(64),
+      window: z.enum(['5m', '1h', '24h']),
+      to: z.number().int().optional(),
+    }),
+    response: MetricRangeSchema,
   },
 } as const;
 

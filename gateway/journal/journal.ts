@@ -1,10 +1,11 @@
 /**
  * The gateway's journal: every alert event gets the next sequence number and is written to
  * SQLite *before* anyone is sent it. Consoles resume from the journal; it keeps a replay
- * window bounded by age and count, and the current state of every alert for snapshots.
+ * window bounded by age, count and size, and the current state of every alert for snapshots.
+ * Each event is serialized once, as the text of its `event` frame, and sent as stored.
  */
 import Database from 'better-sqlite3';
-import type { AlertEvent, AlertState } from '../../main/core/protocol/alert.js';
+import type { AlertState } from '../../main/core/protocol/alert.js';
 import { reduceAlert } from '../../main/core/protocol/reduce.js';
 import type { SinkEntry } from '../sources/sink.js';
 import { migrate } from '../../main/core/store/migrate.js';
@@ -12,40 +13,53 @@ import { JOURNAL_MIGRATIONS } from './migrations.js';
 
 export type JournalOptions = {
   path: string;
-  /** Replay window: events older than this, or beyond this count, are trimmed. */
+  /** Replay window: events older than this, beyond this count, or beyond this size are trimmed. */
   maxEvents: number;
   maxAgeMs: number;
+  /** Approximate bytes of event frames kept (default: unbounded by size). */
+  maxBytes?: number;
 };
 
-/** A journaled event with its seq. */
-export type JournaledEvent = { seq: number; event: AlertEvent };
+/** A journaled event with its seq, as the exact text of its `event` frame. */
+export type JournaledFrame = { seq: number; frame: string };
 
 /** Events kept in memory so live fan-out to many consoles does not query SQLite per client. */
 const RECENT_CAPACITY = 20_000;
+/** Alert states kept in memory (most recently written), so appends rarely read SQLite. */
+const STATE_CACHE_CAPACITY = 10_000;
+
+/** The text of an `event` frame; the stored event JSON is spliced in, never re-serialized. */
+export function eventFrameText(seq: number, eventJson: string): string {
+  return `{"type":"event","stream":"alerts","seq":${seq},"event":${eventJson}}`;
+}
 
 export class Journal {
   private readonly db: Database.Database;
-  private readonly recent: JournaledEvent[] = [];
+  private readonly recent: JournaledFrame[] = [];
+  /** Committed alert states, newest last (a Map keeps insertion order: an LRU by write). */
+  private readonly stateCache = new Map<string, AlertState | undefined>();
   private lastSeq: number;
   private firstSeq: number;
-  private readonly insertEvent;
-  private readonly upsertState;
-  private readonly getState;
-  private readonly insertDedup;
-  private readonly readAfterStmt;
+  private readonly statements;
 
   constructor(private readonly options: JournalOptions) {
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     migrate(this.db, JOURNAL_MIGRATIONS, `the gateway journal ${options.path}`);
-    this.insertEvent = this.db.prepare('INSERT INTO events (at, alert_id, frame) VALUES (?, ?, ?)');
-    this.upsertState = this.db.prepare('INSERT INTO alert_state (alert_id, status, state) VALUES (?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, state = excluded.state');
-    this.getState = this.db.prepare<[string], { state: string }>('SELECT state FROM alert_state WHERE alert_id = ?');
-    this.insertDedup = this.db.prepare('INSERT OR IGNORE INTO dedup_keys (key, seq) VALUES (?, 0)');
-    this.readAfterStmt = this.db.prepare<[number, number], { seq: number; frame: string }>('SELECT seq, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.lastSeq = (this.db.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number | null }).last ?? 0;
-    this.firstSeq = (this.db.prepare('SELECT first_seq FROM window_floor').get() as { first_seq: number }).first_seq;
+    const db = this.db;
+    this.statements = {
+      insertEvent: db.prepare('INSERT INTO events (at, alert_id, frame) VALUES (?, ?, ?)'),
+      upsertState: db.prepare('INSERT INTO alert_state (alert_id, status, state) VALUES (?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, state = excluded.state'),
+      getState: db.prepare<[string], { state: string }>('SELECT state FROM alert_state WHERE alert_id = ?'),
+      firing: db.prepare<[], { state: string }>("SELECT state FROM alert_state WHERE status = 'firing'"),
+      insertDedup: db.prepare('INSERT OR IGNORE INTO dedup_keys (key, seq, at) VALUES (?, 0, ?)'),
+      readAfter: db.prepare<[number, number], { seq: number; frame: string }>('SELECT seq, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      getAction: db.prepare<[string], { result: string }>('SELECT result FROM action_results WHERE action_id = ?'),
+      putAction: db.prepare('INSERT OR IGNORE INTO action_results (action_id, result, at) VALUES (?, ?, ?)'),
+    };
+    this.lastSeq = (db.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number | null }).last ?? 0;
+    this.firstSeq = (db.prepare('SELECT first_seq FROM window_floor').get() as { first_seq: number }).first_seq;
   }
 
   /** The oldest replayable seq and the newest seq. */
@@ -58,74 +72,105 @@ export class Journal {
    * dedupKey was journaled before. Throws (and journals nothing) if the write fails.
    */
   append(entries: readonly SinkEntry[]): Array<number | null> {
-    const journaled: JournaledEvent[] = [];
+    const journaled: JournaledFrame[] = [];
+    const { insertDedup, insertEvent, upsertState } = this.statements;
+    // States touched in this batch, so a burst on one alert reads SQLite once.
+    const states = new Map<string, AlertState | undefined>();
     const seqs = this.db.transaction(() =>
       entries.map((entry) => {
-        if (entry.dedupKey !== undefined && this.insertDedup.run(entry.dedupKey).changes === 0) return null;
         const { event } = entry;
-        const seq = Number(this.insertEvent.run(event.at, event.alertId, JSON.stringify(event)).lastInsertRowid);
-        const state = reduceAlert(this.alertState(event.alertId), event, seq);
-        if (state) this.upsertState.run(event.alertId, state.status, JSON.stringify(state));
-        journaled.push({ seq, event });
+        if (entry.dedupKey !== undefined && insertDedup.run(entry.dedupKey, event.at).changes === 0) return null;
+        const json = JSON.stringify(event);
+        const seq = Number(insertEvent.run(event.at, event.alertId, json).lastInsertRowid);
+        const before = states.has(event.alertId) ? states.get(event.alertId) : this.alertState(event.alertId);
+        const state = reduceAlert(before, event, seq);
+        states.set(event.alertId, state ?? before);
+        if (state) upsertState.run(event.alertId, state.status, JSON.stringify(state));
+        journaled.push({ seq, frame: eventFrameText(seq, json) });
         return seq;
       }),
     )();
     // Only after the commit: memory mirrors what is durable.
     for (const item of journaled) this.remember(item);
+    for (const [alertId, state] of states) this.cacheState(alertId, state);
     return seqs;
   }
 
-  /** Up to `limit` events after `seq`, in order. */
-  readAfter(seq: number, limit: number): JournaledEvent[] {
+  /** Up to `limit` event frames after `seq`, in order. */
+  readAfter(seq: number, limit: number): JournaledFrame[] {
     const oldestRecent = this.recent[0]?.seq;
     if (oldestRecent !== undefined && seq + 1 >= oldestRecent) {
       const start = seq + 1 - oldestRecent;
       return this.recent.slice(start, start + limit);
     }
-    return this.readAfterStmt.all(seq, limit).map((row) => ({ seq: row.seq, event: JSON.parse(row.frame) as AlertEvent }));
+    return this.statements.readAfter.all(seq, limit).map((row) => ({ seq: row.seq, frame: eventFrameText(row.seq, row.frame) }));
   }
 
-  /** The current state of one alert. */
+  /** The current state of one alert (callers must not modify it). */
   alertState(alertId: string): AlertState | undefined {
-    const row = this.getState.get(alertId);
-    return row ? (JSON.parse(row.state) as AlertState) : undefined;
+    if (this.stateCache.has(alertId)) return this.stateCache.get(alertId);
+    const row = this.statements.getState.get(alertId);
+    const state = row ? (JSON.parse(row.state) as AlertState) : undefined;
+    this.cacheState(alertId, state);
+    return state;
   }
 
   /** Every firing alert, for a snapshot. */
   firingAlerts(): AlertState[] {
-    return (this.db.prepare("SELECT state FROM alert_state WHERE status = 'firing'").all() as Array<{ state: string }>).map(
-      (row) => JSON.parse(row.state) as AlertState,
-    );
+    return this.statements.firing.all().map((row) => JSON.parse(row.state) as AlertState);
   }
 
   /** The stored result of an action, for idempotent replays of the same action id. */
   actionResult(actionId: string): string | undefined {
-    return (this.db.prepare('SELECT result FROM action_results WHERE action_id = ?').get(actionId) as { result: string } | undefined)?.result;
+    return this.statements.getAction.get(actionId)?.result;
   }
 
   /** Remember an action's result under its idempotency key. */
   recordActionResult(actionId: string, result: string, at: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO action_results (action_id, result, at) VALUES (?, ?, ?)').run(actionId, result, at);
+    this.statements.putAction.run(actionId, result, at);
   }
 
-  /** Drop events outside the replay window (by count and age) and stale resolved states. */
+  /**
+   * Drop events outside the replay window (by count, age and approximate size), and dedup keys,
+   * action results and resolved alert states older than the window's age: nothing grows forever.
+   */
   trim(now: number): void {
+    const cutoff = now - this.options.maxAgeMs;
     const byCount = this.lastSeq - this.options.maxEvents + 1;
-    const byAge = (this.db.prepare('SELECT MIN(seq) AS seq FROM events WHERE at >= ?').get(now - this.options.maxAgeMs) as { seq: number | null }).seq ?? this.lastSeq + 1;
-    const floor = Math.max(this.firstSeq, byCount, byAge);
-    if (floor <= this.firstSeq) return;
+    const byAge = (this.db.prepare('SELECT MIN(seq) AS seq FROM events WHERE at >= ?').get(cutoff) as { seq: number | null }).seq ?? this.lastSeq + 1;
+    const floor = Math.max(this.firstSeq, byCount, byAge, this.floorBySize());
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM events WHERE seq < ?').run(floor);
-      this.db.prepare('UPDATE window_floor SET first_seq = ?').run(floor);
+      if (floor > this.firstSeq) {
+        this.db.prepare('DELETE FROM events WHERE seq < ?').run(floor);
+        this.db.prepare('UPDATE window_floor SET first_seq = ?').run(floor);
+      }
+      this.db.prepare('DELETE FROM dedup_keys WHERE at < ?').run(cutoff);
+      this.db.prepare('DELETE FROM action_results WHERE at < ?').run(cutoff);
+      this.db.prepare("DELETE FROM alert_state WHERE status = 'resolved' AND json_extract(state, '$.updatedAt') < ?").run(cutoff);
     })();
-    this.firstSeq = floor;
+    this.stateCache.clear();
+    this.firstSeq = Math.max(this.firstSeq, floor);
   }
 
   close(): void {
     this.db.close();
   }
 
-  private remember(item: JournaledEvent): void {
+  /** The first seq to keep so the window fits maxBytes, estimated from the newest 1,000 frames. */
+  private floorBySize(): number {
+    if (this.options.maxBytes === undefined) return 0;
+    const { avg } = this.db.prepare('SELECT AVG(length(frame)) AS avg FROM (SELECT frame FROM events ORDER BY seq DESC LIMIT 1000)').get() as { avg: number | null };
+    if (!avg) return 0;
+    return this.lastSeq - Math.floor(this.options.maxBytes / avg) + 1;
+  }
+
+  private cacheState(alertId: string, state: AlertState | undefined): void {
+    this.stateCache.delete(alertId);
+    this.stateCache.set(alertId, state);
+    if (this.stateCache.size > STATE_CACHE_CAPACITY) this.stateCache.delete(this.stateCache.keys().next().value!);
+  }
+
+  private remember(item: JournaledFrame): void {
     this.lastSeq = item.seq;
     this.recent.push(item);
     // Trim in large steps so appends stay O(1) amortised.

@@ -35,4 +35,13 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE TABLE window_floor (id INTEGER PRIMARY KEY CHECK (id = 1), first_seq INTEGER NOT NULL) STRICT;
       INSERT INTO window_floor VALUES (1, 1);
     `),
+  // 2: dedup keys remember when they were journaled, so they can expire with the replay window
+  // (issue 3: the journal must stay bounded). Keys from before this migration count from now.
+  (db) =>
+    db.exec(`
+      ALTER TABLE dedup_keys ADD COLUMN at INTEGER NOT NULL DEFAULT 0;
+      UPDATE dedup_keys SET at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+      CREATE INDEX dedup_keys_at ON dedup_keys(at);
+      CREATE INDEX action_results_at ON action_results(at);
+    `),
 ];

@@ -44,6 +44,7 @@ describe('feed sessions under hostile input', () => {
     const code = closed(ws);
     ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     expect(await code).toBe(CloseCode.invalidPayload);
+    expect(g.stats.rejected.invalid_utf8).toBe(1);
   });
 
   it('closes 4001 for a hello of another protocol version', async () => {

@@ -1,23 +1,28 @@
 /**
  * One console's connection to the gateway: hello → welcome → (replay | snapshot + gap) → live.
  * The journal is the send buffer: the session only remembers the last seq it sent, and pumps
- * from the journal while the socket drains, so a slow console costs no gateway memory. A
- * console that stops reading is closed (4002) and resumes later from its committed seq.
+ * from the journal while the socket drains (resuming on the write callback of the frame that
+ * filled it), so a slow console costs a bounded amount of gateway memory. A console whose
+ * buffer passes the hard bound, or that does not drain for the stall timeout, is closed (4002)
+ * and resumes later from its committed seq.
  */
 import type { WebSocket } from 'ws';
 import { CloseCode, ClientFrameSchema, PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../main/core/protocol/frames.js';
 import { decodeFrame } from '../../main/core/protocol/decode.js';
-import type { MetricSample } from '../../main/core/protocol/metrics.js';
 import type { Clock, TimerHandle } from '../../main/core/clock.js';
 import type { Journal } from '../journal/journal.js';
+import { FrameRateLimit } from './rate-limit.js';
+import { snapshotFrames } from './snapshot.js';
 import type { GatewayStats } from './stats.js';
 
 export type SessionLimits = {
   heartbeatMs: number;
   helloTimeoutMs: number;
-  /** Pause sending while this many bytes wait in the socket. */
+  /** Stop pumping events while this many bytes wait in the socket. */
   softBufferBytes: number;
-  /** Close a console whose socket has not drained for this long. */
+  /** Close the console (4002) as soon as this many bytes wait in its socket. */
+  maxBufferBytes: number;
+  /** Close a console whose socket has not drained for this long (4002). */
   stallTimeoutMs: number;
   /** Frames per second a console may send (token bucket of twice this size). */
   maxFramesPerSecond: number;
@@ -27,9 +32,24 @@ export type SessionLimits = {
 
 export type ActionHandler = (frame: Extract<ClientFrame, { type: 'action' }>) => Promise<ServerFrame>;
 
+/** What a session needs from its gateway, injected. */
+export type SessionDeps = {
+  journal: Journal;
+  limits: SessionLimits;
+  clock: Clock;
+  stats: GatewayStats;
+  onAction: ActionHandler;
+  gateway: { name: string; version: string };
+  log: (message: string) => void;
+  /** The connection's TCP/TLS socket, corked while a burst is written so frames share syscalls. */
+  transport?: { cork(): void; uncork(): void };
+};
+
 const REPLAY_CHUNK = 500;
-/** How soon a pump held back by a full send buffer tries again. */
+/** How soon a pump held back by a full buffer, with no write callback to wait for, tries again. */
 const DRAIN_RETRY_MS = 10;
+/** Invalid frames logged one by one per connection; the rest are counted (and summed up at close). */
+const LOGGED_INVALID = 5;
 
 export class FeedSession {
   private helloed = false;
@@ -40,30 +60,27 @@ export class FeedSession {
   ackedSeq = 0;
   private lastHeard: number;
   private stalledSince: number | null = null;
-  private tokens: number;
-  private lastRefill: number;
+  private awaitingDrain = false;
+  private readonly rate: FrameRateLimit;
   private invalidFrames = 0;
   private timer: TimerHandle | null = null;
   private drainTimer: TimerHandle | null = null;
-  private pendingMetrics: MetricSample[] | null = null;
+  /** Snapshot parts and the gap, sent through the pump ahead of events. */
+  private readonly preamble: string[] = [];
+  private pendingMetrics: string | null = null;
   private closed = false;
 
-  constructor(
-    private readonly ws: WebSocket,
-    private readonly journal: Journal,
-    private readonly limits: SessionLimits,
-    private readonly clock: Clock,
-    private readonly stats: GatewayStats,
-    private readonly onAction: ActionHandler,
-    private readonly gateway: { name: string; version: string },
-  ) {
-    this.lastHeard = clock.now();
-    this.tokens = limits.maxFramesPerSecond * 2;
-    this.lastRefill = clock.now();
+  constructor(private readonly ws: WebSocket, private readonly deps: SessionDeps, private readonly remote: string) {
+    this.lastHeard = deps.clock.now();
+    this.rate = new FrameRateLimit(deps.limits.maxFramesPerSecond, deps.clock.now());
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
     ws.on('close', () => this.dispose());
-    ws.on('error', () => this.stats.count('socket_error'));
-    this.schedule(limits.helloTimeoutMs, () => {
+    ws.on('error', (error) => {
+      // ws closes 1007 (invalid UTF-8) and 1009 (over maxPayload) itself, and reports it here.
+      this.deps.stats.reject(socketErrorReason(error));
+      this.deps.log(`feed ${this.remote}: ${error.message}`);
+    });
+    this.schedule(deps.limits.helloTimeoutMs, () => {
       if (!this.helloed) this.close(CloseCode.helloRequired, 'no hello within the hello timeout');
     });
   }
@@ -73,45 +90,30 @@ export class FeedSession {
     if (this.live) this.pump();
   }
 
-  /** Latest-value-wins: a console that is behind gets only the newest batch, after its alerts. */
-  offerMetrics(samples: MetricSample[]): void {
+  /** Latest-value-wins: a metrics frame replaces any unsent one, and goes out only after the alerts. */
+  offerMetrics(frameText: string): void {
     if (!this.live || this.closed) return;
-    this.pendingMetrics = samples;
+    if (this.pendingMetrics !== null) this.deps.stats.count('metrics_coalesced');
+    this.pendingMetrics = frameText;
     this.pump();
   }
 
   private onMessage(text: string, isBinary: boolean): void {
     if (this.closed) return; // frames still in flight after we closed are neither handled nor counted
-    this.lastHeard = this.clock.now();
-    if (!this.takeToken()) {
-      this.stats.reject('rate_limited');
-      this.close(CloseCode.rateLimited, `more than ${this.limits.maxFramesPerSecond} frames per second`);
-      return;
+    this.lastHeard = this.deps.clock.now();
+    if (!this.rate.take(this.lastHeard)) {
+      this.deps.stats.reject('rate_limited');
+      return this.close(CloseCode.rateLimited, `more than ${this.deps.limits.maxFramesPerSecond} frames per second`);
     }
     if (isBinary) return this.invalid('binary_frame', 'frames are JSON text');
     const decoded = decodeFrame(text, ClientFrameSchema);
-    if (!decoded.ok) {
-      if (decoded.reason === 'unknown_type') {
-        this.stats.reject('unknown_type'); // ignored by the protocol: forward compatibility
-        return;
-      }
-      if (!this.helloed && this.isOtherVersionHello(text)) {
-        this.stats.reject('unsupported_version');
-        return this.close(CloseCode.unsupportedVersion, `this gateway speaks protocol v${PROTOCOL_VERSION}`);
-      }
-      return this.invalid(decoded.reason, decoded.detail);
+    if (decoded.ok) return this.handle(decoded.frame);
+    if (decoded.reason === 'unknown_type') return this.deps.stats.reject('unknown_type'); // ignored: forward compatibility
+    if (!this.helloed && isOtherVersionHello(text)) {
+      this.deps.stats.reject('unsupported_version');
+      return this.close(CloseCode.unsupportedVersion, `this gateway speaks protocol v${PROTOCOL_VERSION}`);
     }
-    this.handle(decoded.frame);
-  }
-
-  /** A hello for another protocol version gets its own close code, not "invalid frame". */
-  private isOtherVersionHello(text: string): boolean {
-    try {
-      const value = JSON.parse(text) as { type?: unknown; v?: unknown };
-      return value.type === 'hello' && value.v !== PROTOCOL_VERSION;
-    } catch {
-      return false;
-    }
+    this.invalid(decoded.reason, decoded.detail);
   }
 
   private handle(frame: ClientFrame): void {
@@ -129,78 +131,106 @@ export class FeedSession {
       case 'pong':
         return;
       case 'action':
-        void this.onAction(frame).then((result) => this.send(result));
+        void this.deps.onAction(frame).then(
+          (result) => this.send(result),
+          (error: Error) => {
+            this.deps.log(`feed ${this.remote}: action ${frame.id} failed: ${error.message}`);
+            this.send({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: 'the gateway could not apply the action' });
+          },
+        );
         return;
     }
   }
 
   private start(resumeFrom: number): void {
     this.helloed = true;
-    const { first, last } = this.journal.bounds();
-    this.send({
-      type: 'welcome', v: PROTOCOL_VERSION, gateway: this.gateway, heartbeatMs: this.limits.heartbeatMs,
-      streams: { alerts: { first, last } },
-    });
-    const cursor = Math.min(resumeFrom, last);
-    if (cursor + 1 < first) {
-      // Outside the replay window: the state of every firing alert, and the hole said out loud.
-      this.stats.count('snapshots');
-      this.send({ type: 'snapshot', stream: 'alerts', seq: last, alerts: this.journal.firingAlerts() });
-      this.send({ type: 'gap', stream: 'alerts', from: cursor + 1, to: first - 1, reason: 'outside_replay_window' });
-      // Events still in the window follow one by one, so the console's history keeps them.
-      this.sentSeq = first - 1;
-    } else {
-      this.sentSeq = cursor;
-    }
+    const { journal, limits, gateway } = this.deps;
+    const { first, last } = journal.bounds();
+    this.send({ type: 'welcome', v: PROTOCOL_VERSION, gateway, heartbeatMs: limits.heartbeatMs, streams: { alerts: { first, last } } });
+    this.sentSeq = Math.min(resumeFrom, last);
     this.live = true;
     this.beat();
     this.pump();
   }
 
-  /** Send journaled events after sentSeq while the socket drains; announce `live` once caught up. */
+  /** Send the preamble, then journaled events after sentSeq, while the socket drains; then `live` and metrics. */
   private pump(): void {
-    if (this.closed) return;
-    let caughtUp = false;
-    while (this.ws.bufferedAmount < this.limits.softBufferBytes) {
-      const batch = this.journal.readAfter(this.sentSeq, REPLAY_CHUNK);
-      for (const { seq, event } of batch) this.send({ type: 'event', stream: 'alerts', seq, event });
-      if (batch.length > 0) this.sentSeq = batch[batch.length - 1]!.seq;
-      if (batch.length < REPLAY_CHUNK) {
-        caughtUp = true;
-        break;
+    if (this.closed || !this.live || this.awaitingDrain) return;
+    // One burst, one write: ws writes each frame on its own, which costs a syscall per event.
+    this.deps.transport?.cork();
+    try {
+      this.pumpCorked();
+    } finally {
+      this.deps.transport?.uncork();
+    }
+  }
+
+  private pumpCorked(): void {
+    while (this.preamble.length > 0 || this.sentSeq < this.deps.journal.bounds().last) {
+      if (this.ws.bufferedAmount >= this.deps.limits.softBufferBytes) return this.retryLater();
+      if (this.preamble.length === 0 && this.sentSeq + 1 < this.deps.journal.bounds().first) this.enqueueSnapshot();
+      const batch = this.preamble.length > 0 ? this.preamble.splice(0, 1).map((frame) => ({ seq: this.sentSeq, frame })) : this.deps.journal.readAfter(this.sentSeq, REPLAY_CHUNK);
+      if (batch.length === 0) break;
+      for (const { seq, frame } of batch) {
+        this.sentSeq = seq;
+        if (this.ws.bufferedAmount + frame.length < this.deps.limits.softBufferBytes) {
+          this.sendText(frame);
+          continue;
+        }
+        // This frame fills the buffer: go on when it has been written out.
+        this.awaitingDrain = true;
+        this.stalledSince ??= this.deps.clock.now();
+        this.sendText(frame, () => {
+          this.awaitingDrain = false;
+          this.stalledSince = null;
+          this.pump();
+        });
+        return;
       }
     }
-    if (!caughtUp) {
-      this.stalledSince ??= this.clock.now();
-      // Try again shortly (the heartbeat closes a console that never drains).
-      this.drainTimer ??= this.clock.setTimeout(() => {
-        this.drainTimer = null;
-        this.pump();
-      }, DRAIN_RETRY_MS);
-      return;
-    }
-    this.stalledSince = null;
+    if (this.ws.bufferedAmount < this.deps.limits.softBufferBytes) this.stalledSince = null;
     if (!this.announcedLive) {
       this.announcedLive = true;
       this.send({ type: 'live', stream: 'alerts', seq: this.sentSeq });
     }
-    if (this.pendingMetrics) {
-      this.send({ type: 'metrics', samples: this.pendingMetrics });
-      this.pendingMetrics = null;
-    }
+    if (this.pendingMetrics === null) return;
+    // Metrics never queue: while the socket is full the newest batch waits (and is replaced).
+    if (this.ws.bufferedAmount >= this.deps.limits.softBufferBytes) return this.retryLater();
+    this.sendText(this.pendingMetrics);
+    this.pendingMetrics = null;
+  }
+
+  /**
+   * The next event to send is older than the replay window (at hello, or trimmed away while
+   * this console was catching up): the state of every firing alert, and the hole said out loud.
+   * Events still in the window follow one by one, so the console's history keeps them.
+   */
+  private enqueueSnapshot(): void {
+    const { first, last } = this.deps.journal.bounds();
+    this.deps.stats.count('snapshots');
+    this.preamble.push(...snapshotFrames(last, this.deps.journal.firingAlerts()));
+    this.preamble.push(JSON.stringify({ type: 'gap', stream: 'alerts', from: this.sentSeq + 1, to: first - 1, reason: 'outside_replay_window' }));
+    this.sentSeq = first - 1;
+  }
+
+  private retryLater(): void {
+    this.stalledSince ??= this.deps.clock.now();
+    this.drainTimer ??= this.deps.clock.setTimeout(() => {
+      this.drainTimer = null;
+      this.pump();
+    }, DRAIN_RETRY_MS);
   }
 
   /** Heartbeat: ping, check the console is alive and draining, resume a paused pump. */
   private beat(): void {
-    this.schedule(this.limits.heartbeatMs, () => {
-      const now = this.clock.now();
-      if (now - this.lastHeard > 2 * this.limits.heartbeatMs) {
-        this.stats.count('heartbeat_timeouts');
+    this.schedule(this.deps.limits.heartbeatMs, () => {
+      const now = this.deps.clock.now();
+      if (now - this.lastHeard > 2 * this.deps.limits.heartbeatMs) {
+        this.deps.stats.count('heartbeat_timeouts');
         return this.close(CloseCode.heartbeatTimeout, 'no frame for two heartbeats', true);
       }
-      if (this.stalledSince !== null && now - this.stalledSince > this.limits.stallTimeoutMs) {
-        this.stats.count('slow_consumers');
-        return this.close(CloseCode.slowConsumer, 'console stopped reading; resume from your last committed seq');
+      if (this.stalledSince !== null && now - this.stalledSince > this.deps.limits.stallTimeoutMs) {
+        return this.slowConsumer(`socket did not drain for ${now - this.stalledSince} ms`);
       }
       this.send({ type: 'ping', t: now });
       this.pump();
@@ -208,35 +238,39 @@ export class FeedSession {
     });
   }
 
-  private invalid(reason: string, detail: string): void {
-    this.stats.reject(reason);
-    this.invalidFrames++;
-    this.send({ type: 'error', code: reason, message: detail.slice(0, 512) });
-    if (this.invalidFrames > this.limits.maxInvalidFrames) this.close(CloseCode.policy, 'too many invalid frames');
+  private slowConsumer(why: string): void {
+    this.deps.stats.count('slow_consumers');
+    this.close(CloseCode.slowConsumer, `console stopped reading (${why}); resume from your last committed seq`);
   }
 
-  private takeToken(): boolean {
-    const now = this.clock.now();
-    const capacity = this.limits.maxFramesPerSecond * 2;
-    this.tokens = Math.min(capacity, this.tokens + ((now - this.lastRefill) / 1000) * this.limits.maxFramesPerSecond);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  private invalid(reason: string, detail: string): void {
+    this.deps.stats.reject(reason);
+    this.invalidFrames++;
+    if (this.invalidFrames <= LOGGED_INVALID) this.deps.log(`feed ${this.remote}: invalid frame (${reason}): ${detail.slice(0, 200)}`);
+    this.send({ type: 'error', code: reason, message: detail.slice(0, 512) });
+    if (this.invalidFrames > this.deps.limits.maxInvalidFrames) this.close(CloseCode.policy, 'too many invalid frames');
   }
 
   private send(frame: ServerFrame): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /** Every frame goes through here: the hard bound on what may wait in the socket is checked on each. */
+  private sendText(text: string, written?: (error?: Error) => void): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(text, written);
+    if (this.ws.bufferedAmount > this.deps.limits.maxBufferBytes) this.slowConsumer(`${this.ws.bufferedAmount} bytes waiting`);
   }
 
   private schedule(ms: number, run: () => void): void {
-    this.timer = this.clock.setTimeout(run, ms);
+    this.timer = this.deps.clock.setTimeout(run, ms);
   }
 
   /** Close with a code; a peer that went silent is terminated, since it will not answer a close. */
   private close(code: number, reason: string, terminate = false): void {
     if (this.closed) return;
-    this.ws.close(code, reason);
+    this.deps.log(`feed ${this.remote}: closing ${code}: ${reason}${this.invalidFrames > 0 ? ` (${this.invalidFrames} invalid frames)` : ''}`);
+    this.ws.close(code, reason.slice(0, 120));
     if (terminate) this.ws.terminate();
     this.dispose();
   }
@@ -245,7 +279,26 @@ export class FeedSession {
   dispose(): void {
     this.closed = true;
     this.live = false;
-    if (this.timer) this.clock.clearTimeout(this.timer);
-    if (this.drainTimer) this.clock.clearTimeout(this.drainTimer);
+    this.preamble.length = 0;
+    this.pendingMetrics = null;
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    if (this.drainTimer) this.deps.clock.clearTimeout(this.drainTimer);
   }
+}
+
+/** A hello for another protocol version gets its own close code, not "invalid frame". */
+function isOtherVersionHello(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as { type?: unknown; v?: unknown };
+    return value.type === 'hello' && value.v !== PROTOCOL_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+/** The counted reason for an error `ws` raised on a socket (it closes 1007 / 1009 itself). */
+function socketErrorReason(error: Error & { code?: string }): string {
+  if (error.code === 'WS_ERR_INVALID_UTF8') return 'invalid_utf8';
+  if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'too_big';
+  return 'socket_error';
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiHandlers, FeedStatus, UiUpdate } from '../../preload/contract.js';
+import { METRIC_WINDOWS, type ApiHandlers, type FeedStatus, type UiUpdate } from '../../preload/contract.js';
 import { ApiError } from './api/dispatch.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { FeedClient, type FeedProfile } from './feed/feed-client.js';
@@ -18,7 +18,9 @@ import type { Action } from './protocol/frames.js';
 import { SettingsService } from './settings/settings-service.js';
 import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
+import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics } from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
+import { WalCheckpoints } from './store/wal-checkpoints.js';
 
 export type ConsoleCoreOptions = {
   dataDir: string;
@@ -44,6 +46,8 @@ export class ConsoleCore {
   private readonly settings: SettingsService;
   private readonly clients = new Map<string, FeedClient>();
   private readonly batcher: UpdateBatcher;
+  private readonly metrics: MetricRecorder;
+  private readonly checkpoints: WalCheckpoints;
   private windowState: WindowState = HIDDEN_WINDOW;
   private retentionTimer: TimerHandle | null = null;
   private readonly windowListeners = new Set<(state: WindowState) => void>();
@@ -53,6 +57,8 @@ export class ConsoleCore {
     const log = options.log ?? (() => {});
     const observers = typeof options.observers === 'function' ? options.observers(this) : options.observers ?? [];
     this.batcher = new UpdateBatcher(clock);
+    this.metrics = new MetricRecorder(store.db, clock, 2_000, log);
+    this.checkpoints = new WalCheckpoints(store.db, clock);
     this.settings = options.settings ?? new SettingsService(join(options.dataDir, 'settings.json'), { settings: DEFAULT_SETTINGS, problems: [] }, () => {});
     for (const profile of options.feeds) {
       const client = new FeedClient(profile, {
@@ -60,11 +66,15 @@ export class ConsoleCore {
         connect: options.connect ?? connectWebSocket,
         random: options.random ?? Math.random,
         onCommitted: (changes) => {
+          this.checkpoints.noteWrite(changes.length);
           this.batcher.addAlerts(changes.map((c) => c.row));
           for (const observer of observers) observer.onCommitted(changes);
         },
         onSnapshot: (rows) => this.batcher.addAlerts(rows),
-        onMetrics: (samples) => this.batcher.addMetrics(samples),
+        onMetrics: (samples) => {
+          this.batcher.addMetrics(samples);
+          this.metrics.record(samples);
+        },
         onStatus: (status: FeedStatus) => {
           this.batcher.addFeed(status);
           for (const observer of observers) observer.onFeedStatus(status);
@@ -81,6 +91,7 @@ export class ConsoleCore {
     const store = AlertStore.open(historyPath(options.dataDir), { resetIfDamaged: options.resetHistory ?? false });
     const core = new ConsoleCore(store, options);
     core.applyRetention();
+    core.checkpoints.start();
     for (const client of core.clients.values()) client.start();
     return core;
   }
@@ -123,6 +134,7 @@ export class ConsoleCore {
     const { maxAgeDays, maxMegabytes } = this.settings.get().settings.history;
     const dropped = enforceRetention(this.store.db, { maxAgeMs: maxAgeDays * 86_400_000, maxBytes: maxMegabytes * 1024 * 1024 }, clock.now());
     if (dropped.alerts > 0) this.options.log?.(`retention: dropped ${dropped.alerts} resolved alerts and ${dropped.events} events`);
+    pruneMetrics(this.store.db, clock.now() - METRIC_RETENTION_MS);
     this.retentionTimer = clock.setTimeout(() => this.applyRetention(), 3600_000);
   }
 
@@ -131,6 +143,9 @@ export class ConsoleCore {
     if (this.retentionTimer) (this.options.clock ?? systemClock).clearTimeout(this.retentionTimer);
     for (const client of this.clients.values()) client.stop();
     this.batcher.flush();
+    this.metrics.flush();
+    this.checkpoints.stop();
+    this.checkpoints.checkpoint();
     this.store.close();
   }
 
@@ -148,6 +163,11 @@ export class ConsoleCore {
       getSettings: async () => this.settings.get(),
       updateSettings: async ({ settings }) => this.settings.update(settings),
       minuteCounts: async ({ from, to }) => this.store.minuteCounts(from, to),
+      metricSeries: async () => metricSeries(this.store.db),
+      metricRange: async ({ series, window, to }) => {
+        const end = to ?? (this.options.clock ?? systemClock).now();
+        return metricRange(this.store.db, series, end - METRIC_WINDOWS[window], end);
+      },
       exportHistory: async ({ filter, format, limit }) => ({
         filename: `tocsin-history-${new Date((this.options.clock ?? systemClock).now()).toISOString().replaceAll(':', '-').slice(0, 19)}.${format}`,
         mimeType: format === 'csv' ? 'text/csv' : 'application/json',

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../../preload/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { AlertStore } from '../store/alert-store.js';
+import { AckThrottle } from './ack-throttle.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { FeedClient } from './feed-client.js';
 import type { FeedSocket } from './feed-socket.js';
@@ -32,14 +33,14 @@ class ScriptedSocket extends EventEmitter implements FeedSocket {
 const stores: AlertStore[] = [];
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
 
-function setup(random = 0.5) {
+function setup(random = 0.5, maxUncommitted?: number) {
   const clock = new ManualClock();
   const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-fc-')), 'history.sqlite'));
   stores.push(store);
   const sockets: ScriptedSocket[] = [];
   const statuses: FeedStatus[] = [];
   const client = new FeedClient({ id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' }, {
-    clock, store, random: () => random, log: () => {},
+    clock, store, random: () => random, log: () => {}, ...(maxUncommitted ? { maxUncommitted } : {}),
     connect: () => {
       const socket = new ScriptedSocket();
       sockets.push(socket);
@@ -156,19 +157,71 @@ describe('FeedClient', () => {
     expect(t.sockets[0]!.terminated).toBe(true); // resync from the cursor
   });
 
-  it('does not ack and drops the link when the history cannot be written (full disk)', async () => {
+  it('full disk: acks nothing, keeps the link, shows stale with the reason, retries, and loses nothing', async () => {
     const t = setup();
     t.client.start();
     t.welcome(t.sockets[0]!);
-    t.store.db.pragma(`max_page_count = ${t.store.db.pragma('page_count', { simple: true })}`);
+    const pages = t.store.db.pragma('page_count', { simple: true }) as number;
+    t.store.db.pragma(`max_page_count = ${pages}`);
     const big = 'x'.repeat(8_000);
-    for (let seq = 1; seq <= 50; seq++) {
-      t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: big, severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
-    }
+    const fired = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: big, severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    for (let seq = 1; seq <= 50; seq++) t.sockets[0]!.receive(fired(seq));
     await new Promise((r) => setImmediate(r));
     expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false);
     expect(t.store.cursor('f')).toBe(0);
+    expect(t.sockets[0]!.terminated).toBe(false); // heartbeats and the operator's actions still flow
+    expect(t.state()).toBe('stale'); // never "live" while alerts cannot reach the console
+    expect(t.client.currentStatus().lastError).toMatch(/cannot write the alert history: database or disk is full; 50 events held unacknowledged, retrying in 0.5 s/);
+    // Still full at the first retry; more events arrive meanwhile, and a ping does not clear "stale".
+    for (let seq = 51; seq <= 60; seq++) t.sockets[0]!.receive(fired(seq));
+    t.sockets[0]!.receive({ type: 'ping', t: 1 });
+    t.clock.advance(500);
+    expect(t.state()).toBe('stale');
+    expect(t.client.currentStatus().lastError).toMatch(/60 events held unacknowledged, retrying in 1.0 s/);
+    // Space comes back: the next retry commits all 60 in order, acks them once, and the feed is live again.
+    t.store.db.pragma('max_page_count = 1000000');
+    t.clock.advance(1_000);
+    expect(t.store.cursor('f')).toBe(60);
+    expect(t.sockets[0]!.sent.filter((f) => f.type === 'ack')).toEqual([{ type: 'ack', stream: 'alerts', seq: 60 }]);
+    expect(t.state()).toBe('live');
+    expect(t.client.currentStatus().lastError).toBeNull();
+    expect((t.store.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(60);
+  });
+
+  it('full disk for long: past the bound of held events the link is dropped and resumes from the cursor', async () => {
+    const t = setup(0.5, 1_000);
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    t.store.db.pragma(`max_page_count = ${t.store.db.pragma('page_count', { simple: true })}`);
+    const ev = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: 'y'.repeat(8_000), severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    t.sockets[0]!.receive(ev(1));
+    await new Promise((r) => setImmediate(r));
+    for (let seq = 2; seq <= 2_000 && !t.sockets[0]!.terminated; seq++) t.sockets[0]!.receive(ev(seq));
     expect(t.sockets[0]!.terminated).toBe(true);
-    expect(t.client.currentStatus().lastError).toMatch(/cannot write the alert history: database or disk is full/);
+    expect(t.state()).toBe('disconnected');
+    t.store.db.pragma('max_page_count = 1000000');
+    t.clock.advance(t.client.currentStatus().nextRetryAt! - t.clock.now());
+    t.sockets[1]!.emit('open');
+    expect(t.sockets[1]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 0 } }); // nothing was acked or lost
+  });
+});
+
+describe('AckThrottle', () => {
+  it('acks at once when idle, then at most once per 50 ms with the highest committed seq', () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    const acks = new AckThrottle(clock, (seq) => sent.push(seq));
+    acks.committed(1);
+    expect(sent).toEqual([1]);
+    for (let seq = 2; seq <= 40; seq++) {
+      acks.committed(seq);
+      clock.advance(1);
+    }
+    expect(sent).toEqual([1]); // 1,000 commits a second would exceed the gateway's 200 frames/s
+    clock.advance(11);
+    expect(sent).toEqual([1, 40]);
+    clock.advance(100);
+    acks.committed(41);
+    expect(sent).toEqual([1, 40, 41]);
   });
 });

@@ -14,10 +14,12 @@ import type { CommittedChange } from '../pipeline/observer.js';
 import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { FeedSocket, SocketFactory } from './feed-socket.js';
+import { AckThrottle } from './ack-throttle.js';
+import { failure, PendingActions, type ActionResult } from './pending-actions.js';
+import { BatchCommitter } from '../pipeline/batch-committer.js';
 
 export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; pin?: string; embedded?: boolean };
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
-type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
 
 export type FeedClientDeps = {
   clock: Clock;
@@ -33,9 +35,10 @@ export type FeedClientDeps = {
   /** Until the gateway's welcome says otherwise. */
   heartbeatMs?: number;
   clientVersion?: string;
+  /** Uncommitted events held while the history cannot be written; past this the link is dropped. */
+  maxUncommitted?: number;
 };
 
-const ACTION_TIMEOUT_MS = 10_000;
 
 export class FeedClient {
   private socket: FeedSocket | null = null;
@@ -48,16 +51,32 @@ export class FeedClient {
   /** The last seq accepted on this connection: the next event must be exactly this + 1. */
   private lastAccepted = 0;
   private outOfSequence = 0;
-  private pending: ReceivedEvent[] = [];
-  private flushScheduled = false;
+  private readonly committer: BatchCommitter;
+  private readonly acks: AckThrottle;
   private snapshot: Extract<ServerFrame, { type: 'snapshot' }> | null = null;
-  private readonly actions = new Map<string, { resolve: (r: ActionResult) => void; timer: TimerHandle }>();
+  private readonly actions: PendingActions;
   private heartbeatTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   private stopped = false;
 
   constructor(private readonly profile: FeedProfile, private readonly deps: FeedClientDeps) {
     this.heartbeatMs = deps.heartbeatMs ?? 10_000;
+    this.actions = new PendingActions(deps.clock);
+    this.acks = new AckThrottle(deps.clock, (seq) => this.send({ type: 'ack', stream: 'alerts', seq }));
+    this.committer = new BatchCommitter({
+      feedId: profile.id, store: deps.store, clock: deps.clock, random: deps.random, ...(deps.backoff ? { backoff: deps.backoff } : {}),
+      replaying: () => this.replaying,
+      committed: (lastSeq, changes) => {
+        this.acks.committed(lastSeq);
+        this.status.lastSeq = Math.max(this.status.lastSeq, lastSeq);
+        if (changes.length) this.deps.onCommitted(changes);
+      },
+      // While the history cannot be written no alert reaches the console: never show that as live.
+      blocked: (message) => {
+        this.deps.log(`feed ${this.profile.name}: ${message ?? 'the alert history is writable again'}`);
+        this.setStatus(message ? { state: 'stale', lastError: message } : { state: this.replaying ? 'resyncing' : 'live', lastError: null });
+      },
+    });
     this.status = {
       feedId: profile.id, name: profile.name, url: profile.url, embedded: profile.embedded ?? false,
       state: 'connecting', since: deps.clock.now(), nextRetryAt: null, lastSeq: deps.store.cursor(profile.id), lastError: null, rejected: {},
@@ -75,7 +94,7 @@ export class FeedClient {
 
   stop(): void {
     this.stopped = true;
-    this.pending = []; // not committed, so not acked: the gateway replays them on the next start
+    this.committer.discard(); // not committed, so not acked: the gateway replays them on the next start
     this.clearTimers();
     this.socket?.close(1000, 'console closing');
     this.socket = null;
@@ -84,16 +103,9 @@ export class FeedClient {
   /** Send an action and wait for its result (answers `unavailable`-style failures itself). */
   sendAction(frame: ActionFrame): Promise<ActionResult> {
     if (this.status.state !== 'live' && this.status.state !== 'stale' && this.status.state !== 'resyncing') {
-      return Promise.resolve({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: `feed ${this.profile.name} is ${this.status.state}` });
+      return Promise.resolve(failure(frame.id, `feed ${this.profile.name} is ${this.status.state}`));
     }
-    return new Promise((resolve) => {
-      const timer = this.deps.clock.setTimeout(() => {
-        this.actions.delete(frame.id);
-        resolve({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: 'no answer from the gateway within 10 s' });
-      }, ACTION_TIMEOUT_MS);
-      this.actions.set(frame.id, { resolve, timer });
-      this.send(frame);
-    });
+    return this.actions.wait(frame.id, () => this.send(frame));
   }
 
   private connect(): void {
@@ -122,7 +134,7 @@ export class FeedClient {
 
   private onText(text: string): void {
     this.lastHeard = this.deps.clock.now();
-    if (this.status.state === 'stale') this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
+    if (this.status.state === 'stale' && !this.committer.isBlocked) this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
     const decoded = decodeFrame(text, ServerFrameSchema);
     if (!decoded.ok) {
       // Counted, logged with its reason, skipped: one bad frame never stops the stream.
@@ -149,26 +161,21 @@ export class FeedClient {
         this.snapshot = frame;
         return;
       case 'gap':
-        this.flush();
-        if (this.snapshot) this.deps.onSnapshot(this.deps.store.applySnapshot(this.profile.id, this.snapshot.alerts, frame, this.deps.clock.now()));
+        this.committer.flush();
+        if (this.snapshot && !this.applySnapshot(this.snapshot, frame)) return;
         this.snapshot = null;
         this.lastAccepted = Math.max(this.lastAccepted, frame.to);
         this.deps.log(`feed ${this.profile.name}: events ${frame.from}-${frame.to} are outside the gateway's replay window; applied its snapshot`);
         return;
       case 'live':
-        this.flush();
+        this.committer.flush();
         this.replaying = false;
         this.liveSince = this.deps.clock.now();
-        return this.setStatus({ state: 'live' });
+        return this.setStatus({ state: this.committer.isBlocked ? 'stale' : 'live' });
       case 'metrics':
         return this.deps.onMetrics(frame.samples);
-      case 'action_result': {
-        const waiting = this.actions.get(frame.id);
-        if (!waiting) return;
-        this.deps.clock.clearTimeout(waiting.timer);
-        this.actions.delete(frame.id);
-        return waiting.resolve(frame);
-      }
+      case 'action_result':
+        return this.actions.settle(frame);
       case 'ping':
         return this.send({ type: 'pong', t: frame.t });
       case 'pong':
@@ -188,8 +195,13 @@ export class FeedClient {
     if (seq === this.lastAccepted + 1) {
       this.lastAccepted = seq;
       this.outOfSequence = 0;
-      this.pending.push({ seq, event });
-      return this.scheduleFlush();
+      this.committer.add({ seq, event });
+      if (this.committer.isBlocked && this.committer.held > (this.deps.maxUncommitted ?? 50_000)) {
+        // Memory stays bounded: let the gateway keep the rest, and resume from the cursor later.
+        this.deps.log(`feed ${this.profile.name}: ${this.committer.held} events wait for the history; dropping the link until it can be written`);
+        this.socket?.terminate();
+      }
+      return;
     }
     const reason = seq <= this.lastAccepted ? 'duplicate_seq' : 'out_of_sequence';
     this.status.rejected[reason] = (this.status.rejected[reason] ?? 0) + 1;
@@ -199,34 +211,22 @@ export class FeedClient {
     }
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  /** Commit what arrived, then ack it. If the commit fails, nothing is acked and the link is dropped to replay later. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.stopped || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    let changes: CommittedChange[];
+  /** Apply a snapshot after a gap; false (and the link dropped to resume later) if the history cannot take it. */
+  private applySnapshot(snapshot: Extract<ServerFrame, { type: 'snapshot' }>, gap: { from: number; to: number }): boolean {
+    if (this.committer.isBlocked) {
+      this.socket?.terminate();
+      return false;
+    }
     try {
-      changes = this.deps.store.commit(this.profile.id, batch, this.replaying);
+      this.deps.onSnapshot(this.deps.store.applySnapshot(this.profile.id, snapshot.alerts, gap, this.deps.clock.now()));
+      return true;
     } catch (error) {
-      // Disk full, I/O error: acknowledge nothing. The gateway still holds these events; drop the
-      // link and resume from the last committed seq once writing works again.
-      const message = `cannot write the alert history: ${(error as Error).message}; not acknowledging, will resume`;
+      const message = `cannot write the alert history: ${(error as Error).message}; will resume`;
       this.deps.log(`feed ${this.profile.name}: ${message}`);
       this.setStatus({ lastError: message });
       this.socket?.terminate();
-      return;
+      return false;
     }
-    const lastSeq = batch[batch.length - 1]!.seq;
-    this.send({ type: 'ack', stream: 'alerts', seq: lastSeq });
-    this.status.lastSeq = Math.max(this.status.lastSeq, lastSeq);
-    if (changes.length) this.deps.onCommitted(changes);
   }
 
   /** Heartbeat: ping, mark stale after 1.5 missed intervals, dead after two. */
@@ -248,12 +248,8 @@ export class FeedClient {
   private onClosed(code: number, reason: string): void {
     this.socket = null;
     this.clearTimers();
-    this.pending = []; // uncommitted and unacked: the gateway replays them
-    for (const [id, waiting] of this.actions) {
-      this.deps.clock.clearTimeout(waiting.timer);
-      waiting.resolve({ type: 'action_result', id, ok: false, code: 'internal', message: 'the feed disconnected before answering' });
-    }
-    this.actions.clear();
+    this.committer.discard(); // uncommitted and unacked: the gateway replays them
+    this.actions.failAll('the feed disconnected before answering');
     if (this.stopped) return;
     const now = this.deps.clock.now();
     const policy = this.deps.backoff ?? DEFAULT_BACKOFF;
@@ -284,5 +280,6 @@ export class FeedClient {
     if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
     if (this.retryTimer) this.deps.clock.clearTimeout(this.retryTimer);
     this.heartbeatTimer = this.retryTimer = null;
+    this.acks.reset();
   }
 }

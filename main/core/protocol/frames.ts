@@ -85,7 +85,11 @@ export const EventFrameSchema = z.object({
   event: AlertEventSchema,
 });
 
-/** Sent when the client's cursor is older than the replay window: the state of every firing alert. */
+/**
+ * Sent when the client's cursor is older than the replay window: the state of every firing alert.
+ * Large snapshots span several frames with the same seq (each under MAX_FRAME_BYTES); the client
+ * takes their union before the `gap` that follows.
+ */
 export const SnapshotFrameSchema = z.object({
   type: z.literal('snapshot'),
   stream: StreamSchema,

@@ -57,6 +57,23 @@ describe('history migrations', () => {
     expect([match('bastion'), match('web')]).toEqual([0, 1]);
   });
 
+  it('6 adds the downsampled metric history: one STRICT row per series per bucket', () => {
+    const db = upTo(6);
+    expect(tables(db)).toEqual(expect.arrayContaining(['metric_buckets', 'metric_series']));
+    db.prepare("INSERT INTO metric_buckets VALUES ('web-01/cpu', 10000, 1, 5, 5, 5, 5)").run();
+    expect(() => db.prepare("INSERT INTO metric_buckets VALUES ('web-01/cpu', 10000, 1, 5, 5, 5, 5)").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO metric_buckets VALUES ('web-01/cpu', 'ten', 1, 5, 5, 5, 5)").run()).toThrow(/cannot store TEXT value/);
+  });
+
+  it('7 replaces the time index with a covering filter index that the history queries use', () => {
+    const db = upTo(7);
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alerts'").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toContain('alerts_filter');
+    expect(indexes).not.toContain('alerts_updated');
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM alerts WHERE updated_at >= 1 AND updated_at <= 2 AND severity IN ('high') AND category IN ('security')").all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join()).toMatch(/COVERING INDEX alerts_filter/);
+  });
+
   it('refuses a history written by a newer Tocsin', () => {
     const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');

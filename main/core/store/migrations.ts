@@ -94,4 +94,38 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         INSERT INTO alerts_fts(rowid, title, body, labels, host) VALUES (new.rowid, new.title, new.body, new.labels, new.host);
       END;
     `),
+  // 6: metric history for the dashboards' 5 min / 1 h / 24 h windows, downsampled on the way in
+  //    to one row per series per 10 s (count, sum, min, max, last), so a day of 100 series is
+  //    about 864,000 small rows, pruned by age. Series metadata is kept once per series.
+  (db) =>
+    db.exec(`
+      CREATE TABLE metric_series (
+        series TEXT PRIMARY KEY,
+        metric TEXT NOT NULL,
+        host TEXT,
+        service TEXT,
+        unit TEXT,
+        last_t INTEGER NOT NULL,
+        last_value REAL NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE metric_buckets (
+        series TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        sum REAL NOT NULL,
+        min REAL NOT NULL,
+        max REAL NOT NULL,
+        last REAL NOT NULL,
+        PRIMARY KEY (series, bucket)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX metric_buckets_age ON metric_buckets(bucket);
+    `),
+  // 7: history filters answered from one covering index (time, severity, category, status,
+  //    acknowledged, source): on a 1,000,000-alert history a day's range with severity and
+  //    category filters no longer reads each candidate row. It replaces alerts_updated.
+  (db) =>
+    db.exec(`
+      CREATE INDEX alerts_filter ON alerts(updated_at, severity, category, status, acknowledged, source);
+      DROP INDEX alerts_updated;
+    `),
 ];

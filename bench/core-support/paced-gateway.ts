@@ -1,0 +1,58 @@
+/**
+ * A gateway process for bench/core-latency.ts: a real Tocsin gateway on loopback whose sink is
+ * fed at a steady rate. Each event carries its publish time (performance clock, microseconds)
+ * in a label, so the console measures publish → commit across processes on the same machine.
+ * Commands on stdin, one per line: `pace RATE SECONDS` and `flood COUNT`; answers `done`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startGateway } from '../../gateway/gateway.js';
+import type { AlertEvent } from '../../main/core/protocol/alert.js';
+
+const token = 'bench-latency-token-0123456789';
+const gateway = await startGateway({
+  listen: { host: '127.0.0.1', port: 0 }, tokens: [token], heartbeatMs: 5_000,
+  journal: { path: join(mkdtempSync(join(tmpdir(), 'bench-latency-gw-')), 'journal.sqlite'), maxEvents: 5_000_000, maxAgeMs: 86_400_000 },
+  limits: { maxFramesPerSecond: 200 },
+});
+let n = 0;
+const now = () => performance.timeOrigin + performance.now();
+const event = (): AlertEvent => {
+  const i = n++;
+  return {
+    kind: 'fired', alertId: `bench-${i % 20_000}`, source: 'bench', at: Date.now(),
+    alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod', sent: now().toFixed(3) }, startsAt: 1_795_000_000_000 },
+  };
+};
+
+/** Publish `rate` events a second for `seconds`, each the moment it falls due (checked every turn). */
+async function pace(rate: number, seconds: number): Promise<void> {
+  const start = performance.now();
+  let sent = 0;
+  const total = rate * seconds;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    if (due > sent) {
+      await gateway.sink.publish(Array.from({ length: due - sent }, () => ({ event: event() })));
+      sent = due;
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function flood(count: number): Promise<void> {
+  for (let i = 0; i < count; i += 2_000) await gateway.sink.publish(Array.from({ length: Math.min(2_000, count - i) }, () => ({ event: event() })));
+}
+
+console.log(`READY ${gateway.url} ${token}`);
+for await (const line of createInterface({ input: process.stdin })) {
+  const [command, a, b] = line.trim().split(/\s+/);
+  if (command === 'pace') await pace(Number(a), Number(b));
+  else if (command === 'flood') await flood(Number(a));
+  else if (command === 'quit') break;
+  console.log('done');
+}
+await gateway.close();
+process.exit(0);

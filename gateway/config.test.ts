@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadGatewayConfig, parseGatewayConfig } from './config.js';
+
+const file = (content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'tocsin-config-')), 'gateway.json');
+  writeFileSync(path, content);
+  return path;
+};
+const minimal = { tokens: ['a-token-of-sixteen-chars'], journal: { path: 'j.sqlite' } };
+
+describe('gateway configuration', () => {
+  it('fills in defaults for everything but the tokens and the journal path', () => {
+    expect(parseGatewayConfig(minimal)).toMatchObject({
+      listen: { host: '127.0.0.1', port: 7420 }, allowedOrigins: [], heartbeatMs: 10_000,
+      journal: { maxEvents: 1_000_000, maxAgeMs: 604_800_000 },
+      limits: { softBufferBytes: 1_048_576, maxBufferBytes: 4_194_304, maxFramesPerSecond: 200, maxInvalidFrames: 100 },
+      demo: { enabled: false, hosts: 20, stormPerMinute: 0 },
+    });
+  });
+
+  it('names the file and the field that is wrong', async () => {
+    const bad = file(JSON.stringify({ ...minimal, listen: { port: 'eighty' } }));
+    await expect(loadGatewayConfig(bad)).rejects.toThrow(`${bad}: listen.port: Invalid input: expected number, received string`);
+    await expect(loadGatewayConfig(file(JSON.stringify({ journal: { path: 'j' } })))).rejects.toThrow(/: tokens: /);
+    await expect(loadGatewayConfig(file(JSON.stringify({ ...minimal, tokens: ['short'] })))).rejects.toThrow(/tokens\.0: tokens must be at least 16 characters/);
+  });
+
+  it('refuses a misspelt key instead of ignoring it', () => {
+    expect(() => parseGatewayConfig({ ...minimal, heartbeatMS: 500 })).toThrow(/heartbeatMS/);
+    expect(() => parseGatewayConfig({ ...minimal, demo: { enabeld: true } })).toThrow(/demo: .*enabeld/);
+  });
+
+  it('says when the file is missing or not JSON', async () => {
+    await expect(loadGatewayConfig('/nonexistent/gateway.json')).rejects.toThrow(/cannot read gateway configuration \/nonexistent\/gateway.json/);
+    const notJson = file('{ "tokens": [');
+    await expect(loadGatewayConfig(notJson)).rejects.toThrow(`${notJson} is not valid JSON`);
+  });
+
+  it('resolves the journal and TLS paths against the configuration file', async () => {
+    const path = file(JSON.stringify({ ...minimal, tls: { certFile: 'tls/cert.pem', keyFile: '/etc/key.pem' } }));
+    const config = await loadGatewayConfig(path);
+    const dir = path.slice(0, -'/gateway.json'.length);
+    expect(config.journal.path).toBe(join(dir, 'j.sqlite'));
+    expect(config.tls).toEqual({ certFile: join(dir, 'tls/cert.pem'), keyFile: '/etc/key.pem' });
+  });
+
+  it('accepts the example configuration', async () => {
+    await expect(loadGatewayConfig(join(import.meta.dirname, 'examples/gateway.json'))).resolves.toMatchObject({ demo: { enabled: true } });
+  });
+});
