@@ -157,6 +157,29 @@ describe('FeedClient', () => {
     expect(t.sockets[0]!.terminated).toBe(true); // resync from the cursor
   });
 
+  it('outside the window: takes the union of a snapshot split over several frames, ends what it omits, records the gap', async () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    const fired = (seq: number, alertId: string) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId, source: 's', at: 1, alert: { title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    t.sockets[0]!.receive(fired(1, 'gone'));
+    t.sockets[0]!.receive(fired(2, 'kept'));
+    await new Promise((r) => setImmediate(r));
+    expect(t.store.cursor('f')).toBe(2);
+    const state = (alertId: string, seq: number) => ({ alertId, source: 's', title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1, status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: seq, lastSeq: seq, updatedAt: 5 });
+    // The gateway trimmed 3..699 meanwhile; its snapshot of three firing alerts comes in two frames.
+    t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 700, alerts: [state('kept', 2), state('new-1', 650)] });
+    t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 700, alerts: [state('new-2', 690)] });
+    t.sockets[0]!.receive({ type: 'gap', stream: 'alerts', from: 3, to: 699, reason: 'outside_replay_window' });
+    t.sockets[0]!.receive(fired(700, 'new-3'));
+    await new Promise((r) => setImmediate(r));
+    const firing = t.store.activeAlerts({}).map((a) => a.alertId).sort();
+    expect(firing).toEqual(['kept', 'new-1', 'new-2', 'new-3']);
+    expect(t.store.alertState('f', 'gone')?.status).toBe('resolved');
+    expect(t.store.cursor('f')).toBe(700);
+    expect(t.store.db.prepare('SELECT from_seq AS "from", to_seq AS "to" FROM gaps').all()).toEqual([{ from: 3, to: 699 }]);
+  });
+
   it('full disk: acks nothing, keeps the link, shows stale with the reason, retries, and loses nothing', async () => {
     const t = setup();
     t.client.start();

@@ -9,6 +9,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import { decodeFrame } from '../protocol/decode.js';
 import { PROTOCOL_VERSION, ServerFrameSchema, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
 import type { MetricSample } from '../protocol/metrics.js';
+import type { AlertState } from '../protocol/alert.js';
 import type { AlertRow } from '../../../preload/contract.js';
 import type { CommittedChange } from '../pipeline/observer.js';
 import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
@@ -53,7 +54,8 @@ export class FeedClient {
   private outOfSequence = 0;
   private readonly committer: BatchCommitter;
   private readonly acks: AckThrottle;
-  private snapshot: Extract<ServerFrame, { type: 'snapshot' }> | null = null;
+  /** The snapshot being received: the union of every snapshot frame with this seq, applied at the gap. */
+  private snapshot: { seq: number; alerts: AlertState[] } | null = null;
   private readonly actions: PendingActions;
   private heartbeatTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
@@ -118,6 +120,7 @@ export class FeedClient {
       this.lastHeard = this.deps.clock.now();
       this.lastAccepted = this.deps.store.cursor(this.profile.id);
       this.outOfSequence = 0;
+      this.snapshot = null;
       this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: this.lastAccepted } });
       this.scheduleHeartbeat();
     });
@@ -158,7 +161,9 @@ export class FeedClient {
       case 'event':
         return this.acceptEvent(frame.seq, frame.event);
       case 'snapshot':
-        this.snapshot = frame;
+        // A large snapshot spans several frames with the same seq: collect them all until the gap.
+        if (this.snapshot?.seq === frame.seq) for (const alert of frame.alerts) this.snapshot.alerts.push(alert);
+        else this.snapshot = { seq: frame.seq, alerts: [...frame.alerts] };
         return;
       case 'gap':
         this.committer.flush();
@@ -212,7 +217,7 @@ export class FeedClient {
   }
 
   /** Apply a snapshot after a gap; false (and the link dropped to resume later) if the history cannot take it. */
-  private applySnapshot(snapshot: Extract<ServerFrame, { type: 'snapshot' }>, gap: { from: number; to: number }): boolean {
+  private applySnapshot(snapshot: { alerts: AlertState[] }, gap: { from: number; to: number }): boolean {
     if (this.committer.isBlocked) {
       this.socket?.terminate();
       return false;
