@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../main/core/protocol/alert.js';
@@ -37,6 +38,26 @@ describe('journal', () => {
     const journal = open();
     journal.append([{ event: fired(1, 1_000) }, { event: resolved(1, 1_001) }, { event: fired(1, 1_002) }]);
     expect(journal.alertState('a1')).toMatchObject({ status: 'firing', firstSeq: 3, lastSeq: 3 });
+  });
+
+  it('never reuses a seq: a trim that empties the window, a reopen, and a failed write all keep numbering forward', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tocsin-journal-')), 'j.sqlite');
+    const first = open({ maxAgeMs: DAY }, path);
+    first.append([{ event: fired(1, 1_000) }, { event: fired(2, 1_000) }, { event: fired(3, 1_000) }]);
+    first.trim(1_000 + 2 * DAY); // nothing journaled for longer than the window: every event goes
+    expect(first.bounds()).toEqual({ first: 4, last: 3 });
+    expect(first.append([{ event: fired(4, 3 * DAY) }])).toEqual([4]);
+    first.trim(5 * DAY);
+    first.close();
+    journals.length = 0;
+    const reopened = open({ maxAgeMs: DAY }, path);
+    expect(reopened.bounds()).toEqual({ first: 5, last: 4 }); // the floor remembers, though no event is left
+    const other = new Database(path);
+    other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.alert_id = 'a6' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    other.close();
+    expect(() => reopened.append([{ event: fired(5, 5 * DAY) }, { event: fired(6, 5 * DAY) }])).toThrow(/disk full/);
+    expect(reopened.append([{ event: fired(7, 5 * DAY) }])).toEqual([5]); // the failed batch took no seqs
+    expect(reopened.readAfter(4, 10).map((f) => f.seq)).toEqual([5]);
   });
 
   it('bounds the replay window by approximate size', () => {

@@ -49,7 +49,7 @@ export class Journal {
     migrate(this.db, JOURNAL_MIGRATIONS, `the gateway journal ${options.path}`);
     const db = this.db;
     this.statements = {
-      insertEvent: db.prepare('INSERT INTO events (at, alert_id, frame) VALUES (?, ?, ?)'),
+      insertEvent: db.prepare('INSERT INTO events (seq, at, alert_id, frame) VALUES (?, ?, ?, ?)'),
       upsertState: db.prepare('INSERT INTO alert_state (alert_id, status, state) VALUES (?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, state = excluded.state'),
       getState: db.prepare<[string], { state: string }>('SELECT state FROM alert_state WHERE alert_id = ?'),
       firing: db.prepare<[], { state: string }>("SELECT state FROM alert_state WHERE status = 'firing'"),
@@ -58,8 +58,10 @@ export class Journal {
       getAction: db.prepare<[string], { result: string }>('SELECT result FROM action_results WHERE action_id = ?'),
       putAction: db.prepare('INSERT OR IGNORE INTO action_results (action_id, result, at) VALUES (?, ?, ?)'),
     };
-    this.lastSeq = (db.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number | null }).last ?? 0;
     this.firstSeq = (db.prepare('SELECT first_seq FROM window_floor').get() as { first_seq: number }).first_seq;
+    // Seqs never go back: when a trim has emptied the window, the floor remembers where they were.
+    const newest = (db.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number | null }).last;
+    this.lastSeq = Math.max(newest ?? 0, this.firstSeq - 1);
   }
 
   /** The oldest replayable seq and the newest seq. */
@@ -76,12 +78,15 @@ export class Journal {
     const { insertDedup, insertEvent, upsertState } = this.statements;
     // States touched in this batch, so a burst on one alert reads SQLite once.
     const states = new Map<string, AlertState | undefined>();
+    // Seqs are assigned here, not by SQLite's rowid, which would restart at 1 in an emptied table.
+    let next = this.lastSeq;
     const seqs = this.db.transaction(() =>
       entries.map((entry) => {
         const { event } = entry;
         if (entry.dedupKey !== undefined && insertDedup.run(entry.dedupKey, event.at).changes === 0) return null;
         const json = JSON.stringify(event);
-        const seq = Number(insertEvent.run(event.at, event.alertId, json).lastInsertRowid);
+        const seq = ++next;
+        insertEvent.run(seq, event.at, event.alertId, json);
         const before = states.has(event.alertId) ? states.get(event.alertId) : this.alertState(event.alertId);
         const state = reduceAlert(before, event, seq);
         states.set(event.alertId, state ?? before);
