@@ -47,7 +47,11 @@ describe('gateway configuration', () => {
     expect(config.tls).toEqual({ certFile: join(dir, 'tls/cert.pem'), keyFile: '/etc/key.pem' });
   });
 
-  it('accepts the example configuration', async () => {
+  it('accepts the example configurations', async () => {
     await expect(loadGatewayConfig(join(import.meta.dirname, 'examples/gateway.json'))).resolves.toMatchObject({ demo: { enabled: true } });
+    const monitoring = await loadGatewayConfig(join(import.meta.dirname, 'examples/monitoring.json'));
+    expect(monitoring.alertmanager?.mapping.categoryPatterns[0]).toEqual({ pattern: 'ssh|brute|login|privilege|malware|intrusion', category: 'security' });
+    expect(monitoring.prometheus?.queries.map((q) => q.name)).toEqual(['cpu', 'memory', 'requests', 'latency_p95', 'error_rate']);
+    expect(monitoring.tls?.certFile).toBe(join(import.meta.dirname, 'examples/tls/gateway.crt'));
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,5 +108,16 @@ describe('Prometheus poller against real Prometheus and node_exporter', () => {
     expect(g!.prometheus!.stats.failures.broken).toBeGreaterThanOrEqual(2);
     expect(g!.prometheus!.stats.failures.memory).toBeUndefined();
     expect(logs.some((line) => /^prometheus query broken failed .*bad_data/.test(line))).toBe(true);
+  });
+
+  it('accepts every query of the example configuration (gateway/examples/monitoring.json) as valid PromQL', async () => {
+    const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../examples/monitoring.json'), 'utf8')) as { prometheus: { queries: Array<{ name: string; promql: string }> } };
+    for (const { name, promql } of example.prometheus.queries) {
+      const response = await fetch(`${monitoring!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+      const body = (await response.json()) as { status: string; error?: string };
+      expect({ name, status: body.status, error: body.error }).toEqual({ name, status: 'success', error: undefined });
+    }
+    // The node_exporter ones answer with this machine's figures.
+    expect(await monitoring!.query(example.prometheus.queries.find((q) => q.name === 'memory')!.promql)).not.toHaveLength(0);
   });
 });
