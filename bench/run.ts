@@ -1,15 +1,21 @@
 /**
  * `npm run bench`: every benchmark in sequence, each printing its ratio against a baseline
- * measured in the same run. Loopback only, bounded; about three minutes on 2 cores.
+ * measured in the same run. Loopback only, bounded; about twelve minutes on 2 cores (the first
+ * run builds the one-million-alert history, later runs reuse it from the temp directory).
  */
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const steps: Array<[string, string[]]> = [
   ['build', ['node', 'scripts/build.mjs']],
   ['receive → validate vs raw ws', ['npx', 'tsx', 'bench/receive-validate.ts']],
   ['pipeline vs bare insert', ['npx', 'tsx', 'bench/pipeline.ts']],
+  ['publish → commit latency at 1,000 and 10,000/s, memory through 1,000,000 events', ['npx', 'tsx', 'bench/core-latency.ts', '10', '1000000']],
+  ['history queries on 1,000,000 alerts', ['npx', 'tsx', 'bench/core-history.ts', '1000000', '--keep', join(tmpdir(), 'tocsin-bench-history-1m')]],
   ['gateway fan-out to 1, 10, 100 consoles vs raw ws', ['npx', 'tsx', 'bench/gateway-fanout.ts']],
   ['gateway replay of 1,000,000 events vs raw ws', ['npx', 'tsx', 'bench/gateway-replay.ts']],
+  ['webhook → client latency with real Alertmanager vs direct POST', ['npx', 'tsx', 'bench/alertmanager-latency.ts', '100']],
   ['UI under a storm', ['npx', 'tsx', 'bench/ui-storm.ts', '15']],
 ];
 for (const [name, [command, ...args]] of steps) {
