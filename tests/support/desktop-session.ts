@@ -100,7 +100,15 @@ export async function startDesktopSession(): Promise<DesktopSession> {
     const dunst = spawn('dunst', ['-config', dunstrc], { env, stdio: 'ignore' });
     children.push(dunst);
     const dunstctl = (...args: string[]) => spawnSync('dunstctl', args, { env, encoding: 'utf8' }).stdout;
-    await waitFor(() => dunst.exitCode === null && spawnSync('dunstctl', ['is-paused'], { env }).status === 0, 'dunst');
+    // Ready when *this* dunst owns the notification name. Asking dunst itself (dunstctl) before it
+    // does would make the bus auto-start another notification server from its service files, with
+    // the default configuration (no test rules, no dmenu stand-in): under load that one won.
+    const owner = () => {
+      const reply = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.Notifications'], { env, encoding: 'utf8' });
+      return Number(reply.stdout.match(/uint32 (\d+)/)?.[1] ?? 0);
+    };
+    await waitFor(() => dunst.exitCode !== null || owner() !== 0, 'dunst');
+    if (owner() !== dunst.pid) throw new Error(`the notification name is owned by pid ${owner()}, not by the dunst this session started (pid ${dunst.pid}, exit ${dunst.exitCode})`);
 
     return {
       env,

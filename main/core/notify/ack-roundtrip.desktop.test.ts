@@ -35,10 +35,12 @@ afterAll(async () => {
 });
 beforeEach(() => void desktop.dunstctl('close-all'));
 
+/** What a failure message shows: the state of every part the acknowledgement passes through. */
+let describeState: () => Promise<string> = async () => '';
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; ${await describeState()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 };
@@ -61,6 +63,13 @@ async function openConsole(name: string) {
         log: (message) => console.error(`notification center: ${message}`),
       })),
     ],
+  });
+  describeState = async () => JSON.stringify({
+    feeds: (await core.handlers.feedStatus({})).map((f) => ({ state: f.state, lastError: f.lastError })),
+    notifications: notifications?.health(),
+    dunst: desktop.history().map((n) => ({ summary: n.summary, defaultAction: n.defaultActionName })),
+    displayed: desktop.dunstctl('count', 'displayed').trim(),
+    menu: desktop.menuOffered(),
   });
   // Live first: an alert that arrives while the console resyncs is a replay, which does not notify.
   await until(async () => (await core.handlers.feedStatus({}))[0]?.state === 'live');
