@@ -24,6 +24,27 @@ describe('NotificationPolicy', () => {
     expect(policy.decide([fired('high', 'outage')], HIDDEN)[0]).toMatchObject({ urgency: 'normal' });
   });
 
+  it('notifies alerts missed while disconnected: a recent replay still firing at the end of its batch, saying when it fired', () => {
+    const clock = new ManualClock();
+    const policy = policyWith({}, clock);
+    const at = clock.now() - 4 * 60_000;
+    const missed = fired('critical', 'security', 'bastion-01', { replayed: true });
+    const [request, ...rest] = policy.decide([{ ...missed, event: { ...missed.event, at } }], HIDDEN);
+    expect(rest).toEqual([]);
+    expect(request).toMatchObject({ kind: 'alert', urgency: 'critical', body: expect.stringMatching(/^Fired 4 min ago, while this console was disconnected\. bastion-01/) });
+    // Older than missedWithinMs (15 min by default): history only.
+    const old = fired('critical', 'security', 'db-01', { replayed: true });
+    expect(policy.decide([{ ...old, event: { ...old.event, at: clock.now() - 16 * 60_000 } }], HIDDEN)).toEqual([]);
+    // Fired and resolved (or acknowledged) while away, within the same replayed batch: nothing to wake anyone for.
+    const flapped = fired('critical', 'security', 'web-01', { replayed: true });
+    const resolvedLater = { ...flapped, seq: flapped.seq + 1000, event: { kind: 'resolved' as const, alertId: flapped.row.alertId, source: 's', at, endsAt: at }, row: { ...flapped.row, status: 'resolved' as const } };
+    expect(policy.decide([{ ...flapped, event: { ...flapped.event, at } }, resolvedLater], HIDDEN)).toEqual([]);
+    // missedWithinMs 0: replays never notify.
+    const never = policyWith({ missedWithinMs: 0 }, clock);
+    const recent = fired('critical', 'security', 'db-02', { replayed: true });
+    expect(never.decide([{ ...recent, event: { ...recent.event, at } }], HIDDEN)).toEqual([]);
+  });
+
   it('follows the window setting: hidden and minimised by default, unfocused when asked, never while visible', () => {
     const policy = policyWith();
     expect(policy.decide([fired()], MINIMIZED)).toHaveLength(1);

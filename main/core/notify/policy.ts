@@ -1,7 +1,8 @@
 /**
  * Who gets woken, and how often (DESIGN.md "Notification policy", issue 4). Pure decisions over
- * committed changes, the window's state and the settings, with an injected clock: only live,
- * new `fired` events qualify; one alert notifies once per cooldown; bursts become digests; a
+ * committed changes, the window's state and the settings, with an injected clock: only new
+ * `fired` events qualify, live ones, and replayed ones that fired recently while this console was
+ * away and are still firing at the end of the batch (the operator missed them); one alert notifies once per cooldown; bursts become digests; a
  * hard cap per minute holds in any storm (alerts past it wait for the next digest); quiet hours
  * let only critical through; snooze and pause silence everything; a feed lost for too long is a
  * notification, and its return another. Every alert is in the history whatever this decides.
@@ -59,7 +60,11 @@ export class NotificationPolicy {
   /** The notifications to show now for one committed batch (a burst is gathered: see takeDigest). */
   decide(changes: readonly CommittedChange[], window: WindowState): NotificationRequest[] {
     const now = this.clock.now();
-    const candidates = changes.filter((c) => this.qualifies(c, now)).map((c) => c.row);
+    const endsFiring = lastStates(changes);
+    const qualifying = changes.filter((c) => this.qualifies(c, now, endsFiring));
+    /** Missed alerts (replayed) say when they fired. */
+    const missedAt = new Map(qualifying.filter((c) => c.replayed).map((c) => [key(c.row), c.event.at]));
+    const candidates = qualifying.map((c) => c.row);
     if (candidates.length === 0) return [];
     const silenced = this.silencedBy(now, window);
     if (silenced) return this.drop(silenced, candidates.length);
@@ -84,7 +89,7 @@ export class NotificationPolicy {
       return [];
     }
     this.sentAt.push(...due.map(() => now));
-    return due.map((row) => this.single(row));
+    return due.map((row) => this.single(row, missedAt.get(key(row)), now));
   }
 
   /** When the gathered digest should be shown, or null when nothing is gathered. */
@@ -142,9 +147,16 @@ export class NotificationPolicy {
     return request;
   }
 
-  /** A new firing alert the settings care about: not a replay, not a repeat, not acknowledged or snoozed. */
-  private qualifies(change: CommittedChange, now: number): boolean {
-    if (change.replayed || change.event.kind !== 'fired' || change.row.firstSeq !== change.seq) return false;
+  /**
+   * A new firing alert the settings care about: live, or missed (a recent replay still firing);
+   * not a repeat, not acknowledged or snoozed.
+   */
+  private qualifies(change: CommittedChange, now: number, endsFiring: ReadonlyMap<string, boolean>): boolean {
+    if (change.event.kind !== 'fired' || change.row.firstSeq !== change.seq) return false;
+    if (change.replayed) {
+      const missed = this.settings.missedWithinMs > 0 && now - change.event.at <= this.settings.missedWithinMs && endsFiring.get(key(change.row)) === true;
+      if (!missed) return false;
+    }
     const { row } = change;
     const wanted = this.settings.categories.includes(row.category) && severityRank(row.severity) >= severityRank(this.settings.minSeverity);
     if (!wanted || row.acknowledged !== null || (row.snoozedUntil !== null && row.snoozedUntil > now)) return this.count('filtered');
@@ -181,12 +193,13 @@ export class NotificationPolicy {
     this.sentAt = this.sentAt.filter((t) => now - t < MINUTE);
   }
 
-  private single(row: AlertRow): NotificationRequest {
+  private single(row: AlertRow, missedAt: number | undefined, now: number): NotificationRequest {
     const alert = { feedId: row.feedId, alertId: row.alertId };
+    const missed = missedAt === undefined ? null : `Fired ${Math.max(1, Math.round((now - missedAt) / MINUTE))} min ago, while this console was disconnected.`;
     return {
       kind: 'alert',
       title: `${row.severity.toUpperCase()} ${row.category}: ${row.title}`.slice(0, 200),
-      body: [row.host, row.body].filter(Boolean).join(' — ').slice(0, 300),
+      body: [missed, [row.host, row.body].filter(Boolean).join(' — ')].filter(Boolean).join(' ').slice(0, 300),
       urgency: urgencyOf(row.severity),
       alert,
       covers: [alert],
@@ -212,3 +225,10 @@ export class NotificationPolicy {
 
 const key = (row: AlertRow) => `${row.feedId}\u0000${row.alertId}`;
 const urgencyOf = (severity: Severity): NotificationRequest['urgency'] => (severity === 'critical' ? 'critical' : 'normal');
+
+/** Per alert, whether its last change in this batch leaves it firing and unacknowledged. */
+function lastStates(changes: readonly CommittedChange[]): Map<string, boolean> {
+  const firing = new Map<string, boolean>();
+  for (const { row } of changes) firing.set(key(row), row.status === 'firing' && row.acknowledged === null);
+  return firing;
+}

@@ -46,6 +46,12 @@ export const NotificationSettingsSchema = z.object({
     .object({ info: soundName.optional(), warning: soundName.optional(), high: soundName.optional(), critical: soundName.optional() })
     .strict()
     .default({}),
+  /**
+   * Alerts that fired while this console was disconnected arrive as a replay when it resumes.
+   * Those that fired within this long and are still firing notify like live ones (digests and
+   * the cap apply); older ones only enter the history. 0: replays never notify.
+   */
+  missedWithinMs: z.number().int().min(0).max(24 * 3600_000).default(15 * 60_000),
   /** Losing a feed for longer than this is itself a notification (and its return another). */
   feedLossAfterMs: z.number().int().min(5_000).max(3600_000).default(60_000),
 });
