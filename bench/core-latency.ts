@@ -6,6 +6,7 @@
  * Targets (issue 4): p99 under 10 ms at 10,000/s; peak RSS after 1,000,000 events below twice idle.
  *   npx tsx bench/core-latency.ts [seconds per rate=10] [flood events=1000000]
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,12 +59,16 @@ console.log(`latency, gateway publish → committed row (FTS5 on) and → UI upd
 for (const rate of [1_000, 10_000]) {
   commitLatency = [];
   uiLatency = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const before = core.store.cursor('g');
   await command(`pace ${rate} ${SECONDS}`);
   while (core.store.cursor('g') < before + rate * SECONDS) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 100)); // the last UI batch
   console.log(`  ${rate.toLocaleString('en').padStart(6)}/s  commit: ${summary(commitLatency)}`);
   console.log(`  ${''.padStart(6)}    UI:     ${summary(uiLatency)}`);
+  loopDelay.disable();
+  console.log(`  ${''.padStart(6)}    the console's event loop delay: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
 }
 
 // Memory: idle, then a flood resumed as fast as the pipeline takes it; sampled every 100 ms.

@@ -13,6 +13,7 @@ import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
 import type { MetricSample } from '../main/core/protocol/metrics.js';
 import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
+import { CheckpointThread } from '../main/core/store/checkpoint-thread.js';
 import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
 import { GatewayStats } from './server/stats.js';
@@ -148,6 +149,16 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
+  const checkpoints = journal.checkpointsOn(clock);
+  checkpoints.start();
+  try {
+    checkpoints.useThread(await CheckpointThread.start(config.journal.path, (result) => {
+      if (!result.ok) log(`journal checkpoint failed: ${result.message}`);
+    }));
+  } catch (error) {
+    log(`journal checkpoints run on the gateway's thread: the checkpoint thread did not start (${(error as Error).message})`);
+  }
+
   journal.trim(clock.now());
   let trimTimer = clock.setTimeout(function trim() {
     journal.trim(clock.now());
@@ -176,6 +187,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       wss.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await checkpoints.stop();
       journal.close();
     },
   };

@@ -8,7 +8,9 @@ import Database from 'better-sqlite3';
 import type { AlertState } from '../../main/core/protocol/alert.js';
 import { reduceAlert } from '../../main/core/protocol/reduce.js';
 import type { SinkEntry } from '../sources/sink.js';
+import type { Clock } from '../../main/core/clock.js';
 import { migrate } from '../../main/core/store/migrate.js';
+import { WalCheckpoints } from '../../main/core/store/wal-checkpoints.js';
 import { JOURNAL_MIGRATIONS } from './migrations.js';
 
 export type JournalOptions = {
@@ -41,6 +43,7 @@ export class Journal {
   private lastSeq: number;
   private firstSeq: number;
   private readonly statements;
+  private checkpoints: WalCheckpoints | null = null;
 
   constructor(private readonly options: JournalOptions) {
     this.db = new Database(options.path);
@@ -97,6 +100,7 @@ export class Journal {
     )();
     // Only after the commit: memory mirrors what is durable.
     for (const item of journaled) this.remember(item);
+    this.checkpoints?.noteWrite(journaled.length);
     for (const [alertId, state] of states) this.cacheState(alertId, state);
     return seqs;
   }
@@ -155,6 +159,15 @@ export class Journal {
     })();
     this.stateCache.clear();
     this.firstSeq = Math.max(this.firstSeq, floor);
+  }
+
+  /**
+   * Take WAL checkpoints away from appends (SQLite's automatic one ran inside an append every
+   * 1,000 pages and held the event loop for tens of ms): the caller starts them, on a thread.
+   */
+  checkpointsOn(clock: Clock): WalCheckpoints {
+    this.checkpoints = new WalCheckpoints(this.db, clock);
+    return this.checkpoints;
   }
 
   close(): void {

@@ -20,6 +20,7 @@ import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
 import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics } from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
+import { CheckpointThread } from './store/checkpoint-thread.js';
 import { WalCheckpoints } from './store/wal-checkpoints.js';
 
 export type ConsoleCoreOptions = {
@@ -92,6 +93,7 @@ export class ConsoleCore {
     const core = new ConsoleCore(store, options);
     core.applyRetention();
     core.checkpoints.start();
+    await core.startCheckpointThread();
     for (const client of core.clients.values()) client.start();
     return core;
   }
@@ -128,6 +130,19 @@ export class ConsoleCore {
     return result.seq === undefined ? {} : { seq: result.seq };
   }
 
+  /** Checkpoints off the core's thread; if the thread cannot start, they stay here (and it says so). */
+  private async startCheckpointThread(): Promise<void> {
+    const log = this.options.log ?? (() => {});
+    try {
+      const thread = await CheckpointThread.start(historyPath(this.options.dataDir), (result) => {
+        if (!result.ok) log(`history checkpoint failed: ${result.message}`);
+      });
+      this.checkpoints.useThread(thread);
+    } catch (error) {
+      log(`history checkpoints run on the core's thread: the checkpoint thread did not start (${(error as Error).message})`);
+    }
+  }
+
   /** Apply the history's retention now, and again in an hour. */
   private applyRetention(): void {
     const clock = this.options.clock ?? systemClock;
@@ -144,7 +159,7 @@ export class ConsoleCore {
     for (const client of this.clients.values()) client.stop();
     this.batcher.flush();
     this.metrics.flush();
-    this.checkpoints.stop();
+    await this.checkpoints.stop();
     this.checkpoints.checkpoint();
     this.store.close();
   }

@@ -78,7 +78,7 @@ it('a critical alert journaled while the console was disconnected is notified wh
     const timeline = await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-missed' });
     expect(timeline.map((e) => e.kind)).toEqual(['fired', 'notified']);
   } finally {
-    await notifications?.close();
+    await (notifications as NotificationCenter | null)?.close();
     await core.close();
     await gateway.close();
   }

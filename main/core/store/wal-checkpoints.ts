@@ -7,6 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { Clock, TimerHandle } from '../clock.js';
+import type { CheckpointThread } from './checkpoint-thread.js';
 
 export type CheckpointPolicy = { checkEveryMs: number; quietMs: number; maxEventsBetween: number };
 
@@ -18,7 +19,15 @@ export class WalCheckpoints {
   private written = 0;
   private timer: TimerHandle | null = null;
 
+  /** With a thread, checkpoints run there and never hold this thread; without, they run here. */
+  private thread: CheckpointThread | null = null;
+
   constructor(private readonly db: Database, private readonly clock: Clock, private readonly policy: CheckpointPolicy = DEFAULT_CHECKPOINTS) {}
+
+  /** Run checkpoints on this thread from now on (see checkpoint-thread.ts). */
+  useThread(thread: CheckpointThread): void {
+    this.thread = thread;
+  }
 
   /** Take checkpoints away from commits, and start the timer. */
   start(): void {
@@ -36,12 +45,17 @@ export class WalCheckpoints {
   checkpoint(): void {
     if (this.written === 0) return;
     this.written = 0;
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    if (this.thread) this.thread.request();
+    else this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  stop(): void {
+  /** Stop the timer and the thread; the final checkpoint then runs here. */
+  async stop(): Promise<void> {
     if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    const thread = this.thread;
+    this.thread = null;
+    await thread?.close();
   }
 
   private schedule(): void {
