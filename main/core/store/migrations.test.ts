@@ -74,6 +74,30 @@ describe('history migrations', () => {
     expect(plan.map((p) => p.detail).join()).toMatch(/COVERING INDEX alerts_filter/);
   });
 
+  it('8 rewrites the full-text index only when the text changes', () => {
+    const before = upTo(7); // the trigger before it re-indexed every upsert
+    before.prepare("INSERT INTO alerts VALUES ('f', 'a1', 's', 'Disk full', 'b', '{}', 'high', 2, 'outage', 'bastion-01', 'firing', 0, 1, 1, '{}')").run();
+    expect(before.prepare("UPDATE alerts SET title = 'Disk full', acknowledged = 1 WHERE alert_id = 'a1'").run().changes).toBe(1);
+    expect((before.prepare('SELECT total_changes() AS n').get() as { n: number }).n).toBeGreaterThan(2);
+    const db = upTo(8);
+    db.prepare("INSERT INTO alerts VALUES ('f', 'a1', 's', 'Disk full', 'b', '{}', 'high', 2, 'outage', 'bastion-01', 'firing', 0, 1, 1, '{}')").run();
+    const match = (q: string) => db.prepare('SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?').all(q).length;
+    const changesBy = (sql: string) => {
+      const before = db.prepare('SELECT total_changes() AS n').get() as { n: number };
+      db.prepare(sql).run();
+      return (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n - before.n;
+    };
+    // Acknowledged: the row changes, the index is not touched.
+    expect(changesBy("UPDATE alerts SET title = 'Disk full', body = 'b', labels = '{}', host = 'bastion-01', acknowledged = 1 WHERE alert_id = 'a1'")).toBe(1);
+    expect(match('disk')).toBe(1);
+    // New text: the index follows.
+    expect(changesBy("UPDATE alerts SET body = 'inode exhaustion' WHERE alert_id = 'a1'")).toBeGreaterThan(1);
+    expect([match('inode'), match('disk')]).toEqual([1, 1]);
+    db.prepare("UPDATE alerts SET title = 'Memory pressure' WHERE alert_id = 'a1'").run();
+    expect(match('disk')).toBe(0);
+    expect(() => db.prepare("INSERT INTO alerts_fts(alerts_fts) VALUES ('integrity-check')").run()).not.toThrow();
+  });
+
   it('refuses a history written by a newer Tocsin', () => {
     const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');

@@ -128,4 +128,17 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX alerts_filter ON alerts(updated_at, severity, category, status, acknowledged, source);
       DROP INDEX alerts_updated;
     `),
+  // 8: the full-text index is rewritten only when an alert's text changes. The update trigger
+  //    fired for every upsert (acknowledged, resolved, fired again with the same text), deleting
+  //    and re-inserting the same terms: most of the commit's cost for events that change no text.
+  (db) =>
+    db.exec(`
+      DROP TRIGGER alerts_fts_update;
+      CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, body, labels, host ON alerts
+      WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.labels IS NOT new.labels OR old.host IS NOT new.host
+      BEGIN
+        INSERT INTO alerts_fts(alerts_fts, rowid, title, body, labels, host) VALUES ('delete', old.rowid, old.title, old.body, old.labels, old.host);
+        INSERT INTO alerts_fts(rowid, title, body, labels, host) VALUES (new.rowid, new.title, new.body, new.labels, new.host);
+      END;
+    `),
 ];
