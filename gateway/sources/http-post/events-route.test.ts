@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +8,10 @@ import { startGateway, type Gateway } from '../../gateway.js';
 const TOKEN = 'post-test-token-0123456789';
 let gateway: Gateway;
 let endpoint: string;
+let journalPath: string;
 beforeAll(async () => {
-  gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-post-')), 'j.sqlite') } });
+  journalPath = join(mkdtempSync(join(tmpdir(), 'tocsin-post-')), 'j.sqlite');
+  gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: journalPath } });
   endpoint = `http://127.0.0.1:${gateway.port}/v1/events`;
 });
 afterAll(() => gateway.close());
@@ -35,5 +38,20 @@ describe('POST /v1/events', () => {
     expect(((await invalid.json()) as { error: string }).error).toMatch(/^alert\.severity: /);
     expect((await post('x'.repeat(1024 * 1024 + 10))).status).toBe(413);
     expect(gateway.journal.bounds().last).toBe(3);
+  });
+  it('answers 503 when the journal cannot write, stores nothing of that batch, and works again after', async () => {
+    const before = gateway.journal.bounds().last;
+    const other = new Database(journalPath);
+    other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    const refused = await post(JSON.stringify([{ kind: 'fired', alertId: 'c1', alert }, { kind: 'fired', alertId: 'c2', alert }]));
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/journal write failed: database or disk is full/);
+    expect(gateway.journal.bounds().last).toBe(before);
+    expect(gateway.journal.alertState('c1')).toBeUndefined();
+    other.exec('DROP TRIGGER refuse');
+    other.close();
+    const retried = await post(JSON.stringify([{ kind: 'fired', alertId: 'c1', alert }, { kind: 'fired', alertId: 'c2', alert }]));
+    expect(retried.status).toBe(202);
+    expect(await retried.json()).toEqual({ seqs: [before + 1, before + 2] });
   });
 });
