@@ -10,6 +10,7 @@ test('settings reject bad values with the reason and persist good ones', async (
   await expect(cap).toHaveValue('10');
 
   await cap.fill('500');
+  await page.getByLabel('Sound for critical').fill('rm -rf /');
   await page.getByLabel('Feed id').fill('Prod!');
   await page.getByLabel('Feed name').fill('Production');
   await page.getByLabel('Feed URL').fill('http://not-a-websocket');
@@ -19,6 +20,7 @@ test('settings reject bad values with the reason and persist good ones', async (
   await expect(page.getByTestId('settings-message')).toHaveText('Not saved: fix the fields marked below.');
   await expect(page.getByTestId('error-notifications.capPerMinute')).toContainText('<=120');
   await expect(page.getByText('url: a ws:// or wss:// URL')).toBeVisible();
+  await expect(page.getByTestId('error-notifications.sounds.critical')).toContainText('a sound name');
   await expect(page.getByText('token: at least 16 characters')).toBeVisible();
   await page.screenshot({ path: 'test-results/settings-invalid.png' });
 
@@ -27,6 +29,8 @@ test('settings reject bad values with the reason and persist good ones', async (
   await expect(page.getByLabel('At most this many notifications per minute')).toHaveValue('10'); // nothing invalid was saved
 
   await page.getByLabel('At most this many notifications per minute').fill('20');
+  await page.getByLabel('Missed while disconnected: notify if fired within (minutes, 0 = never)').fill('30');
+  await page.getByLabel('Sound for critical').fill('alarm-clock-elapsed');
   await page.getByLabel('Theme').selectOption('light');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('settings-message')).toHaveText('Saved.');
@@ -35,7 +39,8 @@ test('settings reject bad values with the reason and persist good ones', async (
   await page.reload();
   await page.getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByLabel('At most this many notifications per minute')).toHaveValue('20');
+  await expect(page.getByLabel('Sound for critical')).toHaveValue('alarm-clock-elapsed');
   const saved = JSON.parse(readFileSync(join(tocsin.dataDir, 'settings.json'), 'utf8')) as { notifications: { capPerMinute: number }; theme: string };
-  expect(saved).toMatchObject({ notifications: { capPerMinute: 20 }, theme: 'light' });
+  expect(saved).toMatchObject({ notifications: { capPerMinute: 20, missedWithinMs: 30 * 60_000, sounds: { critical: 'alarm-clock-elapsed' } }, theme: 'light' });
   await page.screenshot({ path: 'test-results/settings-light.png' });
 });

@@ -94,6 +94,27 @@ export function SettingsView({ api, onSaved }: Props) {
           <Field label="At most this many notifications per minute" path="notifications.capPerMinute" errors={errors}>
             <input {...numberInput('notifications.capPerMinute', n.capPerMinute, (v) => setN({ capPerMinute: v }))} />
           </Field>
+          <Field label="Feed lost: notify after (minutes)" path="notifications.feedLossAfterMs" errors={errors}>
+            <input {...numberInput('notifications.feedLossAfterMs', minutes(n.feedLossAfterMs), (v) => setN({ feedLossAfterMs: v * 60_000 }))} />
+          </Field>
+          <Field label="Missed while disconnected: notify if fired within (minutes, 0 = never)" path="notifications.missedWithinMs" errors={errors}>
+            <input {...numberInput('notifications.missedWithinMs', minutes(n.missedWithinMs), (v) => setN({ missedWithinMs: v * 60_000 }))} />
+          </Field>
+          <div role="group" aria-label="Sounds">
+            {(['critical', 'high', 'warning', 'info'] as const).map((severity) => (
+              <Field key={severity} label={`Sound for ${severity}`} path={`notifications.sounds.${severity}`} errors={errors}>
+                <input
+                  id={`field-notifications-sounds-${severity}`}
+                  placeholder="none"
+                  value={n.sounds[severity] ?? ''}
+                  onChange={(e) => {
+                    const { [severity]: _dropped, ...others } = n.sounds;
+                    setN({ sounds: e.target.value ? { ...others, [severity]: e.target.value } : others });
+                  }}
+                />
+              </Field>
+            ))}
+          </div>
           <label className="check"><input type="checkbox" checked={n.quietHours.enabled} onChange={(e) => setN({ quietHours: { ...n.quietHours, enabled: e.target.checked } })} /> Quiet hours</label>
           <Field label="from" path="notifications.quietHours.start" errors={errors}>
             <input id="field-notifications-quietHours-start" value={n.quietHours.start} onChange={(e) => setN({ quietHours: { ...n.quietHours, start: e.target.value } })} />
