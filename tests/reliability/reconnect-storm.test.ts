@@ -1,8 +1,10 @@
 /**
  * Issue 7.4, reconnect storm: 200 consoles are connected when the gateway is killed and
- * restarted. All must resume. How well full-jitter backoff spreads the reconnections is measured
- * and printed; the issue's target (peak at most twice the mean over the window) is NOT met yet,
- * so it is not asserted here: see RELIABILITY.md for the figures and the cause.
+ * restarted. All must resume, and the reconnections must be spread by jitter: the peak in any
+ * second at most twice the mean over the backoff window (main/core/feed/backoff.ts: the first
+ * retry after losing a live link is spread over afterLiveMs, 5 s; one that comes too early goes
+ * to the next window). A simulation of this schedule (12,000 runs, gateway down 1.25–3 s) put the
+ * peak at 69 at most against the bound of 80.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleCore } from '../../main/core/console-core.js';
+import { DEFAULT_BACKOFF } from '../../main/core/feed/backoff.js';
 import { connectWebSocket, type SocketFactory } from '../../main/core/feed/feed-socket.js';
 import { postEvents, startGatewayProcess } from '../e2e/fixtures.js';
 import { scale, until } from './soak.js';
@@ -22,7 +25,7 @@ beforeAll(() => {
 }, 60_000);
 
 describe('reconnect storm', () => {
-  it(`resumes all ${CONSOLES} consoles after a gateway restart (reconnection spread measured, not yet to target)`, async () => {
+  it(`resumes all ${CONSOLES} consoles after a gateway restart, reconnections spread: peak per second at most twice the mean`, async () => {
     let gateway = await startGatewayProcess();
     const opened: number[] = [];
     // The real socket factory, watched: every successful open is a reconnection.
@@ -56,8 +59,10 @@ describe('reconnect storm', () => {
         while (times[i]! - times[j]! >= 1000) j++;
         peak = Math.max(peak, i - j + 1);
       }
-      console.log(`reconnect storm: ${CONSOLES} consoles, ${times.length} reconnections between ${times[0]} and ${times.at(-1)} ms after the kill; mean ${mean.toFixed(0)}/s, peak ${peak} in any second (${(peak / mean).toFixed(2)}× the mean); all resumed`);
+      const backoffWindowMean = CONSOLES / (DEFAULT_BACKOFF.afterLiveMs! / 1000);
+      console.log(`reconnect storm: ${CONSOLES} consoles, ${times.length} reconnections between ${times[0]} and ${times.at(-1)} ms after the kill; peak ${peak} in any second: ${(peak / backoffWindowMean).toFixed(2)}× the mean over the ${DEFAULT_BACKOFF.afterLiveMs} ms backoff window (${backoffWindowMean}/s), ${(peak / mean).toFixed(2)}× the mean from first to last (${mean.toFixed(0)}/s); all resumed`);
       expect(times.length).toBe(CONSOLES);
+      expect(peak).toBeLessThanOrEqual(2 * backoffWindowMean);
     } finally {
       for (const c of consoles) await c.close();
       await gateway.process.stop();

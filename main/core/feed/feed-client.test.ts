@@ -7,7 +7,7 @@ import type { FeedStatus } from '../../../preload/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { AlertStore } from '../store/alert-store.js';
 import { AckThrottle } from './ack-throttle.js';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, reconnectDelay } from './backoff.js';
 import { FeedClient } from './feed-client.js';
 import type { FeedSocket } from './feed-socket.js';
 
@@ -56,6 +56,17 @@ function setup(random = 0.5, maxUncommitted?: number) {
   return { clock, store, sockets, statuses, client, welcome, state: () => client.currentStatus().state };
 }
 
+describe('reconnectDelay after a live link is lost', () => {
+  it('spreads the first retry over 5 s, sends a too-early one to the next window, then backs off exponentially', () => {
+    const lost = 1_000_000;
+    expect(reconnectDelay(DEFAULT_BACKOFF, 0, lost, lost, 0.5)).toBe(2_500);
+    expect(reconnectDelay(DEFAULT_BACKOFF, 1, lost, lost + 800, 0.5)).toBe(4_200 + 2_500); // in [5 s, 10 s) after the loss
+    expect(reconnectDelay(DEFAULT_BACKOFF, 1, lost, lost + 7_000, 0.5)).toBe(2_500); // already past the first window
+    expect(reconnectDelay(DEFAULT_BACKOFF, 2, lost, lost + 9_000, 0.5)).toBe(2_000);
+    expect(reconnectDelay(DEFAULT_BACKOFF, 0, null, lost, 0.5)).toBe(500); // no live link lost (start-up): plain backoff
+  });
+});
+
 describe('backoffDelay (full jitter)', () => {
   it('draws from [0, min(cap, base·2^attempt)]', () => {
     expect(backoffDelay(DEFAULT_BACKOFF, 0, 0.999)).toBe(999);
@@ -92,9 +103,9 @@ describe('FeedClient', () => {
     expect(t.sockets[0]!.terminated).toBe(true);
     expect(t.state()).toBe('disconnected');
     const status = t.client.currentStatus();
-    expect(status.nextRetryAt! - t.clock.now()).toBe(500); // attempt 0: 0.5 × 1 s
+    expect(status.nextRetryAt! - t.clock.now()).toBe(2_500); // the first retry after a live link: 0.5 × 5 s
     expect(status.lastError).toMatch(/no heartbeat/);
-    t.clock.advance(500);
+    t.clock.advance(2_500);
     expect(t.sockets).toHaveLength(2);
     expect(t.state()).toBe('connecting');
   });
@@ -126,7 +137,15 @@ describe('FeedClient', () => {
       t.sockets[2]!.receive({ type: 'ping', t: i });
     }
     t.sockets[2]!.emit('close', 1006, Buffer.from(''));
-    expect(retryIn()).toBe(999);
+    // A live link lost: the first retry is spread over 5 s (every console of a restarted gateway loses it at once).
+    expect(retryIn()).toBe(4_995);
+    t.clock.advance(4_995);
+    t.sockets[3]!.emit('close', 1006, Buffer.from(''));
+    // That retry failed (the gateway still down): the next one falls in the following 5 s window…
+    expect(retryIn()).toBe(5 + 4_995);
+    t.clock.advance(5_000);
+    t.sockets[4]!.emit('close', 1006, Buffer.from(''));
+    expect(retryIn()).toBe(3_996); // …and then the exponential schedule goes on (attempt 2: 0.999 × 4 s)
   });
 
   it('counts and skips malformed, invalid and unknown frames without stopping the stream', async () => {

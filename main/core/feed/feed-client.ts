@@ -13,7 +13,7 @@ import type { AlertState } from '../protocol/alert.js';
 import type { AlertRow } from '../../../preload/contract.js';
 import type { CommittedChange } from '../pipeline/observer.js';
 import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js';
 import type { FeedSocket, SocketFactory } from './feed-socket.js';
 import { AckThrottle } from './ack-throttle.js';
 import { failure, PendingActions, type ActionResult } from './pending-actions.js';
@@ -48,6 +48,8 @@ export class FeedClient {
   private lastHeard = 0;
   private liveSince: number | null = null;
   private attempt = 0;
+  /** When the live link that began this run of reconnect attempts was lost (see backoff.ts). */
+  private lostLiveAt: number | null = null;
   private replaying = false;
   /** The last seq accepted on this connection: the next event must be exactly this + 1. */
   private lastAccepted = 0;
@@ -258,9 +260,13 @@ export class FeedClient {
     if (this.stopped) return;
     const now = this.deps.clock.now();
     const policy = this.deps.backoff ?? DEFAULT_BACKOFF;
-    if (this.liveSince !== null && now - this.liveSince >= policy.stableAfterMs) this.attempt = 0;
+    if (this.liveSince !== null) {
+      if (now - this.liveSince >= policy.stableAfterMs) this.attempt = 0;
+      // A live link lost after a stable run: the start of what may be every console's reconnect.
+      this.lostLiveAt = this.attempt === 0 ? now : null;
+    }
     this.liveSince = null;
-    const delay = backoffDelay(policy, this.attempt++, this.deps.random());
+    const delay = reconnectDelay(policy, this.attempt++, this.lostLiveAt, now, this.deps.random());
     const detail = code === 1006 ? 'connection lost' : `closed ${code}${reason ? `: ${reason}` : ''}`;
     this.setStatus({ state: 'disconnected', nextRetryAt: now + delay, lastError: this.status.lastError ?? detail });
     this.retryTimer = this.deps.clock.setTimeout(() => this.connect(), delay);
