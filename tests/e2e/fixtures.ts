@@ -27,7 +27,7 @@ export type GatewayInstance = { url: string; token: string; journal: string; pro
  * Start the standalone gateway (`node dist/gateway/cli.cjs --config …`) with a short heartbeat.
  * `restart()` starts it again on the same port and journal, as an operator would.
  */
-export async function startGatewayProcess(options: { port?: number; journal?: string; demo?: boolean; stormPerMinute?: number } = {}): Promise<GatewayInstance> {
+export async function startGatewayProcess(options: { port?: number; journal?: string; demo?: boolean; stormPerMinute?: number; limits?: Record<string, number> } = {}): Promise<GatewayInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-e2e-gw-'));
   const token = 'e2e-gateway-token-0123456789';
   const journal = options.journal ?? join(dir, 'journal.sqlite');
@@ -35,6 +35,7 @@ export async function startGatewayProcess(options: { port?: number; journal?: st
   writeFileSync(config, JSON.stringify({
     listen: { host: '127.0.0.1', port: options.port ?? 0 }, tokens: [token], journal: { path: journal },
     heartbeatMs: 1000, demo: { enabled: options.demo ?? false, seed: 42, stormPerMinute: options.stormPerMinute ?? 0 },
+    ...(options.limits ? { limits: options.limits } : {}),
   }));
   const process = await startProcess('node', ['dist/gateway/cli.cjs', '--config', config], /Tocsin gateway: (\S+)/);
   const url = process.match[1]!;
