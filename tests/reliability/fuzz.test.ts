@@ -17,6 +17,8 @@ import { mutate, prng } from './mutate.js';
 import { scale, until } from './soak.js';
 
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? scale(20_000, 1_000_000));
+/** Time bounds grow with the frame count: the short run takes ~8 s a side here, so a million takes minutes. */
+const BOUND_MS = Math.max(120_000, FRAMES * 2);
 const TOKEN = 'fuzz-token-0123456789abcdef';
 const heapMb = () => {
   global.gc?.();
@@ -46,7 +48,7 @@ describe('fuzzing', () => {
         }
       }
       ws.send(JSON.stringify({ type: 'ping', t: -2 }));
-      await until(() => pongs >= Math.ceil(FRAMES / 1000) + 1, 60_000, 'valid pings answered');
+      await until(() => pongs >= Math.ceil(FRAMES / 1000) + 1, BOUND_MS, 'valid pings answered');
       const rejected = Object.values(gateway.stats.rejected).reduce((a, b) => a + b, 0);
       const health = await fetch(`http://127.0.0.1:${gateway.port}/healthz`);
       expect(health.status).toBe(200);
@@ -59,7 +61,7 @@ describe('fuzzing', () => {
     } finally {
       await gateway.close();
     }
-  }, 300_000);
+  }, BOUND_MS + 60_000);
 
   it('invalid UTF-8 and oversized frames get 1007 and 1009', async () => {
     const gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-fuzz-')), 'j.sqlite') } });
@@ -105,7 +107,7 @@ describe('fuzzing', () => {
     const heapBefore = heapMb();
     const core = await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-fuzzc-')), userName: 'ann', feeds: [{ id: 'f', name: 'fuzz', url: `ws://127.0.0.1:${port}/v1/feed`, token: TOKEN }] });
     try {
-      await until(() => sentAll && core.store.cursor('f') === expectedLast, 120_000, 'all valid events stored').catch(async (error: Error) => {
+      await until(() => sentAll && core.store.cursor('f') === expectedLast, BOUND_MS, 'all valid events stored').catch(async (error: Error) => {
         throw new Error(`${error.message}: expected ${expectedLast}, cursor ${core.store.cursor('f')}, status ${JSON.stringify((await core.handlers.feedStatus({}))[0])}`);
       });
       const status = (await core.handlers.feedStatus({}))[0]!;
@@ -121,5 +123,5 @@ describe('fuzzing', () => {
       await core.close();
       server.close();
     }
-  }, 300_000);
+  }, BOUND_MS + 60_000);
 });
