@@ -73,7 +73,9 @@ describe('slow consumer', () => {
       const growth = (series: Array<{ rss: number }>) => Math.max(...series.map((x) => x.rss)) - series[0]!.rss;
       const extra = growth(samples) - growth(baseline);
       console.log(`slow consumer: closed with 4002 after ${sent} events (~${Math.round((sent * (body.length + 150)) / 1024 / 1024)} MB of frames) it did not read; gateway RSS ${samples.map((x) => Math.round(x.rss)).join(' → ')} MB; with no consumer at all (baseline, same run) ${baseline.map((x) => Math.round(x.rss)).join(' → ')} MB; extra growth ${extra.toFixed(1)} MB`);
-      expect(extra).toBeLessThan(16); // the 1 MiB soft bound, a few MiB of socket buffers and heap noise; the backlog is 17+ MB
+      // The 1 MiB soft bound, a few MiB of socket buffers and heap noise (the heap swings by tens of
+      // MB between collections over the full run); the backlog is 17 MB short, 167 MB full.
+      expect(extra).toBeLessThan(scale(16, 40));
 
       // Nothing lost: a console resuming from the start gets every event, once, in order.
       core = await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-slow-')), userName: 'after', feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }] });
