@@ -13,7 +13,6 @@ import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
 import type { MetricSample } from '../main/core/protocol/metrics.js';
 import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
-import { CheckpointThread } from '../main/core/store/checkpoint-thread.js';
 import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
 import { GatewayStats } from './server/stats.js';
@@ -151,13 +150,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
 
   const checkpoints = journal.checkpointsOn(clock);
   checkpoints.start();
-  try {
-    checkpoints.useThread(await CheckpointThread.start(config.journal.path, (result) => {
-      if (!result.ok) log(`journal checkpoint failed: ${result.message}`);
-    }));
-  } catch (error) {
-    log(`journal checkpoints run on the gateway's thread: the checkpoint thread did not start (${(error as Error).message})`);
-  }
+  await checkpoints.moveToThread(config.journal.path, 'journal', log);
 
   journal.trim(clock.now());
   let trimTimer = clock.setTimeout(function trim() {

@@ -20,7 +20,6 @@ import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
 import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics } from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
-import { CheckpointThread } from './store/checkpoint-thread.js';
 import { WalCheckpoints } from './store/wal-checkpoints.js';
 
 export type ConsoleCoreOptions = {
@@ -93,7 +92,7 @@ export class ConsoleCore {
     const core = new ConsoleCore(store, options);
     core.applyRetention();
     core.checkpoints.start();
-    await core.startCheckpointThread();
+    await core.checkpoints.moveToThread(historyPath(options.dataDir), 'history', options.log ?? (() => {}));
     for (const client of core.clients.values()) client.start();
     return core;
   }
@@ -128,19 +127,6 @@ export class ConsoleCore {
       throw new ApiError(code, result.message ?? `the gateway refused the action (${result.code})`);
     }
     return result.seq === undefined ? {} : { seq: result.seq };
-  }
-
-  /** Checkpoints off the core's thread; if the thread cannot start, they stay here (and it says so). */
-  private async startCheckpointThread(): Promise<void> {
-    const log = this.options.log ?? (() => {});
-    try {
-      const thread = await CheckpointThread.start(historyPath(this.options.dataDir), (result) => {
-        if (!result.ok) log(`history checkpoint failed: ${result.message}`);
-      });
-      this.checkpoints.useThread(thread);
-    } catch (error) {
-      log(`history checkpoints run on the core's thread: the checkpoint thread did not start (${(error as Error).message})`);
-    }
   }
 
   /** Apply the history's retention now, and again in an hour. */

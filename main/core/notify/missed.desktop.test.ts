@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { Journal } from '../../../gateway/journal/journal.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
 import { freePort } from '../../../tests/support/real-monitoring.js';
+import { until } from '../../../tests/support/until.js';
 import { systemClock } from '../clock.js';
 import { ConsoleCore } from '../console-core.js';
 import { NotifySendNotifier } from './delivery/linux.js';
@@ -34,14 +35,6 @@ afterAll(async () => {
   await desktop?.stop();
 });
 
-const until = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 it('a critical alert journaled while the console was disconnected is notified when the resume replays it', async () => {
   const journalPath = join(dir, 'journal.sqlite');
   let gateway: Gateway = await gatewayAt(journalPath);
@@ -59,9 +52,9 @@ it('a critical alert journaled while the console was disconnected is notified wh
   });
   const state = async () => (await core.handlers.feedStatus({}))[0]?.state;
   try {
-    await until(async () => (await state()) === 'live', 'the console live');
+    await until(async () => (await state()) === 'live', 15_000, 'the console live');
     await gateway.close();
-    await until(async () => (await state()) !== 'live', 'the console sees the gateway gone');
+    await until(async () => (await state()) !== 'live', 15_000, 'the console sees the gateway gone');
     // While it is away: the alert reaches the journal (as a source would have published it).
     const journal = new Journal({ path: journalPath, maxEvents: 1_000_000, maxAgeMs: 7 * 86_400_000 });
     const firedAt = Date.now() - 3 * 60_000;
@@ -69,7 +62,7 @@ it('a critical alert journaled while the console was disconnected is notified wh
       alert: { title: 'Privilege escalation on bastion-02', body: 'uid 0 shell outside sudo', severity: 'critical', category: 'security', host: 'bastion-02', labels: {}, startsAt: firedAt } } }]);
     journal.close();
     gateway = await gatewayAt(journalPath);
-    await until(() => notifications!.health().shown === 1, 'the missed alert shown');
+    await until(() => notifications!.health().shown === 1, 15_000, 'the missed alert shown');
     // The Notify call on the session bus, as dbus-monitor saw it: summary, then body.
     const calls = desktop.notifyCalls().filter((call) => call.includes('bastion-02'));
     expect(calls).toHaveLength(1);

@@ -60,7 +60,8 @@ export class NotificationPolicy {
   /** The notifications to show now for one committed batch (a burst is gathered: see takeDigest). */
   decide(changes: readonly CommittedChange[], window: WindowState): NotificationRequest[] {
     const now = this.clock.now();
-    const endsFiring = lastStates(changes);
+    // Only a replayed batch needs each alert's final state (live batches never look it up).
+    const endsFiring = changes.some((c) => c.replayed) ? lastStates(changes) : NO_STATES;
     const qualifying = changes.filter((c) => this.qualifies(c, now, endsFiring));
     /** Missed alerts (replayed) say when they fired. */
     const missedAt = new Map(qualifying.filter((c) => c.replayed).map((c) => [key(c.row), c.event.at]));
@@ -225,6 +226,8 @@ export class NotificationPolicy {
 
 const key = (row: AlertRow) => `${row.feedId}\u0000${row.alertId}`;
 const urgencyOf = (severity: Severity): NotificationRequest['urgency'] => (severity === 'critical' ? 'critical' : 'normal');
+
+const NO_STATES: ReadonlyMap<string, boolean> = new Map();
 
 /** Per alert, whether its last change in this batch leaves it firing and unacknowledged. */
 function lastStates(changes: readonly CommittedChange[]): Map<string, boolean> {

@@ -7,7 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { Clock, TimerHandle } from '../clock.js';
-import type { CheckpointThread } from './checkpoint-thread.js';
+import { CheckpointThread } from './checkpoint-thread.js';
 
 export type CheckpointPolicy = { checkEveryMs: number; quietMs: number; maxEventsBetween: number };
 
@@ -27,6 +27,20 @@ export class WalCheckpoints {
   /** Run checkpoints on this thread from now on (see checkpoint-thread.ts). */
   useThread(thread: CheckpointThread): void {
     this.thread = thread;
+  }
+
+  /**
+   * Move checkpoints onto a thread of their own for the SQLite file at `path` (`what` names it in
+   * the log). If that thread cannot start, they stay on this thread, and the log says so.
+   */
+  async moveToThread(path: string, what: string, log: (message: string) => void): Promise<void> {
+    try {
+      this.useThread(await CheckpointThread.start(path, (result) => {
+        if (!result.ok) log(`${what} checkpoint failed: ${result.message}`);
+      }));
+    } catch (error) {
+      log(`${what} checkpoints run on the main thread: the checkpoint thread did not start (${(error as Error).message})`);
+    }
   }
 
   /** Take checkpoints away from commits, and start the timer. */
