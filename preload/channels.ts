@@ -17,6 +17,7 @@ export const PRELOAD_OPERATIONS = [
   'timeline',
   'searchHistory',
   'feedStatus',
+  'notificationHealth',
   'minuteCounts',
   'exportHistory',
   'getSettings',

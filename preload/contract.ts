@@ -139,6 +139,8 @@ export const apiOperations = {
     response: z.object({ rows: z.array(AlertRowSchema), total: z.number().int() }),
   },
   feedStatus: { request: empty, response: z.array(FeedStatusSchema) },
+  /** Whether native notifications reach the user (null: this console has no notification center). */
+  notificationHealth: { request: empty, response: NotificationHealthSchema.nullable() },
   minuteCounts: {
     request: z.object({ from: z.number().int(), to: z.number().int() }).refine((r) => r.to > r.from && r.to - r.from <= 31 * 24 * 3600_000, 'a range of at most 31 days'),
     response: z.array(MinuteCountSchema),

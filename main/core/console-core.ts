@@ -12,6 +12,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { FeedClient, type FeedProfile } from './feed/feed-client.js';
 import { connectWebSocket, type SocketFactory } from './feed/feed-socket.js';
 import { HIDDEN_WINDOW, type WindowState } from './host/window-state.js';
+import type { NotificationHealth } from './notify/health.js';
 import type { CommittedObserver } from './pipeline/observer.js';
 import { UpdateBatcher } from './pipeline/update-batcher.js';
 import type { Action } from './protocol/frames.js';
@@ -51,6 +52,7 @@ export class ConsoleCore {
   private windowState: WindowState = HIDDEN_WINDOW;
   private retentionTimer: TimerHandle | null = null;
   private readonly windowListeners = new Set<(state: WindowState) => void>();
+  private notificationHealth: NotificationHealth | null = null;
 
   private constructor(readonly store: AlertStore, private readonly options: ConsoleCoreOptions) {
     const clock = options.clock ?? systemClock;
@@ -117,6 +119,12 @@ export class ConsoleCore {
     return () => this.windowListeners.delete(listener);
   }
 
+  /** The notification path's health changed: keep it for the api and push it to the UI. */
+  reportNotificationHealth(health: NotificationHealth): void {
+    this.notificationHealth = health;
+    this.batcher.setNotifications(health);
+  }
+
   /** Send an action on an alert to its feed's gateway; resolves with the seq of the resulting event. */
   async act(feedId: string, alertId: string, request: Action): Promise<{ seq?: number }> {
     const client = this.clients.get(feedId);
@@ -161,6 +169,7 @@ export class ConsoleCore {
       timeline: async ({ feedId, alertId }) => this.store.timeline(feedId, alertId),
       searchHistory: async ({ filter, limit, before }) => this.store.searchHistory(filter, limit, before),
       feedStatus: async () => [...this.clients.values()].map((c) => c.currentStatus()),
+      notificationHealth: async () => this.notificationHealth,
       getSettings: async () => this.settings.get(),
       updateSettings: async ({ settings }) => this.settings.update(settings),
       minuteCounts: async ({ from, to }) => this.store.minuteCounts(from, to),

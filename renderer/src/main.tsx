@@ -9,9 +9,10 @@ const store = new ConsoleStore();
 const api = getApi((link) => store.setLink(link));
 
 async function refetch(): Promise<void> {
-  const [alerts, feeds] = await Promise.all([api.activeAlerts({}), api.feedStatus({})]);
+  const [alerts, feeds, notifications] = await Promise.all([api.activeAlerts({}), api.feedStatus({}), api.notificationHealth({})]);
   if (alerts.ok) store.resetAlerts(alerts.value);
   if (feeds.ok) store.setFeeds(feeds.value);
+  if (notifications.ok) store.setNotifications(notifications.value);
 }
 
 api.onUpdate(store.enqueue);

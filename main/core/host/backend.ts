@@ -18,8 +18,6 @@ import { SettingsService } from '../settings/settings-service.js';
 import { loadSettings } from '../settings/settings.js';
 import type { CoreInit } from './messages.js';
 
-/** For headless consoles (--no-notifications): the policy still decides and counts; nothing is shown. */
-const silentNotifier: Notifier = { show: async () => ({ kind: 'dismissed' }) };
 /** The same id as the desktop app's (main/platform/options.ts APP_ID): Windows groups notifications by it. */
 const NOTIFICATION_APP_ID = 'dev.tocsin.console';
 
@@ -65,7 +63,8 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     observers: (self) => {
       notifications = new NotificationCenter({
         policy, clock: systemClock, log,
-        notifier: hooks.notifier ?? (init.notifications === 'off' ? silentNotifier : notifierFor(process.platform, NOTIFICATION_APP_ID)),
+        notifier: hooks.notifier ?? notifierFor(process.platform, NOTIFICATION_APP_ID),
+        mode: init.notifications === 'off' ? 'off' : 'native',
         settings: () => notificationSettings,
         windowState: () => self.currentWindowState(),
         acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
@@ -75,9 +74,12 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
       return [notifications];
     },
   });
+  const center: NotificationCenter = notifications!;
+  center.onHealth((health) => core.reportNotificationHealth(health));
+  core.reportNotificationHealth(center.health());
   return {
     core,
-    notifications: notifications!,
+    notifications: center,
     policy,
     embeddedGatewayUrl: gateway?.url ?? null,
     close: async () => {

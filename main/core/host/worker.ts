@@ -71,6 +71,6 @@ function scheduleTray(): void {
     trayTimer = null;
     if (!backend) return;
     const [alerts, feeds] = await Promise.all([backend.core.handlers.activeAlerts({}), backend.core.handlers.feedStatus({})]);
-    post({ type: 'tray', model: deriveTrayModel(alerts, feeds, backend.policy.state()) });
+    post({ type: 'tray', model: deriveTrayModel(alerts, feeds, { ...backend.policy.state(), health: backend.notifications.health() }) });
   }, 250);
 }

@@ -20,6 +20,8 @@ export type Suppressed = z.infer<typeof SuppressedSchema>;
 
 /** The notification path's health. */
 export const NotificationHealthSchema = z.object({
+  /** native: notifications are shown by the OS; off: this console was started without them (--no-notifications). */
+  mode: z.enum(['native', 'off']),
   /** idle: nothing sent yet; ok: the last notification was shown; failing: the last one was not. */
   state: z.enum(['idle', 'ok', 'failing']),
   shown: z.number().int(),

@@ -28,7 +28,7 @@ class ScriptedNotifier implements Notifier {
   }
 }
 
-function setup(outcomes: DeliveryOutcome[] = [], settings: Partial<NotificationSettings> = {}, notifierOverride?: Notifier) {
+function setup(outcomes: DeliveryOutcome[] = [], settings: Partial<NotificationSettings> = {}, notifierOverride?: Notifier, mode: 'native' | 'off' = 'native') {
   const clock = new ManualClock();
   const parsed = NotificationSettingsSchema.parse(settings);
   const notifier = new ScriptedNotifier(outcomes);
@@ -43,6 +43,7 @@ function setup(outcomes: DeliveryOutcome[] = [], settings: Partial<NotificationS
     showConsole: () => void calls.push('show'),
     recordNotified: (feedId, alertId, at) => void calls.push(`notified ${feedId}/${alertId} @${at}`),
     log: (message) => void calls.push(`log ${message}`),
+    mode,
   });
   return { clock, notifier, calls, center, window };
 }
@@ -77,8 +78,21 @@ describe('NotificationCenter', () => {
     center.onCommitted([firedChange()]);
     await center.settle();
     expect(center.health()).toMatchObject({ state: 'failing', shown: 0, failed: 1, lastFailure: { reason: 'no notification server is running on the session bus' } });
-    expect(reports).toEqual(['failing: no notification server is running on the session bus']);
+    // First the decision (suppression counts unchanged, nothing delivered yet), then the failure.
+    expect(reports).toEqual(['idle: undefined', 'failing: no notification server is running on the session bus']);
     expect(calls).toEqual([expect.stringMatching(/^log notification ".*" was not shown: no notification server/)]);
+  });
+
+  it('with notifications off the policy still decides and counts, nothing is shown, and the health says off', async () => {
+    const { center: off, calls, notifier } = setup([], {}, undefined, 'off');
+    const reports: Array<{ mode: string; state: string; window: number }> = [];
+    off.onHealth((h) => reports.push({ mode: h.mode, state: h.state, window: h.suppressed.window }));
+    off.onCommitted([firedChange()]);
+    await off.settle();
+    expect(notifier.shown).toEqual([]);
+    expect(calls).toEqual([]); // no "notified" on the timeline
+    expect(off.health()).toMatchObject({ mode: 'off', state: 'idle', shown: 0, failed: 0 });
+    expect(reports).toEqual([{ mode: 'off', state: 'idle', window: 0 }]); // decided to notify (hidden window), then showed nothing
   });
 
   it('a notifier that throws counts as failed, never as an unhandled rejection', async () => {

@@ -33,6 +33,8 @@ export type NotificationCenterDeps = {
   /** Add "notified" to the alert's timeline. */
   recordNotified(feedId: string, alertId: string, at: number): void;
   log(message: string): void;
+  /** off: the policy still decides and counts, nothing is shown (a headless console); native by default. */
+  mode?: 'native' | 'off';
 };
 
 /** Feed states in which no alerts arrive. */
@@ -43,18 +45,20 @@ export class NotificationCenter implements CommittedObserver {
   private readonly feedLoss = new Map<string, { timer: TimerHandle | null; notified: boolean; status: FeedStatus }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly healthListeners = new Set<(health: NotificationHealth) => void>();
-  private delivery: Omit<NotificationHealth, 'suppressed'> = { state: 'idle', shown: 0, failed: 0, lastShownAt: null, lastFailure: null, warning: null };
+  private readonly delivery: Omit<NotificationHealth, 'suppressed'>;
   private digestTimer: TimerHandle | null = null;
   private closed = false;
 
-  constructor(private readonly deps: NotificationCenterDeps) {}
+  constructor(private readonly deps: NotificationCenterDeps) {
+    this.delivery = { mode: deps.mode ?? 'native', state: 'idle', shown: 0, failed: 0, lastShownAt: null, lastFailure: null, warning: null };
+  }
 
   /** Delivery health, with the policy's suppression counts. */
   health(): NotificationHealth {
     return { ...this.delivery, suppressed: { ...this.deps.policy.suppressed } };
   }
 
-  /** Called after every delivery (shown or failed); returns the unsubscribe function. */
+  /** Called after every delivery (shown or failed) and every decision (suppression counts); returns the unsubscribe function. */
   onHealth(listener: (health: NotificationHealth) => void): () => void {
     this.healthListeners.add(listener);
     return () => this.healthListeners.delete(listener);
@@ -64,6 +68,7 @@ export class NotificationCenter implements CommittedObserver {
     if (this.closed) return;
     for (const request of this.deps.policy.decide(changes, this.deps.windowState())) this.deliver(request);
     this.scheduleDigest();
+    this.emitHealth(); // the suppression counts moved
   }
 
   onFeedStatus(status: FeedStatus): void {
@@ -122,6 +127,7 @@ export class NotificationCenter implements CommittedObserver {
   }
 
   private deliver(request: NotificationRequest): void {
+    if (this.delivery.mode === 'off') return;
     let recorded = false;
     const shown = (warning?: string) => {
       if (recorded) return;

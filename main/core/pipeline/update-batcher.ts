@@ -5,12 +5,14 @@
  */
 import type { AlertRow, FeedStatus, UiUpdate } from '../../../preload/contract.js';
 import type { Clock, TimerHandle } from '../clock.js';
+import type { NotificationHealth } from '../notify/health.js';
 import type { MetricSample } from '../protocol/metrics.js';
 
 export class UpdateBatcher {
   private alerts = new Map<string, AlertRow>();
   private metrics = new Map<string, MetricSample>();
   private feeds = new Map<string, FeedStatus>();
+  private notifications: NotificationHealth | null = null;
   private timer: TimerHandle | null = null;
   private readonly listeners = new Set<(update: UiUpdate) => void>();
 
@@ -36,12 +38,20 @@ export class UpdateBatcher {
     this.schedule();
   }
 
+  /** The notification path's health: latest wins. */
+  setNotifications(health: NotificationHealth): void {
+    this.notifications = health;
+    this.schedule();
+  }
+
   /** Emit what is pending now (used on close, and by the timer). */
   flush(): void {
     if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    if (this.alerts.size + this.metrics.size + this.feeds.size === 0) return;
+    if (this.alerts.size + this.metrics.size + this.feeds.size === 0 && !this.notifications) return;
     const update: UiUpdate = { alerts: [...this.alerts.values()], metrics: [...this.metrics.values()], feeds: [...this.feeds.values()] };
+    if (this.notifications) update.notifications = this.notifications;
+    this.notifications = null;
     this.alerts = new Map();
     this.metrics = new Map();
     this.feeds = new Map();

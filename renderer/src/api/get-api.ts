@@ -3,7 +3,7 @@
  * browser console's socket adapter in a browser. Nothing else in the renderer knows which.
  */
 import type { TocsinApi } from '../../../preload/contract';
-import { createSocketApi, type ShellLink } from './socket-api';
+import { createSocketApi, socketUrl, type ShellLink } from './socket-api';
 
 declare global {
   interface Window {
@@ -20,9 +20,9 @@ export type ConsoleApi = TocsinApi & {
 /** Pick the api for this shell. */
 export function getApi(onLink: (link: ShellLink) => void): ConsoleApi {
   if (window.tocsin) {
-    onLink('open');
+    onLink({ state: 'open', since: Date.now(), nextRetryAt: null });
     return window.tocsin;
   }
   const token = new URLSearchParams(window.location.search).get('token');
-  return createSocketApi(window.location, token, onLink);
+  return createSocketApi(socketUrl(window.location, token), onLink);
 }

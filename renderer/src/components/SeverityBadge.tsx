@@ -1,13 +1,15 @@
 /** Severity and category shown by shape, text and colour together: never by colour alone. */
 import type { Category, Severity } from '../../../main/core/protocol/alert';
 
-const SEVERITY: Record<Severity, { glyph: string; label: string }> = {
+/** Shape and word of each severity (colour comes from the stylesheet's `severity-*` classes). */
+export const SEVERITY_LOOK: Record<Severity, { glyph: string; label: string }> = {
   critical: { glyph: '◆', label: 'Critical' },
   high: { glyph: '▲', label: 'High' },
   warning: { glyph: '●', label: 'Warning' },
   info: { glyph: '○', label: 'Info' },
 };
-const CATEGORY: Record<Category, { glyph: string; label: string }> = {
+/** Shape and word of each category. */
+export const CATEGORY_LOOK: Record<Category, { glyph: string; label: string }> = {
   security: { glyph: '⚔', label: 'Security' },
   outage: { glyph: '✖', label: 'Outage' },
   performance: { glyph: '◷', label: 'Performance' },
@@ -16,7 +18,7 @@ const CATEGORY: Record<Category, { glyph: string; label: string }> = {
 };
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
-  const { glyph, label } = SEVERITY[severity];
+  const { glyph, label } = SEVERITY_LOOK[severity];
   return (
     <span className={`badge severity-${severity}`}>
       <span aria-hidden="true">{glyph}</span> {label}
@@ -25,7 +27,7 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 }
 
 export function CategoryBadge({ category }: { category: Category }) {
-  const { glyph, label } = CATEGORY[category];
+  const { glyph, label } = CATEGORY_LOOK[category];
   return (
     <span className={`category category-${category}`}>
       <span aria-hidden="true">{glyph}</span> {label}

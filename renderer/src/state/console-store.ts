@@ -5,6 +5,8 @@
  */
 import type { AlertRow, FeedStatus, UiUpdate } from '../../../preload/contract';
 import type { MetricSample } from '../../../main/core/protocol/metrics';
+import type { NotificationHealth } from '../../../main/core/notify/health';
+import { severityRank } from '../../../main/core/protocol/alert';
 import type { ShellLink } from '../api/socket-api';
 
 export type ConsoleSnapshot = {
@@ -13,20 +15,29 @@ export type ConsoleSnapshot = {
   feeds: readonly FeedStatus[];
   series: ReadonlyMap<string, readonly MetricSample[]>;
   link: ShellLink;
-  /** Alerts that fired since the page opened, newest first (for the live region). */
+  /** Whether native notifications reach the user (null until the core says). */
+  notifications: NotificationHealth | null;
+  /** The newest alert that fired since the page opened (for the live region). */
   lastFired: AlertRow | null;
+  /** What the live region says about the last frame's new alerts (counted, so a storm is one sentence). */
+  announcement: { text: string; n: number } | null;
   /** The alert the core asked to show (a notification's Open), with a counter so repeats count. */
   focus: { feedId: string; alertId: string; n: number } | null;
 };
 
 const SERIES_POINTS = 300;
+const ANNOUNCE_EVERY_MS = 2000;
 export const alertKey = (row: Pick<AlertRow, 'feedId' | 'alertId'>) => `${row.feedId}\u0000${row.alertId}`;
 
 export class ConsoleStore {
-  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: 'connecting', lastFired: null, focus: null };
+  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: { state: 'connecting', since: Date.now(), nextRetryAt: null }, notifications: null, lastFired: null, announcement: null, focus: null };
   private queue: UiUpdate[] = [];
   private frame: number | null = null;
   private readonly listeners = new Set<() => void>();
+  private pendingFired = 0;
+  private pendingWorst: AlertRow | null = null;
+  private lastAnnouncedAt = 0;
+  private announceTimer: ReturnType<typeof setTimeout> | null = null;
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -42,6 +53,10 @@ export class ConsoleStore {
 
   setFeeds(feeds: readonly FeedStatus[]): void {
     this.commit({ feeds });
+  }
+
+  setNotifications(notifications: NotificationHealth | null): void {
+    this.commit({ notifications });
   }
 
   setLink(link: ShellLink): void {
@@ -60,14 +75,22 @@ export class ConsoleStore {
     const feeds = new Map(this.snapshot.feeds.map((f) => [f.feedId, f]));
     const series = new Map(this.snapshot.series);
     let lastFired = this.snapshot.lastFired;
+    let fired = 0;
+    let worst: AlertRow | null = null;
     let focus = this.snapshot.focus;
+    let notifications = this.snapshot.notifications;
     for (const update of this.queue) {
       if (update.focus) focus = { ...update.focus, n: (focus?.n ?? 0) + 1 };
+      if (update.notifications) notifications = update.notifications;
       for (const row of update.alerts) {
         const key = alertKey(row);
         const before = alerts.get(key);
         if (row.status === 'firing') {
-          if (!before || before.firstSeq !== row.firstSeq) lastFired = row;
+          if (!before || before.firstSeq !== row.firstSeq) {
+            lastFired = row;
+            fired++;
+            if (!worst || severityRank(row.severity) > severityRank(worst.severity)) worst = row;
+          }
           alerts.set(key, row);
         } else alerts.delete(key);
       }
@@ -78,11 +101,40 @@ export class ConsoleStore {
       }
     }
     this.queue = [];
-    this.commit({ alerts, feeds: [...feeds.values()], series, lastFired, focus });
+    this.pendingFired += fired;
+    if (worst && (!this.pendingWorst || severityRank(worst.severity) > severityRank(this.pendingWorst.severity))) this.pendingWorst = worst;
+    this.commit({ alerts, feeds: [...feeds.values()], series, lastFired, focus, notifications, ...this.takeAnnouncement() });
+  }
+
+  /**
+   * The live region speaks at most once per ANNOUNCE_EVERY_MS: a storm becomes "37 new alerts;
+   * most severe: …" rather than a queue of sentences nobody can follow.
+   */
+  private takeAnnouncement(): Partial<ConsoleSnapshot> {
+    if (!this.pendingWorst) return {};
+    const wait = this.lastAnnouncedAt + ANNOUNCE_EVERY_MS - Date.now();
+    if (wait > 0) {
+      this.announceTimer ??= setTimeout(() => {
+        this.announceTimer = null;
+        this.commit(this.takeAnnouncement());
+      }, wait);
+      return {};
+    }
+    const announcement = { text: announce(this.pendingFired, this.pendingWorst), n: (this.snapshot.announcement?.n ?? 0) + 1 };
+    this.pendingFired = 0;
+    this.pendingWorst = null;
+    this.lastAnnouncedAt = Date.now();
+    return { announcement };
   }
 
   private commit(change: Partial<ConsoleSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...change, version: this.snapshot.version + 1 };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** One sentence for screen readers per frame of new alerts: the count and the most severe. */
+export function announce(fired: number, worst: AlertRow): string {
+  const what = `${worst.severity} ${worst.category} alert: ${worst.title}${worst.host ? ` on ${worst.host}` : ''}`;
+  return fired === 1 ? `New ${what}` : `${fired} new alerts; most severe: ${what}`;
 }

@@ -1,10 +1,10 @@
-/** One live metric as a uPlot line chart, redrawn in place as samples arrive. */
+/** One metric as a uPlot line chart, redrawn in place as samples arrive or a window reloads. */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricSample } from '../../../../main/core/protocol/metrics';
 
-export function MetricChart({ title, points, height = 160 }: { title: string; points: readonly MetricSample[]; height?: number }) {
+export function MetricChart({ title, points, span, height = 160 }: { title: string; points: readonly MetricSample[]; span: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
@@ -35,7 +35,7 @@ export function MetricChart({ title, points, height = 160 }: { title: string; po
   return (
     <figure className="metric-chart">
       <figcaption>{title}</figcaption>
-      <div ref={ref} role="img" aria-label={`${title} over the last ${points.length} seconds`} />
+      <div ref={ref} role="img" aria-label={`${title}, ${span}: ${points.length} points`} />
     </figure>
   );
 }

@@ -1,11 +1,15 @@
 /**
  * One status per feed, loud when it is not live: a lost or stale feed must never look like
- * "all clear" (DESIGN.md). The console link itself (browser console only) is shown too.
+ * "all clear" (DESIGN.md). Each state has its own colour, shape and word; a state that is not
+ * live says since when, and a disconnected one when it retries. The browser console's own
+ * link to the core is shown too: when it is down, the feeds' last known states are not news.
  */
-import { useEffect, useState } from 'react';
 import type { FeedStatus } from '../../../../preload/contract';
 import type { ShellLink } from '../../api/socket-api';
 import { formatAge } from '../../components/SeverityBadge';
+import { useNow } from '../../hooks/useNow';
+import type { NotificationHealth } from '../../../../main/core/notify/health';
+import { NotificationStatus } from './NotificationStatus';
 
 const STATE: Record<FeedStatus['state'], { label: string; glyph: string }> = {
   live: { label: 'Live', glyph: '●' },
@@ -15,41 +19,46 @@ const STATE: Record<FeedStatus['state'], { label: string; glyph: string }> = {
   disconnected: { label: 'Disconnected', glyph: '✕' },
 };
 
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+function ConsoleLink({ link, now }: { link: ShellLink; now: number }) {
+  if (link.state === 'open') return null;
+  return (
+    <span className="feed feed-disconnected" data-testid="console-link">
+      <span aria-hidden="true">✕</span> <strong>{link.state === 'closed' ? 'Console link lost' : 'Connecting to the console'}</strong>
+      {link.state === 'closed' && <span> since {clock(link.since)}</span>}
+      {link.nextRetryAt !== null && <span className="detail-text"> · retry in {formatAge(Math.max(0, link.nextRetryAt - now))}</span>}
+      <span className="detail-text"> · feed states below are the last known</span>
+    </span>
+  );
 }
 
-export function StatusBar({ feeds, link, onAddFeed }: { feeds: readonly FeedStatus[]; link: ShellLink; onAddFeed: () => void }) {
+type Props = { feeds: readonly FeedStatus[]; link: ShellLink; notifications: NotificationHealth | null; onAddFeed: () => void };
+
+export function StatusBar({ feeds, link, notifications, onAddFeed }: Props) {
   const now = useNow(1000);
+  const linkDown = link.state !== 'open';
   return (
     <div className="status-bar" role="status" aria-label="Feed status">
-      {link !== 'open' && (
-        <span className="feed feed-disconnected" data-testid="console-link">
-          ✕ Console link {link === 'closed' ? 'lost: reconnecting' : 'connecting'}
-        </span>
-      )}
-      {feeds.length === 0 && link === 'open' && <span className="feed feed-connecting">◌ No feed yet</span>}
+      <ConsoleLink link={link} now={now} />
+      {feeds.length === 0 && !linkDown && <span className="feed feed-connecting"><span aria-hidden="true">◌</span> <strong>No feed yet</strong></span>}
       {feeds.map((feed) => {
         const state = STATE[feed.state];
         return (
-          <span key={feed.feedId} className={`feed feed-${feed.state}`} data-testid={`feed-${feed.feedId}`} title={feed.url}>
+          <span key={feed.feedId} className={`feed feed-${feed.state}${linkDown ? ' feed-unknown' : ''}`} data-testid={`feed-${feed.feedId}`} title={feed.url}>
             <span aria-hidden="true">{state.glyph}</span> <strong>{state.label}</strong> {feed.name}
-            {feed.embedded && <span className="muted"> (embedded demo, no real alerts)</span>}
-            {feed.state !== 'live' && <span className="muted"> for {formatAge(now - feed.since)}</span>}
+            {feed.embedded && <span className="demo-tag"> demo feed: simulated alerts, not your systems</span>}
+            {feed.state !== 'live' && <span className="detail-text"> for {formatAge(now - feed.since)} (since {clock(feed.since)})</span>}
             {feed.state === 'disconnected' && feed.nextRetryAt !== null && (
-              <span className="muted"> · retry in {formatAge(Math.max(0, feed.nextRetryAt - now))}</span>
+              <span className="detail-text"> · retry in {formatAge(Math.max(0, feed.nextRetryAt - now))}</span>
             )}
-            {feed.lastError && feed.state !== 'live' && <span className="muted"> · {feed.lastError}</span>}
+            {feed.lastError && feed.state !== 'live' && <span className="detail-text"> · {feed.lastError}</span>}
           </span>
         );
       })}
+      <NotificationStatus health={notifications} />
       {feeds.some((f) => f.embedded) && (
-        <button type="button" className="link-button" onClick={onAddFeed}>
+        <button type="button" className="add-feed-button" onClick={onAddFeed}>
           Add a real feed
         </button>
       )}

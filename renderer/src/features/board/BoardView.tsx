@@ -1,0 +1,57 @@
+/**
+ * The board view: counts, filters (persisted), the grouped virtual list, and its keyboard.
+ * Acknowledge and snooze act on the selected alert; Enter opens its detail (comment, timeline).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { AlertRow } from '../../../../preload/contract';
+import { useBoardKeys } from '../../hooks/useBoardKeys';
+import { useNow } from '../../hooks/useNow';
+import { alertKey } from '../../state/console-store';
+import { AlertBoard } from './AlertBoard';
+import { AlertCounts } from './AlertCounts';
+import { BoardFilters } from './BoardFilters';
+import { applyFilters, groupRows, isFiltering, loadFilters, saveFilters, type BoardFilters as Filters } from './filters';
+
+type Props = {
+  alerts: ReadonlyMap<string, AlertRow>;
+  selected: string | null;
+  onSelect: (key: string | null) => void;
+  onOpen: (row: AlertRow | null) => void;
+  onAct: (row: AlertRow, kind: 'acknowledge' | 'snooze') => void;
+};
+
+export function BoardView({ alerts, selected, onSelect, onOpen, onAct }: Props) {
+  const [filters, setFilters] = useState<Filters>(() => loadFilters(localStorage));
+  const searchRef = useRef<HTMLInputElement>(null);
+  const now = useNow(5000);
+  useEffect(() => saveFilters(localStorage, filters), [filters]);
+
+  const rows = useMemo(() => applyFilters(alerts.values(), filters), [alerts, filters]);
+  const items = useMemo(() => groupRows(rows, filters.group), [rows, filters.group]);
+  // Keyboard order is the on-screen order of the alerts (group headings skipped).
+  const ordered = useMemo(() => items.flatMap((item) => (item.kind === 'alert' ? [item.row] : [])), [items]);
+  const sources = useMemo(() => [...new Set([...alerts.values()].map((row) => row.source))].sort(), [alerts]);
+  const current = selected ? alerts.get(selected) : undefined;
+
+  useBoardKeys(true, {
+    move: (by) => {
+      if (ordered.length === 0) return;
+      const index = ordered.findIndex((row) => alertKey(row) === selected);
+      const next = index < 0 ? 0 : Math.min(ordered.length - 1, Math.max(0, index + by));
+      onSelect(alertKey(ordered[next]!));
+    },
+    open: () => current && onOpen(current),
+    acknowledge: () => current && !current.acknowledged && onAct(current, 'acknowledge'),
+    snooze: () => current && onAct(current, 'snooze'),
+    search: () => searchRef.current?.focus(),
+    close: () => onOpen(null),
+  });
+
+  return (
+    <div className="board-view">
+      <AlertCounts alerts={alerts} shown={rows.length} />
+      <BoardFilters filters={filters} onChange={setFilters} searchRef={searchRef} sources={sources} />
+      <AlertBoard items={items} selected={selected} onSelect={onSelect} onOpen={onOpen} onAct={onAct} now={now} filtering={isFiltering(filters)} />
+    </div>
+  );
+}

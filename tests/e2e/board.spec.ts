@@ -1,0 +1,110 @@
+/**
+ * The board in Chromium against a real gateway and core: counts by severity and category, the
+ * keyboard (j/k, Enter, Esc, a, s, /), filters that find the right alerts and survive a reload.
+ */
+import type { Page } from '@playwright/test';
+import { expect, postEvents, startConsole, startGatewayProcess, test } from './fixtures.js';
+
+const fired = (alertId: string, title: string, severity: string, category: string, host: string, team: string) => ({
+  kind: 'fired', alertId, alert: { title, body: `${title}: details`, severity, category, host, labels: { team } },
+});
+const ALERTS = [
+  fired('ssh', 'SSH brute force against bastion-01', 'critical', 'security', 'bastion-01', 'secops'),
+  fired('disk', 'Disk full on db-01', 'high', 'outage', 'db-01', 'storage'),
+  fired('cpu', 'CPU saturated on web-01', 'warning', 'performance', 'web-01', 'web'),
+  fired('quota', 'Bucket quota at 85%', 'info', 'capacity', 'store-01', 'storage'),
+];
+
+const row = (page: Page, text: string) => page.getByTestId('alert-row').filter({ hasText: text });
+const titles = async (page: Page) => (await page.getByTestId('alert-title').allTextContents()).map((t) => t.trim());
+const selectedTitle = (page: Page) => page.locator('[data-testid="alert-row"][aria-selected="true"] [data-testid="alert-title"]');
+
+test('counts, keyboard and filters on the board; the filters survive a reload', async ({ page }) => {
+  const gateway = await startGatewayProcess();
+  const tocsin = await startConsole({ feed: gateway });
+  try {
+    await page.goto(tocsin.url);
+    await expect(page.getByTestId('feed-cli')).toContainText('Live');
+    await postEvents(gateway, ALERTS);
+    await expect(page.getByTestId('alert-row')).toHaveCount(4);
+
+    // Counts: every severity and category, with the word (not colour alone).
+    await expect(page.getByTestId('count-critical')).toHaveText(/1 critical/);
+    await expect(page.getByTestId('count-high')).toHaveText(/1 high/);
+    await expect(page.getByTestId('count-security')).toHaveText(/1 security/);
+    await expect(page.getByTestId('count-capacity')).toHaveText(/1 capacity/);
+    await expect(page.getByTestId('count-other')).toHaveText(/0 other/);
+    await expect(page.getByTestId('board-shown')).toHaveText('4 unacknowledged · 4 shown of 4 active');
+    // Grouped by severity (the default): most severe group first.
+    expect(await titles(page)).toEqual(ALERTS.map((a) => a.alert.title));
+    await expect(page.getByTestId('alert-group').first()).toContainText('Critical · 1 alert');
+
+    // Keyboard: j/k move, Enter opens, Esc closes, a acknowledges, s snoozes.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('j');
+    await expect(selectedTitle(page)).toHaveText(ALERTS[0]!.alert.title);
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect(selectedTitle(page)).toHaveText(ALERTS[2]!.alert.title);
+    await page.keyboard.press('k');
+    await expect(selectedTitle(page)).toHaveText('Disk full on db-01');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('detail-title')).toHaveText('Disk full on db-01');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('detail-title')).toHaveCount(0);
+    await page.keyboard.press('a');
+    await expect(row(page, 'Disk full')).toContainText(/✓ \S+/);
+    await expect(page.getByTestId('board-shown')).toHaveText('3 unacknowledged · 4 shown of 4 active');
+    await page.keyboard.press('k');
+    await page.keyboard.press('s');
+    await expect(row(page, 'SSH brute force')).toContainText('snoozed');
+    await expect(row(page, 'SSH brute force')).toContainText('Unacknowledged'); // snoozing is not acknowledging
+
+    // "/" focuses the search; free text matches title, body, host and labels.
+    await page.keyboard.press('/');
+    await expect(page.getByLabel('Search active alerts')).toBeFocused();
+    await page.keyboard.type('storage');
+    expect(await titles(page)).toEqual(['Disk full on db-01', 'Bucket quota at 85%']);
+    await page.keyboard.press('Escape'); // leaves the field; keys move the board again
+    await page.getByLabel('Search active alerts').fill('');
+
+    // Each filter narrows to the right alerts.
+    const chip = (name: string) => page.getByRole('group', { name: 'Severity' }).getByRole('button', { name });
+    await chip('High').click();
+    await chip('Critical').click();
+    expect(await titles(page)).toEqual(['SSH brute force against bastion-01', 'Disk full on db-01']);
+    await page.getByRole('combobox', { name: 'Acknowledged', exact: true }).selectOption('no');
+    expect(await titles(page)).toEqual(['SSH brute force against bastion-01']);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(page.getByTestId('alert-row')).toHaveCount(4);
+    await page.getByRole('combobox', { name: 'Category', exact: true }).selectOption('capacity');
+    expect(await titles(page)).toEqual(['Bucket quota at 85%']);
+    await page.getByRole('combobox', { name: 'Category', exact: true }).selectOption('any');
+    await page.getByRole('combobox', { name: 'Source', exact: true }).selectOption('http');
+    await expect(page.getByTestId('alert-row')).toHaveCount(4);
+    await page.getByLabel('Label (name or name=value)').fill('team=web');
+    expect(await titles(page)).toEqual(['CPU saturated on web-01']);
+    await page.getByLabel('Label (name or name=value)').fill('team=nobody');
+    await expect(page.getByTestId('board-empty')).toContainText('No active alert matches these filters.');
+
+    // Filters persist across a reload (and a restart: they live in the page's storage).
+    await page.getByLabel('Label (name or name=value)').fill('team=storage');
+    await chip('Info').click();
+    await page.getByRole('combobox', { name: 'Group by', exact: true }).selectOption('flat');
+    await page.reload();
+    await expect(page.getByTestId('feed-cli')).toContainText('Live');
+    await expect(chip('Info')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByLabel('Label (name or name=value)')).toHaveValue('team=storage');
+    await expect(page.getByTestId('alert-row')).toHaveCount(1);
+    expect(await titles(page)).toEqual(['Bucket quota at 85%']);
+    await expect(page.getByTestId('alert-group')).toHaveCount(0);
+  } finally {
+    await tocsin.process.stop();
+    await gateway.process.stop();
+  }
+});
+
+test('the status bar says when notifications are off for this console', async ({ page, tocsin }) => {
+  await page.goto(tocsin.url);
+  await expect(page.getByTestId('notification-status')).toHaveText(/Notifications off/);
+});
