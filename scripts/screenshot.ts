@@ -1,11 +1,13 @@
 /**
- * Takes README screenshots of the browser console (board, dashboards, history; real core, embedded demo gateway) in both
- * themes: `npx tsx scripts/screenshot.ts` after `node scripts/build.mjs`.
+ * Takes README screenshots of the browser console (board, dashboards, history, settings; real core, a real
+ * gateway running the demo simulator with a light storm so the board is full) in both themes:
+ * `npx tsx scripts/screenshot.ts` after `node scripts/build.mjs`.
  */
 import { chromium } from 'playwright-core';
-import { startConsole } from '../tests/e2e/fixtures.js';
+import { startConsole, startGatewayProcess } from '../tests/e2e/fixtures.js';
 
-const instance = await startConsole();
+const gateway = await startGatewayProcess({ demo: true, stormPerMinute: 240 });
+const instance = await startConsole({ feed: gateway });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -15,6 +17,7 @@ try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme });
     await page.goto(instance.url);
     await page.getByTestId('alert-row').nth(1).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(colorScheme === 'dark' ? 8_000 : 0); // let the storm fill the board
     await page.getByTestId('alert-row').first().click();
     await page.keyboard.press('Enter');
     await page.getByTestId('timeline').locator('li').first().waitFor();
@@ -30,10 +33,14 @@ try {
     await page.getByTestId('history-row').first().click();
     await page.getByTestId('timeline').locator('li').first().waitFor();
     await page.screenshot({ path: `docs/screenshots/history-${colorScheme}.png` });
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: /Save/ }).waitFor();
+    await page.screenshot({ path: `docs/screenshots/settings-${colorScheme}.png` });
     await page.close();
   }
 } finally {
   await browser.close();
   await instance.process.stop();
+  await gateway.process.stop();
 }
-console.log('saved board, dashboard and history screenshots in both themes to docs/screenshots/');
+console.log('saved board, dashboard, history and settings screenshots in both themes to docs/screenshots/');
