@@ -108,3 +108,35 @@ test('the status bar says when notifications are off for this console', async ({
   await page.goto(tocsin.url);
   await expect(page.getByTestId('notification-status')).toHaveText(/Notifications off/);
 });
+
+test('ten thousand active alerts: only the rows in view are in the page, and scrolling the board reaches the oldest', async ({ page }) => {
+  const gateway = await startGatewayProcess();
+  const tocsin = await startConsole({ feed: gateway });
+  try {
+    await page.goto(tocsin.url);
+    await expect(page.getByTestId('feed-cli')).toContainText('Live');
+    await page.getByRole('combobox', { name: 'Group by', exact: true }).selectOption('flat');
+    for (let batch = 0; batch < 10; batch++) {
+      await postEvents(gateway, Array.from({ length: 1000 }, (_, i) => {
+        const n = batch * 1000 + i;
+        return fired(`bulk-${n}`, `Bulk alert ${String(n).padStart(5, '0')}`, 'warning', 'performance', `host-${n % 50}`, 'load');
+      }));
+    }
+    await expect(page.getByTestId('board-shown')).toHaveText('10000 unacknowledged · 10000 shown of 10000 active', { timeout: 30_000 });
+    // Virtualized: the page holds a screenful of rows (plus overscan), not ten thousand.
+    const rendered = await page.getByTestId('alert-row').count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(60);
+    // The scroll container is the board itself (not the page growing to the list's full height).
+    const { scrollHeight, clientHeight } = await page.locator('.board-scroll').evaluate((e) => ({ scrollHeight: e.scrollHeight, clientHeight: e.clientHeight }));
+    expect(clientHeight).toBeLessThan(900);
+    expect(scrollHeight).toBeGreaterThanOrEqual(10_000 * 40);
+    // Newest first, so the last row is the oldest alert.
+    await page.locator('.board-scroll').evaluate((e) => e.scrollTo({ top: e.scrollHeight }));
+    await expect(page.getByTestId('alert-row').filter({ hasText: 'Bulk alert 00000' })).toBeVisible();
+    expect(await page.getByTestId('alert-row').count()).toBeLessThan(60);
+  } finally {
+    await tocsin.process.stop();
+    await gateway.process.stop();
+  }
+});
