@@ -44,3 +44,29 @@ test('settings reject bad values with the reason and persist good ones', async (
   expect(saved).toMatchObject({ notifications: { capPerMinute: 20, missedWithinMs: 30 * 60_000, sounds: { critical: 'alarm-clock-elapsed' } }, theme: 'light' });
   await page.screenshot({ path: 'test-results/settings-light.png' });
 });
+
+test('a feed with a custom CA and a key pin: a bad pin is refused with the reason, a good feed is saved for the next start', async ({ page, tocsin }) => {
+  await page.goto(tocsin.url);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const addFeed = async (pin: string) => {
+    await page.getByLabel('Feed id').fill('prod');
+    await page.getByLabel('Feed name').fill('Production');
+    await page.getByLabel('Feed URL').fill('wss://gateway.example:7420/v1/feed');
+    await page.getByLabel('Feed token').fill('a-long-enough-feed-token');
+    await page.getByLabel('Feed key pin').fill(pin);
+    await page.getByLabel('Feed CA certificate').fill('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----');
+    await page.getByRole('button', { name: 'Add feed' }).click();
+  };
+  await addFeed('not-a-pin');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('pin: a base64 SHA-256 (44 characters)')).toBeVisible();
+  await page.getByRole('button', { name: 'Remove' }).click();
+
+  const pin = Buffer.alloc(32, 7).toString('base64');
+  await addFeed(pin);
+  await expect(page.locator('.feed-row')).toContainText('Production · wss://gateway.example:7420/v1/feed · custom CA · key pinned');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByTestId('settings-message')).toHaveText('Saved. Feed changes apply when the console restarts.');
+  const saved = JSON.parse(readFileSync(join(tocsin.dataDir, 'settings.json'), 'utf8')) as { feeds: unknown[] };
+  expect(saved.feeds).toEqual([{ id: 'prod', name: 'Production', url: 'wss://gateway.example:7420/v1/feed', token: 'a-long-enough-feed-token', pin, ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }]);
+});

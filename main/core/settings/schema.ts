@@ -11,7 +11,7 @@ export const FeedSettingSchema = z.object({
   url: z.string().regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'a ws:// or wss:// URL'),
   token: z.string().min(16, 'at least 16 characters'),
   /** PEM of a custom CA for wss. */
-  ca: z.string().max(65_536).optional(),
+  ca: z.string().max(65_536).regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'a PEM certificate (-----BEGIN CERTIFICATE----- …)').optional(),
   /** Base64 SHA-256 of the gateway's public key (SPKI); the connection fails if it differs. */
   pin: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256 (44 characters)').optional(),
 });

@@ -41,6 +41,12 @@ describe('settings', () => {
       'feeds.0.url': 'a ws:// or wss:// URL',
       'feeds.0.token': 'at least 16 characters',
     });
+    const feed = { id: 'prod', name: 'prod', url: 'wss://x', token: 'a-long-enough-token' };
+    expect(settingsErrors({ ...DEFAULT_SETTINGS, feeds: [{ ...feed, ca: '/etc/ssl/ca.pem', pin: 'sha256/abc' }] })).toEqual({
+      'feeds.0.ca': 'a PEM certificate (-----BEGIN CERTIFICATE----- …)',
+      'feeds.0.pin': 'a base64 SHA-256 (44 characters)',
+    });
+    expect(settingsErrors({ ...DEFAULT_SETTINGS, feeds: [{ ...feed, ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', pin: Buffer.alloc(32).toString('base64') }] })).toEqual({});
     const path = file();
     await saveSettings(path, { ...DEFAULT_SETTINGS, theme: 'light' });
     expect((await loadSettings(path)).settings.theme).toBe('light');

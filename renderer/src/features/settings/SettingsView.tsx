@@ -10,7 +10,12 @@ import type { ConsoleApi } from '../../api/get-api';
 import { Field, numberInput, type Errors } from './fields';
 
 type Props = { api: ConsoleApi; onSaved: (settings: Settings) => void };
-const NEW_FEED = { id: '', name: '', url: '', token: '' };
+const NEW_FEED = { id: '', name: '', url: '', token: '', ca: '', pin: '' };
+
+/** The feed as settings keep it: an empty CA or pin is absent, not an empty string. */
+function feedSetting({ ca, pin, ...rest }: typeof NEW_FEED): Settings['feeds'][number] {
+  return { ...rest, ...(ca.trim() ? { ca: ca.trim() } : {}), ...(pin.trim() ? { pin: pin.trim() } : {}) };
+}
 
 export function SettingsView({ api, onSaved }: Props) {
   const [draft, setDraft] = useState<Settings | null>(null);
@@ -56,7 +61,7 @@ export function SettingsView({ api, onSaved }: Props) {
           {draft.feeds.length === 0 && <p className="muted">No feed configured: the console uses the embedded demo feed.</p>}
           {draft.feeds.map((f, i) => (
             <div key={f.id || i} className="feed-row">
-              <span className="mono">{f.name} · {f.url}</span>
+              <span className="mono">{f.name} · {f.url}{f.ca ? ' · custom CA' : ''}{f.pin ? ' · key pinned' : ''}</span>
               {Object.entries(errors).filter(([k]) => k.startsWith(`feeds.${i}.`)).map(([k, v]) => <span key={k} className="field-error" role="alert">{k.split('.').pop()}: {v}</span>)}
               <button type="button" onClick={() => setDraft({ ...draft, feeds: draft.feeds.filter((_, j) => j !== i) })}>Remove</button>
             </div>
@@ -66,7 +71,9 @@ export function SettingsView({ api, onSaved }: Props) {
             <input aria-label="Feed name" placeholder="name" value={feed.name} onChange={(e) => setFeed({ ...feed, name: e.target.value })} />
             <input aria-label="Feed URL" placeholder="wss://gateway.example:7420/v1/feed" value={feed.url} onChange={(e) => setFeed({ ...feed, url: e.target.value })} />
             <input aria-label="Feed token" type="password" placeholder="token" value={feed.token} onChange={(e) => setFeed({ ...feed, token: e.target.value })} />
-            <button type="button" onClick={() => { setDraft({ ...draft, feeds: [...draft.feeds, feed] }); setFeed(NEW_FEED); }}>Add feed</button>
+            <input aria-label="Feed key pin" className="mono" placeholder="key pin (base64 SHA-256 of the SPKI, optional)" value={feed.pin} onChange={(e) => setFeed({ ...feed, pin: e.target.value })} />
+            <textarea aria-label="Feed CA certificate" className="mono" placeholder="-----BEGIN CERTIFICATE----- (custom CA for wss, optional)" value={feed.ca} onChange={(e) => setFeed({ ...feed, ca: e.target.value })} />
+            <button type="button" onClick={() => { setDraft({ ...draft, feeds: [...draft.feeds, feedSetting(feed)] }); setFeed(NEW_FEED); }}>Add feed</button>
           </div>
         </fieldset>
         <fieldset>
