@@ -140,3 +140,23 @@ test('ten thousand active alerts: only the rows in view are in the page, and scr
     await gateway.process.stop();
   }
 });
+
+test('a notification that cannot be shown makes the status bar say so, with the reason', async ({ page }) => {
+  const gateway = await startGatewayProcess();
+  // Native notifications on, but the session bus points nowhere: no notification server can answer.
+  const tocsin = await startConsole({ feed: gateway, nativeNotificationsOn: { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tocsin-e2e-bus', DISPLAY: '' } } });
+  try {
+    // No page is open, so no one is looking: a critical security alert is to be notified.
+    await postEvents(gateway, fired('intrusion', 'Intrusion on bastion-01', 'critical', 'security', 'bastion-01', 'secops'));
+    await page.goto(tocsin.url);
+    await expect(row(page, 'Intrusion on bastion-01')).toBeVisible();
+    const status = page.getByTestId('notification-status');
+    await expect(status).toContainText('Notifications failing', { timeout: 15_000 });
+    await expect(status).toHaveClass(/feed-disconnected/);
+    console.log(`shown in the status bar: ${await status.textContent()}`);
+    await page.screenshot({ path: 'test-results/screens/notifications-failing.png', clip: { x: 0, y: 0, width: 1440, height: 140 } });
+  } finally {
+    await tocsin.process.stop();
+    await gateway.process.stop();
+  }
+});

@@ -12,12 +12,14 @@ import { startProcess, type Started } from '../support/processes.js';
 export type ConsoleInstance = { url: string; dataDir: string; process: Started };
 
 /** Start `node dist/webshell/cli.cjs` and read the URL it prints. */
-export async function startConsole(options: { dataDir?: string; feed?: { url: string; token: string } } = {}): Promise<ConsoleInstance> {
+export async function startConsole(options: { dataDir?: string; feed?: { url: string; token: string }; nativeNotificationsOn?: { env: NodeJS.ProcessEnv } } = {}): Promise<ConsoleInstance> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tocsin-e2e-'));
-  // No native notifications from end-to-end runs: they would pop up on a developer's desktop.
-  const args = ['dist/webshell/cli.cjs', '--port', '0', '--data-dir', dataDir, '--no-notifications'];
+  // No native notifications from end-to-end runs unless a test asks, with an environment of its own:
+  // they would pop up on a developer's desktop.
+  const args = ['dist/webshell/cli.cjs', '--port', '0', '--data-dir', dataDir];
+  if (!options.nativeNotificationsOn) args.push('--no-notifications');
   if (options.feed) args.push('--feed', options.feed.url, '--feed-token', options.feed.token);
-  const process = await startProcess('node', args, /Tocsin console: (\S+)/);
+  const process = await startProcess('node', args, /Tocsin console: (\S+)/, { env: options.nativeNotificationsOn?.env ?? {} });
   return { url: process.match[1]!, dataDir, process };
 }
 
