@@ -15,7 +15,8 @@ function run(title, command, args, env = {}) {
 }
 
 const stages = [];
-let ok = run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json']) && run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.web.json']);
+// Three programs: Node code, the renderer (DOM), and the Playwright specs (Node and, inside page.evaluate, DOM).
+let ok = ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.e2e.json'].map((config) => run('typecheck', 'npx', ['tsc', '-p', config])).every(Boolean);
 ok = run('lint', 'npx', ['eslint', '--max-warnings', '0', '.']) && ok;
 
 const vitestOk = run('unit and lint-rule tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}/vitest.json`]);

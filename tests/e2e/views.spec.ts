@@ -6,60 +6,14 @@
 import type { Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { expect, test } from './fixtures.js';
+import { measureContrastInPage, type ContrastReport } from './in-page/contrast.js';
 
 const SCREENS = 'test-results/screens';
 type Theme = 'dark' | 'light';
 
-/**
- * Every visible text in the page measured: how many, the lowest ratio, and those that fail AA
- * (4.5:1, or 3:1 for large text: 24 px, or 18.66 px bold).
- */
-async function measureContrast(page: Page): Promise<{ checked: number; lowest: number; failures: string[] }> {
-  return page.evaluate(() => {
-    type RGBA = [number, number, number, number];
-    const parse = (css: string): RGBA => {
-      const m = css.match(/rgba?\(([^)]+)\)/);
-      if (!m) throw new Error(`unexpected colour ${css}`);
-      const [r, g, b, a] = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
-      return [r!, g!, b!, a ?? 1];
-    };
-    const over = (top: RGBA, bottom: RGBA): RGBA => {
-      const a = top[3] + bottom[3] * (1 - top[3]);
-      return [0, 1, 2].map((i) => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / (a || 1)).concat(a) as RGBA;
-    };
-    const background = (element: Element | null): RGBA => {
-      const chain: RGBA[] = [];
-      for (let e = element; e; e = e.parentElement) chain.push(parse(getComputedStyle(e).backgroundColor));
-      return chain.reduceRight<RGBA>((below, layer) => over(layer, below), [255, 255, 255, 1]);
-    };
-    const luminance = ([r, g, b]: RGBA) => {
-      const lin = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-    };
-    const failures: string[] = [];
-    let lowest = Infinity;
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    const seen = new Set<Element>();
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const element = node.parentElement;
-      if (!element || seen.has(element) || !node.textContent?.trim()) continue;
-      seen.add(element);
-      if (element.closest('.visually-hidden, option, [aria-hidden="true"]')) continue;
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0 || box.bottom < 0 || box.top > innerHeight) continue;
-      const style = getComputedStyle(element);
-      if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
-      const bg = background(element);
-      const fg = over(parse(style.color), bg);
-      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
-      const ratio = (hi! + 0.05) / (lo! + 0.05);
-      const size = parseFloat(style.fontSize);
-      lowest = Math.min(lowest, ratio);
-      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) failures.push(`${ratio.toFixed(2)}:1 "${node.textContent.trim().slice(0, 40)}" (${element.tagName.toLowerCase()}.${element.className})`);
-    }
-    return { checked: seen.size, lowest, failures };
-  });
+/** Every visible text in the page measured (see in-page/contrast.ts). */
+async function measureContrast(page: Page): Promise<ContrastReport> {
+  return page.evaluate(measureContrastInPage);
 }
 
 async function check(page: Page, name: string, theme: Theme): Promise<void> {

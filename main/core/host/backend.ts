@@ -83,6 +83,8 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     policy,
     embeddedGatewayUrl: gateway?.url ?? null,
     close: async () => {
+      // Notifications first: one still on screen must not record "notified" into a closed history.
+      await center.close();
       await core.close();
       await gateway?.close();
     },
