@@ -18,7 +18,8 @@ import type { CommittedChange } from '../main/core/pipeline/observer.js';
 const SECONDS = Number(process.argv[2] ?? 10);
 const FLOOD = Number(process.argv[3] ?? 1_000_000);
 const now = () => performance.timeOrigin + performance.now();
-const sentAt = (labels: Record<string, string>) => Number(labels.sent);
+/** The publish time the paced gateway put in startsAt, in microseconds. */
+const sentAt = (startsAt: number) => startsAt / 1000;
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'bench/core-support/paced-gateway.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -38,14 +39,14 @@ const core = await ConsoleCore.open({
     // Called right after the commit (and the ack), before anything else sees the batch.
     onCommitted(changes: readonly CommittedChange[]) {
       const t = now();
-      for (const c of changes) if (c.event.kind === 'fired') commitLatency.push(t - sentAt(c.event.alert.labels));
+      for (const c of changes) if (c.event.kind === 'fired') commitLatency.push(t - sentAt(c.event.alert.startsAt));
     },
     onFeedStatus() {},
   }],
 });
 core.onUpdate((update) => {
   const t = now();
-  for (const row of update.alerts) if (row.labels.sent) uiLatency.push(t - sentAt(row.labels));
+  for (const row of update.alerts) if (row.source === 'bench') uiLatency.push(t - sentAt(row.startsAt));
 });
 while ((await core.handlers.feedStatus({}))[0]?.state !== 'live') await new Promise((r) => setTimeout(r, 20));
 

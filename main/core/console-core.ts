@@ -69,10 +69,14 @@ export class ConsoleCore {
         random: options.random ?? Math.random,
         onCommitted: (changes) => {
           this.checkpoints.noteWrite(changes.length);
+          store.fullText.noteWrite();
           this.batcher.addAlerts(changes.map((c) => c.row));
           for (const observer of observers) observer.onCommitted(changes);
         },
-        onSnapshot: (rows) => this.batcher.addAlerts(rows),
+        onSnapshot: (rows) => {
+          store.fullText.noteWrite();
+          this.batcher.addAlerts(rows);
+        },
         onMetrics: (samples) => {
           this.batcher.addMetrics(samples);
           this.metrics.record(samples);
@@ -94,6 +98,7 @@ export class ConsoleCore {
     const core = new ConsoleCore(store, options);
     core.applyRetention();
     core.checkpoints.start();
+    store.fullText.start(options.clock ?? systemClock);
     await core.checkpoints.moveToThread(historyPath(options.dataDir), 'history', options.log ?? (() => {}));
     for (const client of core.clients.values()) client.start();
     return core;

@@ -2,6 +2,7 @@
  * The console's alert history in SQLite (better-sqlite3, WAL, STRICT tables, FTS5).
  * Events and the feed's cursor are written in ONE transaction, and `(feed_id, seq)` is the
  * primary key with INSERT OR IGNORE, so replays after a reconnect or a crash are harmless.
+ * Full-text indexing follows the commit (FtsIndexer); queries that search text catch it up first.
  */
 import type { Database } from 'better-sqlite3';
 import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../preload/contract.js';
@@ -9,6 +10,7 @@ import type { AlertEvent, AlertState } from '../protocol/alert.js';
 import { severityRank } from '../protocol/alert.js';
 import { reduceAlert } from '../protocol/reduce.js';
 import type { CommittedChange } from '../pipeline/observer.js';
+import { FtsIndexer } from './fts-indexer.js';
 import { migrate } from './migrate.js';
 import { HISTORY_MIGRATIONS } from './migrations.js';
 import { openDatabase } from './open-database.js';
@@ -18,6 +20,8 @@ import * as queries from './queries.js';
 export type ReceivedEvent = { seq: number; event: AlertEvent };
 
 export class AlertStore {
+  /** The full-text index, kept a moment behind the commits (see fts-indexer.ts). */
+  readonly fullText: FtsIndexer;
   private readonly insertEvent;
   private readonly upsertAlert;
   private readonly getAlert;
@@ -27,6 +31,7 @@ export class AlertStore {
 
   private constructor(readonly db: Database) {
     migrate(db, HISTORY_MIGRATIONS, 'the alert history');
+    this.fullText = new FtsIndexer(db);
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (feed_id, seq, at, alert_id, kind, by, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.upsertAlert = db.prepare(`
       INSERT INTO alerts (feed_id, alert_id, source, title, body, labels, severity, severity_rank, category, host, status, acknowledged, first_seq, updated_at, state)
@@ -100,10 +105,12 @@ export class AlertStore {
   }
 
   activeAlerts(filter: AlertFilter): AlertRow[] {
+    this.indexIfSearching(filter);
     return queries.activeAlerts(this.db, filter);
   }
 
   searchHistory(filter: AlertFilter, limit: number, before?: { at: number; seq: number }): { rows: AlertRow[]; total: number } {
+    this.indexIfSearching(filter);
     return queries.searchHistory(this.db, filter, limit, before);
   }
 
@@ -116,11 +123,18 @@ export class AlertStore {
   }
 
   exportHistory(filter: AlertFilter, format: 'csv' | 'json', limit: number): string {
+    this.indexIfSearching(filter);
     return queries.exportHistory(this.db, filter, format, limit);
   }
 
   close(): void {
+    this.fullText.stop();
     this.db.close();
+  }
+
+  /** A text search must see every committed alert: index what is pending first. */
+  private indexIfSearching(filter: AlertFilter): void {
+    if (filter.text?.trim()) this.fullText.catchUp();
   }
 
   private writeAlert(feedId: string, state: AlertState): void {

@@ -98,6 +98,24 @@ describe('history migrations', () => {
     expect(() => db.prepare("INSERT INTO alerts_fts(alerts_fts) VALUES ('integrity-check')").run()).not.toThrow();
   });
 
+  it('9 moves full-text indexing out of the commit: existing rows indexed, new text pending until the indexer runs', () => {
+    const db = upTo(8);
+    db.prepare("INSERT INTO alerts VALUES ('f', 'a1', 's', 'Disk full', 'b', '{}', 'high', 2, 'outage', 'db-01', 'firing', 0, 1, 1, '{}')").run();
+    migrate(db, HISTORY_MIGRATIONS.slice(0, 9), 'test history');
+    const match = (q: string) => db.prepare('SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?').all(q).length;
+    const pending = () => (db.prepare('SELECT alert_rowid FROM fts_pending').all() as Array<{ alert_rowid: number }>).map((r) => r.alert_rowid);
+    expect(match('disk')).toBe(1); // indexed by the migration
+    expect(pending()).toEqual([]);
+    db.prepare("INSERT INTO alerts VALUES ('f', 'a2', 's', 'Memory pressure', 'b', '{}', 'high', 2, 'outage', 'db-02', 'firing', 0, 2, 2, '{}')").run();
+    db.prepare("UPDATE alerts SET acknowledged = 1 WHERE alert_id = 'a1'").run(); // no text change: nothing to index
+    db.prepare("UPDATE alerts SET body = 'inode exhaustion' WHERE alert_id = 'a1'").run();
+    expect(pending()).toEqual([1, 2]);
+    expect(match('memory')).toBe(0); // not yet: the commit no longer indexes
+    db.prepare("DELETE FROM alerts WHERE alert_id = 'a2'").run();
+    expect(pending()).toEqual([1]); // a deleted alert leaves nothing to index
+    expect(() => db.prepare("INSERT INTO alerts_fts(alerts_fts) VALUES ('integrity-check')").run()).not.toThrow();
+  });
+
   it('refuses a history written by a newer Tocsin', () => {
     const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');

@@ -11,7 +11,7 @@ import { CheckpointThread } from './checkpoint-thread.js';
 
 export type CheckpointPolicy = { checkEveryMs: number; quietMs: number; maxEventsBetween: number };
 
-export const DEFAULT_CHECKPOINTS: CheckpointPolicy = { checkEveryMs: 1_000, quietMs: 250, maxEventsBetween: 50_000 };
+export const DEFAULT_CHECKPOINTS: CheckpointPolicy = { checkEveryMs: 250, quietMs: 250, maxEventsBetween: 2_500 };
 
 /** Owns the history's checkpoints once started. */
 export class WalCheckpoints {
