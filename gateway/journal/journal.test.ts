@@ -22,6 +22,17 @@ const fired = (n: number, at: number, body = ''): AlertEvent => ({
 const resolved = (n: number, at: number): AlertEvent => ({ kind: 'resolved', alertId: `a${n}`, source: 'test', at, endsAt: at });
 
 describe('journal', () => {
+  it('has an identity of its own, kept across a reopen, different from any other journal', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tocsin-journal-')), 'j.sqlite');
+    const first = open({}, path);
+    const id = first.id;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    first.close();
+    journals.splice(journals.indexOf(first), 1);
+    expect(open({}, path).id).toBe(id);
+    expect(open().id).not.toBe(id);
+  });
+
   it('serves stored events as valid event frames, from memory and from SQLite alike', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tocsin-journal-')), 'j.sqlite');
     const first = open({}, path);

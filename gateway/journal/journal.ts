@@ -42,6 +42,8 @@ export class Journal {
   private readonly stateCache = new Map<string, AlertState | undefined>();
   private lastSeq: number;
   private firstSeq: number;
+  /** This journal's identity (migration 3): the same for its whole life, different for any other journal. */
+  readonly id: string;
   private readonly statements;
   private checkpoints: WalCheckpoints | null = null;
 
@@ -61,6 +63,7 @@ export class Journal {
       getAction: db.prepare<[string], { result: string }>('SELECT result FROM action_results WHERE action_id = ?'),
       putAction: db.prepare('INSERT OR IGNORE INTO action_results (action_id, result, at) VALUES (?, ?, ?)'),
     };
+    this.id = (db.prepare('SELECT journal_id FROM journal_identity').get() as { journal_id: string }).journal_id;
     this.firstSeq = (db.prepare('SELECT first_seq FROM window_floor').get() as { first_seq: number }).first_seq;
     // Seqs never go back: when a trim has emptied the window, the floor remembers where they were.
     const newest = (db.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number | null }).last;

@@ -18,11 +18,23 @@ describe('journal migrations', () => {
     migrate(db, JOURNAL_MIGRATIONS.slice(0, 1), 'test journal');
     db.prepare("INSERT INTO dedup_keys (key, seq) VALUES ('k', 0)").run();
     const before = Date.now() - 1_000;
-    migrate(db, JOURNAL_MIGRATIONS, 'test journal');
+    migrate(db, JOURNAL_MIGRATIONS.slice(0, 2), 'test journal');
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     const { at } = db.prepare("SELECT at FROM dedup_keys WHERE key = 'k'").get() as { at: number };
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(Date.now());
     expect(() => db.prepare("INSERT INTO dedup_keys (key, seq, at) VALUES ('k2', 0, 'soon')").run()).toThrow(/cannot store TEXT/);
+  });
+
+  it('3 gives a journal, new or upgraded, an identity of its own', () => {
+    const journal = () => {
+      const db = new Database(':memory:');
+      migrate(db, JOURNAL_MIGRATIONS.slice(0, 2), 'test journal');
+      migrate(db, JOURNAL_MIGRATIONS, 'test journal');
+      return (db.prepare('SELECT journal_id FROM journal_identity').get() as { journal_id: string }).journal_id;
+    };
+    const [a, b] = [journal(), journal()];
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(b).not.toBe(a);
   });
 });

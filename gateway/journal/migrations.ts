@@ -44,4 +44,12 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX dedup_keys_at ON dedup_keys(at);
       CREATE INDEX action_results_at ON action_results(at);
     `),
+  // 3: the journal's identity, made once when it is created (or upgraded). Consoles remember it:
+  // a different one behind the same URL (a journal deleted, replaced or restored from a backup)
+  // means seqs started again, and a console must not take the new events for ones it has.
+  (db) =>
+    db.exec(`
+      CREATE TABLE journal_identity (id INTEGER PRIMARY KEY CHECK (id = 1), journal_id TEXT NOT NULL) STRICT;
+      INSERT INTO journal_identity VALUES (1, lower(hex(randomblob(16))));
+    `),
 ];

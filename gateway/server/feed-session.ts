@@ -146,7 +146,7 @@ export class FeedSession {
     this.helloed = true;
     const { journal, limits, gateway } = this.deps;
     const { first, last } = journal.bounds();
-    this.send({ type: 'welcome', v: PROTOCOL_VERSION, gateway, heartbeatMs: limits.heartbeatMs, streams: { alerts: { first, last } } });
+    this.send({ type: 'welcome', v: PROTOCOL_VERSION, gateway, heartbeatMs: limits.heartbeatMs, streams: { alerts: { first, last, journalId: journal.id } } });
     this.sentSeq = Math.min(resumeFrom, last);
     this.live = true;
     this.beat();

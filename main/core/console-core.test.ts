@@ -60,6 +60,29 @@ describe('ConsoleCore against a real gateway', () => {
     expect(stats).toEqual({ n: published, d: published, lo: 1, hi: published });
   });
 
+  it('a gateway whose journal was replaced starts its seqs again: the console keeps its history and stores the new events too', async () => {
+    let gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'));
+    const port = gateway.port;
+    const core = await consoleFor(gateway.url);
+    await gateway.sink.publish([1, 2, 3].map((n) => ({ event: fired(n) })));
+    await until(() => core.store.cursor('f1') === 3);
+    const firstJournal = core.store.journalOf('f1');
+    expect(firstJournal).toMatch(/^[0-9a-f]{32}$/);
+    await gateway.close();
+    // The operator deleted the journal: a new one, behind the same address, numbering from 1 again.
+    gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'), port);
+    cleanup.push(() => gateway.close());
+    await gateway.sink.publish([4, 5, 6, 7].map((n) => ({ event: fired(n) })));
+    await until(() => core.store.cursor('f1') === 4 && core.store.journalOf('f1') !== firstJournal);
+    const rows = core.store.db.prepare("SELECT e.seq, a.title FROM events e JOIN alerts a ON a.feed_id = e.feed_id AND a.alert_id = e.alert_id WHERE e.feed_id = 'f1' ORDER BY e.seq").all();
+    expect(rows).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => ({ seq: n, title: `alert number ${n}` })));
+    expect(core.store.activeAlerts({}).map((r) => r.alertId).sort()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `alert-${n}`).sort());
+    // And it goes on from there: the next event of the new journal is its seq 5, stored as 8.
+    await gateway.sink.publish([{ event: fired(8) }]);
+    await until(() => core.store.cursor('f1') === 5);
+    expect(core.store.db.prepare("SELECT MAX(seq) AS hi FROM events WHERE feed_id = 'f1'").get()).toEqual({ hi: 8 });
+  });
+
   it('shows an acknowledgement made on one console on every other within a second', async () => {
     const gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'));
     cleanup.push(() => gateway.close());

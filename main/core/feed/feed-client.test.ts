@@ -90,6 +90,29 @@ describe('FeedClient', () => {
     expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 8 });
   });
 
+  it('a gateway that names no journal but ends before the cursor: seqs started again, hello again from 0 at once, nothing collides', async () => {
+    const t = setup();
+    const resolved = (at: number) => ({ kind: 'resolved', alertId: 'x', source: 's', at, endsAt: at });
+    t.store.commit('f', [1, 2, 3, 4, 5].map((seq) => ({ seq, event: resolved(seq) as never })), false);
+    t.client.start();
+    t.welcome(t.sockets[0]!, 2); // its journal ends at 2, before this console's 5
+    expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 5 } });
+    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: resolved(10) }); // ignored: this link is being replaced
+    expect(t.client.currentStatus().lastError).toMatch(/ends at seq 2, before this console's 5/);
+    t.clock.advance(0); // reconnects at once
+    expect(t.sockets).toHaveLength(2);
+    t.welcome(t.sockets[1]!, 2);
+    expect(t.sockets[1]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 0 } });
+    t.sockets[1]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: resolved(11) });
+    t.sockets[1]!.receive({ type: 'event', stream: 'alerts', seq: 2, event: resolved(12) });
+    await new Promise((r) => setImmediate(r));
+    expect(t.store.cursor('f')).toBe(2);
+    expect(t.store.db.prepare("SELECT seq, at FROM events WHERE feed_id = 'f' ORDER BY seq").all()).toEqual([
+      { seq: 1, at: 1 }, { seq: 2, at: 2 }, { seq: 3, at: 3 }, { seq: 4, at: 4 }, { seq: 5, at: 5 }, { seq: 6, at: 11 }, { seq: 7, at: 12 },
+    ]);
+    expect(t.sockets[1]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 2 }); // acks speak the gateway's seqs
+  });
+
   it('goes stale after 1.5 silent heartbeats and declares the link dead after two, then retries with backoff', () => {
     const t = setup(0.5);
     t.client.start();

@@ -62,6 +62,8 @@ export class FeedClient {
   private heartbeatTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   private stopped = false;
+  /** The gateway's seqs started again (see journalChanged): ignore this connection, reconnect at once. */
+  private restarting = false;
 
   constructor(private readonly profile: FeedProfile, private readonly deps: FeedClientDeps) {
     this.heartbeatMs = deps.heartbeatMs ?? 10_000;
@@ -119,6 +121,7 @@ export class FeedClient {
     const socket = this.deps.connect({ url, token, ...(ca ? { ca } : {}), ...(pin ? { pin } : {}) });
     this.socket = socket;
     socket.on('open', () => {
+      this.restarting = false;
       this.lastHeard = this.deps.clock.now();
       this.lastAccepted = this.deps.store.cursor(this.profile.id);
       this.outOfSequence = 0;
@@ -138,6 +141,7 @@ export class FeedClient {
   }
 
   private onText(text: string): void {
+    if (this.restarting) return;
     this.lastHeard = this.deps.clock.now();
     if (this.status.state === 'stale' && !this.committer.isBlocked) this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
     const decoded = decodeFrame(text, ServerFrameSchema);
@@ -157,6 +161,7 @@ export class FeedClient {
         this.heartbeatMs = frame.heartbeatMs;
         if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
         this.scheduleHeartbeat();
+        if (this.journalChanged(frame.streams.alerts)) return;
         this.replaying = frame.streams.alerts.last > this.deps.store.cursor(this.profile.id);
         this.setStatus({ state: this.replaying ? 'resyncing' : 'connecting', lastError: null });
         return;
@@ -218,6 +223,37 @@ export class FeedClient {
     }
   }
 
+  /**
+   * Did the gateway's seqs start again? Its journal names itself, and a different name than the
+   * one this feed's history came from means a deleted, replaced or restored journal; so does a
+   * journal that ends before this console's cursor (a gateway that names no journal). Its new
+   * events would otherwise reuse seqs this console has, and be ignored as repeats. Then the
+   * history keeps what it has, stores the new seqs after it, and the console says hello again
+   * from the new journal's start.
+   */
+  private journalChanged({ last, journalId }: { last: number; journalId?: string | undefined }): boolean {
+    const { store } = this.deps;
+    const feedId = this.profile.id;
+    const known = store.journalOf(feedId);
+    const cursor = store.cursor(feedId);
+    const replaced = journalId !== undefined && known !== null && known !== journalId;
+    if (!replaced && last >= cursor) {
+      if (journalId !== undefined && known === null) store.setJournal(feedId, journalId);
+      return false;
+    }
+    const why = replaced
+      ? `the gateway's journal changed (was ${known}, now ${journalId})`
+      : `the gateway's journal ends at seq ${last}, before this console's ${cursor} (deleted or restored from a backup)`;
+    this.deps.log(`feed ${this.profile.name}: ${why}: its seqs started again; the history keeps everything so far and takes the new journal from its start`);
+    this.committer.discard();
+    store.restartSeqs(feedId, journalId ?? null);
+    this.restarting = true;
+    this.status.lastError = why;
+    this.status.lastSeq = 0;
+    this.socket?.close(1000, 'journal changed: resuming from its start');
+    return true;
+  }
+
   /** Apply a snapshot after a gap; false (and the link dropped to resume later) if the history cannot take it. */
   private applySnapshot(snapshot: { alerts: AlertState[] }, gap: { from: number; to: number }): boolean {
     if (this.committer.isBlocked) {
@@ -266,7 +302,8 @@ export class FeedClient {
       this.lostLiveAt = this.attempt === 0 ? now : null;
     }
     this.liveSince = null;
-    const delay = reconnectDelay(policy, this.attempt++, this.lostLiveAt, now, this.deps.random());
+    // After a journal change the console closed the link itself, to say hello again: at once.
+    const delay = this.restarting ? 0 : reconnectDelay(policy, this.attempt++, this.lostLiveAt, now, this.deps.random());
     const detail = code === 1006 ? 'connection lost' : `closed ${code}${reason ? `: ${reason}` : ''}`;
     this.setStatus({ state: 'disconnected', nextRetryAt: now + delay, lastError: this.status.lastError ?? detail });
     this.retryTimer = this.deps.clock.setTimeout(() => this.connect(), delay);

@@ -8,6 +8,7 @@ import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
 /** One event after its commit, with the alert's state as it stands after the event. */
 export type CommittedChange = {
   feedId: string;
+  /** The seq as stored: the gateway's, plus the feed's base once its journal changed (AlertStore.restartSeqs). */
   seq: number;
   event: AlertEvent;
   row: AlertRow;

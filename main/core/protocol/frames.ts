@@ -75,7 +75,14 @@ export const WelcomeFrameSchema = z.object({
   /** The gateway pings this often; a peer silent for two intervals is dead. */
   heartbeatMs: z.number().int().positive(),
   /** What the journal holds now: the oldest seq still replayable and the newest. */
-  streams: z.object({ alerts: z.object({ first: seq, last: seq }) }),
+  streams: z.object({
+    alerts: z.object({
+      first: seq,
+      last: seq,
+      /** The journal's identity (optional: gateways before it did not send one). A new one means seqs started again. */
+      journalId: z.string().min(1).max(64).optional(),
+    }),
+  }),
 });
 
 export const EventFrameSchema = z.object({

@@ -28,6 +28,8 @@ export class AlertStore {
   private readonly setCursor;
   private readonly getCursor;
   private readonly countMinute;
+  /** Per feed: what is added to the gateway's seqs to store them (migration 10). */
+  private readonly bases = new Map<string, number>();
 
   private constructor(readonly db: Database) {
     migrate(db, HISTORY_MIGRATIONS, 'the alert history');
@@ -42,7 +44,7 @@ export class AlertStore {
         updated_at = excluded.updated_at, state = excluded.state`);
     this.getAlert = db.prepare<[string, string], { state: string }>('SELECT state FROM alerts WHERE feed_id = ? AND alert_id = ?');
     this.setCursor = db.prepare('INSERT INTO cursors (feed_id, seq) VALUES (?, ?) ON CONFLICT (feed_id) DO UPDATE SET seq = MAX(seq, excluded.seq)');
-    this.getCursor = db.prepare<[string], { seq: number }>('SELECT seq FROM cursors WHERE feed_id = ?');
+    this.getCursor = db.prepare<[string], { seq: number; base: number; journal_id: string | null }>('SELECT seq, base, journal_id FROM cursors WHERE feed_id = ?');
     this.countMinute = db.prepare('INSERT INTO minute_counts (minute, severity, category, n) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1');
   }
 
@@ -51,9 +53,39 @@ export class AlertStore {
     return new AlertStore(openDatabase(path, options));
   }
 
-  /** The last seq committed for a feed (0 if none): what the client resumes from. */
+  /** The last gateway seq committed for a feed (0 if none): what the client resumes from. */
   cursor(feedId: string): number {
-    return this.getCursor.get(feedId)?.seq ?? 0;
+    const row = this.getCursor.get(feedId);
+    return row ? row.seq - row.base : 0;
+  }
+
+  /** The identity of the gateway journal this feed's seqs come from, if its gateway said. */
+  journalOf(feedId: string): string | null {
+    return this.getCursor.get(feedId)?.journal_id ?? null;
+  }
+
+  /** Remember the journal this feed's seqs come from (the first time a gateway names it). */
+  setJournal(feedId: string, journalId: string): void {
+    this.db.prepare('INSERT INTO cursors (feed_id, seq, journal_id) VALUES (?, 0, ?) ON CONFLICT (feed_id) DO UPDATE SET journal_id = excluded.journal_id').run(feedId, journalId);
+  }
+
+  /**
+   * The feed's gateway seqs start again (a new journal): what is stored stays, and the new seqs
+   * are stored after it, so the cursor the client resumes from is 0 and nothing collides.
+   */
+  restartSeqs(feedId: string, journalId: string | null): void {
+    this.db.prepare('INSERT INTO cursors (feed_id, seq, base, journal_id) VALUES (?, 0, 0, ?) ON CONFLICT (feed_id) DO UPDATE SET base = seq, journal_id = excluded.journal_id').run(feedId, journalId);
+    this.bases.delete(feedId);
+  }
+
+  /** What is added to this feed's gateway seqs to store them. */
+  private baseOf(feedId: string): number {
+    let base = this.bases.get(feedId);
+    if (base === undefined) {
+      base = this.getCursor.get(feedId)?.base ?? 0;
+      this.bases.set(feedId, base);
+    }
+    return base;
   }
 
   /**
@@ -61,10 +93,12 @@ export class AlertStore {
    * transaction. Returns the changes that were new (a replayed seq yields nothing).
    */
   commit(feedId: string, batch: readonly ReceivedEvent[], replayed: boolean): CommittedChange[] {
+    const base = this.baseOf(feedId);
     return this.db.transaction(() => {
       const changes: CommittedChange[] = [];
       let maxSeq = 0;
-      for (const { seq, event } of batch) {
+      for (const { seq: gatewaySeq, event } of batch) {
+        const seq = gatewaySeq + base;
         maxSeq = Math.max(maxSeq, seq);
         const actor = 'by' in event ? event : null;
         if (this.insertEvent.run(feedId, seq, event.at, event.alertId, event.kind, actor?.by ?? null, actor?.comment ?? null).changes === 0) continue;
@@ -82,13 +116,14 @@ export class AlertStore {
   /** Apply a snapshot (the state of every firing alert as of `seq`) and record the gap before it. */
   applySnapshot(feedId: string, alerts: readonly AlertState[], gap: { from: number; to: number }, at: number): AlertRow[] {
     return this.db.transaction(() => {
-      this.db.prepare('INSERT INTO gaps (feed_id, from_seq, to_seq, at) VALUES (?, ?, ?, ?)').run(feedId, gap.from, gap.to, at);
+      const base = this.baseOf(feedId);
+      this.db.prepare('INSERT INTO gaps (feed_id, from_seq, to_seq, at) VALUES (?, ?, ?, ?)').run(feedId, gap.from + base, gap.to + base, at);
       // Alerts we think are firing but the snapshot does not list ended while we were away.
       const listed = new Set(alerts.map((a) => a.alertId));
       const ended = queries.activeAlerts(this.db, {}).filter((row) => row.feedId === feedId && !listed.has(row.alertId));
       for (const row of ended) this.writeAlert(feedId, { ...row, status: 'resolved', updatedAt: at });
       for (const alert of alerts) this.writeAlert(feedId, alert);
-      this.setCursor.run(feedId, gap.to);
+      this.setCursor.run(feedId, gap.to + base);
       return [...alerts.map((a) => ({ ...a, feedId })), ...ended.map((r) => ({ ...r, status: 'resolved' as const }))];
     })();
   }

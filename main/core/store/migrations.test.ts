@@ -116,6 +116,13 @@ describe('history migrations', () => {
     expect(() => db.prepare("INSERT INTO alerts_fts(alerts_fts) VALUES ('integrity-check')").run()).not.toThrow();
   });
 
+  it('10 gives each feed a seq base and the identity of its journal, 0 and unknown for feeds from before it', () => {
+    const db = upTo(9);
+    db.prepare("INSERT INTO cursors VALUES ('f', 42)").run();
+    migrate(db, HISTORY_MIGRATIONS.slice(0, 10), 'test history');
+    expect(db.prepare('SELECT * FROM cursors').all()).toEqual([{ feed_id: 'f', seq: 42, base: 0, journal_id: null }]);
+  });
+
   it('refuses a history written by a newer Tocsin', () => {
     const db = upTo(HISTORY_MIGRATIONS.length);
     db.pragma('user_version = 99');

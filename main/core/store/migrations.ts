@@ -172,4 +172,13 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
         DELETE FROM fts_pending WHERE alert_rowid = old.rowid;
       END;
     `),
+  // 10: a feed's seqs can start again (its gateway's journal deleted, replaced or restored from a
+  //     backup). The console stores a feed's events at gateway seq + base, so a new journal's seqs
+  //     continue the history instead of colliding with the old ones, and remembers the journal's
+  //     identity to notice the change (FeedClient, on welcome).
+  (db) =>
+    db.exec(`
+      ALTER TABLE cursors ADD COLUMN base INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE cursors ADD COLUMN journal_id TEXT;
+    `),
 ];
