@@ -122,9 +122,11 @@ export class AlertStore {
       const listed = new Set(alerts.map((a) => a.alertId));
       const ended = queries.activeAlerts(this.db, {}).filter((row) => row.feedId === feedId && !listed.has(row.alertId));
       for (const row of ended) this.writeAlert(feedId, { ...row, status: 'resolved', updatedAt: at });
-      for (const alert of alerts) this.writeAlert(feedId, alert);
+      // The snapshot's seqs are the gateway's: stored, like every seq, after the feed's base.
+      const stored = alerts.map((a) => (base ? { ...a, firstSeq: a.firstSeq + base, lastSeq: a.lastSeq + base } : a));
+      for (const alert of stored) this.writeAlert(feedId, alert);
       this.setCursor.run(feedId, gap.to + base);
-      return [...alerts.map((a) => ({ ...a, feedId })), ...ended.map((r) => ({ ...r, status: 'resolved' as const }))];
+      return [...stored.map((a) => ({ ...a, feedId })), ...ended.map((r) => ({ ...r, status: 'resolved' as const }))];
     })();
   }
 
