@@ -1,6 +1,6 @@
 /**
  * The board in Chromium against a real gateway and core: counts by severity and category, the
- * keyboard (j/k, Enter, Esc, a, s, /), filters that find the right alerts and survive a reload.
+ * keyboard (j/k, Enter, Esc, a, s, c, /), filters that find the right alerts and survive a reload.
  */
 import type { Page } from '@playwright/test';
 import { expect, postEvents, startConsole, startGatewayProcess, test } from './fixtures.js';
@@ -59,6 +59,16 @@ test('counts, keyboard and filters on the board; the filters survive a reload', 
     await page.keyboard.press('s');
     await expect(row(page, 'SSH brute force')).toContainText('snoozed');
     await expect(row(page, 'SSH brute force')).toContainText('Unacknowledged'); // snoozing is not acknowledging
+    // c: comment on the selected alert; Ctrl+Enter adds it; it reaches the timeline through the gateway.
+    await page.keyboard.press('c');
+    await expect(page.locator('#comment')).toBeFocused();
+    await page.keyboard.type('looking at it from the bastion console');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByTestId('timeline')).toContainText(/commented by \S+: looking at it from the bastion console/);
+    await expect(page.locator('#comment')).toHaveValue('');
+    await page.keyboard.press('Escape'); // leaves the field
+    await page.keyboard.press('Escape'); // closes the detail
+    await expect(page.getByTestId('detail-title')).toHaveCount(0);
 
     // "/" focuses the search; free text matches title, body, host and labels.
     await page.keyboard.press('/');

@@ -1,6 +1,6 @@
 /**
  * The board's keyboard: j/k (or arrows) move, Enter opens, a acknowledges, s snoozes an hour,
- * / focuses the search, Esc closes the detail. Keys typed into a field are left to the field.
+ * c opens the alert to comment on it, / focuses the search, Esc closes the detail. Keys typed into a field are left to the field.
  */
 import { useEffect, useRef } from 'react';
 
@@ -9,6 +9,7 @@ export type BoardKeyActions = {
   open: () => void;
   acknowledge: () => void;
   snooze: () => void;
+  comment: () => void;
   search: () => void;
   close: () => void;
 };
@@ -34,6 +35,7 @@ export function useBoardKeys(active: boolean, actions: BoardKeyActions): void {
       else if (event.key === 'Enter') a.open();
       else if (event.key === 'a') a.acknowledge();
       else if (event.key === 's') a.snooze();
+      else if (event.key === 'c') a.comment();
       else if (event.key === '/') a.search();
       else if (event.key === 'Escape') a.close();
       else return;

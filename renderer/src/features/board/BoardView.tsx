@@ -43,6 +43,12 @@ export function BoardView({ alerts, selected, onSelect, onOpen, onAct }: Props) 
     open: () => current && onOpen(current),
     acknowledge: () => current && !current.acknowledged && onAct(current, 'acknowledge'),
     snooze: () => current && onAct(current, 'snooze'),
+    comment: () => {
+      if (!current) return;
+      onOpen(current);
+      // The detail renders on this change; its comment field then takes the keys.
+      requestAnimationFrame(() => document.getElementById('comment')?.focus());
+    },
     search: () => searchRef.current?.focus(),
     close: () => onOpen(null),
   });

@@ -34,6 +34,9 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
     const result = await action;
     if (!result.ok) onError(result.message ?? 'the action failed');
   };
+  const addComment = () => {
+    if (comment.trim()) void run(api.comment({ ...ref, text: comment.trim() })).then(() => setComment(''));
+  };
   const link = safeHttpsUrl(row.url);
   return (
     <aside className="detail" aria-label="Alert detail">
@@ -60,10 +63,16 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
       </div>
       <form className="comment" onSubmit={(e) => {
         e.preventDefault();
-        if (comment.trim()) void run(api.comment({ ...ref, text: comment.trim() })).then(() => setComment(''));
+        addComment();
       }}>
-        <label htmlFor="comment">Comment</label>
-        <textarea id="comment" value={comment} maxLength={16_384} onChange={(e) => setComment(e.target.value)} />
+        <label htmlFor="comment">Comment (c; Ctrl+Enter adds it)</label>
+        <textarea id="comment" value={comment} maxLength={16_384} onChange={(e) => setComment(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              addComment();
+            }
+          }} />
         <button type="submit">Add comment</button>
       </form>
       <h3>Timeline</h3>
