@@ -53,11 +53,29 @@ export async function postEvents(gateway: GatewayInstance, events: unknown): Pro
   return ((await response.json()) as { seqs: number[] }).seqs;
 }
 
-export const test = base.extend<{ tocsin: ConsoleInstance }>({
+/** A standalone gateway and a console connected to it, both started for the test and stopped after it. */
+export type Linked = { gateway: GatewayInstance; tocsin: ConsoleInstance };
+
+export const test = base.extend<{ tocsin: ConsoleInstance; linked: Linked }>({
+  /** A console on the embedded demo feed. */
   tocsin: async ({}, use) => {
     const instance = await startConsole();
     await use(instance);
     await instance.process.stop();
+  },
+  /** A console whose feed is a standalone gateway the test posts alerts to. */
+  linked: async ({}, use) => {
+    const gateway = await startGatewayProcess();
+    try {
+      const tocsin = await startConsole({ feed: gateway });
+      try {
+        await use({ gateway, tocsin });
+      } finally {
+        await tocsin.process.stop();
+      }
+    } finally {
+      await gateway.process.stop();
+    }
   },
 });
 export { expect } from '@playwright/test';

@@ -54,33 +54,26 @@ test('killing the gateway shows Disconnected within two heartbeats and recovers 
   }
 });
 
-test('alert text carrying HTML, script and javascript: links renders as inert text', async ({ page }) => {
-  const gateway = await startGatewayProcess();
-  const tocsin = await startConsole({ feed: gateway });
-  try {
-    let alerted = false;
-    page.on('dialog', (dialog) => {
-      alerted = true;
-      void dialog.dismiss();
-    });
-    await page.goto(tocsin.url);
-    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-    await postEvents(gateway, {
-      kind: 'fired', alertId: 'xss',
-      alert: { title: `Boom ${hostile}`, body: `<b>bold?</b> ${hostile} ${'A'.repeat(12_000)}`, severity: 'critical', category: 'security',
-        host: '<svg onload=alert(1)>', labels: { '<i>label</i>': '<a href="javascript:alert(1)">x</a>' }, url: 'javascript:alert(document.domain)' },
-    });
-    const row = page.getByTestId('alert-row').filter({ hasText: 'Boom' });
-    await expect(row).toContainText(hostile);
-    await row.dblclick();
-    await expect(page.getByTestId('detail-title')).toHaveText(`Boom ${hostile}`);
-    await expect(page.locator('.detail a')).toHaveCount(0); // the javascript: URL is shown as text, not a link
-    await expect(page.locator('.detail')).toContainText('javascript:alert(document.domain)');
-    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await page.locator('img, script:not([src]), svg, b, i').count()).toBe(0);
-    expect(alerted).toBe(false);
-  } finally {
-    await tocsin.process.stop();
-    await gateway.process.stop();
-  }
+test('alert text carrying HTML, script and javascript: links renders as inert text', async ({ page, linked: { gateway, tocsin } }) => {
+  let alerted = false;
+  page.on('dialog', (dialog) => {
+    alerted = true;
+    void dialog.dismiss();
+  });
+  await page.goto(tocsin.url);
+  const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+  await postEvents(gateway, {
+    kind: 'fired', alertId: 'xss',
+    alert: { title: `Boom ${hostile}`, body: `<b>bold?</b> ${hostile} ${'A'.repeat(12_000)}`, severity: 'critical', category: 'security',
+      host: '<svg onload=alert(1)>', labels: { '<i>label</i>': '<a href="javascript:alert(1)">x</a>' }, url: 'javascript:alert(document.domain)' },
+  });
+  const row = page.getByTestId('alert-row').filter({ hasText: 'Boom' });
+  await expect(row).toContainText(hostile);
+  await row.dblclick();
+  await expect(page.getByTestId('detail-title')).toHaveText(`Boom ${hostile}`);
+  await expect(page.locator('.detail a')).toHaveCount(0); // the javascript: URL is shown as text, not a link
+  await expect(page.locator('.detail')).toContainText('javascript:alert(document.domain)');
+  expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.locator('img, script:not([src]), svg, b, i').count()).toBe(0);
+  expect(alerted).toBe(false);
 });
