@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import type { AlertEvent } from '../protocol/alert.js';
 import { AlertStore } from './alert-store.js';
+import { DEFAULT_FTS_INDEXING } from './fts-indexer.js';
 import { enforceRetention } from './retention.js';
 
 const fired = (alertId: string, title: string, at = 1_000): AlertEvent => ({
@@ -64,15 +65,16 @@ describe('deferred full-text indexing', () => {
       return setTimeout(run, ms);
     };
     store.fullText.start(clock);
-    store.commit('f', Array.from({ length: 1_200 }, (_, i) => ({ seq: i + 1, event: fired(`a${i}`, `Error spike ${i}`) })), false);
+    const size = DEFAULT_FTS_INDEXING.sliceSize;
+    store.commit('f', Array.from({ length: 2.5 * size }, (_, i) => ({ seq: i + 1, event: fired(`a${i}`, `Error spike ${i}`) })), false);
     store.fullText.noteWrite();
     store.fullText.noteWrite(); // a second write before the first slice: still one pending timer
-    clock.advance(99);
+    clock.advance(DEFAULT_FTS_INDEXING.delayMs - 1);
     expect(slices).toEqual([]);
     clock.advance(1);
-    expect(slices).toEqual([500, 500, 200]);
-    expect(timers).toEqual([100, 0, 0]); // the first after the delay, the rest on the next turn
-    expect(indexed(store, 'spike')).toBe(1_200);
+    expect(slices).toEqual([size, size, size / 2]);
+    expect(timers).toEqual([DEFAULT_FTS_INDEXING.delayMs, 0, 0]); // the first after the delay, the rest on the next turn
+    expect(indexed(store, 'spike')).toBe(2.5 * size);
     expect(store.fullText.hasPending()).toBe(false);
     store.close();
   });

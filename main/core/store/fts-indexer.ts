@@ -13,7 +13,8 @@ export type FtsIndexingPolicy = {
   /** Alerts per background slice (one transaction); the event loop runs between slices. */
   sliceSize: number;
 };
-export const DEFAULT_FTS_INDEXING: FtsIndexingPolicy = { delayMs: 100, sliceSize: 500 };
+/** 200 a slice: with 500, publish → commit p99 at 10,000/s was 8.2–12.2 ms over five runs; with 200, 7.5–9.0 ms over four. */
+export const DEFAULT_FTS_INDEXING: FtsIndexingPolicy = { delayMs: 100, sliceSize: 200 };
 
 export class FtsIndexer {
   private readonly anyPending: Statement<[], { one: number }>;
