@@ -17,8 +17,6 @@ export type ConsoleSnapshot = {
   link: ShellLink;
   /** Whether native notifications reach the user (null until the core says). */
   notifications: NotificationHealth | null;
-  /** The newest alert that fired since the page opened (for the live region). */
-  lastFired: AlertRow | null;
   /** What the live region says about the last frame's new alerts (counted, so a storm is one sentence). */
   announcement: { text: string; n: number } | null;
   /** The alert the core asked to show (a notification's Open), with a counter so repeats count. */
@@ -30,7 +28,7 @@ const ANNOUNCE_EVERY_MS = 2000;
 export const alertKey = (row: Pick<AlertRow, 'feedId' | 'alertId'>) => `${row.feedId}\u0000${row.alertId}`;
 
 export class ConsoleStore {
-  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: { state: 'connecting', since: Date.now(), nextRetryAt: null }, notifications: null, lastFired: null, announcement: null, focus: null };
+  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: { state: 'connecting', since: Date.now(), nextRetryAt: null }, notifications: null, announcement: null, focus: null };
   private queue: UiUpdate[] = [];
   private frame: number | null = null;
   private readonly listeners = new Set<() => void>();
@@ -74,9 +72,6 @@ export class ConsoleStore {
     const alerts = new Map(this.snapshot.alerts);
     const feeds = new Map(this.snapshot.feeds.map((f) => [f.feedId, f]));
     const series = new Map(this.snapshot.series);
-    let lastFired = this.snapshot.lastFired;
-    let fired = 0;
-    let worst: AlertRow | null = null;
     let focus = this.snapshot.focus;
     let notifications = this.snapshot.notifications;
     for (const update of this.queue) {
@@ -87,9 +82,9 @@ export class ConsoleStore {
         const before = alerts.get(key);
         if (row.status === 'firing') {
           if (!before || before.firstSeq !== row.firstSeq) {
-            lastFired = row;
-            fired++;
-            if (!worst || severityRank(row.severity) > severityRank(worst.severity)) worst = row;
+            // Newly fired: counted towards the live region's next sentence.
+            this.pendingFired++;
+            if (!this.pendingWorst || severityRank(row.severity) > severityRank(this.pendingWorst.severity)) this.pendingWorst = row;
           }
           alerts.set(key, row);
         } else alerts.delete(key);
@@ -101,9 +96,7 @@ export class ConsoleStore {
       }
     }
     this.queue = [];
-    this.pendingFired += fired;
-    if (worst && (!this.pendingWorst || severityRank(worst.severity) > severityRank(this.pendingWorst.severity))) this.pendingWorst = worst;
-    this.commit({ alerts, feeds: [...feeds.values()], series, lastFired, focus, notifications, ...this.takeAnnouncement() });
+    this.commit({ alerts, feeds: [...feeds.values()], series, focus, notifications, ...this.takeAnnouncement() });
   }
 
   /**

@@ -6,7 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { AlertRow } from '../../../../preload/contract';
-import { CategoryBadge, formatAge, SEVERITY_LOOK, SeverityBadge } from '../../components/SeverityBadge';
+import { CategoryBadge, formatAge, SeverityBadge } from '../../components/SeverityBadge';
 import { alertKey } from '../../state/console-store';
 import type { BoardItem } from './filters';
 
@@ -72,7 +72,7 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
                 <div key={v.key} id={rowId(v.index)} role="row" aria-rowindex={v.index + 2} data-testid="alert-group" className={`board-group severity-row-${item.severity}`} style={{ ...position, height: GROUP_HEIGHT }}>
                   <span role="rowheader" aria-colspan={6}>
                     {item.key.startsWith('severity:') ? (
-                      <span className={`badge severity-${item.severity}`}><span aria-hidden="true">{SEVERITY_LOOK[item.severity].glyph}</span> {SEVERITY_LOOK[item.severity].label}</span>
+                      <SeverityBadge severity={item.severity} />
                     ) : (
                       <span className="mono">{item.label}</span>
                     )}{' '}
