@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Once before any test: the bundles (gateway processes, the core worker, the web console).
+    globalSetup: ['tests/support/build-bundles.ts'],
     // Heap figures in the reliability tests force a collection first (global.gc).
     execArgv: ['--expose-gc'],
   },

@@ -5,7 +5,6 @@
  * the per-minute cap (digests); the thread that serves the UI keeps its event-loop lag low.
  */
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +20,6 @@ const SECONDS = scale(10, 60);
 const root = join(import.meta.dirname, '../..');
 let desktop: DesktopSession;
 beforeAll(async () => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
   desktop = await startDesktopSession();
 }, 60_000);
 afterAll(async () => {

@@ -6,20 +6,14 @@
  * seq, and the next start resumes from it. At the end every published event is stored once.
  */
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postEvents, startConsole, startGatewayProcess } from '../e2e/fixtures.js';
 import { scale, until } from './soak.js';
 
 const KILLS = scale(20, 200);
-
-beforeAll(() => {
-  const build = spawnSync('node', ['scripts/build.mjs'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
-}, 120_000);
 
 function inspect(dataDir: string) {
   const db = new Database(join(dataDir, 'history.sqlite'), { readonly: true });

@@ -5,11 +5,10 @@
  * once, contiguous: none lost, none duplicated.
  */
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleCore } from '../../main/core/console-core.js';
 import { postEvents, startGatewayProcess, type GatewayInstance } from '../e2e/fixtures.js';
 import { scale, until } from './soak.js';
@@ -19,11 +18,6 @@ const EVENTS = 100_000;
 const BATCH = 500;
 /** Paced so the stream lasts as long as the kills (about 0.8 s per kill and restart). */
 const PACE_MS = (KILLS * 800) / (EVENTS / BATCH);
-
-beforeAll(() => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
-}, 60_000);
 
 describe('gateway killed mid-stream', () => {
   it(`loses and duplicates nothing across ${KILLS} SIGKILLs during ${EVENTS} events`, async () => {

@@ -6,11 +6,10 @@
  * to the next window). A simulation of this schedule (12,000 runs, gateway down 1.25–3 s) put the
  * peak at 69 at most against the bound of 80.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleCore } from '../../main/core/console-core.js';
 import { DEFAULT_BACKOFF } from '../../main/core/feed/backoff.js';
 import { connectWebSocket, type SocketFactory } from '../../main/core/feed/feed-socket.js';
@@ -18,11 +17,6 @@ import { postEvents, startGatewayProcess } from '../e2e/fixtures.js';
 import { scale, until } from './soak.js';
 
 const CONSOLES = scale(200, 200);
-
-beforeAll(() => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
-}, 60_000);
 
 describe('reconnect storm', () => {
   it(`resumes all ${CONSOLES} consoles after a gateway restart, reconnections spread: peak per second at most twice the mean`, async () => {

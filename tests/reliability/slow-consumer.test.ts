@@ -5,11 +5,10 @@
  * Real parts: a standalone gateway process, a real WebSocket client that stops reading its TCP
  * socket but keeps pinging, and a ConsoleCore with its SQLite history that resumes afterwards.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConsoleCore } from '../../main/core/console-core.js';
 import { SUBPROTOCOL } from '../../main/core/protocol/frames.js';
@@ -33,11 +32,6 @@ async function publishSampling(gateway: Awaited<ReturnType<typeof startGatewayPr
   }
   return samples;
 }
-
-beforeAll(() => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
-}, 60_000);
 
 describe('slow consumer', () => {
   it(`is closed with 4002 while ${BATCHES * PER_BATCH} events arrive, the gateway's memory stays flat, and a console resumes every event`, async () => {

@@ -3,11 +3,10 @@
  * The console must say stale, then disconnected, within two heartbeats plus a stated margin,
  * and after SIGCONT resume with nothing lost.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleCore } from '../../main/core/console-core.js';
 import { postEvents, startGatewayProcess } from '../e2e/fixtures.js';
 import { until } from './soak.js';
@@ -15,11 +14,6 @@ import { until } from './soak.js';
 const HEARTBEAT_MS = 1000;
 /** Detection runs every heartbeat/4, and the status reaches observers at once: 250 ms margin + scheduling slack. */
 const MARGIN_MS = 500;
-
-beforeAll(() => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
-}, 60_000);
 
 describe('zombie link', () => {
   it('shows stale then disconnected within two heartbeats, and resumes with nothing lost after SIGCONT', async () => {

@@ -2,20 +2,14 @@
  * The core in its real worker thread, from the built bundle: the embedded demo gateway, the
  * api across the thread boundary, the tray model, snooze, and a clean close.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TrayModel } from '../tray/tray-model.js';
 import { CoreHost } from './core-host.js';
 
 const root = join(import.meta.dirname, '../../..');
-beforeAll(() => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
-}, 60_000);
-
 describe('CoreHost', () => {
   it('runs the core and the embedded demo gateway in a worker thread', async () => {
     const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir: mkdtempSync(join(tmpdir(), 'tocsin-host-')), userName: 'ann', notifications: 'off' });

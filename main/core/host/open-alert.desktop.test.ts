@@ -4,7 +4,6 @@
  * report `open-alert` (the shell shows the window) and push a focus update (the renderer shows
  * that alert).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,6 @@ const TOKEN = 'open-alert-token-0123456789';
 let desktop: DesktopSession;
 let gateway: Gateway;
 beforeAll(async () => {
-  const build = spawnSync('node', ['scripts/build.mjs', '--node-only'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
   desktop = await startDesktopSession();
   gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-open-')), 'j.sqlite') } });
 }, 60_000);

@@ -12,6 +12,14 @@ import type { CommittedChange } from './observer.js';
 
 /** A retry of a failed commit never comes sooner than this (full jitter may draw 0). */
 const MIN_RETRY_MS = 250;
+/**
+ * A batch is committed once it holds this many events, without waiting for the next turn. While
+ * a backlog replays, one turn reads up to 6,000 events (bench/pipeline.ts), and one transaction
+ * of them holds the event loop for 100 ms or more (UI updates, api calls and heartbeats wait
+ * behind it); very large ones are also slower per event (bench/pipeline.ts, BENCH_BATCH=14000:
+ * 46,177 events/s against 55,869 in batches of 500).
+ */
+export const MAX_BATCH = 1_000;
 
 export type BatchCommitterDeps = {
   feedId: string;
@@ -48,6 +56,7 @@ export class BatchCommitter {
   /** Accept one event (in seq order) and schedule a commit on the next turn of the event loop. */
   add(event: ReceivedEvent): void {
     this.pending.push(event);
+    if (this.pending.length >= MAX_BATCH && !this.failure) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
