@@ -10,19 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from '../gateway/journal/journal.js';
 import { ConsoleCore } from '../main/core/console-core.js';
-import type { AlertEvent } from '../main/core/protocol/alert.js';
 import { systemClock } from '../main/core/clock.js';
 import { AlertStore } from '../main/core/store/alert-store.js';
 import { WalCheckpoints } from '../main/core/store/wal-checkpoints.js';
 import { startGatewayProcess } from '../tests/e2e/fixtures.js';
+import { pipelineEvent } from './support/pipeline-events.js';
 
 const N = Number(process.argv[2] ?? 200_000);
 /** The baseline's batch size; BENCH_BATCH=5000 gives it the pipeline's typical batch (it made no difference: 54k vs 57k/s). */
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const event = (i: number): AlertEvent => ({
-  kind: 'fired', alertId: `bench-${i % 20_000}`, source: 'bench', at: 1_795_000_000_000 + i,
-  alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod', team: 'web' }, startsAt: 1_795_000_000_000 },
-});
+const event = pipelineEvent;
 
 // Baseline: the same events, committed straight into the same schema in batches, with the console's
 // checkpoints (WalCheckpoints on its own thread, the same policy), so the comparison is of the
