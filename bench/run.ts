@@ -11,6 +11,7 @@ const steps: Array<[string, string[]]> = [
   ['build', ['node', 'scripts/build.mjs']],
   ['receive → validate vs raw ws', ['npx', 'tsx', 'bench/receive-validate.ts']],
   ['pipeline vs bare insert', ['npx', 'tsx', 'bench/pipeline.ts']],
+  ['the ceiling for that ratio: bare insert with only a hand-off', ['npx', 'tsx', 'bench/pipeline-ceiling.ts']],
   ['publish → commit latency at 1,000 and 10,000/s, memory through 1,000,000 events', ['npx', 'tsx', 'bench/core-latency.ts', '10', '1000000']],
   ['full-text re-indexing, migration 9 vs FTS5 defaults', ['npx', 'tsx', 'bench/fts-reindex.ts']],
   ['history queries on 1,000,000 alerts', ['npx', 'tsx', 'bench/core-history.ts', '1000000', '--keep', join(tmpdir(), 'tocsin-bench-history-1m')]],
