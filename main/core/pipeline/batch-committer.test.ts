@@ -1,3 +1,7 @@
+/**
+ * The pipeline's write step against a real SQLite file: one transaction per turn of the event
+ * loop, and never more than MAX_BATCH events in one, however many arrive in a turn.
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
