@@ -19,7 +19,6 @@ import { pipelineEvent } from './support/pipeline-events.js';
 const N = Number(process.argv[2] ?? 200_000);
 /** The baseline's batch size; BENCH_BATCH=5000 gives it the pipeline's typical batch (it made no difference: 54k vs 57k/s). */
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const event = pipelineEvent;
 
 // Baseline: the same events, committed straight into the same schema in batches, with the console's
 // checkpoints (WalCheckpoints on its own thread, the same policy), so the comparison is of the
@@ -32,7 +31,7 @@ bareCheckpoints.start();
 await bareCheckpoints.moveToThread(barePath, 'bare', console.error);
 let t0 = performance.now();
 for (let i = 0; i < N; i += BATCH) {
-  const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ seq: i + j + 1, event: event(i + j) }));
+  const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ seq: i + j + 1, event: pipelineEvent(i + j) }));
   bare.commit('f', batch, false);
   bareCheckpoints.noteWrite(batch.length);
   await new Promise((r) => setImmediate(r));
@@ -45,7 +44,7 @@ bare.close();
 // Pipeline: a gateway process replays a journal of N events to a console resuming from 0.
 const journalPath = join(mkdtempSync(join(tmpdir(), 'bench-journal-')), 'journal.sqlite');
 const journal = new Journal({ path: journalPath, maxEvents: 10_000_000, maxAgeMs: 1e15 });
-for (let i = 0; i < N; i += 5_000) journal.append(Array.from({ length: Math.min(5_000, N - i) }, (_, j) => ({ event: event(i + j) })));
+for (let i = 0; i < N; i += 5_000) journal.append(Array.from({ length: Math.min(5_000, N - i) }, (_, j) => ({ event: pipelineEvent(i + j) })));
 journal.close();
 const gateway = await startGatewayProcess({ journal: journalPath });
 const core = await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'bench-console-')), userName: 'bench', feeds: [{ id: 'g', name: 'bench', url: gateway.url, token: gateway.token }] });

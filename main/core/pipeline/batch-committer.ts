@@ -56,15 +56,18 @@ export class BatchCommitter {
   /** Accept one event (in seq order) and schedule a commit on the next turn of the event loop. */
   add(event: ReceivedEvent): void {
     this.pending.push(event);
-    if (this.pending.length >= MAX_BATCH && !this.failure) return this.flush();
+    if (this.pending.length >= MAX_BATCH && !this.failure) this.flush();
+    // One commit per turn is queued at most; an early flush leaves it queued for what follows.
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
   }
 
   /** Commit what is pending now (also before a gap or at "live", so order is kept). */
   flush(): void {
-    this.scheduled = false;
     if (this.pending.length === 0 || this.failure?.timer) return;
     const batch = this.pending;
     this.pending = [];
