@@ -9,6 +9,7 @@
 import type { WebSocket } from 'ws';
 import { CloseCode, ClientFrameSchema, PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../main/core/protocol/frames.js';
 import { decodeFrame } from '../../main/core/protocol/decode.js';
+import { errorMessage, parseBoundedJson } from '../../main/core/protocol/bounded-json.js';
 import type { Clock, TimerHandle } from '../../main/core/clock.js';
 import type { Journal } from '../journal/journal.js';
 import { FrameRateLimit } from './rate-limit.js';
@@ -73,7 +74,7 @@ export class FeedSession {
   constructor(private readonly ws: WebSocket, private readonly deps: SessionDeps, private readonly remote: string) {
     this.lastHeard = deps.clock.now();
     this.rate = new FrameRateLimit(deps.limits.maxFramesPerSecond, deps.clock.now());
-    ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
+    ws.on('message', (data, isBinary) => this.guard('frame', () => this.onMessage(data.toString(), isBinary)));
     ws.on('close', () => this.dispose());
     ws.on('error', (error) => {
       // ws closes 1007 (invalid UTF-8) and 1009 (over maxPayload) itself, and reports it here.
@@ -114,6 +115,20 @@ export class FeedSession {
       return this.close(CloseCode.unsupportedVersion, `this gateway speaks protocol v${PROTOCOL_VERSION}`);
     }
     this.invalid(decoded.reason, decoded.detail);
+  }
+
+  /**
+   * The one boundary around everything a peer's frame can reach: an error nobody expected is a
+   * counted, logged refusal that closes this connection (1011), never an exit of the gateway.
+   */
+  private guard(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.deps.stats.reject('internal_error');
+      this.deps.log(`feed ${this.remote}: handling a ${what} failed: ${errorMessage(error)}`);
+      this.close(CloseCode.internalError, 'the gateway could not handle that frame');
+    }
   }
 
   private handle(frame: ClientFrame): void {
@@ -183,7 +198,7 @@ export class FeedSession {
         this.sendText(frame, () => {
           this.awaitingDrain = false;
           this.stalledSince = null;
-          this.pump();
+          this.guard('drain', () => this.pump());
         });
         return;
       }
@@ -217,7 +232,7 @@ export class FeedSession {
     this.stalledSince ??= this.deps.clock.now();
     this.drainTimer ??= this.deps.clock.setTimeout(() => {
       this.drainTimer = null;
-      this.pump();
+      this.guard('drain', () => this.pump());
     }, DRAIN_RETRY_MS);
   }
 
@@ -263,7 +278,7 @@ export class FeedSession {
   }
 
   private schedule(ms: number, run: () => void): void {
-    this.timer = this.deps.clock.setTimeout(run, ms);
+    this.timer = this.deps.clock.setTimeout(() => this.guard('timer', run), ms);
   }
 
   /** Close with a code; a peer that went silent is terminated, since it will not answer a close. */
@@ -288,12 +303,10 @@ export class FeedSession {
 
 /** A hello for another protocol version gets its own close code, not "invalid frame". */
 function isOtherVersionHello(text: string): boolean {
-  try {
-    const value = JSON.parse(text) as { type?: unknown; v?: unknown };
-    return value.type === 'hello' && value.v !== PROTOCOL_VERSION;
-  } catch {
-    return false;
-  }
+  const json = parseBoundedJson(text);
+  if (!json.ok || typeof json.value !== 'object' || json.value === null) return false;
+  const value = json.value as { type?: unknown; v?: unknown };
+  return value.type === 'hello' && value.v !== PROTOCOL_VERSION;
 }
 
 /** The counted reason for an error `ws` raised on a socket (it closes 1007 / 1009 itself). */

@@ -33,27 +33,28 @@ class ScriptedSocket extends EventEmitter implements FeedSocket {
 const stores: AlertStore[] = [];
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
 
-function setup(random = 0.5, maxUncommitted?: number) {
+function setup(random = 0.5, maxUncommitted?: number, onMetrics: () => void = () => {}) {
+  const logs: string[] = [];
   const clock = new ManualClock();
   const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-fc-')), 'history.sqlite'));
   stores.push(store);
   const sockets: ScriptedSocket[] = [];
   const statuses: FeedStatus[] = [];
   const client = new FeedClient({ id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' }, {
-    clock, store, random: () => random, log: () => {}, ...(maxUncommitted ? { maxUncommitted } : {}),
+    clock, store, random: () => random, log: (line) => logs.push(line), ...(maxUncommitted ? { maxUncommitted } : {}),
     connect: () => {
       const socket = new ScriptedSocket();
       sockets.push(socket);
       return socket;
     },
-    onCommitted: () => {}, onSnapshot: () => {}, onMetrics: () => {}, onStatus: (s) => statuses.push(s),
+    onCommitted: () => {}, onSnapshot: () => {}, onMetrics, onStatus: (s) => statuses.push(s),
   });
   const welcome = (socket: ScriptedSocket, last = 0) => {
     socket.emit('open');
     socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last } } });
     socket.receive({ type: 'live', stream: 'alerts', seq: last });
   };
-  return { clock, store, sockets, statuses, client, welcome, state: () => client.currentStatus().state };
+  return { clock, store, sockets, statuses, logs, client, welcome, state: () => client.currentStatus().state };
 }
 
 describe('reconnectDelay after a live link is lost', () => {
@@ -184,6 +185,69 @@ describe('FeedClient', () => {
     expect(t.client.currentStatus().rejected).toEqual({ malformed_json: 1, invalid_frame: 1, unknown_type: 1 });
     expect(t.store.cursor('f')).toBe(1);
     expect(t.state()).toBe('live');
+  });
+
+  it('refuses frames nested a million levels deep in any field, and the next valid frame is stored', async () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    for (const depth of [40, 50_000, 1_000_000]) {
+      t.sockets[0]!.receive(`{"type":${deep(depth)}}`);
+      t.sockets[0]!.receive(`{"type":"event","stream":"alerts","seq":1,"event":{"kind":"fired","labels":${deep(depth)}}}`);
+    }
+    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
+    await new Promise((r) => setImmediate(r));
+    expect(t.client.currentStatus().rejected).toEqual({ too_deep: 6 });
+    expect(t.store.cursor('f')).toBe(1);
+    expect(t.state()).toBe('live');
+  });
+
+  it('stores nothing a gateway sends before its welcome, and counts it', async () => {
+    const t = setup();
+    t.client.start();
+    const socket = t.sockets[0]!;
+    socket.emit('open');
+    socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 } });
+    socket.receive({ type: 'live', stream: 'alerts', seq: 1 });
+    await new Promise((r) => setImmediate(r));
+    expect(t.client.currentStatus().rejected).toEqual({ before_welcome: 2 });
+    expect(t.store.cursor('f')).toBe(0);
+    expect(t.state()).toBe('connecting');
+    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 1 } } });
+    socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 } });
+    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 1 } } });
+    await new Promise((r) => setImmediate(r));
+    expect(t.store.cursor('f')).toBe(1);
+    expect(t.client.currentStatus().rejected).toEqual({ before_welcome: 2, duplicate_welcome: 1 });
+  });
+
+  it('an unexpected error while handling a frame drops the link to resume, counted and logged; the client lives on', async () => {
+    const t = setup(0.5, undefined, () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    t.sockets[0]!.receive({ type: 'metrics', samples: [] });
+    expect(t.sockets[0]!.terminated).toBe(true);
+    expect(t.client.currentStatus().rejected).toEqual({ internal_error: 1 });
+    expect(t.logs).toContain('feed feed: skipped a frame (internal_error): handling a frame failed: Maximum call stack size exceeded; reconnecting');
+    expect(t.logs.some((line) => /^feed feed: connection lost; reconnecting in \d+\.\d s$/.test(line))).toBe(true);
+    t.clock.advance(30_000);
+    expect(t.sockets).toHaveLength(2);
+  });
+
+  it('logs each connect and each close with its reason once, and refusals at a bounded rate', () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    for (let i = 0; i < 10_000; i++) t.sockets[0]!.receive('{not json');
+    t.sockets[0]!.emit('close', 4002, Buffer.from('console stopped reading'));
+    expect(t.logs.filter((line) => line.includes('skipped a frame'))).toHaveLength(5);
+    expect(t.logs).toContain('feed feed: 9995 more frames skipped and not logged one by one (malformed_json 9995)');
+    expect(t.logs.filter((line) => line.includes('closed 4002: console stopped reading'))).toHaveLength(1);
+    expect(t.logs.filter((line) => line.startsWith('feed feed: connected to ws://gateway.test/v1/feed'))).toHaveLength(1);
+    expect(t.logs.length).toBeLessThan(12);
   });
 
   it('never lets the cursor pass a hole: repeats ignored, jumps refused and counted', async () => {

@@ -18,6 +18,8 @@ import type { FeedSocket, SocketFactory } from './feed-socket.js';
 import { AckThrottle } from './ack-throttle.js';
 import { failure, PendingActions, type ActionResult } from './pending-actions.js';
 import { BatchCommitter } from '../pipeline/batch-committer.js';
+import { errorMessage } from '../protocol/bounded-json.js';
+import { RefusalLog } from './refusal-log.js';
 
 export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; pin?: string; embedded?: boolean };
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
@@ -64,10 +66,14 @@ export class FeedClient {
   private stopped = false;
   /** The gateway's seqs started again (see journalChanged): ignore this connection, reconnect at once. */
   private restarting = false;
+  /** Whether this connection's gateway has said welcome: nothing else it sends is accepted before. */
+  private welcomed = false;
+  private readonly refusals: RefusalLog;
 
   constructor(private readonly profile: FeedProfile, private readonly deps: FeedClientDeps) {
     this.heartbeatMs = deps.heartbeatMs ?? 10_000;
     this.actions = new PendingActions(deps.clock);
+    this.refusals = new RefusalLog(deps.clock, deps.log, `feed ${profile.name}`);
     this.acks = new AckThrottle(deps.clock, (seq) => this.send({ type: 'ack', stream: 'alerts', seq }));
     this.committer = new BatchCommitter({
       feedId: profile.id, store: deps.store, clock: deps.clock, random: deps.random, ...(deps.backoff ? { backoff: deps.backoff } : {}),
@@ -102,6 +108,7 @@ export class FeedClient {
     this.stopped = true;
     this.committer.discard(); // not committed, so not acked: the gateway replays them on the next start
     this.clearTimers();
+    this.refusals.flush();
     this.socket?.close(1000, 'console closing');
     this.socket = null;
   }
@@ -122,15 +129,17 @@ export class FeedClient {
     this.socket = socket;
     socket.on('open', () => {
       this.restarting = false;
+      this.welcomed = false;
       this.lastHeard = this.deps.clock.now();
       this.lastAccepted = this.deps.store.cursor(this.profile.id);
       this.outOfSequence = 0;
       this.snapshot = null;
+      this.deps.log(`feed ${this.profile.name}: connected to ${url}; resuming after seq ${this.lastAccepted}`);
       this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: this.lastAccepted } });
       this.scheduleHeartbeat();
     });
     socket.on('message', (data, isBinary) => {
-      if (socket === this.socket) this.onText(isBinary ? '' : data.toString());
+      if (socket === this.socket) this.guard(() => this.onText(isBinary ? '' : data.toString()));
     });
     socket.on('error', (error) => {
       if (socket === this.socket) this.setStatus({ lastError: error.message });
@@ -140,23 +149,43 @@ export class FeedClient {
     });
   }
 
+  /**
+   * The one boundary around everything a gateway's frame can reach: an error nobody expected is
+   * counted, logged, and the link dropped to resume from the committed cursor. The core lives on.
+   */
+  private guard(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.refuse('internal_error', `handling a frame failed: ${errorMessage(error)}; reconnecting`);
+      this.socket?.terminate();
+    }
+  }
+
+  /** Count a refused frame in the status and log it (rate-limited). */
+  private refuse(reason: string, detail: string): void {
+    this.status.rejected[reason] = (this.status.rejected[reason] ?? 0) + 1;
+    this.refusals.note(reason, detail);
+  }
+
   private onText(text: string): void {
     if (this.restarting) return;
     this.lastHeard = this.deps.clock.now();
     if (this.status.state === 'stale' && !this.committer.isBlocked) this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
     const decoded = decodeFrame(text, ServerFrameSchema);
-    if (!decoded.ok) {
-      // Counted, logged with its reason, skipped: one bad frame never stops the stream.
-      this.status.rejected[decoded.reason] = (this.status.rejected[decoded.reason] ?? 0) + 1;
-      this.deps.log(`feed ${this.profile.name}: skipped a frame (${decoded.reason}): ${decoded.detail}`);
-      return;
-    }
-    this.onFrame(decoded.frame);
+    // Counted, logged with its reason, skipped: one bad frame never stops the stream.
+    if (!decoded.ok) return this.refuse(decoded.reason, decoded.detail);
+    const frame = decoded.frame;
+    // Until the gateway has said who it is and where its journal stands, nothing it sends is history.
+    if (!this.welcomed && frame.type !== 'welcome' && frame.type !== 'error') return this.refuse('before_welcome', `${frame.type} before welcome`);
+    this.onFrame(frame);
   }
 
   private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'welcome':
+        if (this.welcomed) return this.refuse('duplicate_welcome', 'welcome sent twice on one connection');
+        this.welcomed = true;
         // The gateway's interval governs from now on: restart the heartbeat check with it.
         this.heartbeatMs = frame.heartbeatMs;
         if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
@@ -305,6 +334,8 @@ export class FeedClient {
     // After a journal change the console closed the link itself, to say hello again: at once.
     const delay = this.restarting ? 0 : reconnectDelay(policy, this.attempt++, this.lostLiveAt, now, this.deps.random());
     const detail = code === 1006 ? 'connection lost' : `closed ${code}${reason ? `: ${reason}` : ''}`;
+    this.refusals.flush();
+    this.deps.log(`feed ${this.profile.name}: ${detail}${this.status.lastError ? ` (${this.status.lastError})` : ''}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
     this.setStatus({ state: 'disconnected', nextRetryAt: now + delay, lastError: this.status.lastError ?? detail });
     this.retryTimer = this.deps.clock.setTimeout(() => this.connect(), delay);
   }

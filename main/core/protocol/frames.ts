@@ -161,6 +161,8 @@ export const CloseCode = {
   invalidPayload: 1007,
   policy: 1008,
   tooBig: 1009,
+  /** The peer hit an error it did not expect while handling a frame; reconnect and resume. */
+  internalError: 1011,
   /** No valid hello within the hello timeout. */
   helloRequired: 4000,
   /** The client speaks a protocol version the gateway does not. */
