@@ -21,6 +21,16 @@ describe('gateway configuration', () => {
     });
   });
 
+  it('fills in the HTTP edge limits, keeps those given, and refuses a headers timeout longer than the request timeout', () => {
+    expect(parseGatewayConfig(minimal).http).toEqual({
+      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
+      maxConnections: 10_000, maxConnectionsPerAddress: 256, maxPendingUpgrades: 128, upgradeTimeoutMs: 10_000,
+    });
+    expect(parseGatewayConfig({ ...minimal, http: { maxConnectionsPerAddress: 8 } }).http).toMatchObject({ maxConnectionsPerAddress: 8, maxConnections: 10_000 });
+    expect(() => parseGatewayConfig({ ...minimal, http: { headersTimeoutMs: 40_000 } })).toThrow('http.headersTimeoutMs: headersTimeoutMs must not exceed requestTimeoutMs');
+    expect(() => parseGatewayConfig({ ...minimal, http: { maxConections: 5 } })).toThrow(/maxConections/);
+  });
+
   it('names the file and the field that is wrong', async () => {
     const bad = file(JSON.stringify({ ...minimal, listen: { port: 'eighty' } }));
     await expect(loadGatewayConfig(bad)).rejects.toThrow(`${bad}: listen.port: Invalid input: expected number, received string`);

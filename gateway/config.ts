@@ -8,6 +8,11 @@ import { z } from 'zod';
 import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 
+const HTTP_DEFAULTS = {
+  headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
+  maxConnections: 10_000, maxConnectionsPerAddress: 256, maxPendingUpgrades: 128, upgradeTimeoutMs: 10_000,
+};
+
 /** Unknown keys are refused (a misspelt `heartbeatMS` must not be silently ignored). */
 export const GatewayConfigSchema = z.strictObject({
   name: z.string().default('tocsin-gateway'),
@@ -36,6 +41,28 @@ export const GatewayConfigSchema = z.strictObject({
       maxInvalidFrames: z.number().int().nonnegative().default(100),
     })
     .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, maxBufferBytes: 4 * 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
+  /**
+   * The HTTP edge (gateway/server/http-edge.ts). A real client sends its headers in one packet,
+   * so 10 s is generous for a slow link while cutting a slow-loris six times sooner than
+   * Node's 60 s; 30 s for a whole request lets the largest `POST /v1/events` body (1 MiB)
+   * arrive at about 35 KB/s. 10,000 connections in all stays well under a raised descriptor
+   * limit; 256 from one address lets a NAT'd room of consoles in while one host holds at most
+   * 2.5 % of the total. Handshakes complete within a turn of the event loop, so 128 waiting
+   * upgrades only ever fill up under attack.
+   */
+  http: z
+    .strictObject({
+      headersTimeoutMs: z.number().int().min(100).default(10_000),
+      requestTimeoutMs: z.number().int().min(100).default(30_000),
+      /** Node's own default: a script posting events reuses its connection for this long. */
+      keepAliveTimeoutMs: z.number().int().min(100).default(5_000),
+      maxConnections: z.number().int().positive().default(10_000),
+      maxConnectionsPerAddress: z.number().int().positive().default(256),
+      maxPendingUpgrades: z.number().int().positive().default(128),
+      upgradeTimeoutMs: z.number().int().min(100).default(10_000),
+    })
+    .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, { message: 'headersTimeoutMs must not exceed requestTimeoutMs', path: ['headersTimeoutMs'] })
+    .default(HTTP_DEFAULTS),
   demo: z
     .strictObject({
       enabled: z.boolean().default(false),

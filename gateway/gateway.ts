@@ -15,6 +15,7 @@ import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
+import { applyHttpEdge } from './server/http-edge.js';
 import { GatewayStats } from './server/stats.js';
 import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
 import { installAlertmanager, type AlertmanagerReceiver } from './sources/alertmanager/receiver.js';
@@ -58,9 +59,11 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const log = deps.log ?? (() => {});
   const tls = config.tls ? await readTls(config.tls) : null;
   // Before the journal opens, so that a bad certificate leaves nothing open behind it.
-  const server: Server = tls ? createHttpsServer(tls) : createHttpServer();
-  const journal = openJournal(config.journal);
+  // A TLS handshake comes before any header: it gets the headers' time, not Node's 120 s.
+  const server: Server = tls ? createHttpsServer({ ...tls, handshakeTimeout: config.http.headersTimeoutMs }) : createHttpServer();
   const stats = new GatewayStats();
+  const edge = applyHttpEdge(server, config.http, { stats, log, clock });
+  const journal = openJournal(config.journal);
   const sessions = new Set<FeedSession>();
   const routes = new Map<string, RouteHandler>();
   const actionHandlers = new Map<string, SourceActionHandler>();
@@ -119,14 +122,18 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       stats.count('upgrade_socket_errors');
       log(`feed upgrade from ${request.socket.remoteAddress}: ${error.message}`);
     });
+    const handshakeDone = edge.admitUpgrade(socket);
+    if (!handshakeDone) return;
     const decision = decideUpgrade(request, config.tokens, config.allowedOrigins);
     if (!decision.ok) {
       stats.reject(`upgrade_${decision.status}`);
       log(`refused feed upgrade from ${request.socket.remoteAddress}: ${decision.reason}`);
+      handshakeDone();
       socket.end(`HTTP/1.1 ${decision.status} ${decision.status === 401 ? 'Unauthorized' : decision.status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      handshakeDone();
       const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
       const session = new FeedSession(ws, { ...sessionDeps, limits, transport: socket }, remote);
       sessions.add(session);
@@ -141,6 +148,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       resolve();
     });
   }).catch((error: Error) => {
+    edge.dispose();
     journal.close();
     throw new Error(`gateway cannot listen on ${config.listen.host}:${config.listen.port}: ${error.message}`);
   });
@@ -180,6 +188,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       wss.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      edge.dispose();
       await checkpoints.stop();
       journal.close();
     },
