@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { OperationName, Result, UiUpdate } from '../preload/contract.js';
 import { isOperationName } from '../main/core/api/dispatch.js';
 import { WindowStateSchema, type WindowState } from '../main/core/host/window-state.js';
+import { describeValue, errorMessage, parseBoundedJson } from '../main/core/protocol/bounded-json.js';
 
 /** What the bridge needs of the core (CoreHost provides it). */
 export interface CoreEndpoint {
@@ -26,16 +27,19 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Counts of what the bridge refused, by reason (shown in logs; asserted by tests). */
-export type BridgeRejections = Record<'malformed' | 'unknown_op' | 'slow_page', number>;
+export type BridgeRejections = Record<'malformed' | 'too_deep' | 'unknown_op' | 'slow_page' | 'internal_error', number>;
 
 /** Bridges page sockets to the core. */
 export class ApiSocketBridge {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
   private readonly windows = new Map<WebSocket, WindowState>();
-  readonly rejections: BridgeRejections = { malformed: 0, unknown_op: 0, slow_page: 0 };
+  readonly rejections: BridgeRejections = { malformed: 0, too_deep: 0, unknown_op: 0, slow_page: 0, internal_error: 0 };
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly core: CoreEndpoint) {
+  constructor(
+    private readonly core: CoreEndpoint,
+    private readonly log: (message: string) => void = () => {},
+  ) {
     this.unsubscribe = core.onUpdate((update) => this.broadcast(update));
   }
 
@@ -52,7 +56,14 @@ export class ApiSocketBridge {
   }
 
   private attach(ws: WebSocket): void {
-    ws.on('message', (data, isBinary) => void this.onMessage(ws, data.toString(), isBinary));
+    // The one boundary around everything a page's message reaches: never an exit of the console.
+    ws.on('message', (data, isBinary) =>
+      this.onMessage(ws, data.toString(), isBinary).catch((error: unknown) => {
+        this.rejections.internal_error++;
+        this.log(`page socket: handling a message failed: ${errorMessage(error)}`);
+        ws.close(1011, 'the console could not handle that message');
+      }),
+    );
     ws.on('close', () => {
       this.windows.delete(ws);
       this.reportWindows();
@@ -61,12 +72,13 @@ export class ApiSocketBridge {
   }
 
   private async onMessage(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
-    let value: unknown;
-    try {
-      value = isBinary ? undefined : JSON.parse(text);
-    } catch {
-      value = undefined;
+    const json = isBinary ? null : parseBoundedJson(text);
+    if (json && !json.ok && json.reason === 'too_deep') {
+      this.rejections.too_deep++;
+      this.send(ws, { error: `malformed message: ${json.detail}` });
+      return;
     }
+    const value = json?.ok ? json.value : undefined;
     const windowMessage = WindowMessageSchema.safeParse(value);
     if (windowMessage.success) {
       this.windows.set(ws, windowMessage.data.window);
@@ -82,7 +94,7 @@ export class ApiSocketBridge {
     const { id, op, request } = call.data;
     if (!isOperationName(op)) {
       this.rejections.unknown_op++;
-      this.send(ws, { id, result: { ok: false, code: 'invalid_request', message: `unknown operation ${JSON.stringify(op)}` } });
+      this.send(ws, { id, result: { ok: false, code: 'invalid_request', message: `unknown operation ${describeValue(op)}` } });
       return;
     }
     this.send(ws, { id, result: await this.core.invoke(op, request) });

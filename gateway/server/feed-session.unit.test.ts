@@ -168,4 +168,38 @@ describe('feed session flow control', () => {
     expect(socket.closedWith).toBe(CloseCode.policy);
     expect(logs.some((l) => l.includes('malformed_json'))).toBe(true);
   });
+
+  it('refuses frames nested up to a million levels in any field, before and after hello, and serves the next valid frame', () => {
+    const { socket, stats, hello } = setup({ maxInvalidFrames: 1_000 });
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const hostile = (depth: number) => [
+      `{"type":${deep(depth)}}`,
+      `{"type":"hello","v":1,"client":${deep(depth)},"resume":{}}`,
+      `{"type":"action","id":"x","action":${deep(depth)}}`,
+      `{"type":"ping","t":${deep(depth)}}`,
+      deep(depth),
+    ];
+    for (const depth of [40, 5_000, 1_000_000]) for (const text of hostile(depth)) socket.emit('message', Buffer.from(text), false);
+    expect(stats.rejected.too_deep).toBe(15);
+    hello();
+    expect(socket.sent.some((f) => f.type === 'welcome')).toBe(true);
+    for (const depth of [40, 5_000, 1_000_000]) for (const text of hostile(depth)) socket.emit('message', Buffer.from(text), false);
+    expect(stats.rejected.too_deep).toBe(30);
+    socket.receive({ type: 'ping', t: 7 });
+    expect(socket.sent.at(-1)).toEqual({ type: 'pong', t: 7 });
+    expect(socket.closedWith).toBeNull();
+  });
+
+  it('turns an unexpected error while handling a frame into a counted refusal and a 1011 close, not an exit', () => {
+    const { socket, stats, logs, session } = setup();
+    // A send that throws stands for any bug reached from a frame: the guard must hold it.
+    socket.send = () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    socket.receive({ type: 'hello', v: 1, client: { name: 't', version: '0' }, resume: {} });
+    expect(stats.rejected.internal_error).toBe(1);
+    expect(socket.closedWith).toBe(CloseCode.internalError);
+    expect(logs.some((l) => l.includes('handling a frame failed: Maximum call stack size exceeded'))).toBe(true);
+    session.notifyAppended(); // a disposed session stays quiet
+  });
 });

@@ -72,6 +72,8 @@ describe('Alertmanager webhook receiver', () => {
       [message({ ...amAlert('f1'), status: 'pending' }), /alerts\.0\.status/],
       [message({ ...amAlert('f1'), startsAt: 'yesterday' }), /alerts\.0\.startsAt: not an RFC 3339 time/],
       [message({ ...amAlert('f1'), labels: { alertname: 5 } }), /alerts\.0\.labels\.alertname/],
+      [`{"version":"4","alerts":[{"labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`, /^body refused: nested deeper than 32 levels/],
+      [`{"version":"4","alerts":[{"labels":{"__proto__":"x"}}]}`, /^body refused: the key "__proto__" is not accepted \(at alerts\.0\.labels\)/],
     ];
     for (const [body, reason] of cases) {
       const answer = await post(g, body);

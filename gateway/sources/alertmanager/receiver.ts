@@ -9,6 +9,7 @@
  * - 503 on any failure after the body was understood, so Alertmanager retries.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJsonBody } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from '../sink.js';
 import type { AlertmanagerConfig } from './config.js';
@@ -40,21 +41,12 @@ export async function handleWebhook(request: IncomingMessage, sink: EventSink, o
     options.log(`alertmanager webhook from ${request.socket.remoteAddress}: missing or wrong bearer token (check the receiver's http_config.authorization)`);
     return { status: 401, body: { error: 'a valid bearer token is required' } };
   }
-  let text: string;
-  try {
-    text = await readBody(request, options.maxBodyBytes);
-  } catch (error) {
-    return (error as Error).message === 'too large'
-      ? { status: 413, body: { error: `body over ${options.maxBodyBytes} bytes (lower the receiver's max_alerts)` } }
-      : { status: 400, body: { error: `could not read the body: ${(error as Error).message}` } };
+  const body = await readJsonBody(request, options.maxBodyBytes);
+  if (!body.ok) {
+    const hint = body.reason === 'too_large' ? " (lower the receiver's max_alerts)" : '';
+    return { status: body.status, body: { error: `${body.error}${hint}` } };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { status: 400, body: { error: `body is not JSON: ${(error as Error).message}` } };
-  }
-  const parsed = WebhookMessageSchema.safeParse(json);
+  const parsed = WebhookMessageSchema.safeParse(body.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { status: 400, body: { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` } };
@@ -74,24 +66,6 @@ export async function handleWebhook(request: IncomingMessage, sink: EventSink, o
     options.log(`alertmanager webhook: answering 503 so Alertmanager retries: ${message}`);
     return { status: 503, body: { error: `not stored, retry: ${message}` } };
   }
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error('too large'));
-        request.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 /** The parts of a running gateway the Alertmanager source plugs into. */

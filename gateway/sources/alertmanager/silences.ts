@@ -15,6 +15,7 @@ import type { AlertState } from '../../../main/core/protocol/alert.js';
 import type { Action } from '../../../main/core/protocol/frames.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
 import { ALERTMANAGER_SOURCE, dedupKey } from './payload.js';
+import { parseBoundedJson } from '../../../main/core/protocol/bounded-json.js';
 
 export type SilenceRecord = { alertId: string; silenceId: string; createdAt: number; endsAt: number };
 
@@ -75,7 +76,8 @@ export class AlertmanagerApi {
     const response = await this.request('POST', '/api/v2/silences', silence);
     const text = await response.text();
     if (!response.ok) throw new Error(`creating a silence: HTTP ${response.status} ${text.trim().slice(0, 200)}`);
-    const id = (JSON.parse(text) as { silenceID?: unknown }).silenceID;
+    const json = parseBoundedJson(text);
+    const id = json.ok && typeof json.value === 'object' && json.value !== null ? (json.value as { silenceID?: unknown }).silenceID : undefined;
     if (typeof id !== 'string' || id === '') throw new Error('creating a silence: no silenceID in the answer');
     return id;
   }
@@ -84,8 +86,10 @@ export class AlertmanagerApi {
   async activeFingerprints(): Promise<Set<string>> {
     const response = await this.request('GET', '/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true');
     if (!response.ok) throw new Error(`listing alerts: HTTP ${response.status} ${(await response.text()).trim().slice(0, 200)}`);
-    const alerts = (await response.json()) as Array<{ fingerprint?: unknown }>;
-    return new Set(alerts.flatMap((alert) => (typeof alert.fingerprint === 'string' ? [alert.fingerprint] : [])));
+    const json = parseBoundedJson(await response.text());
+    if (!json.ok || !Array.isArray(json.value)) throw new Error(`listing alerts: the answer is not a JSON array${json.ok ? '' : ` (${json.detail})`}`);
+    const alerts = json.value as Array<{ fingerprint?: unknown } | null>;
+    return new Set(alerts.flatMap((alert) => (typeof alert?.fingerprint === 'string' ? [alert.fingerprint] : [])));
   }
 
   /** DELETE /api/v2/silence/{id}; a silence that is already expired or gone counts as expired. */

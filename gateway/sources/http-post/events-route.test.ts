@@ -54,4 +54,34 @@ describe('POST /v1/events', () => {
     expect(retried.status).toBe(202);
     expect(await retried.json()).toEqual({ seqs: [before + 1, before + 2] });
   });
+  it('refuses deep nesting in every field with 400 too_deep, and a body deeper than fits in 1 MiB with 413; the gateway lives', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const bodies = (d: string) => [
+      d,
+      `{"kind":${d},"alertId":"x"}`,
+      `{"kind":"fired","alertId":${d},"alert":{}}`,
+      `{"kind":"fired","alertId":"x","alert":{"title":"t","severity":"high","category":"outage","labels":${d}}}`,
+      `[{"kind":"fired","alertId":"x","alert":${d}}]`,
+    ];
+    const before = gateway.journal.bounds().last;
+    for (const depth of [40, 5_000, 500_000]) {
+      for (const body of bodies(deep(depth))) {
+        const answer = await post(body);
+        expect(answer.status).toBe(400);
+        expect(((await answer.json()) as { error: string }).error).toMatch(/^body refused: nested deeper than 32 levels/);
+      }
+    }
+    expect((await post(deep(1_000_000))).status).toBe(413);
+    expect(gateway.journal.bounds().last).toBe(before);
+    expect((await post(JSON.stringify({ kind: 'fired', alertId: 'after-deep', alert }))).status).toBe(202);
+  });
+  it('refuses a label key __proto__ with 400 naming it, rather than dropping it; keeps "constructor"', async () => {
+    const refused = await post(`{"kind":"fired","alertId":"proto","alert":{"title":"t","severity":"high","category":"outage","labels":{"__proto__":"x","team":"db"}}}`);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('body refused: the key "__proto__" is not accepted (at alert.labels)');
+    expect(gateway.journal.alertState('proto')).toBeUndefined();
+    const kept = await post(JSON.stringify({ kind: 'fired', alertId: 'ctor', alert: { ...alert, labels: { constructor: 'y' } } }));
+    expect(kept.status).toBe(202);
+    expect(gateway.journal.alertState('ctor')?.labels).toEqual({ constructor: 'y' });
+  });
 });

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AlertBodySchema, AlertIdSchema } from '../../../main/core/protocol/alert.js';
 import { MAX_FRAME_BYTES } from '../../../main/core/protocol/frames.js';
+import { readJsonBody } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import type { EventSink, SinkEntry } from '../sink.js';
 
@@ -25,18 +26,9 @@ type Answer = { status: number; body: unknown };
 export async function handlePostedEvents(request: IncomingMessage, sink: EventSink, tokens: readonly string[], now: () => number): Promise<Answer> {
   const token = bearerToken(request);
   if (token === null || !tokenMatches(token, tokens)) return { status: 401, body: { error: 'a valid bearer token is required' } };
-  let text: string;
-  try {
-    text = await readLimited(request, MAX_FRAME_BYTES);
-  } catch {
-    return { status: 413, body: { error: `body over ${MAX_FRAME_BYTES} bytes` } };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { status: 400, body: { error: `body is not JSON: ${(error as Error).message}` } };
-  }
+  const body = await readJsonBody(request, MAX_FRAME_BYTES);
+  if (!body.ok) return { status: body.status, body: { error: body.error } };
+  const json = body.value;
   // Parsed by shape, so the reason names the field ("3.alert.severity: …"), not just "invalid".
   const parsed = Array.isArray(json) ? BatchSchema.safeParse(json) : PostedEventSchema.safeParse(json);
   if (!parsed.success) {
@@ -62,22 +54,4 @@ export function eventsRoute(sink: EventSink, tokens: readonly string[], now: () 
     const answer = await handlePostedEvents(request, sink, tokens, now);
     response.writeHead(answer.status, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.body)}\n`);
   };
-}
-
-function readLimited(request: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error('too large'));
-        request.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { MetricSample } from '../../../main/core/protocol/metrics.js';
 import type { EventSink, EventSource } from '../sink.js';
 import type { PrometheusConfig, PrometheusQuery } from './config.js';
+import { parseBoundedJson } from '../../../main/core/protocol/bounded-json.js';
 
 const LabelSet = z.record(z.string(), z.string());
 const Value = z.tuple([z.number(), z.string()]);
@@ -137,13 +138,9 @@ export class PrometheusPoller implements EventSource {
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeoutMs)]),
       });
       const text = await response.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new Error(`HTTP ${response.status}: ${text.trim().slice(0, 200)}`);
-      }
-      const { samples, dropped } = samplesOf(query, json, this.config.maxSeriesPerQuery);
+      const json = parseBoundedJson(text);
+      if (!json.ok) throw new Error(json.reason === 'malformed_json' ? `HTTP ${response.status}: ${text.trim().slice(0, 200)}` : `HTTP ${response.status}: answer refused: ${json.detail}`);
+      const { samples, dropped } = samplesOf(query, json.value, this.config.maxSeriesPerQuery);
       if (dropped > 0) this.stats.dropped[query.name] = (this.stats.dropped[query.name] ?? 0) + dropped;
       if (this.lastLogged.delete(query.name)) this.deps.log?.(`prometheus query ${query.name}: recovered`);
       return samples;
