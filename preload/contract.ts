@@ -76,6 +76,21 @@ export type MetricSeriesInfo = z.infer<typeof MetricSeriesInfoSchema>;
 /** The chart windows the metric history serves. */
 export const METRIC_WINDOWS = { '5m': 5 * 60_000, '1h': 3600_000, '24h': 24 * 3600_000 } as const;
 
+/**
+ * Set on every feed while the console's core is down and being restarted: the feed is shown
+ * disconnected, and the status bar says why, loudly (`failing`: it keeps dying). The restarted
+ * core's own statuses, which carry no `core`, replace these.
+ */
+export const CoreOutageSchema = z.object({
+  state: z.enum(['restarting', 'failing']),
+  reason: z.string(),
+  /** Failures within the recent window (the supervisor's "keeps failing" threshold counts these). */
+  failures: z.number().int(),
+  /** When the next start is attempted, or null if one is under way. */
+  nextRetryAt: z.number().int().nullable(),
+});
+export type CoreOutage = z.infer<typeof CoreOutageSchema>;
+
 /** What the UI (and the tray, and the status bar) must know about each feed's link. */
 export const FeedStatusSchema = z.object({
   feedId: z.string(),
@@ -91,6 +106,8 @@ export const FeedStatusSchema = z.object({
   lastError: z.string().nullable(),
   /** Frames that failed validation or had unknown types, by reason. */
   rejected: z.record(z.string(), z.number().int()),
+  /** Present only while the console's core is down: the status above is the supervisor's, not the feed's. */
+  core: CoreOutageSchema.optional(),
 });
 export type FeedStatus = z.infer<typeof FeedStatusSchema>;
 

@@ -6,11 +6,17 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../preload/contract.js';
-import type { CoreInit, FromWorker, ToWorker } from './messages.js';
+import type { CoreFault, CoreInit, FromWorker, ToWorker } from './messages.js';
 import type { TrayModel } from '../tray/tray-model.js';
 import type { WindowState } from './window-state.js';
 
 type Pending = (result: Result<unknown>) => void;
+
+/** Why a core stopped: the reason in words and the worker's exit code (null if it never reported one). */
+export type CoreDown = { reason: string; exitCode: number | null };
+
+/** How long a worker may take from `init` to `ready` before it is taken for hung and ended. */
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 /** A running core. Every method is safe to call after the worker died: calls answer `unavailable`. */
 export class CoreHost {
@@ -19,8 +25,13 @@ export class CoreHost {
   private readonly updateListeners = new Set<(update: UiUpdate) => void>();
   private readonly openListeners = new Set<(feedId: string, alertId: string) => void>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
+  private readonly heartbeatListeners = new Set<() => void>();
+  private readonly downListeners = new Set<(down: CoreDown) => void>();
   private lastTray: TrayModel | null = null;
   private exited = false;
+  /** Why the worker is going away, when it fails or is ended on purpose, before its exit code is known. */
+  private cause: string | null = null;
+  private down: CoreDown | null = null;
 
   private constructor(
     private readonly worker: Worker,
@@ -28,22 +39,42 @@ export class CoreHost {
     readonly embeddedGatewayUrl: string | null,
   ) {
     worker.on('message', (message: FromWorker) => this.onMessage(message));
-    worker.on('exit', () => this.onExit('the core worker exited'));
-    worker.on('error', (error) => this.onExit(`the core worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.onExit(code));
+    worker.on('error', (error) => this.onError(`the core worker failed: ${error.name}: ${error.message}`));
   }
 
-  /** Start the worker (`workerPath` is the built dist/core/worker.cjs) and wait until the core is ready. */
-  static async start(workerPath: string, init: CoreInit): Promise<CoreHost> {
+  /**
+   * Start the worker (`workerPath` is the built dist/core/worker.cjs) and wait until the core is
+   * ready; a worker that is not ready within `startTimeoutMs` is ended and the start fails.
+   */
+  static async start(workerPath: string, init: CoreInit, options: { startTimeoutMs?: number } = {}): Promise<CoreHost> {
     const worker = new Worker(workerPath);
+    const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const ready = await new Promise<FromWorker>((resolve, reject) => {
-      const onExit = (code: number) => reject(new Error(`the core worker exited with code ${code} before it was ready`));
-      worker.once('error', reject);
-      worker.once('exit', onExit);
-      worker.once('message', (message: FromWorker) => {
+      const done = () => {
+        clearTimeout(timer);
         worker.off('exit', onExit);
         worker.off('error', reject);
+        worker.off('message', onMessage);
+      };
+      const onExit = (code: number) => {
+        done();
+        reject(new Error(`the core worker exited with code ${code} before it was ready`));
+      };
+      // Heartbeats start before `init` is handled; the first answer that matters is ready or failed.
+      const onMessage = (message: FromWorker) => {
+        if (message.type === 'heartbeat') return;
+        done();
         resolve(message);
-      });
+      };
+      const timer = setTimeout(() => {
+        done();
+        void worker.terminate();
+        reject(new Error(`the core worker was not ready within ${timeoutMs} ms`));
+      }, timeoutMs);
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.on('message', onMessage);
       worker.postMessage({ type: 'init', init } satisfies ToWorker);
     });
     if (ready.type !== 'ready') {
@@ -82,6 +113,32 @@ export class CoreHost {
     return () => this.trayListeners.delete(listener);
   }
 
+  /** Called on every heartbeat the worker posts (the supervisor's watchdog). */
+  onHeartbeat(listener: () => void): () => void {
+    this.heartbeatListeners.add(listener);
+    return () => this.heartbeatListeners.delete(listener);
+  }
+
+  /** Called once when the worker has exited, with why and its exit code (at once if it already has). */
+  onDown(listener: (down: CoreDown) => void): () => void {
+    const down = this.down;
+    if (down) queueMicrotask(() => listener(down));
+    else this.downListeners.add(listener);
+    return () => this.downListeners.delete(listener);
+  }
+
+  /** End the worker now, without a flush (it is hung); `reason` is what onDown reports. Resolves with the exit code. */
+  async terminate(reason: string): Promise<number> {
+    this.cause ??= reason;
+    this.failPending(reason);
+    return this.worker.terminate();
+  }
+
+  /** Ask the worker to crash or hang; it obeys only with TOCSIN_TEST_HOOKS=1 in its environment. */
+  injectFault(fault: CoreFault): void {
+    this.post({ type: 'test-fault', fault });
+  }
+
   /** Snooze notifications for `hours` (alerts are still logged). */
   snoozeNotifications(hours: number): void {
     this.post({ type: 'snooze', hours });
@@ -100,6 +157,7 @@ export class CoreHost {
   /** Flush the store, close the feeds and the embedded gateway, then end the worker. */
   async close(timeoutMs = 5_000): Promise<void> {
     if (this.exited) return;
+    this.cause ??= 'the core was closed';
     const closed = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.post({ type: 'close' });
     const timer = setTimeout(() => void this.worker.terminate(), timeoutMs);
@@ -127,14 +185,31 @@ export class CoreHost {
       case 'open-alert':
         for (const listener of this.openListeners) listener(message.feedId, message.alertId);
         return;
+      case 'heartbeat':
+        for (const listener of this.heartbeatListeners) listener();
+        return;
       default:
         return;
     }
   }
 
-  private onExit(reason: string): void {
+  /** An uncaught exception in the worker: 'exit' follows with the code. */
+  private onError(reason: string): void {
+    this.cause ??= reason;
+    this.failPending(reason);
+  }
+
+  private onExit(exitCode: number): void {
     if (this.exited) return;
     this.exited = true;
+    const down = { reason: this.cause ?? 'the core worker exited', exitCode };
+    this.down = down;
+    this.failPending(down.reason);
+    for (const listener of this.downListeners) listener(down);
+    this.downListeners.clear();
+  }
+
+  private failPending(reason: string): void {
     for (const resolve of this.pending.values()) resolve({ ok: false, code: 'unavailable', message: reason });
     this.pending.clear();
   }

@@ -24,7 +24,18 @@ export type ToWorker =
   /** The tray's Snooze 1/4/8 h and Pause notifications. */
   | { type: 'snooze'; hours: number }
   | { type: 'pause'; paused: boolean }
-  | { type: 'close' };
+  | { type: 'close' }
+  /**
+   * Test hooks, obeyed only when the worker runs with TOCSIN_TEST_HOOKS=1: `crash` throws from a
+   * timer so the worker really dies; `hang` blocks its event loop for good so the watchdog fires.
+   */
+  | { type: 'test-fault'; fault: CoreFault };
+
+/** A fault the end-to-end tests inject into a running core. */
+export type CoreFault = 'crash' | 'hang';
+
+/** How often the worker says it is alive; the supervisor's watchdog counts the silence. */
+export const HEARTBEAT_INTERVAL_MS = 500;
 
 export type FromWorker =
   | { type: 'ready'; embeddedGatewayUrl: string | null }
@@ -34,4 +45,6 @@ export type FromWorker =
   | { type: 'tray'; model: TrayModel }
   /** A notification's Open action: the shell brings the window up on that alert. */
   | { type: 'open-alert'; feedId: string; alertId: string }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** Posted from a timer every HEARTBEAT_INTERVAL_MS: the worker's event loop is turning. */
+  | { type: 'heartbeat' };

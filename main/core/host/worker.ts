@@ -7,12 +7,20 @@ import { parentPort } from 'node:worker_threads';
 import { dispatch } from '../api/dispatch.js';
 import { startBackend, type Backend } from './backend.js';
 import { deriveTrayModel } from '../tray/tray-model.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { HEARTBEAT_INTERVAL_MS, type CoreFault, type FromWorker, type ToWorker } from './messages.js';
 
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
 const post = (message: FromWorker) => port.postMessage(message);
 let backend: Backend | null = null;
+
+// The supervisor's watchdog listens for this: a worker whose event loop stops turning (a busy
+// loop, a runaway synchronous query) stops beating and is restarted. Unref'd: it never keeps
+// the worker alive after `close`.
+setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_INTERVAL_MS).unref();
+
+/** Fault injection for the end-to-end tests; without TOCSIN_TEST_HOOKS=1 the message is ignored. */
+const testHooks = process.env.TOCSIN_TEST_HOOKS === '1';
 
 port.on('message', (message: ToWorker) => {
   void handle(message).catch((error: Error) => post({ type: 'failed', message: error.message }));
@@ -61,6 +69,23 @@ async function handle(message: ToWorker): Promise<void> {
       post({ type: 'closed' });
       port.close();
       return;
+    case 'test-fault':
+      if (testHooks) injectFault(message.fault);
+      return;
+  }
+}
+
+function injectFault(fault: CoreFault): void {
+  if (fault === 'crash') {
+    // Thrown from a timer, outside any promise chain: an uncaught exception that ends the worker.
+    setTimeout(() => {
+      throw new RangeError('test hook: the core crashed on purpose');
+    }, 0);
+    return;
+  }
+  console.error('tocsin core: test hook: hanging the core on purpose');
+  for (;;) {
+    // Never returns: the event loop is blocked, so heartbeats, updates and answers stop.
   }
 }
 

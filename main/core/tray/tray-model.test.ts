@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
 import type { Category, Severity } from '../protocol/alert.js';
-import { deriveTrayModel, startingTrayModel, TOOLTIP_MAX, TRAY_STATES } from './tray-model.js';
+import { coreDownTrayModel, deriveTrayModel, startingTrayModel, TOOLTIP_MAX, TRAY_STATES } from './tray-model.js';
 
 const feed = (state: FeedStatus['state'], name = 'prod'): FeedStatus => ({ feedId: name, name, url: 'ws://x', embedded: false, state, since: 0, nextRetryAt: null, lastSeq: 0, lastError: null, rejected: {} });
 let n = 0;
@@ -69,5 +69,16 @@ describe('deriveTrayModel', () => {
     const model = deriveTrayModel(Array.from({ length: 3000 }, () => alert('critical', 'security')), feeds, { snoozedUntil: null, paused: true });
     expect(model.tooltip.length).toBeLessThanOrEqual(TOOLTIP_MAX);
     expect(model.tooltip.endsWith('…')).toBe(true);
+  });
+});
+
+describe('coreDownTrayModel', () => {
+  it('shows a core that is down as disconnected, with the reason, the last counts and the quiet state', () => {
+    const last = deriveTrayModel([alert('critical', 'security'), alert('warning', 'performance')], live, calm);
+    const model = coreDownTrayModel(last, 'Core restarting: RangeError: boom', { snoozedUntil: null, paused: true });
+    expect(model).toMatchObject({ state: 'disconnected', icon: 'tray-disconnected', link: 'disconnected', notificationsPaused: true, counts: last.counts, byState: last.byState });
+    expect(model.menuStatus).toBe('CORE DOWN — Core restarting: RangeError: boom');
+    expect(model.tooltip).toBe('Tocsin: CORE DOWN · Core restarting: RangeError: boom');
+    expect(coreDownTrayModel(null, 'x'.repeat(300), calm).tooltip.length).toBe(TOOLTIP_MAX);
   });
 });

@@ -109,6 +109,25 @@ export function startingTrayModel(): DerivedTrayModel {
   return { ...deriveTrayModel([], [], { snoozedUntil: null, paused: false }), status: 'Starting…', menuStatus: 'Starting…', link: 'syncing', tooltip: 'Tocsin: starting…' };
 }
 
+/**
+ * The model while the core is down and being restarted: the disconnected (worst) state, because
+ * nothing reaches the console; the last known counts; `status` says why ("Core restarting: …").
+ */
+export function coreDownTrayModel(last: TrayModel | null, status: string, notifications: TrayNotificationState): DerivedTrayModel {
+  const base = deriveTrayModel([], [], notifications);
+  return {
+    ...base,
+    state: 'disconnected',
+    icon: 'tray-disconnected',
+    link: 'disconnected',
+    counts: last?.counts ?? base.counts,
+    byState: last?.byState ?? base.byState,
+    status,
+    menuStatus: `CORE DOWN — ${status}`,
+    tooltip: clip(`Tocsin: CORE DOWN · ${status}`, TOOLTIP_MAX),
+  };
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
