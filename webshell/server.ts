@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyHttpEdge, type HttpEdgeLimits } from '../gateway/server/http-edge.js';
+import { GatewayStats } from '../gateway/server/stats.js';
 import { AccessGate, isSameOrigin } from './access.js';
 import { ApiSocketBridge, type CoreEndpoint } from './api-socket.js';
 import { serveStatic } from './static-files.js';
@@ -17,10 +19,26 @@ export type ConsoleServerOptions = {
   core: CoreEndpoint;
   /** True when a password (not a printed token) protects the console. */
   passwordMode: boolean;
+  /** The HTTP edge's limits; each one left out is taken from CONSOLE_HTTP_DEFAULTS. */
+  http?: Partial<HttpEdgeLimits>;
+  /** Where refusals are logged (at a bounded rate); stderr by default. */
+  log?: (message: string) => void;
 };
 
-/** A listening browser console. */
-export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge; close(): Promise<void> };
+/**
+ * Limits for a console one operator's browser uses, on loopback by default: a browser opens
+ * at most six HTTP connections to an origin plus one socket per tab, so 64 from one address
+ * covers a wall of tabs and 256 in all a few operators in password mode. Upgrades complete in
+ * one turn of the event loop, so 16 waiting ones only fill up under attack. The timeouts are
+ * the gateway's: a page's requests are small.
+ */
+export const CONSOLE_HTTP_DEFAULTS: HttpEdgeLimits = {
+  headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
+  maxConnections: 256, maxConnectionsPerAddress: 64, maxPendingUpgrades: 16, upgradeTimeoutMs: 10_000,
+};
+
+/** A listening browser console; `stats.rejected` counts what its HTTP edge refused, by reason. */
+export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge; stats: GatewayStats; close(): Promise<void> };
 
 /** Start the console's HTTP server and its `/api` bridge. */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -31,27 +49,44 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       response.end(`internal error: ${error.message}\n`);
     });
   });
+  const stats = new GatewayStats();
+  const log = options.log ?? ((line: string) => console.error(`Tocsin console HTTP: ${line}`));
+  const edge = applyHttpEdge(server, { ...CONSOLE_HTTP_DEFAULTS, ...options.http }, { stats, log });
   server.on('upgrade', (request, socket, head) => {
+    // An upgrading socket comes without Node's error listener: a peer resetting must not crash the console.
+    socket.on('error', () => socket.destroy());
+    const handshakeDone = edge.admitUpgrade(socket);
+    if (!handshakeDone) return;
     const path = new URL(request.url ?? '/', 'http://console.invalid').pathname;
     const access = options.gate.authorize(request);
     if (path !== '/api' || !access.ok || !isSameOrigin(request)) {
+      handshakeDone();
       const status = path !== '/api' ? '404 Not Found' : access.ok ? '403 Forbidden' : '401 Unauthorized';
+      stats.reject(`upgrade_${status.slice(0, 3)}`);
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     bridge.handleUpgrade(request, socket, head);
+    // ws completes a handshake without an asynchronous verifyClient before returning: the 101
+    // is written, or the socket destroyed.
+    handshakeDone();
   });
-  await listen(server, options.host, options.port);
+  await listen(server, options.host, options.port).catch((error: Error) => {
+    edge.dispose();
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${hostForUrl}:${port}/`,
     port,
     bridge,
+    stats,
     close: async () => {
       bridge.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      edge.dispose();
     },
   };
 }

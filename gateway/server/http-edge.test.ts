@@ -86,6 +86,33 @@ describe('applyHttpEdge', () => {
     expect(stats.rejected.http_timeout).toBe(1);
   });
 
+  it('cuts a connection idle for most of the timeout and then dribbling, within headersTimeoutMs of connecting', async () => {
+    const { port, stats } = await listening();
+    const socket = await open(port);
+    const started = Date.now();
+    let drip: NodeJS.Timeout | undefined;
+    const text = 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ';
+    let i = 0;
+    // Node's own check would start counting at this first byte and cut only ~600 ms after it.
+    const wait = setTimeout(() => (drip = setInterval(() => socket.writable && socket.write(text[i++ % text.length]!), 50)), LIMITS.headersTimeoutMs - 150);
+    const answer = await closed(socket);
+    clearTimeout(wait);
+    clearInterval(drip);
+    expect(answer).toMatch(/^HTTP\/1.1 408 Request Timeout/);
+    expect(Date.now() - started).toBeLessThanOrEqual(LIMITS.headersTimeoutMs + 150);
+    expect(stats.rejected.http_timeout).toBe(1);
+  });
+
+  it('leaves a connection whose first request arrived in time to keep-alive, and serves its next request', async () => {
+    const { port, stats } = await listening();
+    const socket = await open(port);
+    expect(await get(socket)).toMatch(/^HTTP\/1.1 200 OK/);
+    await new Promise((r) => setTimeout(r, LIMITS.headersTimeoutMs + 100));
+    expect(socket.destroyed).toBe(false);
+    expect(await get(socket)).toMatch(/^HTTP\/1.1 200 OK/);
+    expect(stats.rejected.http_timeout).toBeUndefined();
+  });
+
   it('answers an unparsable request 400 and counts it', async () => {
     const { port, stats } = await listening();
     const socket = await open(port);

@@ -9,16 +9,20 @@
  * (30 s by default), so a peer dribbling header bytes is cut anywhere between the timeout and
  * the timeout plus that interval. Here the interval is a tenth of the headers timeout (50 ms
  * to 1 s) and Node is given each timeout minus one interval: the cut falls within the
- * configured value, not up to 30 s after it.
+ * configured value, not up to 30 s after it. Node also starts that clock at a request's first
+ * byte, so a peer idle for most of the timeout and then dribbling held its socket for nearly
+ * twice as long: here a connection's first request must have its headers in within
+ * `headersTimeoutMs` of the connection (of the TLS handshake, with TLS).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { systemClock, type Clock, type TimerHandle } from '../../main/core/clock.js';
 
 /** The limits; all in milliseconds or counts. */
 export type HttpEdgeLimits = {
-  /** The whole header block must arrive within this, from the connection's first byte of a request. */
+  /** The whole header block must arrive within this: of the connection for its first request, of its first byte for later ones. */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this (at least `headersTimeoutMs`). */
   requestTimeoutMs: number;
@@ -99,6 +103,7 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
     }
     perAddress.set(address, count + 1);
     open++;
+    if (!(server instanceof TlsServer)) awaitHeaders(socket);
     socket.once('close', () => {
       open--;
       const left = (perAddress.get(address) ?? 1) - 1;
@@ -107,9 +112,34 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
     });
   });
 
+  const awaiting = new Map<Duplex, TimerHandle>();
+  const headersIn = (socket: Duplex) => {
+    const timer = awaiting.get(socket);
+    if (timer === undefined) return;
+    awaiting.delete(socket);
+    clock.clearTimeout(timer);
+  };
+  const awaitHeaders = (socket: Duplex) => {
+    if (socket.destroyed) return;
+    awaiting.set(socket, clock.setTimeout(() => {
+      awaiting.delete(socket);
+      if (socket.destroyed) return;
+      refuse('http_timeout', peerAddress(socket), `no complete request headers within ${limits.headersTimeoutMs} ms of connecting`);
+      if (socket.writable) socket.write(cannedResponse('ERR_HTTP_REQUEST_TIMEOUT'));
+      socket.destroy();
+    }, limits.headersTimeoutMs));
+    socket.once('close', () => headersIn(socket));
+  };
+  if (server instanceof TlsServer) server.on('secureConnection', awaitHeaders);
+  // Upgrades are seen in admitUpgrade: a listener for 'upgrade' (or 'connect') here would make
+  // Node hand such sockets over instead of closing them on a server that does not handle them.
+  server.on('request', (request: IncomingMessage) => headersIn(request.socket));
+
   // A listener replaces Node's default answer, so it is done here the same way: a canned
   // response if nothing has been written yet, then the socket is destroyed.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }) => {
+    // Already cut (by the first-request deadline, say): Node's periodic check may still see it once.
+    if (socket.destroyed) return;
     const code = error.code ?? '';
     const address = peerAddress(socket);
     if (code === 'ERR_HTTP_REQUEST_TIMEOUT') refuse('http_timeout', address, `no complete request within ${limits.headersTimeoutMs} ms (headers) or ${limits.requestTimeoutMs} ms (request)`);
@@ -121,6 +151,7 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
   const pending = new Set<TimerHandle>();
   return {
     admitUpgrade: (socket) => {
+      headersIn(socket);
       const address = peerAddress(socket);
       if (pending.size >= limits.maxPendingUpgrades) {
         refuse('upgrade_pending_limit', address, `${pending.size} upgrades already waiting for their handshake`);
@@ -145,8 +176,9 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
     connections: () => open,
     pendingUpgrades: () => pending.size,
     dispose: () => {
-      for (const timer of pending) clock.clearTimeout(timer);
+      for (const timer of [...pending, ...awaiting.values()]) clock.clearTimeout(timer);
       pending.clear();
+      awaiting.clear();
       refusals.flush();
     },
   };
