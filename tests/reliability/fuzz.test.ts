@@ -1,6 +1,7 @@
 /**
- * Issue 7.6, hostile input: a bounded fuzzer sends mutated frames to the gateway and to the
- * console's feed client (20,000 each; 1,000,000 under `npm run soak`). Neither crashes, every
+ * Hostile input: a bounded fuzzer sends mutated frames of every type to the gateway and to the
+ * console's feed client (20,000 each; 1,000,000 under `npm run soak`), deep nesting in any field
+ * among them, before and after hello. Neither crashes, every
  * rejection is counted with its reason, valid frames in between still work (the client stores
  * exactly the frames a correct client must accept), and the heap stays bounded. Invalid UTF-8 and oversized frames get their close codes.
  */
@@ -37,9 +38,12 @@ describe('fuzzing', () => {
       await new Promise((r) => ws.once('open', r));
       let pongs = 0;
       ws.on('message', (d) => JSON.parse(d.toString()).type === 'pong' && pongs++);
+      // Before hello, the session must refuse and count as it does after.
+      for (const frame of clientFrames(-1)) ws.send(mutate(frame, random).text);
       ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 'fuzz', version: '0' }, resume: {} }));
       for (let i = 0; i < FRAMES; i++) {
-        const m = mutate({ type: 'ping', t: i }, random);
+        const frames = clientFrames(i);
+        const m = mutate(frames[i % frames.length]!, random);
         sentByKind[m.name] = (sentByKind[m.name] ?? 0) + 1;
         ws.send(m.text);
         if (i % 1000 === 0) {
@@ -53,7 +57,8 @@ describe('fuzzing', () => {
       const health = await fetch(`http://127.0.0.1:${gateway.port}/healthz`);
       expect(health.status).toBe(200);
       expect(rejected).toBeGreaterThan(FRAMES * 0.5);
-      expect(Object.keys(gateway.stats.rejected).sort()).toEqual(expect.arrayContaining(['invalid_frame', 'malformed_json', 'unknown_type']));
+      expect(Object.keys(gateway.stats.rejected).sort()).toEqual(expect.arrayContaining(['invalid_frame', 'malformed_json', 'too_deep', 'unknown_type']));
+      expect(gateway.stats.rejected.internal_error).toBeUndefined();
       const growth = heapMb() - heapBefore;
       console.log(`gateway fuzz: ${FRAMES} frames ${JSON.stringify(sentByKind)}; rejected ${JSON.stringify(gateway.stats.rejected)}; heap growth ${growth.toFixed(1)} MB`);
       expect(growth).toBeLessThan(100);
@@ -94,7 +99,7 @@ describe('fuzzing', () => {
         ws.send(JSON.stringify({ type: 'welcome', v: 1, gateway: { name: 'fuzz', version: '0' }, heartbeatMs: 60_000, streams: { alerts: { first: 1, last: 0 } } }));
         ws.send(JSON.stringify({ type: 'live', stream: 'alerts', seq: 0 }));
         for (let i = 0; i < FRAMES; i++) {
-          const valid = { type: 'event', stream: 'alerts', seq: expectedLast + 1, event: { kind: 'resolved', alertId: `f${i}`, source: 'fuzz', at: 1, endsAt: 1 } };
+          const valid = serverFrame(i, expectedLast + 1);
           const text = i % 100 === 0 ? JSON.stringify(valid) : mutate(valid, random).text;
           const decoded = decodeFrame(text, ServerFrameSchema);
           if (decoded.ok && decoded.frame.type === 'event' && decoded.frame.seq === expectedLast + 1) expectedLast++;
@@ -118,6 +123,8 @@ describe('fuzzing', () => {
       // Mutations that happen to stay valid (e.g. a flipped byte inside a string) are fine too; most are refused and counted.
       expect(rejected).toBeGreaterThan(FRAMES * 0.5);
       expect(expectedLast).toBeGreaterThanOrEqual(FRAMES / 100);
+      expect(status.rejected.too_deep).toBeGreaterThan(0);
+      expect(status.rejected.internal_error).toBeUndefined();
       expect(core.store.db.prepare("SELECT COUNT(*) AS n, MAX(seq) AS hi FROM events WHERE feed_id = 'f'").get()).toEqual({ n: expectedLast, hi: expectedLast });
     } finally {
       await core.close();
@@ -125,3 +132,30 @@ describe('fuzzing', () => {
     }
   }, BOUND_MS + 60_000);
 });
+
+/** Valid frames of every client type, to be mutated (the ack and pong are harmless to repeat). */
+function clientFrames(i: number): Array<Record<string, unknown>> {
+  return [
+    { type: 'ping', t: i },
+    { type: 'pong', t: i },
+    { type: 'ack', stream: 'alerts', seq: 0 },
+    { type: 'hello', v: 1, client: { name: 'fuzz', version: '0' }, resume: { alerts: 0 } },
+    { type: 'action', id: `fuzz-action-${i}`, alertId: 'no-such-alert', by: 'fuzz', request: { action: 'comment', comment: 'x' } },
+  ];
+}
+
+/** Mostly events (the client must store the valid ones exactly once), and every other server frame that leaves the stream's state alone. */
+function serverFrame(i: number, seq: number): Record<string, unknown> {
+  switch (i % 8) {
+    case 1:
+      return { type: 'metrics', samples: [{ series: 'h/cpu', metric: 'cpu', host: 'h', t: 1, value: 1 }] };
+    case 2:
+      return { type: 'ping', t: i };
+    case 3:
+      return { type: 'action_result', id: `a${i}`, ok: false, code: 'internal', message: 'x' };
+    case 4:
+      return { type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `f${i}`, source: 'fuzz', at: 1, alert: { title: 't', body: '', severity: 'high', category: 'outage', labels: { team: 'db' }, startsAt: 1 } } };
+    default:
+      return { type: 'event', stream: 'alerts', seq, event: { kind: 'resolved', alertId: `f${i}`, source: 'fuzz', at: 1, endsAt: 1 } };
+  }
+}
