@@ -6,6 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { requestUrl } from '../gateway/server/request-url.js';
 
 export const SESSION_COOKIE = 'tocsin_console';
 
@@ -40,8 +41,7 @@ export class AccessGate {
 
   /** Check a request's `?token=` or session cookie. A valid token also yields a session cookie. */
   authorize(request: IncomingMessage): Authorization {
-    const url = new URL(request.url ?? '/', 'http://console.invalid');
-    const token = url.searchParams.get('token');
+    const token = requestUrl(request)?.searchParams.get('token') ?? null;
     const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (cookie !== null && this.isSession(cookie)) return { ok: true, via: 'cookie' };
     if (token !== null) {

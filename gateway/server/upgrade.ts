@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { requestUrl } from './request-url.js';
 
 export const FEED_PATH = '/v1/feed';
 
@@ -30,7 +31,8 @@ export function bearerToken(request: IncomingMessage): string | null {
 
 /** Check an upgrade request. */
 export function decideUpgrade(request: IncomingMessage, tokens: readonly string[], allowedOrigins: readonly string[]): UpgradeDecision {
-  const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
+  const path = requestUrl(request)?.pathname ?? null;
+  if (path === null) return { ok: false, status: 404, reason: 'the request target is not a URL' };
   if (path !== FEED_PATH) return { ok: false, status: 404, reason: `no feed at ${path}` };
   const token = bearerToken(request);
   if (token === null) return { ok: false, status: 401, reason: 'missing bearer token' };
