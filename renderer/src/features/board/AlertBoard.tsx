@@ -1,7 +1,9 @@
 /**
  * The alert board: active alerts (grouped by severity or host, or flat; newest first within)
  * in a virtualized grid, so ten thousand rows scroll smoothly. Only the rows in view exist in
- * the DOM; the selected one is the grid's active descendant for assistive technology.
+ * the DOM; the selected one is the grid's active descendant for assistive technology. Text from
+ * the network sits in `<bdi>` (a right-to-left override in a host reverses only that host) and
+ * each cell is one line with an ellipsis, the whole value in its `title`.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
@@ -74,7 +76,7 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
                     {item.key.startsWith('severity:') ? (
                       <SeverityBadge severity={item.severity} />
                     ) : (
-                      <span className="mono">{item.label}</span>
+                      <span className="mono" title={item.label}><bdi>{item.label}</bdi></span>
                     )}{' '}
                     <span className="muted">· {item.count} {item.count === 1 ? 'alert' : 'alerts'}</span>
                   </span>
@@ -99,11 +101,11 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
               >
                 <span role="gridcell"><SeverityBadge severity={row.severity} /></span>
                 <span role="gridcell"><CategoryBadge category={row.category} /></span>
-                <span role="gridcell" className="title" data-testid="alert-title" title={row.title}>{row.title}</span>
-                <span role="gridcell" className="mono host">{row.host ?? '—'}</span>
+                <span role="gridcell" className="title" data-testid="alert-title" title={row.title}><bdi>{row.title}</bdi></span>
+                <span role="gridcell" className="mono host" data-testid="alert-host" title={row.host}><bdi>{row.host ?? '—'}</bdi></span>
                 <span role="gridcell" className="muted">{formatAge(now - row.startsAt)}</span>
                 <span role="gridcell" className="state-cell">
-                  {row.acknowledged ? <span className="acked">✓ {row.acknowledged.by}</span> : <span className="unacked">Unacknowledged</span>}
+                  {row.acknowledged ? <span className="acked">✓ <bdi>{row.acknowledged.by}</bdi></span> : <span className="unacked">Unacknowledged</span>}
                   {row.snoozedUntil !== null && row.snoozedUntil > now && <span className="snoozed" title={`Snoozed until ${new Date(row.snoozedUntil).toLocaleTimeString()}`}> · ◔ snoozed</span>}
                   <span className="row-actions">
                     {!row.acknowledged && <button type="button" tabIndex={-1} onClick={(e) => { e.stopPropagation(); onAct(row, 'acknowledge'); }}>Ack</button>}

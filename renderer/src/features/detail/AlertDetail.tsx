@@ -1,6 +1,7 @@
 /**
- * One alert: everything the source said (always rendered as text), its timeline, and the
- * actions. A link is clickable only when it is https; anything else is shown as plain text.
+ * One alert: everything the source said (always rendered as text, each piece in a `<bdi>` so
+ * a right-to-left override stays inside it), its timeline, and the actions. A link is
+ * clickable only when it is https; anything else is shown as plain text. Long values wrap.
  */
 import { useEffect, useState } from 'react';
 import type { AlertRow, TimelineEntry } from '../../../../preload/contract';
@@ -44,13 +45,15 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
         <SeverityBadge severity={row.severity} /> <CategoryBadge category={row.category} />
         <button type="button" className="close" aria-label="Close detail" onClick={onClose}>✕</button>
       </header>
-      <h2 data-testid="detail-title">{row.title}</h2>
-      <p className="mono muted">{row.host ?? 'no host'} · {row.service ?? 'no service'} · {row.source}</p>
-      <p className="body">{row.body}</p>
-      {row.url && (link ? <a href={link} target="_blank" rel="noreferrer noopener">{link}</a> : <p className="mono muted">{row.url}</p>)}
+      <h2 data-testid="detail-title"><bdi>{row.title}</bdi></h2>
+      <p className="mono muted meta" data-testid="detail-meta">
+        <bdi>{row.host ?? 'no host'}</bdi> · <bdi>{row.service ?? 'no service'}</bdi> · <bdi>{row.source}</bdi>
+      </p>
+      <p className="body"><bdi>{row.body}</bdi></p>
+      {row.url && (link ? <a className="url" href={link} target="_blank" rel="noreferrer noopener"><bdi>{link}</bdi></a> : <p className="mono muted url"><bdi>{row.url}</bdi></p>)}
       <dl className="labels">
         {Object.entries(row.labels).map(([name, value]) => (
-          <div key={name}><dt>{name}</dt><dd>{value}</dd></div>
+          <div key={name}><dt><bdi>{name}</bdi></dt><dd><bdi>{value}</bdi></dd></div>
         ))}
       </dl>
       <div className="actions">
@@ -80,7 +83,7 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
         {timeline.map((entry) => (
           <li key={`${entry.kind}-${entry.seq}-${entry.at}`}>
             <time dateTime={new Date(entry.at).toISOString()}>{new Date(entry.at).toLocaleTimeString()}</time>{' '}
-            <strong>{entry.kind}</strong>{entry.by ? ` by ${entry.by}` : ''}{entry.comment ? `: ${entry.comment}` : ''}
+            <strong>{entry.kind}</strong>{entry.by && <> by <bdi>{entry.by}</bdi></>}{entry.comment && <>: <bdi>{entry.comment}</bdi></>}
           </li>
         ))}
       </ol>

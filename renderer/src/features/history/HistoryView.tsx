@@ -1,6 +1,7 @@
 /**
  * History: full-text search over every alert ever received, with filters and a time range,
- * keyset paging, a per-minute chart, an alert's timeline, and CSV/JSON export.
+ * keyset paging, a per-minute chart, an alert's timeline, and CSV/JSON export. Text from the
+ * network sits in `<bdi>`, and a title or host is one line with an ellipsis (whole in `title`).
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { AlertFilter, AlertRow, MinuteCount } from '../../../../preload/contract';
@@ -84,9 +85,9 @@ export function HistoryView({ api, onOpen, onError }: { api: ConsoleApi; onOpen:
             <tr key={`${row.feedId}-${row.alertId}`} data-testid="history-row" tabIndex={0} onClick={() => onOpen(row)} onKeyDown={(e) => e.key === 'Enter' && onOpen(row)}>
               <td><SeverityBadge severity={row.severity} /></td>
               <td><CategoryBadge category={row.category} /></td>
-              <td>{row.title}</td>
-              <td className="mono">{row.host ?? '—'}</td>
-              <td>{row.status}{row.acknowledged ? ` · ✓ ${row.acknowledged.by}` : ''}</td>
+              <td><span className="clip" title={row.title}><bdi>{row.title}</bdi></span></td>
+              <td className="mono"><span className="clip host" title={row.host}><bdi>{row.host ?? '—'}</bdi></span></td>
+              <td>{row.status}{row.acknowledged && <> · ✓ <bdi>{row.acknowledged.by}</bdi></>}</td>
               <td className="muted">{new Date(row.updatedAt).toLocaleString()}</td>
             </tr>
           ))}
