@@ -1,15 +1,18 @@
 /**
  * The Electron main process: composition root only. Wires the platform adapters (window, tray,
  * IPC, security, app protocol) to the core, which runs in a worker thread so SQLite never blocks
- * this thread. Every decision is in main/core or in a pure main/platform module.
+ * this thread, under a supervisor that restarts it when it dies or hangs and raises an OS
+ * notification when it does. Every decision is in main/core or in a pure main/platform module.
  */
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, protocol, session, type BrowserWindow } from 'electron';
+import { app, Notification, protocol, session, type BrowserWindow } from 'electron';
+import { systemClock } from './core/clock.js';
 import { CoreHost } from './core/host/core-host.js';
+import { CoreSupervisor } from './core/host/core-supervisor.js';
 import { APP_URL } from './platform/app-origin.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
-import type { ShellCore } from './platform/core-port.js';
+import type { RaiseAlarm, ShellCore } from './platform/core-port.js';
 import { registerIpc } from './platform/ipc.js';
 import { APP_ID, shellOptionsFrom, type ShellOptions } from './platform/options.js';
 import { installSecurityBaseline } from './platform/security.js';
@@ -66,11 +69,15 @@ function main(): void {
 async function start(options: ShellOptions, isQuitting: () => boolean): Promise<Running> {
   installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
   serveRenderer(protocol, join(distDir, 'renderer'));
-  const core: ShellCore = await CoreHost.start(join(distDir, 'core', 'worker.cjs'), {
-    dataDir: app.getPath('userData'),
-    userName: userInfo().username,
-  });
   const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(distDir, '..', 'resources');
+  const init = { dataDir: app.getPath('userData'), userName: userInfo().username };
+  let reveal = () => {}; // the window, once it exists
+  const core: ShellCore = await CoreSupervisor.start({
+    start: () => CoreHost.start(join(distDir, 'core', 'worker.cjs'), init),
+    clock: systemClock,
+    log: (line) => console.error(line),
+    raiseAlarm: electronAlarm(join(resourcesDir, 'icon.png'), () => reveal()),
+  });
   let tray: TrayIcon | null = null;
   const window = createMainWindow({
     preloadPath: join(distDir, 'preload', 'index.cjs'),
@@ -82,16 +89,17 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
     trayAvailable: () => tray !== null,
     quitting: isQuitting,
   });
+  reveal = () => revealWindow(window);
   const stopIpc = registerIpc(core, window, APP_URL);
   try {
     tray = new TrayIcon(resourcesDir, process.platform, {
       show: () => revealWindow(window),
       quit: () => app.quit(),
-      ...(core.snoozeNotifications ? { snooze: core.snoozeNotifications.bind(core) } : {}),
-      ...(core.setNotificationsPaused ? { setPaused: core.setNotificationsPaused.bind(core) } : {}),
+      snooze: (hours) => core.snoozeNotifications(hours),
+      setPaused: (paused) => core.setNotificationsPaused(paused),
     });
     const trayIcon = tray;
-    core.onTrayModel?.((model) => trayIcon.update(model));
+    core.onTrayModel((model) => trayIcon.update(model));
   } catch (error) {
     // Some Linux desktops have no tray: keep the window, and closing it quits.
     console.warn(`Tocsin runs without a tray icon: ${(error as Error).message}`);
@@ -101,6 +109,27 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
   core.onOpenAlert(() => revealWindow(window));
   if (options.startHidden && tray === null) revealWindow(window);
   return { core, window, tray, stopIpc };
+}
+
+/**
+ * The supervisor's alarm as a main-process Notification (critical, kept until dismissed where the
+ * desktop allows); a click brings the window up. Each is held until it closes, so that it is not
+ * collected while on screen and its click still arrives.
+ */
+function electronAlarm(iconPath: string, onClick: () => void): RaiseAlarm {
+  const onScreen = new Set<Notification>();
+  return (title, body) => {
+    if (!Notification.isSupported()) return void console.error(`tocsin: ${title}: ${body} (this desktop shows no notifications)`);
+    const notification = new Notification({ title, body, icon: iconPath, urgency: 'critical', timeoutType: 'never' });
+    onScreen.add(notification);
+    notification.on('click', () => onClick());
+    notification.on('close', () => onScreen.delete(notification));
+    notification.on('failed', (_event, error) => {
+      onScreen.delete(notification);
+      console.error(`tocsin: the core alarm could not be shown: ${error}`);
+    });
+    notification.show();
+  };
 }
 
 main();

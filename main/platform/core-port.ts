@@ -1,8 +1,8 @@
 /**
- * What the Electron shell needs from the core. The lead's CoreHost (main/core/host/core-host.ts)
- * satisfies the required part structurally; the tray members are optional until the core's tray
- * model crosses the worker boundary, and the tray shows "disconnected" until it does (no news is
- * never shown as all-clear: DESIGN.md).
+ * What the Electron shell needs from the core. The CoreSupervisor (main/core/host/core-supervisor.ts)
+ * satisfies it: the core in its worker thread, restarted when it dies or hangs, with listeners
+ * that outlive the restarts. While the core is down the tray shows the disconnected state and the
+ * reason, because no news must never look like all clear.
  */
 import type { OperationName, Result, UiUpdate } from '../../preload/contract.js';
 import type { WindowState } from '../core/host/window-state.js';
@@ -14,17 +14,20 @@ export { TRAY_STATES, type TrayModel, type TrayState } from '../core/tray/tray-m
 
 /** The core as the shell sees it. */
 export interface ShellCore {
-  /** Run one operation; answers a result envelope, never throws across the boundary. */
+  /** Run one operation; answers a result envelope, never throws across the boundary (`unavailable` while restarting). */
   invoke(op: OperationName, request: unknown): Promise<Result<unknown>>;
   onUpdate(listener: (update: UiUpdate) => void): () => void;
   onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void;
   setWindowState(state: WindowState): void;
-  /** Flush the store and stop the worker. */
+  /** Stop supervising, flush the store and stop the worker. */
   close(): Promise<void>;
-  /** Tray model changes (requested from the core host; see the shell's issue note). */
-  onTrayModel?(listener: (model: TrayModel) => void): () => void;
+  /** Tray model changes, including the supervisor's own while the core restarts. */
+  onTrayModel(listener: (model: TrayModel) => void): () => void;
   /** Snooze notifications for `hours` from now. */
-  snoozeNotifications?(hours: number): void;
+  snoozeNotifications(hours: number): void;
   /** Pause or resume notifications (alerts are still logged). */
-  setNotificationsPaused?(paused: boolean): void;
+  setNotificationsPaused(paused: boolean): void;
 }
+
+/** The OS alarm the supervisor raises when the core goes down: title and body, shown by the shell. */
+export type RaiseAlarm = (title: string, body: string) => void;

@@ -70,7 +70,8 @@ export type SupervisorOptions = {
 type TimerName = 'restart' | 'watch' | 'repeat';
 type Outage = { reason: string; since: number; nextRetryAt: number | null; failing: boolean };
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+/** 250 → "0.25 s", 3210 → "3.21 s", 30000 → "30 s". */
+const seconds = (ms: number) => `${Math.round(ms / 10) / 100} s`;
 
 /** A core that is restarted when it dies or hangs; the same surface as CoreHost. */
 export class CoreSupervisor {
@@ -249,7 +250,7 @@ export class CoreSupervisor {
     const delay = this.recordFailure(now);
     this.outage = { reason, since: now, nextRetryAt: now + delay, failing: this.isFailing() };
     this.pushOutage();
-    this.alarm(true);
+    this.alarm(true, delay);
     this.repeatOutage();
     void exitCode.then((code) => {
       this.options.log(`tocsin: core down: ${reason} (exit code ${code ?? 'unknown'}); ${this.retryWords(delay)}`);
@@ -291,7 +292,7 @@ export class CoreSupervisor {
     Object.assign(outage, { reason: `the core could not start: ${message}`, nextRetryAt: now + delay, failing: this.isFailing() });
     this.options.log(`tocsin: ${outage.reason}; ${this.retryWords(delay)}`);
     this.pushOutage();
-    this.alarm(false);
+    this.alarm(false, delay);
     this.scheduleRestart();
   }
 
@@ -313,9 +314,9 @@ export class CoreSupervisor {
   }
 
   /** One notification per outage, and one more when the core keeps failing. */
-  private alarm(outageBegins: boolean): void {
+  private alarm(outageBegins: boolean, delay: number): void {
     const outage = this.outage!;
-    const retry = outage.nextRetryAt === null ? 'now' : `in ${seconds(outage.nextRetryAt - this.clock.now())}`;
+    const retry = `in ${seconds(delay)}`;
     try {
       if (outage.failing && !this.alarmedFailing) {
         this.alarmedFailing = true;

@@ -3,8 +3,10 @@
  * "all clear" (DESIGN.md). Each state has its own colour, shape and word; a state that is not
  * live says since when, and a disconnected one when it retries. The browser console's own
  * link to the core is shown too: when it is down, the feeds' last known states are not news.
+ * So is the core itself: while it is being restarted every feed carries the outage, and the bar
+ * leads with "Core restarting — <reason>" rather than leaving a calm-looking board.
  */
-import type { FeedStatus } from '../../../../preload/contract';
+import type { CoreOutage, FeedStatus } from '../../../../preload/contract';
 import type { ShellLink } from '../../api/socket-api';
 import { formatAge } from '../../components/SeverityBadge';
 import { useNow } from '../../hooks/useNow';
@@ -33,14 +35,32 @@ function ConsoleLink({ link, now }: { link: ShellLink; now: number }) {
   );
 }
 
+/** The core is down and being restarted: the first thing in the bar, never a quiet board. */
+function CoreStatus({ outage, now }: { outage: CoreOutage; now: number }) {
+  const retry = outage.nextRetryAt === null ? 'starting now' : `retrying in ${formatAge(Math.max(0, outage.nextRetryAt - now))}`;
+  return (
+    <span className="feed feed-disconnected core-outage" data-testid="core-status">
+      <span aria-hidden="true">✕</span>{' '}
+      {outage.state === 'failing' ? (
+        <><strong>Core keeps failing</strong>: {outage.reason}; {retry}</>
+      ) : (
+        <><strong>Core restarting</strong> — {outage.reason} · {retry}</>
+      )}
+      <span className="detail-text"> · alerts are not being received; the board shows the last known</span>
+    </span>
+  );
+}
+
 type Props = { feeds: readonly FeedStatus[]; link: ShellLink; notifications: NotificationHealth | null; onAddFeed: () => void };
 
 export function StatusBar({ feeds, link, notifications, onAddFeed }: Props) {
   const now = useNow(1000);
   const linkDown = link.state !== 'open';
+  const outage = feeds.find((f) => f.core)?.core ?? null;
   return (
     <div className="status-bar" role="status" aria-label="Feed status">
       <ConsoleLink link={link} now={now} />
+      {outage && <CoreStatus outage={outage} now={now} />}
       {feeds.length === 0 && !linkDown && <span className="feed feed-connecting"><span aria-hidden="true">◌</span> <strong>No feed yet</strong></span>}
       {feeds.map((feed) => {
         const state = STATE[feed.state];
