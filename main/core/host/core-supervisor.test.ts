@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { FeedStatus, Result, UiUpdate } from '../../../preload/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import type { TimerHandle } from '../clock.js';
@@ -281,6 +281,7 @@ describe('CoreSupervisor with the real worker', () => {
   const root = join(import.meta.dirname, '../../..');
   it('restarts a worker that crashed and one that hung, on the same history', async () => {
     process.env.TOCSIN_TEST_HOOKS = '1'; // read by the worker when it starts
+    onTestFinished(() => void delete process.env.TOCSIN_TEST_HOOKS);
     const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-supervisor-'));
     const logs: string[] = [];
     const alarms: string[] = [];
@@ -317,6 +318,5 @@ describe('CoreSupervisor with the real worker', () => {
     expect(logs[0]).toMatch(/^tocsin: core down: the core worker failed: RangeError: test hook: the core crashed on purpose \(exit code 1\); restarting in 0\.25 s$/);
     expect(logs.some((l) => /^tocsin: core down: the core stopped answering \(no heartbeat for 1\.\d+ s\) \(exit code 1\)/.test(l))).toBe(true);
     expect(alarms).toEqual(['Tocsin core restarting', 'Tocsin core restarting']);
-    delete process.env.TOCSIN_TEST_HOOKS;
   }, 40_000);
 });
