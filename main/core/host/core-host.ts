@@ -18,8 +18,26 @@ export type CoreDown = { reason: string; exitCode: number | null };
 /** How long a worker may take from `init` to `ready` before it is taken for hung and ended. */
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 
+/** What the supervisor (core-supervisor.ts) needs of one running core; CoreHost implements it. */
+export interface SupervisedCore {
+  readonly embeddedGatewayUrl: string | null;
+  invoke(op: OperationName, request: unknown): Promise<Result<unknown>>;
+  onUpdate(listener: (update: UiUpdate) => void): () => void;
+  onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void;
+  onTrayModel(listener: (model: TrayModel) => void): () => void;
+  onHeartbeat(listener: () => void): () => void;
+  onDown(listener: (down: CoreDown) => void): () => void;
+  snoozeNotifications(hours: number): void;
+  setNotificationsPaused(paused: boolean): void;
+  setWindowState(state: WindowState): void;
+  close(): Promise<void>;
+  /** End a hung worker at once; resolves with its exit code. */
+  terminate(reason: string): Promise<number>;
+  injectFault(fault: CoreFault): void;
+}
+
 /** A running core. Every method is safe to call after the worker died: calls answer `unavailable`. */
-export class CoreHost {
+export class CoreHost implements SupervisedCore {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly updateListeners = new Set<(update: UiUpdate) => void>();

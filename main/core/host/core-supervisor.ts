@@ -10,45 +10,23 @@
 import type { CoreOutage, FeedStatus, OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../preload/contract.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { coreDownTrayModel, type TrayModel } from '../tray/tray-model.js';
-import type { CoreDown } from './core-host.js';
+import type { SupervisedCore } from './core-host.js';
 import type { CoreFault } from './messages.js';
 import type { WindowState } from './window-state.js';
 
-/** What the supervisor needs of one running core; CoreHost provides it. */
-export interface SupervisedCore {
-  readonly embeddedGatewayUrl: string | null;
-  invoke(op: OperationName, request: unknown): Promise<Result<unknown>>;
-  onUpdate(listener: (update: UiUpdate) => void): () => void;
-  onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void;
-  onTrayModel(listener: (model: TrayModel) => void): () => void;
-  onHeartbeat(listener: () => void): () => void;
-  onDown(listener: (down: CoreDown) => void): () => void;
-  snoozeNotifications(hours: number): void;
-  setNotificationsPaused(paused: boolean): void;
-  setWindowState(state: WindowState): void;
-  close(): Promise<void>;
-  /** End a hung worker at once; resolves with its exit code. */
-  terminate(reason: string): Promise<number>;
-  injectFault(fault: CoreFault): void;
-}
+export type { SupervisedCore } from './core-host.js';
 
-/** The supervisor's timings (all in ms). */
-export type SupervisorTiming = {
-  /** Heartbeat silence after which a core is taken for hung (the worker beats every 0.5 s). */
-  hangAfterMs: number;
-  /** How often the watchdog looks. */
-  watchEveryMs: number;
-  /** The first restart's delay, doubled per consecutive failure up to `maxBackoffMs`. */
-  initialBackoffMs: number;
-  maxBackoffMs: number;
-  /** A core up this long resets the backoff. */
-  resetAfterMs: number;
-  /** This many failures within `failingWindowMs` is shown as "keeps failing". */
-  failingCount: number;
-  failingWindowMs: number;
-  /** While down, the outage is pushed again this often, for pages that connect meanwhile. */
-  repeatOutageEveryMs: number;
-};
+/**
+ * The supervisor's timings, in ms. `hangAfterMs` of heartbeat silence is a hang (looked for every
+ * `watchEveryMs`; the worker beats every 0.5 s). A restart waits `initialBackoffMs`, doubled per
+ * consecutive failure up to `maxBackoffMs`; a core up for `resetAfterMs` resets it. `failingCount`
+ * failures within `failingWindowMs` is "keeps failing". While down, the outage is pushed again
+ * every `repeatOutageEveryMs`, for pages that connect meanwhile.
+ */
+export type SupervisorTiming = Record<
+  'hangAfterMs' | 'watchEveryMs' | 'initialBackoffMs' | 'maxBackoffMs' | 'resetAfterMs' | 'failingCount' | 'failingWindowMs' | 'repeatOutageEveryMs',
+  number
+>;
 
 /** 3 s of silence is a hang; restarts after 0.25 s, 0.5 s, 1 s … 30 s; 5 failures in 2 min is "keeps failing". */
 export const DEFAULT_SUPERVISOR_TIMING: SupervisorTiming = {
