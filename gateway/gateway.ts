@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../main/core/clock.js';
 import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
@@ -23,6 +24,8 @@ import { DemoSimulator } from './sources/demo/simulator.js';
 import { eventsRoute } from './sources/http-post/events-route.js';
 import { PrometheusPoller } from './sources/prometheus/poller.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
+import { errorMessage } from '../main/core/protocol/bounded-json.js';
+import { requestUrl } from './server/request-url.js';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -96,7 +99,22 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   };
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
+    try {
+      route(request, response);
+    } catch (error) {
+      // The one boundary around a request's synchronous part: a bug answers 500, never exits.
+      stats.reject('internal_error');
+      log(`request ${request.method} from ${request.socket.remoteAddress}: ${errorMessage(error)}`);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('internal error\n');
+    }
+  });
+  const route = (request: IncomingMessage, response: ServerResponse) => {
+    const path = requestUrl(request)?.pathname;
+    if (path === undefined) {
+      stats.reject('http_bad_target');
+      return void response.writeHead(400, { 'content-type': 'text/plain' }).end('the request target is not a URL\n');
+    }
     if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     const handler = routes.get(`${request.method} ${path}`);
     if (!handler) return void response.writeHead(404, { 'content-type': 'text/plain' }).end(`no route ${request.method} ${path}\n`);
@@ -105,7 +123,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain' });
       response.end(`unavailable: ${error.message}\n`);
     });
-  });
+  };
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -122,6 +140,16 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       stats.count('upgrade_socket_errors');
       log(`feed upgrade from ${request.socket.remoteAddress}: ${error.message}`);
     });
+    try {
+      upgrade(request, socket, head);
+    } catch (error) {
+      // The one boundary around an upgrade: a bug costs this connection, never the gateway.
+      stats.reject('internal_error');
+      log(`feed upgrade from ${request.socket.remoteAddress}: ${errorMessage(error)}`);
+      socket.destroy();
+    }
+  });
+  const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const handshakeDone = edge.admitUpgrade(socket);
     if (!handshakeDone) return;
     const decision = decideUpgrade(request, config.tokens, config.allowedOrigins);
@@ -139,7 +167,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });
-  });
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -193,7 +221,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       journal.close();
     },
   };
-  gateway.addRoute('POST', '/v1/events', eventsRoute(sink, config.tokens, () => clock.now()));
+  gateway.addRoute('POST', '/v1/events', eventsRoute(sink, config.tokens, () => clock.now(), (reason) => stats.reject(reason)));
   if (config.demo.enabled) {
     await gateway.addSource(new DemoSimulator({ hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() }, clock));
   }

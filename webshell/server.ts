@@ -9,6 +9,9 @@ import { GatewayStats } from '../gateway/server/stats.js';
 import { AccessGate, isSameOrigin } from './access.js';
 import { ApiSocketBridge, type CoreEndpoint } from './api-socket.js';
 import { serveStatic } from './static-files.js';
+import type { Duplex } from 'node:stream';
+import { errorMessage } from '../main/core/protocol/bounded-json.js';
+import { requestUrl } from '../gateway/server/request-url.js';
 
 export type ConsoleServerOptions = {
   host: string;
@@ -42,7 +45,8 @@ export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge
 
 /** Start the console's HTTP server and its `/api` bridge. */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
-  const bridge = new ApiSocketBridge(options.core);
+  const log = options.log ?? ((line: string) => console.error(`Tocsin console HTTP: ${line}`));
+  const bridge = new ApiSocketBridge(options.core, log);
   const server = createServer((request, response) => {
     handleHttp(options, request, response).catch((error: Error) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
@@ -50,14 +54,23 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     });
   });
   const stats = new GatewayStats();
-  const log = options.log ?? ((line: string) => console.error(`Tocsin console HTTP: ${line}`));
   const edge = applyHttpEdge(server, { ...CONSOLE_HTTP_DEFAULTS, ...options.http }, { stats, log });
   server.on('upgrade', (request, socket, head) => {
     // An upgrading socket comes without Node's error listener: a peer resetting must not crash the console.
     socket.on('error', () => socket.destroy());
+    try {
+      upgrade(request, socket, head);
+    } catch (error) {
+      // The one boundary around an upgrade: a bug costs this connection, never the console.
+      stats.reject('internal_error');
+      log(`upgrade from ${request.socket.remoteAddress}: ${errorMessage(error)}`);
+      socket.destroy();
+    }
+  });
+  const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const handshakeDone = edge.admitUpgrade(socket);
     if (!handshakeDone) return;
-    const path = new URL(request.url ?? '/', 'http://console.invalid').pathname;
+    const path = requestUrl(request)?.pathname ?? null;
     const access = options.gate.authorize(request);
     if (path !== '/api' || !access.ok || !isSameOrigin(request)) {
       handshakeDone();
@@ -70,7 +83,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     // ws completes a handshake without an asynchronous verifyClient before returning: the 101
     // is written, or the socket destroyed.
     handshakeDone();
-  });
+  };
   await listen(server, options.host, options.port).catch((error: Error) => {
     edge.dispose();
     throw error;
@@ -92,7 +105,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 }
 
 async function handleHttp(options: ConsoleServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://console.invalid');
+  const url = requestUrl(request);
+  if (url === null) {
+    response.writeHead(400, { 'content-type': 'text/plain' }).end('the request target is not a URL\n');
+    return;
+  }
   if (url.pathname === '/healthz') {
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     return;

@@ -49,9 +49,11 @@ export async function handlePostedEvents(request: IncomingMessage, sink: EventSi
 }
 
 /** The route for startGateway's router. */
-export function eventsRoute(sink: EventSink, tokens: readonly string[], now: () => number) {
+export function eventsRoute(sink: EventSink, tokens: readonly string[], now: () => number, refused: (reason: string) => void = () => {}) {
   return async (request: IncomingMessage, response: ServerResponse) => {
     const answer = await handlePostedEvents(request, sink, tokens, now);
+    // Counted in the gateway's statistics by status: events_400, events_401, events_413, events_503.
+    if (answer.status >= 400) refused(`events_${answer.status}`);
     response.writeHead(answer.status, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.body)}\n`);
   };
 }
