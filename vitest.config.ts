@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Unit and integration tests in plain Node, beside the code they test. Playwright specs live in tests/e2e. */
 export default defineConfig({
   test: {
-    include: ['{main,preload,gateway,webshell,renderer,scripts,tests}/**/*.test.{ts,tsx}'],
+    include: ['{common,main,preload,gateway,webshell,renderer,scripts,tests}/**/*.test.{ts,tsx}'],
     exclude: ['tests/e2e/**', 'node_modules/**', 'dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertFilter } from '../preload/contract.js';
-import { CATEGORIES, SEVERITIES, type AlertEvent } from '../main/core/protocol/alert.js';
+import type { AlertFilter } from '../common/api/contract.js';
+import { CATEGORIES, SEVERITIES, type AlertEvent } from '../common/protocol/alert.js';
 import { AlertStore } from '../main/core/store/alert-store.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);

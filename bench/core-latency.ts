@@ -3,7 +3,7 @@
  * 1,000 and 10,000 events per second, and the console's memory through a flood of events.
  * The gateway runs in its own process (bench/core-support/paced-gateway.ts); the console core
  * runs here exactly as in the app's worker (ConsoleCore, real SQLite file, FTS5 on).
- * Targets (issue 4): p99 under 10 ms at 10,000/s; peak RSS after 1,000,000 events below twice idle.
+ * Targets: p99 under 10 ms at 10,000/s; peak RSS after 1,000,000 events below twice idle.
  *   npx tsx bench/core-latency.ts [seconds per rate=10] [flood events=1000000]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertEvent } from '../main/core/protocol/alert.js';
+import type { AlertEvent } from '../common/protocol/alert.js';
 import { AlertStore } from '../main/core/store/alert-store.js';
 
 function run(deletemerge: number | null): { p50: number; p90: number; max: number; total: number } {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startGateway } from '../gateway/gateway.js';
-import type { AlertEvent } from '../main/core/protocol/alert.js';
+import type { AlertEvent } from '../common/protocol/alert.js';
 import { startCountingClients } from './support/counting-clients.js';
 
 const DELIVERIES = Number(process.argv[2] ?? 300_000);

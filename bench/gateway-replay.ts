@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startGateway } from '../gateway/gateway.js';
 import { Journal } from '../gateway/journal/journal.js';
-import type { AlertEvent } from '../main/core/protocol/alert.js';
+import type { AlertEvent } from '../common/protocol/alert.js';
 import { startCountingClients } from './support/counting-clients.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);

@@ -13,10 +13,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import { systemClock } from '../main/core/clock.js';
+import { systemClock } from '../common/clock.js';
 import type { ReceivedEvent } from '../main/core/store/alert-store.js';
 import { AlertStore } from '../main/core/store/alert-store.js';
-import { WalCheckpoints } from '../main/core/store/wal-checkpoints.js';
+import { WalCheckpoints } from '../common/node/sqlite/wal-checkpoints.js';
 import { pipelineEvent } from './support/pipeline-events.js';
 
 const N = Number(process.argv[2] ?? 200_000);

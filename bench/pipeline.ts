@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from '../gateway/journal/journal.js';
 import { ConsoleCore } from '../main/core/console-core.js';
-import { systemClock } from '../main/core/clock.js';
+import { systemClock } from '../common/clock.js';
 import { AlertStore } from '../main/core/store/alert-store.js';
-import { WalCheckpoints } from '../main/core/store/wal-checkpoints.js';
+import { WalCheckpoints } from '../common/node/sqlite/wal-checkpoints.js';
 import { startGatewayProcess } from '../tests/e2e/fixtures.js';
 import { pipelineEvent } from './support/pipeline-events.js';
 

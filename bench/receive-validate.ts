@@ -4,8 +4,8 @@
  *   npx tsx bench/receive-validate.ts [frames=300000]
  */
 import WebSocket, { WebSocketServer } from 'ws';
-import { decodeFrame } from '../main/core/protocol/decode.js';
-import { ServerFrameSchema } from '../main/core/protocol/frames.js';
+import { decodeFrame } from '../common/protocol/decode.js';
+import { ServerFrameSchema } from '../common/protocol/frames.js';
 
 const N = Number(process.argv[2] ?? 300_000);
 const frames = Array.from({ length: N }, (_, i) =>

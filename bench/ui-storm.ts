@@ -1,5 +1,5 @@
 /**
- * UI under a storm (issue 5): the browser console with a real core and a standalone gateway in
+ * UI under a storm: the browser console with a real core and a standalone gateway in
  * storm mode (10,000 alerts per minute; the demo estate's 100 metric series update every second),
  * in Debian's Chromium. Measures long tasks (> 50 ms) and frame intervals with PerformanceObserver
  * and requestAnimationFrame, against a baseline of the same page with a calm feed, in the same run;

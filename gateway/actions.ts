@@ -3,8 +3,8 @@
  * receives. Each carries an idempotency key: the same key applied twice has one effect,
  * and both calls get the same answer, even across a gateway restart.
  */
-import type { AlertEvent } from '../main/core/protocol/alert.js';
-import type { ClientFrame, ServerFrame } from '../main/core/protocol/frames.js';
+import type { AlertEvent } from '../common/protocol/alert.js';
+import type { ClientFrame, ServerFrame } from '../common/protocol/frames.js';
 import type { Journal } from './journal/journal.js';
 import type { SourceActionHandler } from './sources/sink.js';
 

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
+import { describeZodIssue } from '../common/zod-issue.js';
 
 const HTTP_DEFAULTS = {
   headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
@@ -84,8 +85,7 @@ export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 export function parseGatewayConfig(input: unknown, where = 'gateway configuration'): GatewayConfig {
   const parsed = GatewayConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new Error(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new Error(`${where}: ${describeZodIssue(parsed.error)}`);
 }
 
 /** Read and parse a JSON configuration file. */

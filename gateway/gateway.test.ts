@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AlertEvent } from '../main/core/protocol/alert.js';
-import { SUBPROTOCOL, type ServerFrame } from '../main/core/protocol/frames.js';
+import type { AlertEvent } from '../common/protocol/alert.js';
+import { SUBPROTOCOL, type ServerFrame } from '../common/protocol/frames.js';
 import { startGateway, type Gateway } from './gateway.js';
 
 const TOKEN = 'test-token-0123456789';

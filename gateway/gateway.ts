@@ -9,23 +9,23 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { systemClock, type Clock } from '../main/core/clock.js';
-import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../main/core/protocol/frames.js';
-import type { MetricSample } from '../main/core/protocol/metrics.js';
+import { systemClock, type Clock } from '../common/clock.js';
+import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../common/protocol/frames.js';
+import type { MetricSample } from '../common/protocol/metrics.js';
 import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
-import { applyHttpEdge } from './server/http-edge.js';
-import { GatewayStats } from './server/stats.js';
+import { applyHttpEdge } from '../common/node/http/http-edge.js';
+import { ServerStats } from '../common/node/http/server-stats.js';
 import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
 import { installAlertmanager, type AlertmanagerReceiver } from './sources/alertmanager/receiver.js';
 import { DemoSimulator } from './sources/demo/simulator.js';
 import { eventsRoute } from './sources/http-post/events-route.js';
 import { PrometheusPoller } from './sources/prometheus/poller.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
-import { errorMessage } from '../main/core/protocol/bounded-json.js';
-import { requestUrl } from './server/request-url.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
+import { requestUrl } from '../common/node/http/request-url.js';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -37,7 +37,7 @@ export type Gateway = {
   url: string;
   port: number;
   sink: EventSink;
-  stats: GatewayStats;
+  stats: ServerStats;
   journal: Journal;
   /** Mount an HTTP route (sources such as the Alertmanager webhook use this). */
   addRoute(method: string, path: string, handler: RouteHandler): void;
@@ -64,7 +64,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   // Before the journal opens, so that a bad certificate leaves nothing open behind it.
   // A TLS handshake comes before any header: it gets the headers' time, not Node's 120 s.
   const server: Server = tls ? createHttpsServer({ ...tls, handshakeTimeout: config.http.headersTimeoutMs }) : createHttpServer();
-  const stats = new GatewayStats();
+  const stats = new ServerStats();
   const edge = applyHttpEdge(server, config.http, { stats, log, clock });
   const journal = openJournal(config.journal);
   const sessions = new Set<FeedSession>();

@@ -7,7 +7,7 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, Notification, protocol, session, type BrowserWindow } from 'electron';
-import { systemClock } from './core/clock.js';
+import { systemClock } from '../common/clock.js';
 import { CoreHost } from './core/host/core-host.js';
 import { CoreSupervisor } from './core/host/core-supervisor.js';
 import { APP_URL } from './platform/app-origin.js';

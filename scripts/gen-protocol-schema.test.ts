@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ClientFrameSchema, CloseCode, ServerFrameSchema } from '../main/core/protocol/frames.js';
+import { ClientFrameSchema, CloseCode, ServerFrameSchema } from '../common/protocol/frames.js';
 import { protocolSchemaText, SCHEMA_PATH } from './gen-protocol-schema.js';
 
 const doc = readFileSync(join(import.meta.dirname, '../docs/protocol.md'), 'utf8');

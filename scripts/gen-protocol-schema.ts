@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ClientFrameSchema, PROTOCOL_VERSION, ServerFrameSchema, SUBPROTOCOL } from '../main/core/protocol/frames.js';
+import { ClientFrameSchema, PROTOCOL_VERSION, ServerFrameSchema, SUBPROTOCOL } from '../common/protocol/frames.js';
 
 export const SCHEMA_PATH = join(import.meta.dirname, '../docs/protocol.schema.json');
 

@@ -13,7 +13,7 @@ const require = createRequire(join(root, 'package.json'));
 const target = join(root, '.tocsin-dev', 'electron-native');
 const electronVersion = require('electron/package.json').version;
 
-// The trap (MACHINE.md): inherited npm_config_nodedir makes node-gyp build against Node's own
+// The trap: inherited npm_config_nodedir makes node-gyp build against Node's own
 // headers, print "Rebuild Complete" and leave a Node-ABI binary. Build with a clean npm config.
 for (const key of Object.keys(process.env)) {
   if (/^npm_config_(nodedir|target|runtime|disturl|build_from_source)$/i.test(key)) delete process.env[key];

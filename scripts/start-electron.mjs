@@ -1,6 +1,6 @@
 // `npm start` (after the build): launch the Electron app on dist/main/index.cjs and forward its
 // exit code. Where the Electron binary was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD, or no
-// network: see ../shared/MACHINE.md), print one sentence pointing at the browser console and exit 1.
+// network), print one sentence pointing at the browser console and exit 1.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -6,7 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { requestUrl } from '../gateway/server/request-url.js';
+import { requestUrl } from '../common/node/http/request-url.js';
 
 export const SESSION_COOKIE = 'tocsin_console';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Result, UiUpdate } from '../preload/contract.js';
+import type { Result, UiUpdate } from '../common/api/contract.js';
 import { ApiSocketBridge, type CoreEndpoint } from './api-socket.js';
 
 const servers: Server[] = [];

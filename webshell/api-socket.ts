@@ -8,10 +8,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import type { OperationName, Result, UiUpdate } from '../preload/contract.js';
+import type { OperationName, Result, UiUpdate } from '../common/api/contract.js';
 import { isOperationName } from '../main/core/api/dispatch.js';
-import { WindowStateSchema, type WindowState } from '../main/core/host/window-state.js';
-import { describeValue, errorMessage, parseBoundedJson } from '../main/core/protocol/bounded-json.js';
+import { WindowStateSchema, type WindowState } from '../common/window-state.js';
+import { describeValue, errorMessage, parseBoundedJson } from '../common/protocol/bounded-json.js';
 
 /** What the bridge needs of the core (CoreHost provides it). */
 export interface CoreEndpoint {
@@ -73,9 +73,9 @@ export class ApiSocketBridge {
 
   private async onMessage(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
     const json = isBinary ? null : parseBoundedJson(text);
-    if (json && !json.ok && json.reason === 'too_deep') {
+    if (json && !json.ok && json.code === 'too_deep') {
       this.rejections.too_deep++;
-      this.send(ws, { error: `malformed message: ${json.detail}` });
+      this.send(ws, { error: `malformed message: ${json.message}` });
       return;
     }
     const value = json?.ok ? json.value : undefined;

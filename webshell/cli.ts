@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../main/core/clock.js';
+import { systemClock } from '../common/clock.js';
 import { CoreHost } from '../main/core/host/core-host.js';
 import { CoreSupervisor, DEFAULT_SUPERVISOR_TIMING } from '../main/core/host/core-supervisor.js';
 import { notifierFor } from '../main/core/notify/delivery/select.js';

@@ -4,14 +4,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyHttpEdge, type HttpEdgeLimits } from '../gateway/server/http-edge.js';
-import { GatewayStats } from '../gateway/server/stats.js';
+import { applyHttpEdge, type HttpEdgeLimits } from '../common/node/http/http-edge.js';
+import { ServerStats } from '../common/node/http/server-stats.js';
 import { AccessGate, isSameOrigin } from './access.js';
 import { ApiSocketBridge, type CoreEndpoint } from './api-socket.js';
 import { serveStatic } from './static-files.js';
 import type { Duplex } from 'node:stream';
-import { errorMessage } from '../main/core/protocol/bounded-json.js';
-import { requestUrl } from '../gateway/server/request-url.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
+import { requestUrl } from '../common/node/http/request-url.js';
 
 export type ConsoleServerOptions = {
   host: string;
@@ -41,7 +41,7 @@ export const CONSOLE_HTTP_DEFAULTS: HttpEdgeLimits = {
 };
 
 /** A listening browser console; `stats.rejected` counts what its HTTP edge refused, by reason. */
-export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge; stats: GatewayStats; close(): Promise<void> };
+export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge; stats: ServerStats; close(): Promise<void> };
 
 /** Start the console's HTTP server and its `/api` bridge. */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -53,7 +53,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       response.end(`internal error: ${error.message}\n`);
     });
   });
-  const stats = new GatewayStats();
+  const stats = new ServerStats();
   const edge = applyHttpEdge(server, { ...CONSOLE_HTTP_DEFAULTS, ...options.http }, { stats, log });
   server.on('upgrade', (request, socket, head) => {
     // An upgrading socket comes without Node's error listener: a peer resetting must not crash the console.

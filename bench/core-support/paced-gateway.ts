@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startGateway } from '../../gateway/gateway.js';
-import type { AlertEvent } from '../../main/core/protocol/alert.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
 
 const token = 'bench-latency-token-0123456789';
 const gateway = await startGateway({

@@ -1,5 +1,5 @@
 /** The events bench/pipeline.ts and bench/pipeline-ceiling.ts commit: 20,000 alerts firing again and again. */
-import type { AlertEvent } from '../../main/core/protocol/alert.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
 
 export const pipelineEvent = (i: number): AlertEvent => ({
   kind: 'fired', alertId: `bench-${i % 20_000}`, source: 'bench', at: 1_795_000_000_000 + i,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../../main/core/protocol/alert.js';
-import { EventFrameSchema } from '../../main/core/protocol/frames.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
+import { EventFrameSchema } from '../../common/protocol/frames.js';
 import { Journal, type JournalOptions } from './journal.js';
 
 const journals: Journal[] = [];

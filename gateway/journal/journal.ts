@@ -5,12 +5,12 @@
  * Each event is serialized once, as the text of its `event` frame, and sent as stored.
  */
 import Database from 'better-sqlite3';
-import type { AlertState } from '../../main/core/protocol/alert.js';
-import { reduceAlert } from '../../main/core/protocol/reduce.js';
+import type { AlertState } from '../../common/protocol/alert.js';
+import { reduceAlert } from '../../common/protocol/reduce.js';
 import type { SinkEntry } from '../sources/sink.js';
-import type { Clock } from '../../main/core/clock.js';
-import { migrate } from '../../main/core/store/migrate.js';
-import { WalCheckpoints } from '../../main/core/store/wal-checkpoints.js';
+import type { Clock } from '../../common/clock.js';
+import { migrate } from '../../common/node/sqlite/migrate.js';
+import { WalCheckpoints } from '../../common/node/sqlite/wal-checkpoints.js';
 import { JOURNAL_MIGRATIONS } from './migrations.js';
 
 export type JournalOptions = {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../main/core/store/migrate.js';
+import { migrate } from '../../common/node/sqlite/migrate.js';
 import { JOURNAL_MIGRATIONS } from './migrations.js';
 
 describe('journal migrations', () => {

@@ -36,7 +36,7 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       INSERT INTO window_floor VALUES (1, 1);
     `),
   // 2: dedup keys remember when they were journaled, so they can expire with the replay window
-  // (issue 3: the journal must stay bounded). Keys from before this migration count from now.
+  // (the journal must stay bounded). Keys from before this migration count from now.
   (db) =>
     db.exec(`
       ALTER TABLE dedup_keys ADD COLUMN at INTEGER NOT NULL DEFAULT 0;

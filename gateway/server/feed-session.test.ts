@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConsoleCore } from '../../main/core/console-core.js';
-import type { AlertEvent } from '../../main/core/protocol/alert.js';
-import { CloseCode, SUBPROTOCOL } from '../../main/core/protocol/frames.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
+import { CloseCode, SUBPROTOCOL } from '../../common/protocol/frames.js';
 import { startGateway, type Gateway } from '../gateway.js';
 
 const TOKEN = 'session-test-token-0123456789';

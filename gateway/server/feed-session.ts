@@ -7,14 +7,14 @@
  * and resumes later from its committed seq.
  */
 import type { WebSocket } from 'ws';
-import { CloseCode, ClientFrameSchema, PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../main/core/protocol/frames.js';
-import { decodeFrame } from '../../main/core/protocol/decode.js';
-import { errorMessage, parseBoundedJson } from '../../main/core/protocol/bounded-json.js';
-import type { Clock, TimerHandle } from '../../main/core/clock.js';
+import { CloseCode, ClientFrameSchema, PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../common/protocol/frames.js';
+import { decodeFrame } from '../../common/protocol/decode.js';
+import { errorMessage, parseBoundedJson } from '../../common/protocol/bounded-json.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { Journal } from '../journal/journal.js';
 import { FrameRateLimit } from './rate-limit.js';
 import { snapshotFrames } from './snapshot.js';
-import type { GatewayStats } from './stats.js';
+import type { ServerStats } from '../../common/node/http/server-stats.js';
 
 export type SessionLimits = {
   heartbeatMs: number;
@@ -38,7 +38,7 @@ export type SessionDeps = {
   journal: Journal;
   limits: SessionLimits;
   clock: Clock;
-  stats: GatewayStats;
+  stats: ServerStats;
   onAction: ActionHandler;
   gateway: { name: string; version: string };
   log: (message: string) => void;
@@ -108,13 +108,13 @@ export class FeedSession {
     }
     if (isBinary) return this.invalid('binary_frame', 'frames are JSON text');
     const decoded = decodeFrame(text, ClientFrameSchema);
-    if (decoded.ok) return this.handle(decoded.frame);
-    if (decoded.reason === 'unknown_type') return this.deps.stats.reject('unknown_type'); // ignored: forward compatibility
+    if (decoded.ok) return this.handle(decoded.value);
+    if (decoded.code === 'unknown_type') return this.deps.stats.reject('unknown_type'); // ignored: forward compatibility
     if (!this.helloed && isOtherVersionHello(text)) {
       this.deps.stats.reject('unsupported_version');
       return this.close(CloseCode.unsupportedVersion, `this gateway speaks protocol v${PROTOCOL_VERSION}`);
     }
-    this.invalid(decoded.reason, decoded.detail);
+    this.invalid(decoded.code, decoded.message);
   }
 
   /**

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { ManualClock } from '../../tests/support/manual-clock.js';
-import type { AlertEvent } from '../../main/core/protocol/alert.js';
-import { CloseCode } from '../../main/core/protocol/frames.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
+import { CloseCode } from '../../common/protocol/frames.js';
 import { Journal } from '../journal/journal.js';
 import { FeedSession, type SessionLimits } from './feed-session.js';
-import { GatewayStats } from './stats.js';
+import { ServerStats } from '../../common/node/http/server-stats.js';
 
 /** A socket whose bufferedAmount the test controls; write callbacks run when the test drains it. */
 class FakeSocket extends EventEmitter {
@@ -58,7 +58,7 @@ function setup(limits: Partial<SessionLimits> = {}, journalOptions: { maxEvents?
   const journal = new Journal({ path: join(mkdtempSync(join(tmpdir(), 'tocsin-unit-')), 'j.sqlite'), maxEvents: journalOptions.maxEvents ?? 1_000_000, maxAgeMs: 1e12 });
   journals.push(journal);
   const clock = new ManualClock();
-  const stats = new GatewayStats();
+  const stats = new ServerStats();
   const socket = new FakeSocket();
   const logs: string[] = [];
   const session = new FeedSession(socket as unknown as WebSocket, {

@@ -4,11 +4,11 @@
  * and a reason that names what was wrong.
  */
 import type { IncomingMessage } from 'node:http';
-import { errorMessage, parseBoundedJson } from '../../main/core/protocol/bounded-json.js';
+import { errorMessage, parseBoundedJson } from '../../common/protocol/bounded-json.js';
 
 export type JsonBody =
   | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413; reason: 'too_large' | 'unreadable' | 'malformed_json' | 'too_deep' | 'forbidden_key'; error: string };
+  | { ok: false; status: 400 | 413; code: 'too_large' | 'unreadable' | 'malformed_json' | 'too_deep' | 'forbidden_key'; message: string };
 
 /** Read the whole body (at most `maxBytes`) and parse it as bounded JSON. */
 export async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
@@ -17,13 +17,13 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
     text = await readLimited(request, maxBytes);
   } catch (error) {
     return error instanceof TooLarge
-      ? { ok: false, status: 413, reason: 'too_large', error: `body over ${maxBytes} bytes` }
-      : { ok: false, status: 400, reason: 'unreadable', error: `could not read the body: ${errorMessage(error)}` };
+      ? { ok: false, status: 413, code: 'too_large', message: `body over ${maxBytes} bytes` }
+      : { ok: false, status: 400, code: 'unreadable', message: `could not read the body: ${errorMessage(error)}` };
   }
   const json = parseBoundedJson(text);
   if (json.ok) return json;
-  const error = json.reason === 'malformed_json' ? `body is not JSON: ${json.detail}` : `body refused: ${json.detail}`;
-  return { ok: false, status: 400, reason: json.reason, error };
+  const message = json.code === 'malformed_json' ? `body is not JSON: ${json.message}` : `body refused: ${json.message}`;
+  return { ok: false, status: 400, code: json.code, message };
 }
 
 class TooLarge extends Error {}

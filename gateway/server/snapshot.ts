@@ -3,8 +3,8 @@
  * so it is sent as several `snapshot` frames with the same seq; the console takes their union
  * before the `gap` that follows them (docs/protocol.md, "outside the replay window").
  */
-import type { AlertState } from '../../main/core/protocol/alert.js';
-import { MAX_FRAME_BYTES } from '../../main/core/protocol/frames.js';
+import type { AlertState } from '../../common/protocol/alert.js';
+import { MAX_FRAME_BYTES } from '../../common/protocol/frames.js';
 
 /** Room left in a frame for its envelope (`{"type":"snapshot","stream":"alerts","seq":…,"alerts":[…]}`). */
 const ENVELOPE_BYTES = 256;

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { requestUrl } from './request-url.js';
+import { requestUrl } from '../../common/node/http/request-url.js';
 
 export const FEED_PATH = '/v1/feed';
 

@@ -2,9 +2,9 @@
  * The seam between event sources (demo simulator, Alertmanager webhook, Prometheus poller,
  * HTTP POST) and the gateway's journal. Sources never touch the journal or sockets directly.
  */
-import type { AlertEvent, AlertState } from '../../main/core/protocol/alert.js';
-import type { MetricSample } from '../../main/core/protocol/metrics.js';
-import type { Action } from '../../main/core/protocol/frames.js';
+import type { AlertEvent, AlertState } from '../../common/protocol/alert.js';
+import type { MetricSample } from '../../common/protocol/metrics.js';
+import type { Action } from '../../common/protocol/frames.js';
 
 /** One event offered to the journal, with an optional key that makes re-delivery harmless. */
 export type SinkEntry = { event: AlertEvent; dedupKey?: string };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { ConsoleCore, historyPath } from './console-core.js';
-import type { AlertEvent } from './protocol/alert.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
 
 const TOKEN = 'core-test-token-0123456789';
 const cleanup: Array<() => Promise<void>> = [];

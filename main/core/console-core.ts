@@ -6,22 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRIC_WINDOWS, type ApiHandlers, type FeedStatus, type UiUpdate } from '../../preload/contract.js';
+import { METRIC_WINDOWS, type ApiHandlers, type FeedStatus, type UiUpdate } from '../../common/api/contract.js';
 import { ApiError } from './api/dispatch.js';
-import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 import { FeedClient, type FeedProfile } from './feed/feed-client.js';
 import { connectWebSocket, type SocketFactory } from './feed/feed-socket.js';
-import { HIDDEN_WINDOW, type WindowState } from './host/window-state.js';
-import type { NotificationHealth } from './notify/health.js';
+import { HIDDEN_WINDOW, type WindowState } from '../../common/window-state.js';
+import type { NotificationHealth } from '../../common/notify/health.js';
 import type { CommittedObserver } from './pipeline/observer.js';
 import { UpdateBatcher } from './pipeline/update-batcher.js';
-import type { Action } from './protocol/frames.js';
+import type { Action } from '../../common/protocol/frames.js';
 import { SettingsService } from './settings/settings-service.js';
 import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
 import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics } from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
-import { WalCheckpoints } from './store/wal-checkpoints.js';
+import { WalCheckpoints } from '../../common/node/sqlite/wal-checkpoints.js';
 
 export type ConsoleCoreOptions = {
   dataDir: string;

@@ -4,13 +4,13 @@
  * that outlive the restarts. While the core is down the tray shows the disconnected state and the
  * reason, because no news must never look like all clear.
  */
-import type { OperationName, Result, UiUpdate } from '../../preload/contract.js';
-import type { WindowState } from '../core/host/window-state.js';
+import type { OperationName, Result, UiUpdate } from '../../common/api/contract.js';
+import type { WindowState } from '../../common/window-state.js';
 
-import type { TrayModel } from '../core/tray/tray-model.js';
+import type { TrayModel } from '../../common/tray-model.js';
 
 /** The tray model is decided in the core; the shell imports it from there. */
-export { TRAY_STATES, type TrayModel, type TrayState } from '../core/tray/tray-model.js';
+export { TRAY_STATES, type TrayModel, type TrayState } from '../../common/tray-model.js';
 
 /** The core as the shell sees it. */
 export interface ShellCore {

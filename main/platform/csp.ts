@@ -1,5 +1,5 @@
 /**
- * The renderer's Content-Security-Policy (DESIGN.md: strict CSP, the renderer needs no network).
+ * The renderer's Content-Security-Policy (strict CSP, the renderer needs no network).
  * Electron sends `RENDERER_CSP` as a header on every app-scheme response; the built index.html
  * also carries a meta tag (renderer/index.html) so the page is covered in both shells. Multiple
  * policies all apply, so the page gets the strictest of them. Pure: tested in plain Node.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channelFor, OPERATION_NAMES, type OperationName } from '../../preload/contract.js';
+import { channelFor } from '../../common/api/channels.js';
+import { OPERATION_NAMES, type OperationName } from '../../common/api/contract.js';
 import { APP_URL } from './app-origin.js';
 import { createIpcRoutes, type SenderInfo } from './ipc-routes.js';
 

@@ -1,10 +1,11 @@
 /**
  * The IPC routes, one per contract operation, as plain functions: check the sender frame, then
  * the payload against the contract's schema, then forward to the core, answering a result
- * envelope every time (STYLE.md habit 4). Pure of Electron, so the refusals are tested in plain
+ * envelope every time. Pure of Electron, so the refusals are tested in plain
  * Node; main/platform/ipc.ts registers each route with ipcMain.handle.
  */
-import { channelFor, OPERATION_NAMES, type OperationName, type Result } from '../../preload/contract.js';
+import { channelFor } from '../../common/api/channels.js';
+import { OPERATION_NAMES, type OperationName, type Result } from '../../common/api/contract.js';
 import { validateRequest } from '../core/api/dispatch.js';
 import type { ShellCore } from './core-port.js';
 import { isTrustedSender } from './sender.js';

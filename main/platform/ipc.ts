@@ -5,7 +5,8 @@
  * core's batched updates to the window.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { OPERATION_NAMES, UPDATE_CHANNEL } from '../../preload/contract.js';
+import { UPDATE_CHANNEL } from '../../common/api/channels.js';
+import { OPERATION_NAMES } from '../../common/api/contract.js';
 import type { ShellCore } from './core-port.js';
 import { createIpcRoutes, type SenderInfo } from './ipc-routes.js';
 

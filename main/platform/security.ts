@@ -1,6 +1,6 @@
 /**
- * The security baseline applied to every web contents and to the default session (DESIGN.md,
- * Electron's security checklist): navigation and new windows denied, `<webview>` refused, links
+ * The security baseline applied to every web contents and to the default session (Electron's
+ * security checklist): navigation and new windows denied, `<webview>` refused, links
  * opened externally only when `isAllowedExternalUrl` says so, every permission denied. The
  * decisions live in pure modules (external-urls.ts, csp.ts); this file only wires them.
  */

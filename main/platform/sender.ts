@@ -1,6 +1,6 @@
 /**
  * Who may call the main process: only the app's own top frame, loaded from the app origin
- * (DESIGN.md security baseline; VS Code's electron-main/ipcMain.ts does the same). Pure, so
+ * (the security baseline; VS Code's electron-main/ipcMain.ts does the same). Pure, so
  * it is tested without the Electron runtime; main/platform/ipc.ts feeds it `event.senderFrame`.
  */
 

@@ -58,7 +58,7 @@ export type TrayMenuItem =
   | { kind: 'separator' }
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; checked?: boolean };
 
-/** Snooze choices offered in the menu, in hours (DESIGN.md: snooze 1/4/8 h from the tray). */
+/** Snooze choices offered in the menu, in hours (snooze 1/4/8 h from the tray). */
 export const SNOOZE_HOURS = [1, 4, 8] as const;
 
 /**

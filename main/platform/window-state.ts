@@ -3,7 +3,7 @@
  * is hidden or minimised) and what closing the window does. Pure: tested in plain Node;
  * main/platform/window.ts feeds it BrowserWindow's isVisible/isMinimized/isFocused.
  */
-import type { WindowState } from '../core/host/window-state.js';
+import type { WindowState } from '../../common/window-state.js';
 
 /** The raw facts BrowserWindow reports. */
 export type WindowFacts = { isVisible: boolean; isMinimized: boolean; isFocused: boolean };

@@ -6,7 +6,7 @@
 import { BrowserWindow } from 'electron';
 import type { ShellCore } from './core-port.js';
 import { closeAction, windowStateChanged, windowStateOf } from './window-state.js';
-import type { WindowState } from '../core/host/window-state.js';
+import type { WindowState } from '../../common/window-state.js';
 
 /** What the main window needs to know. */
 export type MainWindowOptions = {

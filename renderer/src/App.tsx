@@ -3,8 +3,8 @@
  * detail beside them, and a live region that announces new alerts.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AlertRow } from '../../preload/contract';
-import type { Settings } from '../../main/core/settings/schema';
+import type { AlertRow } from '../../common/api/contract';
+import type { Settings } from '../../common/settings/schema';
 import type { ConsoleApi } from './api/get-api';
 import { BoardView } from './features/board/BoardView';
 import { DashboardView } from './features/dashboard/DashboardView';
@@ -13,7 +13,8 @@ import { HistoryView } from './features/history/HistoryView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StatusBar } from './features/status/StatusBar';
 import { ViewTabs, type View } from './components/ViewTabs';
-import { alertKey, type ConsoleStore } from './state/console-store';
+import { type ConsoleStore } from './state/console-store';
+import { alertKey } from '../../common/alert-key';
 
 export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);

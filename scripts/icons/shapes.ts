@@ -1,7 +1,7 @@
 /**
  * The one source of every icon: vector definitions on a 32×32 canvas, from which the generator
  * writes SVG previews and rasterises PNG/ICO at each size. Tray states differ in SHAPE, not only
- * colour (DESIGN.md: distinguishable without colour): circle ok, triangle warning, octagon
+ * colour (distinguishable without colour): circle ok, triangle warning, octagon
  * critical, shield security, hollow crossed ring disconnected.
  */
 import type { TrayState } from '../../main/platform/core-port.js';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { OperationName, Result } from '../../preload/contract.js';
+import type { OperationName, Result } from '../../common/api/contract.js';
 import { startProcess } from '../support/processes.js';
 import type { ConsoleInstance } from './fixtures.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { startDesktopSession, type DesktopSession } from '../support/desktop-session.js';
-import type { AlertRow, TimelineEntry } from '../../preload/contract.js';
+import type { AlertRow, TimelineEntry } from '../../common/api/contract.js';
 import { callApi, injectCoreFault, publishSteadily, startHookedConsole } from './core-fixtures.js';
 import { expect, postEvents, startGatewayProcess, test, type ConsoleInstance, type GatewayInstance } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 /**
- * The vertical slice (issue 2): with no configuration the console starts the embedded demo
+ * The vertical slice: with no configuration the console starts the embedded demo
  * gateway; a demo alert travels over a real WebSocket into the core, is committed to a real
  * SQLite file, and appears on the board in Chromium within five seconds.
  */

@@ -1,5 +1,5 @@
 // Proves each architecture rule in eslint.config.js fires on a bad fixture and stays quiet on
-// the file it allows (issue 2). Each fixture is linted as if it sat at `as`, with the project's
+// the file it allows. Each fixture is linted as if it sat at `as`, with the project's
 // real configuration, through ESLint's Node API.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,5 +100,31 @@ describe('the real adapters', () => {
 
   it('the bad fixtures are ignored by `npm run lint` itself', async () => {
     expect(await eslint.isPathIgnored(join(fixtures, 'ipcmain-outside-adapter.ts'))).toBe(true);
+  });
+});
+
+describe('layering: which folder may import which (LAYERS in eslint.config.js)', () => {
+  const refused = (from: string, to: string) => new RegExp(`^${from} may not import ${to} \\(`);
+  it.each([
+    ['layer-renderer-imports-core.ts', 'renderer/src/api/uses-core.ts', 'renderer', 'main/core'],
+    ['layer-renderer-imports-common-node.ts', 'renderer/src/api/uses-node.ts', 'renderer', 'common/node'],
+    ['layer-common-imports-core.ts', 'common/protocol/uses-core.ts', 'common', 'main/core'],
+    ['layer-gateway-imports-core.ts', 'gateway/journal/uses-core.ts', 'gateway', 'main/core'],
+    ['layer-core-imports-gateway.ts', 'main/core/feed/uses-gateway.ts', 'main/core', 'gateway'],
+    ['layer-core-imports-host.ts', 'main/core/notify/uses-host.ts', 'main/core', 'main/core/host'],
+    ['layer-preload-imports-webshell.ts', 'preload/uses-webshell.ts', 'preload', 'webshell'],
+    ['layer-webshell-imports-gateway.ts', 'webshell/uses-gateway.ts', 'webshell', 'gateway'],
+  ])('%s fires as %s', async (fixture, as, from, to) => {
+    expect(await lintFixture(fixture, as)).toContainEqual({ rule: 'local/layering', message: expect.stringMatching(refused(from, to)) });
+  });
+
+  it.each([
+    ['layer-renderer-imports-common.ts', 'renderer/src/api/uses-common.ts'],
+    ['layer-common-imports-common.ts', 'common/protocol/uses-alert.ts'],
+    ['layer-core-imports-gateway.ts', 'main/core/host/embedded.ts'],
+    ['layer-platform-imports-core.ts', 'main/platform/uses-core.ts'],
+    ['layer-test-imports-anything.ts', 'main/core/anything.test.ts'],
+  ])('allows %s as %s', async (fixture, as) => {
+    expect((await lintFixture(fixture, as)).filter((m) => m.rule === 'local/layering')).toEqual([]);
   });
 });

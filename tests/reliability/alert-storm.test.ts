@@ -1,5 +1,5 @@
 /**
- * Issue 7.7, alert storm: 10,000 alerts a second for 10 s (60 s under `npm run soak`) from the
+ * alert storm: 10,000 alerts a second for 10 s (60 s under `npm run soak`) from the
  * gateway's storm mode into the console core running in its worker thread, with native
  * notifications on (real dunst). Every alert reaches the history; notifications stay within
  * the per-minute cap (digests); the thread that serves the UI keeps its event-loop lag low.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreHost } from '../../main/core/host/core-host.js';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../main/core/notify/settings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../common/notify/settings.js';
 import { startDesktopSession, type DesktopSession } from '../support/desktop-session.js';
 import { startGatewayProcess, type GatewayInstance } from '../e2e/fixtures.js';
 import { scale, until } from './soak.js';

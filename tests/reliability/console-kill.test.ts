@@ -1,5 +1,5 @@
 /**
- * Issue 7.2, console killed while writing: the browser console (its core writes the history in
+ * console killed while writing: the browser console (its core writes the history in
  * a worker thread) is SIGKILLed at random moments while the gateway streams 500 events a second.
  * After every kill: `PRAGMA integrity_check` is ok, the stored seqs are exactly 1..cursor (so
  * nothing acknowledged is missing: acks follow commits), the cursor equals the highest stored

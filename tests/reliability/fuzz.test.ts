@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startGateway } from '../../gateway/gateway.js';
 import { ConsoleCore } from '../../main/core/console-core.js';
-import { decodeFrame } from '../../main/core/protocol/decode.js';
-import { CloseCode, ServerFrameSchema, SUBPROTOCOL } from '../../main/core/protocol/frames.js';
+import { decodeFrame } from '../../common/protocol/decode.js';
+import { CloseCode, ServerFrameSchema, SUBPROTOCOL } from '../../common/protocol/frames.js';
 import { mutate, prng } from './mutate.js';
 import { scale, until } from './soak.js';
 
@@ -102,7 +102,7 @@ describe('fuzzing', () => {
           const valid = serverFrame(i, expectedLast + 1);
           const text = i % 100 === 0 ? JSON.stringify(valid) : mutate(valid, random).text;
           const decoded = decodeFrame(text, ServerFrameSchema);
-          if (decoded.ok && decoded.frame.type === 'event' && decoded.frame.seq === expectedLast + 1) expectedLast++;
+          if (decoded.ok && decoded.value.type === 'event' && decoded.value.seq === expectedLast + 1) expectedLast++;
           ws.send(text);
           if (i % 500 === 0) while (ws.bufferedAmount > 4e6) await new Promise((r) => setTimeout(r, 5));
         }

@@ -1,5 +1,5 @@
 /**
- * Issue 7.1, gateway killed mid-stream: while 100,000 events are posted and streamed, the
+ * gateway killed mid-stream: while 100,000 events are posted and streamed, the
  * standalone gateway is SIGKILLed at random moments and restarted on the same journal (10 times;
  * 100 under `npm run soak`). The console's history must end with every journaled seq exactly
  * once, contiguous: none lost, none duplicated.

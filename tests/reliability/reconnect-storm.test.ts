@@ -1,5 +1,5 @@
 /**
- * Issue 7.4, reconnect storm: 200 consoles are connected when the gateway is killed and
+ * reconnect storm: 200 consoles are connected when the gateway is killed and
  * restarted. All must resume, and the reconnections must be spread by jitter: the peak in any
  * second at most twice the mean over the backoff window (main/core/feed/backoff.ts: the first
  * retry after losing a live link is spread over afterLiveMs, 5 s; one that comes too early goes

@@ -1,5 +1,5 @@
 /**
- * Issue 7.5, slow consumer: a console stops reading while alerts keep coming. The gateway must
+ * slow consumer: a console stops reading while alerts keep coming. The gateway must
  * close it at its buffer bound (4002) instead of holding its backlog, its memory must stay flat
  * while the backlog grows in the journal, and the console must later resume with nothing lost.
  * Real parts: a standalone gateway process, a real WebSocket client that stops reading its TCP
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConsoleCore } from '../../main/core/console-core.js';
-import { SUBPROTOCOL } from '../../main/core/protocol/frames.js';
+import { SUBPROTOCOL } from '../../common/protocol/frames.js';
 import { postEvents, startGatewayProcess } from '../e2e/fixtures.js';
 import { scale, until } from './soak.js';
 

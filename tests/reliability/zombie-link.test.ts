@@ -1,5 +1,5 @@
 /**
- * Issue 7.3, zombie link: the gateway is frozen (SIGSTOP) with the TCP connection still open.
+ * zombie link: the gateway is frozen (SIGSTOP) with the TCP connection still open.
  * The console must say stale, then disconnected, within two heartbeats plus a stated margin,
  * and after SIGCONT resume with nothing lost.
  */

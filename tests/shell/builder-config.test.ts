@@ -1,5 +1,5 @@
 // electron-builder.yml validated offline with electron-builder's own schema check (the check
-// `electron-builder` runs before packaging). Packaging itself cannot run here: see MACHINE.md.
+// `electron-builder` runs before packaging). Packaging itself cannot run here: it downloads Electron and platform tools.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The renderer's built HTML carries a strict CSP (issue 6): built here with the project's own
+// The renderer's built HTML carries a strict CSP: built here with the project's own
 // Vite configuration into a temporary directory (dist/ is left alone for the end-to-end tests).
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ describe('the built renderer HTML', () => {
   beforeAll(async () => {
     const source = join(root, 'renderer/index.html');
     if (!existsSync(source)) {
-      throw new Error(`renderer/index.html does not exist yet (the renderer owns it, issue 5); its <head> needs, before any script:\n${META_TAG}`);
+      throw new Error(`renderer/index.html does not exist yet (the renderer owns it); its <head> needs, before any script:\n${META_TAG}`);
     }
     const outDir = mkdtempSync(join(tmpdir(), 'tocsin-renderer-'));
     await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true, sourcemap: false } });

@@ -1,6 +1,6 @@
 // Electronegativity (Doyensec's Electron security scanner) over the Electron shell's sources:
 // no high or medium finding may stand unless it was reviewed and justified in one line in
-// electronegativity-reviewed.json, and no review may outlive its finding (issue 6).
+// electronegativity-reviewed.json, and no review may outlive its finding.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

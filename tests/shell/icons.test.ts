@@ -1,4 +1,4 @@
-// The tray and app icons in resources/ (issue 6): every state has every file each platform
+// The tray and app icons in resources/: every state has every file each platform
 // wants, states differ in shape (not only colour), and the committed files match the generator.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// `npm start` on a machine without the Electron binary (issue 2): one sentence, exit 1, no stack.
+// `npm start` on a machine without the Electron binary: one sentence, exit 1, no stack.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 /** Committed changes for the notification tests (a test helper, not shipped code). */
 import type { CommittedChange } from '../../main/core/pipeline/observer.js';
-import type { Category, Severity } from '../../main/core/protocol/alert.js';
+import type { Category, Severity } from '../../common/protocol/alert.js';
 
 let seq = 0;
 

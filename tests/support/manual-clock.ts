@@ -1,5 +1,5 @@
 /** A clock that only moves when a test says so: timing logic tested without sleeping. */
-import type { Clock, TimerHandle } from '../../main/core/clock.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 
 export class ManualClock implements Clock {
   private time: number;

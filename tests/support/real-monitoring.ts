@@ -1,6 +1,6 @@
 /**
  * Real Prometheus, Alertmanager and node_exporter for tests, on free loopback ports with
- * temporary directories (../shared/MACHINE.md):
+ * temporary directories:
  *
  * - node_exporter with the textfile collector, so a test can raise and clear a condition
  *   (`setCondition`) that a real Prometheus rule alerts on;
@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { SUBPROTOCOL, type ServerFrame } from '../../main/core/protocol/frames.js';
+import { SUBPROTOCOL, type ServerFrame } from '../../common/protocol/frames.js';
 import { startProcess, type Started } from './processes.js';
 
 export const RULE_ALERT = 'TocsinTestCondition';

@@ -1,5 +1,5 @@
 /**
- * The Alertmanager source against the real programs (../shared/MACHINE.md): node_exporter →
+ * The Alertmanager source against the real programs: node_exporter →
  * Prometheus (a rule that fires on a textfile metric) → Alertmanager → the gateway's webhook
  * → the real journal → a real WebSocket client. The steps run in order on one estate:
  * fire, repeat deliveries, acknowledge (silence) and unacknowledge (expire), resolve, a

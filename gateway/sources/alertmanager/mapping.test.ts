@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertBodySchema } from '../../../main/core/protocol/alert.js';
+import { AlertBodySchema } from '../../../common/protocol/alert.js';
 import { compileMapping, LabelMappingSchema } from './mapping.js';
 import { alertBody, dedupKey, entriesFor, keptLabels, WebhookMessageSchema, type WebhookAlert } from './payload.js';
 

@@ -10,7 +10,7 @@
  *   regular expression that matches the alertname, else `other`.
  */
 import { z } from 'zod';
-import { CATEGORIES, CategorySchema, SEVERITIES, type Category, type Severity } from '../../../main/core/protocol/alert.js';
+import { CATEGORIES, CategorySchema, SEVERITIES, type Category, type Severity } from '../../../common/protocol/alert.js';
 
 const PatternSchema = z.object({
   /** A JavaScript regular expression (case-insensitive) tested against the alertname. */

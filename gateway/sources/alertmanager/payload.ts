@@ -10,7 +10,7 @@
  * Go's zero time. Only the fields Tocsin uses are required; unknown fields are ignored.
  */
 import { z } from 'zod';
-import type { AlertBody, AlertEvent } from '../../../main/core/protocol/alert.js';
+import type { AlertBody, AlertEvent } from '../../../common/protocol/alert.js';
 import type { SinkEntry } from '../sink.js';
 import type { Mapper } from './mapping.js';
 

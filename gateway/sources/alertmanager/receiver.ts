@@ -16,6 +16,7 @@ import type { AlertmanagerConfig } from './config.js';
 import { compileMapping, type Mapper } from './mapping.js';
 import { ALERTMANAGER_SOURCE, entriesFor, WebhookMessageSchema } from './payload.js';
 import { AlertmanagerApi, AlertmanagerSilencer, SilenceReconciler, SilenceStore } from './silences.js';
+import { describeZodIssue } from '../../../common/zod-issue.js';
 
 export const ALERTMANAGER_PATH = '/v1/alertmanager';
 
@@ -43,14 +44,11 @@ export async function handleWebhook(request: IncomingMessage, sink: EventSink, o
   }
   const body = await readJsonBody(request, options.maxBodyBytes);
   if (!body.ok) {
-    const hint = body.reason === 'too_large' ? " (lower the receiver's max_alerts)" : '';
-    return { status: body.status, body: { error: `${body.error}${hint}` } };
+    const hint = body.code === 'too_large' ? " (lower the receiver's max_alerts)" : '';
+    return { status: body.status, body: { error: `${body.message}${hint}` } };
   }
   const parsed = WebhookMessageSchema.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { status: 400, body: { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` } };
-  }
+  if (!parsed.success) return { status: 400, body: { error: describeZodIssue(parsed.error, '(body)') } };
   try {
     const now = options.now();
     const entries: SinkEntry[] = parsed.data.alerts.flatMap((alert) => entriesFor(alert, options.mapper, now, (id) => sink.alertState(id) !== undefined));

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AlertState } from '../../../main/core/protocol/alert.js';
+import type { AlertState } from '../../../common/protocol/alert.js';
 import type { SinkEntry } from '../sink.js';
 import { AlertmanagerSilencer, SilenceReconciler, SilenceStore } from './silences.js';
 

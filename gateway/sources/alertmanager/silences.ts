@@ -11,11 +11,11 @@
  * the journal's own.
  */
 import Database from 'better-sqlite3';
-import type { AlertState } from '../../../main/core/protocol/alert.js';
-import type { Action } from '../../../main/core/protocol/frames.js';
+import type { AlertState } from '../../../common/protocol/alert.js';
+import type { Action } from '../../../common/protocol/frames.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
 import { ALERTMANAGER_SOURCE, dedupKey } from './payload.js';
-import { parseBoundedJson } from '../../../main/core/protocol/bounded-json.js';
+import { parseBoundedJson } from '../../../common/protocol/bounded-json.js';
 
 export type SilenceRecord = { alertId: string; silenceId: string; createdAt: number; endsAt: number };
 
@@ -87,7 +87,7 @@ export class AlertmanagerApi {
     const response = await this.request('GET', '/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true');
     if (!response.ok) throw new Error(`listing alerts: HTTP ${response.status} ${(await response.text()).trim().slice(0, 200)}`);
     const json = parseBoundedJson(await response.text());
-    if (!json.ok || !Array.isArray(json.value)) throw new Error(`listing alerts: the answer is not a JSON array${json.ok ? '' : ` (${json.detail})`}`);
+    if (!json.ok || !Array.isArray(json.value)) throw new Error(`listing alerts: the answer is not a JSON array${json.ok ? '' : ` (${json.message})`}`);
     const alerts = json.value as Array<{ fingerprint?: unknown } | null>;
     return new Set(alerts.flatMap((alert) => (typeof alert?.fingerprint === 'string' ? [alert.fingerprint] : [])));
   }

@@ -2,7 +2,7 @@
  * The demo estate: about twenty hosts and their services, and the alerts such an estate
  * raises. Deterministic given the PRNG, so tests can rely on it.
  */
-import type { Category, Severity } from '../../../main/core/protocol/alert.js';
+import type { Category, Severity } from '../../../common/protocol/alert.js';
 
 export type DemoHost = { name: string; service: string; role: 'web' | 'api' | 'db' | 'cache' | 'queue' | 'edge' };
 

@@ -1,8 +1,8 @@
 /** The demo simulator on a manual clock: ten simulated minutes in milliseconds of test time. */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import type { AlertEvent } from '../../../main/core/protocol/alert.js';
-import type { MetricSample } from '../../../main/core/protocol/metrics.js';
+import type { AlertEvent } from '../../../common/protocol/alert.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
 import type { EventSink, SinkEntry } from '../sink.js';
 import { demoHosts } from './estate.js';
 import { DemoSimulator } from './simulator.js';

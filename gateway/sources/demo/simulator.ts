@@ -3,9 +3,9 @@
  * resolve, as a real estate would produce them. The first alert fires within a second of
  * start, so a fresh console is alive at once. Storm mode adds a configurable alert rate.
  */
-import type { Clock, TimerHandle } from '../../../main/core/clock.js';
-import type { AlertEvent } from '../../../main/core/protocol/alert.js';
-import type { MetricSample } from '../../../main/core/protocol/metrics.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { AlertEvent } from '../../../common/protocol/alert.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
 import type { EventSink, EventSource, SinkEntry } from '../sink.js';
 import { demoHosts, pickTemplate, seededRandom, type DemoHost } from './estate.js';
 

@@ -5,11 +5,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AlertBodySchema, AlertIdSchema } from '../../../main/core/protocol/alert.js';
-import { MAX_FRAME_BYTES } from '../../../main/core/protocol/frames.js';
+import { AlertBodySchema, AlertIdSchema } from '../../../common/protocol/alert.js';
+import { MAX_FRAME_BYTES } from '../../../common/protocol/frames.js';
 import { readJsonBody } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import type { EventSink, SinkEntry } from '../sink.js';
+import { describeZodIssue } from '../../../common/zod-issue.js';
 
 const PostedEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fired'), alertId: AlertIdSchema, alert: AlertBodySchema.extend({ startsAt: AlertBodySchema.shape.startsAt.optional() }) }),
@@ -27,14 +28,11 @@ export async function handlePostedEvents(request: IncomingMessage, sink: EventSi
   const token = bearerToken(request);
   if (token === null || !tokenMatches(token, tokens)) return { status: 401, body: { error: 'a valid bearer token is required' } };
   const body = await readJsonBody(request, MAX_FRAME_BYTES);
-  if (!body.ok) return { status: body.status, body: { error: body.error } };
+  if (!body.ok) return { status: body.status, body: { error: body.message } };
   const json = body.value;
   // Parsed by shape, so the reason names the field ("3.alert.severity: …"), not just "invalid".
   const parsed = Array.isArray(json) ? BatchSchema.safeParse(json) : PostedEventSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { status: 400, body: { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` } };
-  }
+  if (!parsed.success) return { status: 400, body: { error: describeZodIssue(parsed.error, '(body)') } };
   const at = now();
   const entries: SinkEntry[] = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]).map((posted) =>
     posted.kind === 'fired'

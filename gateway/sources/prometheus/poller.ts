@@ -6,10 +6,11 @@
  * A failing query is counted and logged with its name; it never stops the poller.
  */
 import { z } from 'zod';
-import type { MetricSample } from '../../../main/core/protocol/metrics.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
 import type { EventSink, EventSource } from '../sink.js';
 import type { PrometheusConfig, PrometheusQuery } from './config.js';
-import { parseBoundedJson } from '../../../main/core/protocol/bounded-json.js';
+import { parseBoundedJson } from '../../../common/protocol/bounded-json.js';
+import { describeZodIssue } from '../../../common/zod-issue.js';
 
 const LabelSet = z.record(z.string(), z.string());
 const Value = z.tuple([z.number(), z.string()]);
@@ -51,7 +52,7 @@ export function seriesKey(name: string, labels: Record<string, string>): string 
 /** The samples of one query's answer (throws with the reason if it is not usable). */
 export function samplesOf(query: PrometheusQuery, answer: unknown, maxSeries: number): { samples: MetricSample[]; dropped: number } {
   const parsed = QueryResponseSchema.safeParse(answer);
-  if (!parsed.success) throw new Error(`unexpected answer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success) throw new Error(`unexpected answer: ${describeZodIssue(parsed.error, '(answer)')}`);
   if (parsed.data.status === 'error') throw new Error(`${parsed.data.errorType ?? 'error'}: ${parsed.data.error ?? 'no reason given'}`);
   const data = parsed.data.data;
   const unit = query.unit === undefined ? {} : { unit: query.unit };
@@ -139,7 +140,7 @@ export class PrometheusPoller implements EventSource {
       });
       const text = await response.text();
       const json = parseBoundedJson(text);
-      if (!json.ok) throw new Error(json.reason === 'malformed_json' ? `HTTP ${response.status}: ${text.trim().slice(0, 200)}` : `HTTP ${response.status}: answer refused: ${json.detail}`);
+      if (!json.ok) throw new Error(json.code === 'malformed_json' ? `HTTP ${response.status}: ${text.trim().slice(0, 200)}` : `HTTP ${response.status}: answer refused: ${json.message}`);
       const { samples, dropped } = samplesOf(query, json.value, this.config.maxSeriesPerQuery);
       if (dropped > 0) this.stats.dropped[query.name] = (this.stats.dropped[query.name] ?? 0) + dropped;
       if (this.lastLogged.delete(query.name)) this.deps.log?.(`prometheus query ${query.name}: recovered`);

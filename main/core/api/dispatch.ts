@@ -8,7 +8,8 @@ import {
   type ApiHandlers,
   type OperationName,
   type Result,
-} from '../../../preload/contract.js';
+} from '../../../common/api/contract.js';
+import { describeZodIssue } from '../../../common/zod-issue.js';
 
 /** Thrown by handlers to answer with a specific error code instead of `internal`. */
 export class ApiError extends Error {
@@ -29,9 +30,7 @@ export function isOperationName(name: unknown): name is OperationName {
 export function validateRequest(name: OperationName, request: unknown): { ok: true; data: unknown } | { ok: false; code: 'invalid_request'; message: string } {
   const parsed = apiOperations[name].request.safeParse(request ?? {});
   if (parsed.success) return { ok: true, data: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? issue.path.join('.') : '(request)';
-  return { ok: false, code: 'invalid_request', message: `${name}: ${where}: ${issue?.message ?? 'invalid'}` };
+  return { ok: false, code: 'invalid_request', message: `${name}: ${describeZodIssue(parsed.error, '(request)')}` };
 }
 
 /** Validate `request` for operation `name`, run its handler, and answer with an envelope. */

@@ -5,7 +5,7 @@
  * only tells the gateway what it may forget, so delaying it by up to 50 ms costs nothing:
  * after a reconnect the console resumes from its own committed cursor, not from the last ack.
  */
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
 
 /** Sends the highest committed seq, immediately when the last ack is older than the interval. */
 export class AckThrottle {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FeedStatus } from '../../../preload/contract.js';
+import type { FeedStatus } from '../../../common/api/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { AlertStore } from '../store/alert-store.js';
 import { AckThrottle } from './ack-throttle.js';

@@ -4,13 +4,13 @@
  * the commit, heartbeats both ways, and full-jitter reconnects. Its status is what the
  * operator sees, so it never claims "live" without evidence.
  */
-import type { FeedStatus } from '../../../preload/contract.js';
-import type { Clock, TimerHandle } from '../clock.js';
-import { decodeFrame } from '../protocol/decode.js';
-import { PROTOCOL_VERSION, ServerFrameSchema, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
-import type { MetricSample } from '../protocol/metrics.js';
-import type { AlertState } from '../protocol/alert.js';
-import type { AlertRow } from '../../../preload/contract.js';
+import type { FeedStatus } from '../../../common/api/contract.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import { decodeFrame } from '../../../common/protocol/decode.js';
+import { PROTOCOL_VERSION, ServerFrameSchema, type ClientFrame, type ServerFrame } from '../../../common/protocol/frames.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
+import type { AlertState } from '../../../common/protocol/alert.js';
+import type { AlertRow } from '../../../common/api/contract.js';
 import type { CommittedChange } from '../pipeline/observer.js';
 import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js';
@@ -18,7 +18,7 @@ import type { FeedSocket, SocketFactory } from './feed-socket.js';
 import { AckThrottle } from './ack-throttle.js';
 import { failure, PendingActions, type ActionResult } from './pending-actions.js';
 import { BatchCommitter } from '../pipeline/batch-committer.js';
-import { errorMessage } from '../protocol/bounded-json.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import { RefusalLog } from './refusal-log.js';
 
 export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; pin?: string; embedded?: boolean };
@@ -174,8 +174,8 @@ export class FeedClient {
     if (this.status.state === 'stale' && !this.committer.isBlocked) this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
     const decoded = decodeFrame(text, ServerFrameSchema);
     // Counted, logged with its reason, skipped: one bad frame never stops the stream.
-    if (!decoded.ok) return this.refuse(decoded.reason, decoded.detail);
-    const frame = decoded.frame;
+    if (!decoded.ok) return this.refuse(decoded.code, decoded.message);
+    const frame = decoded.value;
     // Until the gateway has said who it is and where its journal stands, nothing it sends is history.
     if (!this.welcomed && frame.type !== 'welcome' && frame.type !== 'error') return this.refuse('before_welcome', `${frame.type} before welcome`);
     this.onFrame(frame);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
-import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../protocol/frames.js';
+import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../../../common/protocol/frames.js';
 
 /** The part of a WebSocket the client uses (`ws`'s WebSocket satisfies it). */
 export interface FeedSocket {

@@ -3,8 +3,8 @@
  * with the gateway's answer, with a timeout, or with a failure when the link drops first, so
  * an operator's Acknowledge button never spins forever.
  */
-import type { Clock, TimerHandle } from '../clock.js';
-import type { ServerFrame } from '../protocol/frames.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { ServerFrame } from '../../../common/protocol/frames.js';
 
 /** The gateway's answer to one action (or a local failure in the same shape). */
 export type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;

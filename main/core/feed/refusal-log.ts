@@ -4,7 +4,7 @@
  * each interval are logged in full; the rest are counted by reason and summed up in one line
  * when the interval ends.
  */
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
 
 export type RefusalLogOptions = {
   /** Refusals logged in full per interval. */

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { ConsoleCore } from '../console-core.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../../../common/clock.js';
 import type { FeedProfile } from '../feed/feed-client.js';
 import { notifierFor } from '../notify/delivery/select.js';
 import { NotificationCenter } from '../notify/notification-center.js';

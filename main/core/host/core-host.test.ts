@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TrayModel } from '../tray/tray-model.js';
+import type { TrayModel } from '../../../common/tray-model.js';
 import { CoreHost, type CoreDown } from './core-host.js';
 
 const root = join(import.meta.dirname, '../../..');

@@ -5,10 +5,10 @@
  * Electron and in plain Node, so what the tests exercise is what ships.
  */
 import { Worker } from 'node:worker_threads';
-import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../preload/contract.js';
+import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../common/api/contract.js';
 import type { CoreFault, CoreInit, FromWorker, ToWorker } from './messages.js';
-import type { TrayModel } from '../tray/tray-model.js';
-import type { WindowState } from './window-state.js';
+import type { TrayModel } from '../../../common/tray-model.js';
+import type { WindowState } from '../../../common/window-state.js';
 
 type Pending = (result: Result<unknown>) => void;
 

@@ -8,14 +8,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import type { FeedStatus, Result, UiUpdate } from '../../../preload/contract.js';
+import type { FeedStatus, Result, UiUpdate } from '../../../common/api/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import type { TimerHandle } from '../clock.js';
-import type { TrayModel } from '../tray/tray-model.js';
+import type { TimerHandle } from '../../../common/clock.js';
+import type { TrayModel } from '../../../common/tray-model.js';
 import { CoreHost, type CoreDown } from './core-host.js';
 import { CoreSupervisor, type SupervisedCore, type SupervisorTiming } from './core-supervisor.js';
 import type { CoreFault } from './messages.js';
-import type { WindowState } from './window-state.js';
+import type { WindowState } from '../../../common/window-state.js';
 
 const feed = (feedId: string, state: FeedStatus['state'] = 'live'): FeedStatus => ({
   feedId, name: `Feed ${feedId}`, url: `ws://${feedId}`, embedded: false, state, since: 1, nextRetryAt: null, lastSeq: 7, lastError: null, rejected: {},
@@ -285,7 +285,7 @@ describe('CoreSupervisor with the real worker', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-supervisor-'));
     const logs: string[] = [];
     const alarms: string[] = [];
-    const { systemClock } = await import('../clock.js');
+    const { systemClock } = await import('../../../common/clock.js');
     const supervisor = await CoreSupervisor.start({
       start: () => CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir, userName: 'ann', notifications: 'off' }),
       clock: systemClock, log: (l) => logs.push(l), raiseAlarm: (t) => alarms.push(t), timing: { hangAfterMs: 1500 },

@@ -7,12 +7,13 @@
  * prevents: a dead core must never leave an empty, quiet board. Listeners, and the window, snooze
  * and pause state, outlive the restarts.
  */
-import type { CoreOutage, FeedStatus, OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../preload/contract.js';
-import type { Clock, TimerHandle } from '../clock.js';
-import { coreDownTrayModel, type TrayModel } from '../tray/tray-model.js';
+import type { CoreOutage, FeedStatus, OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../common/api/contract.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { TrayModel } from '../../../common/tray-model.js';
+import { coreDownTrayModel } from '../tray/tray-model.js';
 import type { SupervisedCore } from './core-host.js';
 import type { CoreFault } from './messages.js';
-import type { WindowState } from './window-state.js';
+import type { WindowState } from '../../../common/window-state.js';
 
 export type { SupervisedCore } from './core-host.js';
 

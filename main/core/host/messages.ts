@@ -3,9 +3,9 @@
  * thread. Both ends are our own code, so these are plain types; what the *page* sends is
  * validated against the contract before it gets here (main/core/api/dispatch.ts).
  */
-import type { OperationName, Result, UiUpdate } from '../../../preload/contract.js';
-import type { TrayModel } from '../tray/tray-model.js';
-import type { WindowState } from './window-state.js';
+import type { OperationName, Result, UiUpdate } from '../../../common/api/contract.js';
+import type { TrayModel } from '../../../common/tray-model.js';
+import type { WindowState } from '../../../common/window-state.js';
 
 /** How the shell asks the worker to start. */
 export type CoreInit = {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
-import type { UiUpdate } from '../../../preload/contract.js';
+import type { UiUpdate } from '../../../common/api/contract.js';
 import { CoreHost } from './core-host.js';
 
 const root = join(import.meta.dirname, '../../..');

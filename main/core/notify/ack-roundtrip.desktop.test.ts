@@ -1,5 +1,5 @@
 /**
- * Acknowledge from the notification, end to end (issue 4): a real gateway, a real ConsoleCore
+ * Acknowledge from the notification, end to end: a real gateway, a real ConsoleCore
  * with its SQLite history, real dunst. An alert published at the gateway is notified; the
  * user's Acknowledge — through `dunstctl action` or through dunst's context menu — travels back
  * over the feed's socket, and the gateway's journal shows the alert acknowledged by the user.
@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../../../common/clock.js';
 import { ConsoleCore } from '../console-core.js';
-import type { AlertEvent } from '../protocol/alert.js';
+import type { AlertEvent } from '../../../common/protocol/alert.js';
 import { NotifySendNotifier } from './delivery/linux.js';
 import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
-import { DEFAULT_NOTIFICATION_SETTINGS } from './settings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../common/notify/settings.js';
 
 const TOKEN = 'notify-roundtrip-token-0123456789';
 const HIDDEN = { visible: false, minimized: false, focused: false };

@@ -4,8 +4,8 @@
  * as one line. The buffer keeps counts and running prefixes, not the rows, so a long storm held
  * back by the per-minute cap costs constant memory.
  */
-import type { AlertRow } from '../../../preload/contract.js';
-import { severityRank, type Severity } from '../protocol/alert.js';
+import type { AlertRow } from '../../../common/api/contract.js';
+import { severityRank, type Severity } from '../../../common/protocol/alert.js';
 import type { AlertRef } from './request.js';
 
 /** At most this many alerts of one digest get a "notified" entry on their timeline. */

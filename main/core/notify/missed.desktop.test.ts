@@ -1,5 +1,5 @@
 /**
- * An alert that fires while the console is disconnected still wakes someone (issue 4): real
+ * An alert that fires while the console is disconnected still wakes someone: real
  * gateway, real ConsoleCore and SQLite, real dunst. The gateway goes down, a critical security
  * alert is journaled meanwhile, the gateway comes back on the same journal and port, and the
  * console's resume replays the alert: one Notify call reaches dunst, saying it was missed.
@@ -13,12 +13,12 @@ import { Journal } from '../../../gateway/journal/journal.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
 import { freePort } from '../../../tests/support/real-monitoring.js';
 import { until } from '../../../tests/support/until.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../../../common/clock.js';
 import { ConsoleCore } from '../console-core.js';
 import { NotifySendNotifier } from './delivery/linux.js';
 import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
-import { DEFAULT_NOTIFICATION_SETTINGS } from './settings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../common/notify/settings.js';
 
 const TOKEN = 'missed-alert-token-0123456789';
 let desktop: DesktopSession;

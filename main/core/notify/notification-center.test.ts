@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedStatus } from '../../../preload/contract.js';
+import type { FeedStatus } from '../../../common/api/contract.js';
 import { firedChange } from '../../../tests/support/committed-changes.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import type { WindowState } from '../host/window-state.js';
+import type { WindowState } from '../../../common/window-state.js';
 import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
 import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from './request.js';
-import { NotificationSettingsSchema, type NotificationSettings } from './settings.js';
+import { NotificationSettingsSchema, type NotificationSettings } from '../../../common/notify/settings.js';
 
 const HIDDEN: WindowState = { visible: false, minimized: false, focused: false };
 

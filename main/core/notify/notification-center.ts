@@ -6,16 +6,16 @@
  * for longer than the threshold is a notification, and so is its return. Delivery health is
  * kept so that a broken notification path shows in the UI instead of failing silently.
  */
-import type { FeedStatus } from '../../../preload/contract.js';
-import type { Clock, TimerHandle } from '../clock.js';
-import type { WindowState } from '../host/window-state.js';
+import type { FeedStatus } from '../../../common/api/contract.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { WindowState } from '../../../common/window-state.js';
 import type { CommittedChange, CommittedObserver } from '../pipeline/observer.js';
-import type { NotificationHealth } from './health.js';
+import type { NotificationHealth } from '../../../common/notify/health.js';
 import type { NotificationPolicy } from './policy.js';
 import type { DeliveryOutcome, NotificationRequest, Notifier } from './request.js';
-import type { NotificationSettings } from './settings.js';
+import type { NotificationSettings } from '../../../common/notify/settings.js';
 
-export type { NotificationHealth } from './health.js';
+export type { NotificationHealth } from '../../../common/notify/health.js';
 
 /** What the notification center needs; the console core's composition root provides it. */
 export type NotificationCenterDeps = {

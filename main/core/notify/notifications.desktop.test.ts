@@ -1,5 +1,5 @@
 /**
- * Native notifications tested for real (issue 4): Xvfb, a private D-Bus session, dunst as the
+ * Native notifications tested for real: Xvfb, a private D-Bus session, dunst as the
  * server, notify-send as the client, dbus-monitor and `dunstctl history` as the witnesses,
  * `dunstctl action` as the user's hand.
  */
@@ -7,12 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { firedChange } from '../../../tests/support/committed-changes.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
-import { systemClock } from '../clock.js';
-import type { WindowState } from '../host/window-state.js';
+import { systemClock } from '../../../common/clock.js';
+import type { WindowState } from '../../../common/window-state.js';
 import { NotifySendNotifier } from './delivery/linux.js';
 import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
-import { NotificationSettingsSchema } from './settings.js';
+import { NotificationSettingsSchema } from '../../../common/notify/settings.js';
 
 /** Defaults, but a burst's digest arrives after 300 ms instead of 5 s, to keep the test short. */
 const SETTINGS = NotificationSettingsSchema.parse({ digestDelayMs: 300 });

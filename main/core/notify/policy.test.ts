@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedStatus } from '../../../preload/contract.js';
+import type { FeedStatus } from '../../../common/api/contract.js';
 import { firedChange as fired, refired } from '../../../tests/support/committed-changes.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { NotificationPolicy } from './policy.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, NotificationSettingsSchema, type NotificationSettings } from './settings.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, NotificationSettingsSchema, type NotificationSettings } from '../../../common/notify/settings.js';
 
 const HIDDEN = { visible: false, minimized: false, focused: false };
 const MINIMIZED = { visible: true, minimized: true, focused: false };

@@ -1,5 +1,5 @@
 /**
- * Who gets woken, and how often (DESIGN.md "Notification policy", issue 4). Pure decisions over
+ * Who gets woken, and how often. Pure decisions over
  * committed changes, the window's state and the settings, with an injected clock: only new
  * `fired` events qualify, live ones, and replayed ones that fired recently while this console was
  * away and are still firing at the end of the batch (the operator missed them); one alert notifies once per cooldown; bursts become digests; a
@@ -7,18 +7,19 @@
  * let only critical through; snooze and pause silence everything; a feed lost for too long is a
  * notification, and its return another. Every alert is in the history whatever this decides.
  */
-import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
-import type { Clock } from '../clock.js';
-import type { WindowState } from '../host/window-state.js';
+import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
+import type { Clock } from '../../../common/clock.js';
+import type { WindowState } from '../../../common/window-state.js';
 import type { CommittedChange } from '../pipeline/observer.js';
-import { severityRank, type Severity } from '../protocol/alert.js';
+import { severityRank, type Severity } from '../../../common/protocol/alert.js';
 import { DigestBuffer } from './digest.js';
-import { noneSuppressed, type Suppressed } from './health.js';
+import { noneSuppressed, type Suppressed } from '../../../common/notify/health.js';
 import { inQuietHours } from './quiet-hours.js';
 import type { NotificationRequest } from './request.js';
-import type { NotificationSettings } from './settings.js';
+import type { NotificationSettings } from '../../../common/notify/settings.js';
+import { alertKey } from '../../../common/alert-key.js';
 
-export type { Suppressed } from './health.js';
+export type { Suppressed } from '../../../common/notify/health.js';
 
 /** Options for tests: the local clock's offset from UTC at a moment (default: the machine's). */
 export type PolicyOptions = { utcOffsetMinutes?: (now: number) => number };
@@ -224,7 +225,7 @@ export class NotificationPolicy {
   }
 }
 
-const key = (row: AlertRow) => `${row.feedId}\u0000${row.alertId}`;
+const key = (row: AlertRow) => alertKey(row);
 const urgencyOf = (severity: Severity): NotificationRequest['urgency'] => (severity === 'critical' ? 'critical' : 'normal');
 
 const NO_STATES: ReadonlyMap<string, boolean> = new Map();

@@ -5,7 +5,7 @@
  * commit (full disk, I/O error) keeps the batch, retries with backoff and reports it; nothing
  * is acknowledged until it is stored.
  */
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../feed/backoff.js';
 import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
 import type { CommittedChange } from './observer.js';

@@ -2,8 +2,8 @@
  * The seam after the store: whoever reacts to alerts (the notification policy, the tray model,
  * the UI batcher) observes *committed* changes only, so nothing is notified that was not stored.
  */
-import type { AlertEvent } from '../protocol/alert.js';
-import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
+import type { AlertEvent } from '../../../common/protocol/alert.js';
+import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
 
 /** One event after its commit, with the alert's state as it stands after the event. */
 export type CommittedChange = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { UiUpdate } from '../../../preload/contract.js';
+import type { UiUpdate } from '../../../common/api/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import { noneSuppressed, type NotificationHealth } from '../notify/health.js';
+import { noneSuppressed, type NotificationHealth } from '../../../common/notify/health.js';
 import { UpdateBatcher } from './update-batcher.js';
 
 const health = (shown: number): NotificationHealth => ({ mode: 'native', state: 'ok', shown, failed: 0, lastShownAt: shown, lastFailure: null, warning: null, suppressed: noneSuppressed() });

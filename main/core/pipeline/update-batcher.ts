@@ -3,10 +3,11 @@
  * of each changed alert, the latest sample of each series (latest-value-wins), and feed
  * statuses. An alert storm becomes a few updates per second, not thousands of messages.
  */
-import type { AlertRow, FeedStatus, UiUpdate } from '../../../preload/contract.js';
-import type { Clock, TimerHandle } from '../clock.js';
-import type { NotificationHealth } from '../notify/health.js';
-import type { MetricSample } from '../protocol/metrics.js';
+import type { AlertRow, FeedStatus, UiUpdate } from '../../../common/api/contract.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { NotificationHealth } from '../../../common/notify/health.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
+import { alertKey } from '../../../common/alert-key.js';
 
 export class UpdateBatcher {
   private alerts = new Map<string, AlertRow>();
@@ -24,7 +25,7 @@ export class UpdateBatcher {
   }
 
   addAlerts(rows: readonly AlertRow[]): void {
-    for (const row of rows) this.alerts.set(`${row.feedId}\u0000${row.alertId}`, row);
+    for (const row of rows) this.alerts.set(alertKey(row), row);
     this.schedule();
   }
 

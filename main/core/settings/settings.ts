@@ -5,9 +5,9 @@
  * time. Saving validates everything first and writes atomically.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { DEFAULT_SETTINGS, settingsFrom, type LoadedSettings, type Settings } from './schema.js';
+import { DEFAULT_SETTINGS, settingsFrom, type LoadedSettings, type Settings } from '../../../common/settings/schema.js';
 
-export * from './schema.js';
+export * from '../../../common/settings/schema.js';
 
 /** Read the settings file; a missing file means defaults, a broken one is reported and left alone. */
 export async function loadSettings(path: string): Promise<LoadedSettings> {

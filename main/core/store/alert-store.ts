@@ -5,13 +5,13 @@
  * Full-text indexing follows the commit (FtsIndexer); queries that search text catch it up first.
  */
 import type { Database } from 'better-sqlite3';
-import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../preload/contract.js';
-import type { AlertEvent, AlertState } from '../protocol/alert.js';
-import { severityRank } from '../protocol/alert.js';
-import { reduceAlert } from '../protocol/reduce.js';
+import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../common/api/contract.js';
+import type { AlertEvent, AlertState } from '../../../common/protocol/alert.js';
+import { severityRank } from '../../../common/protocol/alert.js';
+import { reduceAlert } from '../../../common/protocol/reduce.js';
 import type { CommittedChange } from '../pipeline/observer.js';
 import { FtsIndexer } from './fts-indexer.js';
-import { migrate } from './migrate.js';
+import { migrate } from '../../../common/node/sqlite/migrate.js';
 import { HISTORY_MIGRATIONS } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import * as queries from './queries.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import type { AlertEvent } from '../protocol/alert.js';
+import type { AlertEvent } from '../../../common/protocol/alert.js';
 import { AlertStore } from './alert-store.js';
 import { DEFAULT_FTS_INDEXING } from './fts-indexer.js';
 import { enforceRetention } from './retention.js';

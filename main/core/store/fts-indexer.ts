@@ -5,7 +5,7 @@
  * at once before any query that searches text (`catchUp`), so a search never misses an alert.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
 
 export type FtsIndexingPolicy = {
   /** Wait this long after a write before indexing, so a burst is indexed in few batches. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import type { MetricSample } from '../protocol/metrics.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
 import { AlertStore } from './alert-store.js';
 import { METRIC_BUCKET_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics, stepFor } from './metric-history.js';
 

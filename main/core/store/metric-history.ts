@@ -2,12 +2,12 @@
  * Metric history for the dashboards' chart windows (5 min, 1 h, 24 h). Samples are
  * downsampled on the way in to one bucket per series per 10 s (count, sum, min, max, last),
  * accumulated in memory and written in one small transaction every few seconds, so a metric
- * storm never competes with alert commits (metrics are latest-value-wins, DESIGN.md).
+ * storm never competes with alert commits (metrics are latest-value-wins).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { MetricPoint, MetricRange, MetricSeriesInfo } from '../../../preload/contract.js';
-import type { Clock, TimerHandle } from '../clock.js';
-import type { MetricSample } from '../protocol/metrics.js';
+import type { MetricPoint, MetricRange, MetricSeriesInfo } from '../../../common/api/contract.js';
+import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { MetricSample } from '../../../common/protocol/metrics.js';
 
 /** Width of a stored bucket. */
 export const METRIC_BUCKET_MS = 10_000;

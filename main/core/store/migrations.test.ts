@@ -1,7 +1,7 @@
 /** Each numbered migration of the history, tested on its own and from every earlier version. */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from './migrate.js';
+import { migrate } from '../../../common/node/sqlite/migrate.js';
 import { HISTORY_MIGRATIONS } from './migrations.js';
 
 const upTo = (n: number) => {

@@ -3,7 +3,7 @@
  * test and to benchmark on its own.
  */
 import type { Database } from 'better-sqlite3';
-import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../preload/contract.js';
+import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../../common/api/contract.js';
 
 type Where = { sql: string[]; params: unknown[] };
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../protocol/alert.js';
+import type { AlertEvent } from '../../../common/protocol/alert.js';
 import { AlertStore } from './alert-store.js';
 import { enforceRetention } from './retention.js';
 

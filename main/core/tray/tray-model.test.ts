@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertRow, FeedStatus } from '../../../preload/contract.js';
-import type { Category, Severity } from '../protocol/alert.js';
-import { coreDownTrayModel, deriveTrayModel, startingTrayModel, TOOLTIP_MAX, TRAY_STATES } from './tray-model.js';
+import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
+import type { Category, Severity } from '../../../common/protocol/alert.js';
+import { TRAY_STATES } from '../../../common/tray-model.js';
+import { coreDownTrayModel, deriveTrayModel, startingTrayModel, TOOLTIP_MAX } from './tray-model.js';
 
 const feed = (state: FeedStatus['state'], name = 'prod'): FeedStatus => ({ feedId: name, name, url: 'ws://x', embedded: false, state, since: 0, nextRetryAt: null, lastSeq: 0, lastError: null, rejected: {} });
 let n = 0;

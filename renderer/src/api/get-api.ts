@@ -2,7 +2,7 @@
  * The one `api` the renderer talks to: the preload's `window.tocsin` in Electron, or the
  * browser console's socket adapter in a browser. Nothing else in the renderer knows which.
  */
-import type { TocsinApi } from '../../../preload/contract';
+import type { TocsinApi } from '../../../common/api/contract';
 import { createSocketApi, socketUrl, type ShellLink } from './socket-api';
 
 declare global {

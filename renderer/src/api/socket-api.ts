@@ -5,7 +5,7 @@
  * and `{update}` for pushes. It reconnects by itself with full-jitter backoff, and reports the
  * link's state, so the UI never mistakes a dead console link for a quiet feed.
  */
-import { OPERATION_NAMES, type OperationName, type Result, type TocsinApi, type UiUpdate } from '../../../preload/contract';
+import { OPERATION_NAMES, type OperationName, type Result, type TocsinApi, type UiUpdate } from '../../../common/api/contract';
 
 /** The page's own link to the console (browser only; in Electron it is always open). */
 export type ShellLink = {

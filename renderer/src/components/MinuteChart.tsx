@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { MinuteCount } from '../../../preload/contract';
+import type { MinuteCount } from '../../../common/api/contract';
 
 export function MinuteChart({ counts, from, to, label }: { counts: readonly MinuteCount[]; from: number; to: number; label: string }) {
   const ref = useRef<HTMLDivElement>(null);

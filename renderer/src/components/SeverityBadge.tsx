@@ -1,5 +1,5 @@
 /** Severity and category shown by shape, text and colour together: never by colour alone. */
-import type { Category, Severity } from '../../../main/core/protocol/alert';
+import type { Category, Severity } from '../../../common/protocol/alert';
 
 /** Shape and word of each severity (colour comes from the stylesheet's `severity-*` classes). */
 export const SEVERITY_LOOK: Record<Severity, { glyph: string; label: string }> = {

@@ -3,11 +3,12 @@
  * the core are queued and applied once per animation frame, so a storm of updates costs one
  * render per frame (read with useSyncExternalStore).
  */
-import type { AlertRow, FeedStatus, UiUpdate } from '../../../preload/contract';
-import type { MetricSample } from '../../../main/core/protocol/metrics';
-import type { NotificationHealth } from '../../../main/core/notify/health';
-import { severityRank } from '../../../main/core/protocol/alert';
+import type { AlertRow, FeedStatus, UiUpdate } from '../../../common/api/contract';
+import type { MetricSample } from '../../../common/protocol/metrics';
+import type { NotificationHealth } from '../../../common/notify/health';
+import { severityRank } from '../../../common/protocol/alert';
 import type { ShellLink } from '../api/socket-api';
+import { alertKey } from '../../../common/alert-key';
 
 export type ConsoleSnapshot = {
   version: number;
@@ -25,7 +26,6 @@ export type ConsoleSnapshot = {
 
 const SERIES_POINTS = 300;
 const ANNOUNCE_EVERY_MS = 2000;
-export const alertKey = (row: Pick<AlertRow, 'feedId' | 'alertId'>) => `${row.feedId}\u0000${row.alertId}`;
 
 export class ConsoleStore {
   private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: { state: 'connecting', since: Date.now(), nextRetryAt: null }, notifications: null, announcement: null, focus: null };

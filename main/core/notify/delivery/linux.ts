@@ -9,7 +9,7 @@
  * a deadline fails too.
  */
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
-import { systemClock, type Clock } from '../../clock.js';
+import { systemClock, type Clock } from '../../../../common/clock.js';
 import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from '../request.js';
 import { explainFailure, notifySendArgs, parseNotifySendOutput } from './notify-send-text.js';
 

@@ -7,9 +7,9 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
-import type { AlertRow } from '../../../../preload/contract';
+import type { AlertRow } from '../../../../common/api/contract';
 import { CategoryBadge, formatAge, SeverityBadge } from '../../components/SeverityBadge';
-import { alertKey } from '../../state/console-store';
+import { alertKey } from '../../../../common/alert-key';
 import type { BoardItem } from './filters';
 
 type Props = {

@@ -1,7 +1,7 @@
 /** Counts of the active alerts by severity and by category, each with its shape, word and colour. */
 import { useMemo } from 'react';
-import type { AlertRow } from '../../../../preload/contract';
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../../../main/core/protocol/alert';
+import type { AlertRow } from '../../../../common/api/contract';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../../../common/protocol/alert';
 import { CATEGORY_LOOK, SEVERITY_LOOK } from '../../components/SeverityBadge';
 
 export type AlertTally = { bySeverity: Record<Severity, number>; byCategory: Record<Category, number>; unacknowledged: number; total: number };

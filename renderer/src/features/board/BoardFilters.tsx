@@ -1,6 +1,6 @@
 /** Filter and grouping controls for the board: free text (focus with "/"), severity, category, source, label, acknowledged. */
 import type { RefObject } from 'react';
-import { CATEGORIES, SEVERITIES, type Severity } from '../../../../main/core/protocol/alert';
+import { CATEGORIES, SEVERITIES, type Severity } from '../../../../common/protocol/alert';
 import { SEVERITY_LOOK } from '../../components/SeverityBadge';
 import { isFiltering, NO_FILTERS, type BoardFilters as Filters } from './filters';
 

@@ -3,10 +3,10 @@
  * Acknowledge and snooze act on the selected alert; Enter opens its detail (comment, timeline).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AlertRow } from '../../../../preload/contract';
+import type { AlertRow } from '../../../../common/api/contract';
 import { useBoardKeys } from '../../hooks/useBoardKeys';
 import { useNow } from '../../hooks/useNow';
-import { alertKey } from '../../state/console-store';
+import { alertKey } from '../../../../common/alert-key';
 import { AlertBoard } from './AlertBoard';
 import { AlertCounts } from './AlertCounts';
 import { BoardFilters } from './BoardFilters';

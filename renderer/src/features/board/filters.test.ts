@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertRow } from '../../../../preload/contract';
+import type { AlertRow } from '../../../../common/api/contract';
 import { applyFilters, groupRows, loadFilters, NO_FILTERS, saveFilters } from './filters';
 
 /** A Storage backed by a Map (the shape of localStorage, without a browser). */

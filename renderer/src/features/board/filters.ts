@@ -2,8 +2,8 @@
  * The board's filters and grouping: applied in the renderer to the active set (the core pushes
  * every active alert), persisted across launches in localStorage.
  */
-import type { AlertRow } from '../../../../preload/contract';
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../../../main/core/protocol/alert';
+import type { AlertRow } from '../../../../common/api/contract';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../../../../common/protocol/alert';
 
 export type BoardGrouping = 'severity' | 'host' | 'flat';
 export type BoardFilters = {

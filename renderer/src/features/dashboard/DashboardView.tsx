@@ -5,7 +5,7 @@
  * the core's metric history (useMetricWindow).
  */
 import { useMemo, useState } from 'react';
-import { METRIC_NAMES, type MetricSample } from '../../../../main/core/protocol/metrics';
+import { METRIC_NAMES, type MetricSample } from '../../../../common/protocol/metrics';
 import type { ConsoleApi } from '../../api/get-api';
 import { MetricChart } from './MetricChart';
 import { formatValue, Sparkline } from './Sparkline';

@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { MetricSample } from '../../../../main/core/protocol/metrics';
+import type { MetricSample } from '../../../../common/protocol/metrics';
 
 export function MetricChart({ title, points, span, height = 160 }: { title: string; points: readonly MetricSample[]; span: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);

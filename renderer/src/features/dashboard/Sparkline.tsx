@@ -1,5 +1,5 @@
 /** A tiny SVG line of recent values: cheap enough for a hundred series updating every second. */
-import type { MetricSample } from '../../../../main/core/protocol/metrics';
+import type { MetricSample } from '../../../../common/protocol/metrics';
 
 export function Sparkline({ points, label, width = 120, height = 28 }: { points: readonly MetricSample[]; label: string; width?: number; height?: number }) {
   if (points.length < 2) return <svg width={width} height={height} role="img" aria-label={`${label}: waiting for data`} />;

@@ -6,8 +6,8 @@
  * the charts draw both the same way.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { MetricRange, MetricSeriesInfo } from '../../../../preload/contract';
-import type { MetricSample } from '../../../../main/core/protocol/metrics';
+import type { MetricRange, MetricSeriesInfo } from '../../../../common/api/contract';
+import type { MetricSample } from '../../../../common/protocol/metrics';
 import type { ConsoleApi } from '../../api/get-api';
 
 export type MetricWindow = '5m' | '1h' | '24h';

@@ -4,7 +4,7 @@
  * clickable only when it is https; anything else is shown as plain text. Long values wrap.
  */
 import { useEffect, useState } from 'react';
-import type { AlertRow, TimelineEntry } from '../../../../preload/contract';
+import type { AlertRow, TimelineEntry } from '../../../../common/api/contract';
 import type { ConsoleApi } from '../../api/get-api';
 import { CategoryBadge, SeverityBadge } from '../../components/SeverityBadge';
 

@@ -4,8 +4,8 @@
  * network sits in `<bdi>`, and a title or host is one line with an ellipsis (whole in `title`).
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { AlertFilter, AlertRow, MinuteCount } from '../../../../preload/contract';
-import { SEVERITIES, type Severity } from '../../../../main/core/protocol/alert';
+import type { AlertFilter, AlertRow, MinuteCount } from '../../../../common/api/contract';
+import { SEVERITIES, type Severity } from '../../../../common/protocol/alert';
 import type { ConsoleApi } from '../../api/get-api';
 import { MinuteChart } from '../../components/MinuteChart';
 import { CategoryBadge, SeverityBadge } from '../../components/SeverityBadge';

@@ -4,8 +4,8 @@
  * until every field is valid.
  */
 import { useEffect, useState } from 'react';
-import { CATEGORIES, SEVERITIES, type Category } from '../../../../main/core/protocol/alert';
-import type { Settings } from '../../../../main/core/settings/schema';
+import { CATEGORIES, SEVERITIES, type Category } from '../../../../common/protocol/alert';
+import type { Settings } from '../../../../common/settings/schema';
 import type { ConsoleApi } from '../../api/get-api';
 import { Field, numberInput, type Errors } from './fields';
 

@@ -3,7 +3,7 @@
  * notification server, no notify-send), plain when this console runs without them. The
  * tooltip counts the alerts the policy held back and why; every one of them is in the history.
  */
-import type { NotificationHealth } from '../../../../main/core/notify/health';
+import type { NotificationHealth } from '../../../../common/notify/health';
 
 const REASONS: Record<keyof NotificationHealth['suppressed'], string> = {
   window: 'window in view', filtered: 'below the rules', cooldown: 'cooldown', quiet_hours: 'quiet hours',

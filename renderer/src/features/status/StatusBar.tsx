@@ -1,16 +1,16 @@
 /**
  * One status per feed, loud when it is not live: a lost or stale feed must never look like
- * "all clear" (DESIGN.md). Each state has its own colour, shape and word; a state that is not
+ * "all clear". Each state has its own colour, shape and word; a state that is not
  * live says since when, and a disconnected one when it retries. The browser console's own
  * link to the core is shown too: when it is down, the feeds' last known states are not news.
  * So is the core itself: while it is being restarted every feed carries the outage, and the bar
  * leads with "Core restarting — <reason>" rather than leaving a calm-looking board.
  */
-import type { CoreOutage, FeedStatus } from '../../../../preload/contract';
+import type { CoreOutage, FeedStatus } from '../../../../common/api/contract';
 import type { ShellLink } from '../../api/socket-api';
 import { formatAge } from '../../components/SeverityBadge';
 import { useNow } from '../../hooks/useNow';
-import type { NotificationHealth } from '../../../../main/core/notify/health';
+import type { NotificationHealth } from '../../../../common/notify/health';
 import { NotificationStatus } from './NotificationStatus';
 
 const STATE: Record<FeedStatus['state'], { label: string; glyph: string }> = {

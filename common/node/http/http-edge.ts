@@ -18,7 +18,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { systemClock, type Clock, type TimerHandle } from '../../main/core/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../../clock.js';
 
 /** The limits; all in milliseconds or counts. */
 export type HttpEdgeLimits = {
@@ -41,7 +41,7 @@ export type HttpEdgeLimits = {
 /** Why the edge refused or cut a peer; each is a key of the stats' `rejected`. */
 export type EdgeRefusal = 'conn_limit_total' | 'conn_limit_per_address' | 'upgrade_pending_limit' | 'upgrade_timeout' | 'http_timeout' | 'http_bad_request';
 
-/** Where refusals are counted (the gateway's `GatewayStats` has this shape). */
+/** Where refusals are counted (the gateway's `ServerStats` has this shape). */
 export type RefusalCounter = { reject(reason: string): void };
 
 /** What the edge needs: where to count, where to log, a clock, and how often a reason may be logged. */

@@ -1,7 +1,7 @@
 /**
  * The alert domain: severities, categories, and the events that change an alert.
  * Shared by the gateway (which journals events) and the console core (which stores them).
- * Types are derived from these schemas; nothing else defines them (STYLE.md habit 3).
+ * Types are derived from these schemas; nothing else defines them.
  */
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 /**
- * Notification settings (DESIGN.md "Notification policy"): every part is a user setting with
+ * Notification settings: every part is a user setting with
  * a sensible default. Defaults: native notifications for security and outage alerts of
  * severity high or above while the window is hidden or minimised.
  */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { NotificationSettingsSchema } from '../notify/settings.js';
+import { describeZodIssue } from '../zod-issue.js';
 
 export const FeedSettingSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'),
@@ -47,10 +48,7 @@ export function settingsFrom(value: unknown, where: string): LoadedSettings {
     }
     const parsed = field.safeParse(raw);
     if (parsed.success) settings[key] = parsed.data;
-    else {
-      const issue = parsed.error.issues[0]!;
-      problems.push(`${where}: ${[key, ...issue.path].join('.')}: ${issue.message}; using the default`);
-    }
+    else problems.push(`${where}: ${describeZodIssue(parsed.error, key, key)}; using the default`);
   }
   return { settings: settings as Settings, problems };
 }

@@ -12,13 +12,13 @@
  * but schema validators and spreads drop it or, worse, assign it as a prototype, so an alert
  * label `__proto__` would be accepted and silently lost.
  */
+import { fail, ok, type Result } from '../result.js';
 
 /** Deepest nesting of arrays and objects accepted from the network (frames, HTTP bodies, API answers). */
 export const MAX_JSON_DEPTH = 32;
 
-export type BoundedJson =
-  | { ok: true; value: unknown }
-  | { ok: false; reason: 'too_deep' | 'malformed_json' | 'forbidden_key'; detail: string };
+/** Why JSON text was refused. */
+export type JsonRefusal = 'too_deep' | 'malformed_json' | 'forbidden_key';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -52,21 +52,21 @@ export function depthExceededAt(text: string, maxDepth: number): number {
 }
 
 /** Parse JSON text from the network: refused (never thrown) when malformed or nested deeper than `maxDepth`. */
-export function parseBoundedJson(text: string, maxDepth = MAX_JSON_DEPTH): BoundedJson {
+export function parseBoundedJson(text: string, maxDepth = MAX_JSON_DEPTH): Result<unknown, JsonRefusal> {
   const at = depthExceededAt(text, maxDepth);
-  if (at >= 0) return { ok: false, reason: 'too_deep', detail: `nested deeper than ${maxDepth} levels (at character ${at})` };
+  if (at >= 0) return fail('too_deep', `nested deeper than ${maxDepth} levels (at character ${at})`);
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
   } catch (error) {
-    return { ok: false, reason: 'malformed_json', detail: errorMessage(error) };
+    return fail('malformed_json', errorMessage(error));
   }
   // The key can only be there if its name, or an escape that spells it, is in the text.
   if (text.includes('__proto__') || text.includes('\\u')) {
     const where = protoKeyPath(value);
-    if (where !== null) return { ok: false, reason: 'forbidden_key', detail: `the key "__proto__" is not accepted (at ${where})` };
+    if (where !== null) return fail('forbidden_key', `the key "__proto__" is not accepted (at ${where})`);
   }
-  return { ok: true, value };
+  return ok(value);
 }
 
 /** Where a parsed value holds an own `__proto__` key (a dotted path), or null. Iterative: depth is bounded already, but no recursion is needed. */

@@ -1,6 +1,6 @@
 /**
  * Metric samples for the live dashboards. Metrics are latest-value-wins: a console that
- * falls behind gets the newest values, never a queue of stale ones (DESIGN.md).
+ * falls behind gets the newest values, never a queue of stale ones.
  */
 import { z } from 'zod';
 

@@ -6,7 +6,7 @@
  * sustained storm, after a bounded number of writes so the WAL cannot grow without limit.
  */
 import type { Database } from 'better-sqlite3';
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../../clock.js';
 import { CheckpointThread } from './checkpoint-thread.js';
 
 export type CheckpointPolicy = { checkEveryMs: number; quietMs: number; maxEventsBetween: number };

@@ -2,18 +2,18 @@
  * The renderer's `api` contract: every operation the UI can ask of the core, with its
  * request and response schemas, and the update stream the core pushes to the UI.
  *
- * One source of truth (STYLE.md habit 3): the preload, the Electron IPC handlers and the
+ * One source of truth: the preload, the Electron IPC handlers and the
  * browser console's adapter are all derived from `apiOperations`, so an operation without
  * a handler is a compile error. Requests are validated in the main side before any handler
  * runs; every answer is a `Result` envelope, never a thrown error across the boundary.
  */
 import { z } from 'zod';
-import { AlertStateSchema, CategorySchema, SeveritySchema } from '../main/core/protocol/alert.js';
-import { NotificationHealthSchema } from '../main/core/notify/health.js';
-import { MetricSampleSchema } from '../main/core/protocol/metrics.js';
-import { SettingsSchema } from '../main/core/settings/schema.js';
+import { AlertStateSchema, CategorySchema, SeveritySchema } from '../protocol/alert.js';
+import { NotificationHealthSchema } from '../notify/health.js';
+import { MetricSampleSchema } from '../protocol/metrics.js';
+import { SettingsSchema } from '../settings/schema.js';
 
-/** Result envelope for every operation (STYLE.md habit 4). */
+/** Result envelope for every operation. */
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 export const ERROR_CODES = ['invalid_request', 'forbidden', 'not_found', 'unavailable', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -189,13 +189,6 @@ export type ApiOperations = typeof apiOperations;
 export type OperationName = keyof ApiOperations;
 export type RequestOf<N extends OperationName> = z.input<ApiOperations[N]['request']>;
 export type ResponseOf<N extends OperationName> = z.output<ApiOperations[N]['response']>;
-
-/** Name of the Electron IPC channel that carries an operation. */
-export function channelFor(name: OperationName): string {
-  return `tocsin:${name}`;
-}
-/** Channel on which the core's batched `UiUpdate`s reach the renderer. */
-export const UPDATE_CHANNEL = 'tocsin:update';
 
 /**
  * The interface the renderer talks to. Provided by the preload in Electron and by the

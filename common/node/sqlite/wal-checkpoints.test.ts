@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import { AlertStore } from './alert-store.js';
+import { AlertStore } from '../../../main/core/store/alert-store.js';
 import { CheckpointThread, type CheckpointResult } from './checkpoint-thread.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 

@@ -5,11 +5,13 @@
  * Total: whatever the text, it returns a result and never throws.
  */
 import type { z } from 'zod';
+import { fail, ok, type Result } from '../result.js';
+import { describeZodIssue } from '../zod-issue.js';
 import { describeValue, errorMessage, parseBoundedJson } from './bounded-json.js';
 
 export type DecodeFailure = 'malformed_json' | 'too_deep' | 'forbidden_key' | 'unknown_type' | 'invalid_frame' | 'decode_error';
 
-export type DecodeResult<T> = { ok: true; frame: T } | { ok: false; reason: DecodeFailure; detail: string };
+export type DecodeResult<T> = Result<T, DecodeFailure>;
 
 /** Parse and validate one text frame against a discriminated union of frames keyed by `type`. */
 export function decodeFrame<T>(
@@ -20,22 +22,18 @@ export function decodeFrame<T>(
   if (!json.ok) return json;
   const value = json.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: 'invalid_frame', detail: 'a frame must be a JSON object' };
+    return fail('invalid_frame', 'a frame must be a JSON object');
   }
   const type = (value as { type?: unknown }).type;
   if (!schema.options.some((option) => option.shape.type.value === type)) {
-    return { ok: false, reason: 'unknown_type', detail: `unknown frame type ${describeValue(type)}` };
+    return fail('unknown_type', `unknown frame type ${describeValue(type)}`);
   }
   try {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? issue.path.map(String).join('.') : '(frame)';
-      return { ok: false, reason: 'invalid_frame', detail: `${String(type)} frame: ${where}: ${issue?.message ?? 'invalid'}` };
-    }
-    return { ok: true, frame: parsed.data };
+    if (!parsed.success) return fail('invalid_frame', `${String(type)} frame: ${describeZodIssue(parsed.error, '(frame)')}`);
+    return ok(parsed.data);
   } catch (error) {
     // A validator that throws on some input is a bug of ours, not the peer's: still never fatal.
-    return { ok: false, reason: 'decode_error', detail: `${String(type)} frame: ${errorMessage(error)}` };
+    return fail('decode_error', `${String(type)} frame: ${errorMessage(error)}`);
   }
 }

@@ -1,5 +1,5 @@
 /** Counters the gateway keeps about itself: rejections by reason, and notable events. */
-export class GatewayStats {
+export class ServerStats {
   readonly rejected: Record<string, number> = {};
   readonly counters: Record<string, number> = {};
 

@@ -1,6 +1,6 @@
 /**
  * What the shell tells the core about its window, because the notification policy depends on
- * it (DESIGN.md: notify while hidden or minimised). The browser console reports page visibility.
+ * it (notify while hidden or minimised). The browser console reports page visibility.
  */
 import { z } from 'zod';
 

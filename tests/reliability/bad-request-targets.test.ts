@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccessGate } from '../../webshell/access.js';
 import { startConsoleServer } from '../../webshell/server.js';
-import { startGateway } from '../gateway.js';
+import { startGateway } from '../../gateway/gateway.js';
 
 /** Send raw bytes and read the status line of the answer (or "closed"). */
 function raw(port: number, text: string): Promise<string> {

@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../tests/support/manual-clock.js';
+import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { applyHttpEdge, checkingIntervalFor, RefusalLog, type HttpEdge, type HttpEdgeLimits } from './http-edge.js';
-import { GatewayStats } from './stats.js';
+import { ServerStats } from './server-stats.js';
 
 const LIMITS: HttpEdgeLimits = {
   headersTimeoutMs: 600, requestTimeoutMs: 1200, keepAliveTimeoutMs: 2000,
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 async function listening(limits: HttpEdgeLimits = LIMITS) {
   const server = createServer((_request, response) => response.end('ok'));
-  const stats = new GatewayStats();
+  const stats = new ServerStats();
   const lines: string[] = [];
   const edge = applyHttpEdge(server, limits, { stats, log: (line) => lines.push(line) });
   servers.push({ server, edge });
@@ -54,7 +54,7 @@ const get = (socket: Socket) => new Promise<string>((resolve) => {
 describe('applyHttpEdge', () => {
   it('gives Node each timeout less one checking interval, so the cut falls within the configured timeout', () => {
     const server = createServer();
-    const edge = applyHttpEdge(server, { ...LIMITS, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }, { stats: new GatewayStats(), log: () => {} });
+    const edge = applyHttpEdge(server, { ...LIMITS, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }, { stats: new ServerStats(), log: () => {} });
     expect((server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval).toBe(1000);
     expect(server.headersTimeout).toBe(9000);
     expect(server.requestTimeout).toBe(29_000);
@@ -66,8 +66,8 @@ describe('applyHttpEdge', () => {
 
   it('refuses to be applied to a listening server, or with headers allowed longer than the request', async () => {
     const { server } = await listening();
-    expect(() => applyHttpEdge(server, LIMITS, { stats: new GatewayStats(), log: () => {} })).toThrow(/before the server listens/);
-    expect(() => applyHttpEdge(createServer(), { ...LIMITS, headersTimeoutMs: 2000 }, { stats: new GatewayStats(), log: () => {} })).toThrow(/must not exceed/);
+    expect(() => applyHttpEdge(server, LIMITS, { stats: new ServerStats(), log: () => {} })).toThrow(/before the server listens/);
+    expect(() => applyHttpEdge(createServer(), { ...LIMITS, headersTimeoutMs: 2000 }, { stats: new ServerStats(), log: () => {} })).toThrow(/must not exceed/);
   });
 
   it('cuts a connection dribbling its headers within headersTimeoutMs, answers 408 and counts it', async () => {
@@ -159,7 +159,7 @@ function fakeSocket(): Duplex & { written: string[] } {
 describe('pending upgrades', () => {
   const setup = () => {
     const clock = new ManualClock();
-    const stats = new GatewayStats();
+    const stats = new ServerStats();
     const edge = applyHttpEdge(createServer(), LIMITS, { stats, log: () => {}, clock });
     return { clock, stats, edge };
   };
