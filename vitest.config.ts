@@ -1,16 +1,40 @@
 import { defineConfig } from 'vitest/config';
 
-/** Unit and integration tests in plain Node, beside the code they test. Playwright specs live in tests/e2e. */
+/**
+ * Unit and integration tests in plain Node, beside the code they test; Playwright specs live in
+ * tests/e2e. Two projects: `unit` runs from the sources and builds nothing, so
+ * `npx vitest run main/core/notify` takes seconds; `bundled` holds the tests that start the
+ * built programs (gateway processes, the core's worker thread, the browser console), and builds
+ * every bundle once before them.
+ */
+const BUNDLED = ['tests/reliability/**/*.test.ts', 'main/core/host/**/*.test.ts', 'tests/shell/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['{common,main,preload,gateway,webshell,renderer,scripts,tests}/**/*.test.{ts,tsx}'],
     exclude: ['tests/e2e/**', 'node_modules/**', 'dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Once before any test: the bundles (gateway processes, the core worker, the web console).
-    globalSetup: ['tests/support/build-bundles.ts'],
     // Heap figures in the reliability tests force a collection first (global.gc).
     execArgv: ['--expose-gc'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{common,main,preload,gateway,webshell,renderer,scripts,tests}/**/*.test.{ts,tsx}'],
+          exclude: [...BUNDLED, 'tests/e2e/**', 'node_modules/**', 'dist/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'bundled',
+          include: BUNDLED,
+          // Once before these tests: they load dist/, which must be built from the sources under test.
+          globalSetup: ['tests/support/build-bundles.ts'],
+        },
+      },
+    ],
   },
 });

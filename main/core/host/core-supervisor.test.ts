@@ -16,6 +16,7 @@ import { CoreHost, type CoreDown } from './core-host.js';
 import { CoreSupervisor, type SupervisedCore, type SupervisorTiming } from './core-supervisor.js';
 import type { CoreFault } from './messages.js';
 import type { WindowState } from '../../../common/window-state.js';
+import { until } from '../../../tests/support/until.js';
 
 const feed = (feedId: string, state: FeedStatus['state'] = 'live'): FeedStatus => ({
   feedId, name: `Feed ${feedId}`, url: `ws://${feedId}`, embedded: false, state, since: 1, nextRetryAt: null, lastSeq: 7, lastError: null, rejected: {},
@@ -292,27 +293,20 @@ describe('CoreSupervisor with the real worker', () => {
     });
     open.push(supervisor);
     expect(supervisor.running).toBe(true);
-    const until = async (check: () => boolean | Promise<boolean>, ms: number) => {
-      const deadline = Date.now() + ms;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`not within ${ms} ms; log: ${logs.join(' | ')}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
     const answering = async () => (await supervisor.invoke('feedStatus', {})).ok;
     const committed = async () => {
       const result = await supervisor.invoke('searchHistory', { filter: { status: 'any' }, limit: 1 });
       return result.ok ? result.value.total : -1;
     };
     for (const fault of ['crash', 'hang'] as const) {
-      await until(async () => (await committed()) > 0, 15_000);
+      await until(async () => (await committed()) > 0, 15_000, () => `events committed; log: ${logs.join(' | ')}`);
       const before = await committed();
       const faulted = Date.now();
       supervisor.injectFault(fault);
-      await until(() => !supervisor.running, 3_000);
+      await until(() => !supervisor.running, 3_000, () => `the core down; log: ${logs.join(' | ')}`);
       const downAfter = Date.now() - faulted;
       expect(downAfter).toBeLessThan(fault === 'crash' ? 500 : 2_500);
-      await until(answering, 10_000);
+      await until(answering, 10_000, () => `the core answering again; log: ${logs.join(' | ')}`);
       expect(await committed()).toBeGreaterThanOrEqual(before); // the same history, reopened
     }
     expect(logs[0]).toMatch(/^tocsin: core down: the core worker failed: RangeError: test hook: the core crashed on purpose \(exit code 1\); restarting in 0\.25 s$/);

@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { startDesktopSession, type DesktopSession } from '../../../tests/support/desktop-session.js';
 import type { UiUpdate } from '../../../common/api/contract.js';
 import { CoreHost } from './core-host.js';
+import { until } from '../../../tests/support/until.js';
 
 const root = join(import.meta.dirname, '../../..');
 const TOKEN = 'open-alert-token-0123456789';
@@ -27,13 +28,6 @@ afterAll(async () => {
   await desktop?.stop();
 });
 
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('Open on a notification', () => {
   it('asks the shell to show the window and the renderer to show that alert', async () => {
@@ -52,14 +46,14 @@ describe('Open on a notification', () => {
       host.onUpdate((update) => update.focus && focus.push(update.focus));
       let live = false;
       host.onUpdate((update) => (live ||= update.feeds.some((f) => f.state === 'live')));
-      await until(() => live);
+      await until(() => live, 10_000, 'the feed live');
       const before = desktop.notifyCalls().length;
       await gateway.sink.publish([{ event: { kind: 'fired', alertId: 'ransomware-1', source: 'edr', at: Date.now(),
         alert: { title: 'Ransomware note found on files-02', body: 'README_DECRYPT.txt in 40 shares', severity: 'critical', category: 'security', host: 'files-02', labels: {}, startsAt: Date.now() } } }]);
-      await until(() => desktop.notifyCalls().length === before + 1);
+      await until(() => desktop.notifyCalls().length === before + 1, 10_000, 'one Notify call');
       await new Promise((r) => setTimeout(r, 300));
       desktop.dunstctl('action', '0'); // the default action: Open
-      await until(() => opened.length === 1 && focus.length === 1);
+      await until(() => opened.length === 1 && focus.length === 1, 10_000, 'the alert opened and focused');
       expect(opened).toEqual(['prod/ransomware-1']);
       expect(focus).toEqual([{ feedId: 'prod', alertId: 'ransomware-1' }]);
     } finally {

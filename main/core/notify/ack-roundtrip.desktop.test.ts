@@ -17,6 +17,7 @@ import { NotifySendNotifier } from './delivery/linux.js';
 import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../common/notify/settings.js';
+import { until } from '../../../tests/support/until.js';
 
 const TOKEN = 'notify-roundtrip-token-0123456789';
 const HIDDEN = { visible: false, minimized: false, focused: false };
@@ -37,13 +38,6 @@ beforeEach(() => void desktop.dunstctl('close-all'));
 
 /** What a failure message shows: the state of every part the acknowledgement passes through. */
 let describeState: () => Promise<string> = async () => '';
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; ${await describeState()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 /** A console core with its notification center wired as the desktop app wires it (main/core/host/backend.ts). */
 async function openConsole(name: string) {
@@ -72,7 +66,7 @@ async function openConsole(name: string) {
     menu: desktop.menuOffered(),
   });
   // Live first: an alert that arrives while the console resyncs is a replay, which does not notify.
-  await until(async () => (await core.handlers.feedStatus({}))[0]?.state === 'live');
+  await until(async () => (await core.handlers.feedStatus({}))[0]?.state === 'live', 10_000, describeState);
   return { core, notifications: notifications! };
 }
 
@@ -89,14 +83,14 @@ describe('Acknowledge from a notification reaches the gateway', () => {
     desktop.dunstctl('rule', 'tocsin-ack-default', 'enable');
     try {
       await publishIntrusion('intrusion-1');
-      await until(() => notifications.health().shown === 1);
+      await until(() => notifications.health().shown === 1, 10_000, describeState);
       await new Promise((r) => setTimeout(r, 300)); // let dunst draw it
       mkdirSync('test-results', { recursive: true });
       desktop.screenshot('test-results/notification.png', '480x120+800+0'); // docs/screenshots/notification.png is a copy
       desktop.dunstctl('action', '0');
-      await until(() => Boolean(gateway.journal.alertState('intrusion-1')?.acknowledged));
+      await until(() => Boolean(gateway.journal.alertState('intrusion-1')?.acknowledged), 10_000, describeState);
       expect(gateway.journal.alertState('intrusion-1')?.acknowledged).toMatchObject({ by: 'oncall', comment: 'from the notification' });
-      await until(async () => (await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-1' })).some((e) => e.kind === 'acknowledged'));
+      await until(async () => (await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-1' })).some((e) => e.kind === 'acknowledged'), 10_000, describeState);
       const timeline = await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-1' });
       expect(timeline.map((e) => e.kind)).toEqual(['fired', 'notified', 'acknowledged']);
     } finally {
@@ -111,15 +105,15 @@ describe('Acknowledge from a notification reaches the gateway', () => {
     const { core, notifications } = await openConsole('menu');
     try {
       await publishIntrusion('intrusion-2');
-      await until(() => notifications.health().shown === 1);
+      await until(() => notifications.health().shown === 1, 10_000, describeState);
       await new Promise((r) => setTimeout(r, 300));
       // The dmenu stand-in (tests/support/desktop-session.ts) records the menu and picks Acknowledge.
       // Ask again if dunst was not ready to open the menu yet.
       for (let attempt = 0; attempt < 5 && !gateway.journal.alertState('intrusion-2')?.acknowledged; attempt++) {
         desktop.dunstctl('context');
-        await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged), 1_000).catch(() => undefined);
+        await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged), 1_000, describeState).catch(() => undefined);
       }
-      await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged));
+      await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged), 10_000, describeState);
       expect(desktop.menuOffered()).toMatch(/Acknowledge/);
       expect(gateway.journal.alertState('intrusion-2')?.acknowledged).toMatchObject({ by: 'oncall' });
     } finally {

@@ -13,6 +13,7 @@ import { NotifySendNotifier } from './delivery/linux.js';
 import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
 import { NotificationSettingsSchema } from '../../../common/notify/settings.js';
+import { until } from '../../../tests/support/until.js';
 
 /** Defaults, but a burst's digest arrives after 300 ms instead of 5 s, to keep the test short. */
 const SETTINGS = NotificationSettingsSchema.parse({ digestDelayMs: 300 });
@@ -32,13 +33,6 @@ beforeEach(() => {
   desktop.dunstctl('history-clear');
 });
 
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A notification center on the real notify-send and the real clock; `calls` records what it asked of the console. */
@@ -64,7 +58,7 @@ describe('native notifications through dunst', () => {
     const { notifications, calls } = center();
     const change = firedChange('critical', 'security', 'vpn-01');
     notifications.onCommitted([change]);
-    await until(() => notifications.health().shown === 1);
+    await until(() => notifications.health().shown === 1, 10_000, 'one notification shown');
     await pause(300); // a second call would have arrived by now
     const notify = desktop.notifyCalls().slice(before);
     expect(notify).toHaveLength(1);
@@ -91,7 +85,7 @@ describe('native notifications through dunst', () => {
     const { notifications, calls } = center();
     const change = firedChange('high', 'outage', 'db-07');
     notifications.onCommitted([change]);
-    await until(() => notifications.health().shown === 1);
+    await until(() => notifications.health().shown === 1, 10_000, 'one notification shown');
     await pause(200); // let dunst draw it before acting on it
     desktop.dunstctl('action', '0');
     await notifications.settle();
@@ -104,7 +98,7 @@ describe('native notifications through dunst', () => {
       const { notifications, calls } = center();
       const change = firedChange('critical', 'security', 'bastion-01');
       notifications.onCommitted([change]);
-      await until(() => notifications.health().shown === 1);
+      await until(() => notifications.health().shown === 1, 10_000, 'one notification shown');
       await pause(200);
       desktop.dunstctl('action', '0');
       await notifications.settle();
@@ -119,7 +113,7 @@ describe('native notifications through dunst', () => {
     const { notifications } = center();
     const started = Date.now();
     for (let i = 0; i < 1000; i++) notifications.onCommitted([firedChange('high', i % 4 ? 'outage' : 'security', `db-${String(i % 40).padStart(2, '0')}`)]);
-    await until(() => desktop.notifyCalls().slice(before).some((c) => c.includes('new alerts')));
+    await until(() => desktop.notifyCalls().slice(before).some((c) => c.includes('new alerts')), 10_000, 'a digest on the bus');
     await pause(1000);
     const calls = desktop.notifyCalls().slice(before);
     console.log(`storm of 1,000 alerts: ${calls.length} Notify calls in ${Date.now() - started} ms (cap ${SETTINGS.capPerMinute}/min), suppressed ${JSON.stringify(notifications.health().suppressed)}`);
