@@ -18,6 +18,7 @@ import { APP_ID, shellOptionsFrom, type ShellOptions } from './platform/options.
 import { installSecurityBaseline } from './platform/security.js';
 import { TrayIcon } from './platform/tray.js';
 import { createMainWindow, revealWindow } from './platform/window.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
 
 const distDir = join(import.meta.dirname, '..');
 
@@ -102,7 +103,7 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
     core.onTrayModel((model) => trayIcon.update(model));
   } catch (error) {
     // Some Linux desktops have no tray: keep the window, and closing it quits.
-    console.warn(`Tocsin runs without a tray icon: ${(error as Error).message}`);
+    console.warn(`Tocsin runs without a tray icon: ${errorMessage(error)}`);
     tray = null;
   }
   // A notification's Open action: bring the window up (the core tells the renderer which alert).

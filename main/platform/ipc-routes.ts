@@ -9,6 +9,7 @@ import { OPERATION_NAMES, type OperationName, type Result } from '../../common/a
 import { validateRequest } from '../core/api/dispatch.js';
 import type { ShellCore } from './core-port.js';
 import { isTrustedSender } from './sender.js';
+import { errorMessage } from '../../common/protocol/bounded-json.js';
 
 /** What ipc.ts knows about the caller, read from `event.senderFrame` and `event.sender`. */
 export type SenderInfo = { frameUrl: string | null; isTopFrame: boolean; fromAppWindow: boolean };
@@ -38,7 +39,7 @@ function routeFor(core: Pick<ShellCore, 'invoke'>, name: OperationName, expected
     try {
       return await core.invoke(name, valid.data);
     } catch (error) {
-      return { ok: false, code: 'internal', message: `${name} failed: ${(error as Error).message}` };
+      return { ok: false, code: 'internal', message: `${name} failed: ${errorMessage(error)}` };
     }
   };
 }

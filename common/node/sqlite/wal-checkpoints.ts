@@ -8,6 +8,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock, TimerHandle } from '../../clock.js';
 import { CheckpointThread } from './checkpoint-thread.js';
+import { errorMessage } from '../../protocol/bounded-json.js';
 
 export type CheckpointPolicy = { checkEveryMs: number; quietMs: number; maxEventsBetween: number };
 
@@ -39,7 +40,7 @@ export class WalCheckpoints {
         if (!result.ok) log(`${what} checkpoint failed: ${result.message}`);
       }));
     } catch (error) {
-      log(`${what} checkpoints run on the main thread: the checkpoint thread did not start (${(error as Error).message})`);
+      log(`${what} checkpoints run on the main thread: the checkpoint thread did not start (${errorMessage(error)})`);
     }
   }
 

@@ -10,6 +10,7 @@ import {
   type Result,
 } from '../../../common/api/contract.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
 
 /** Thrown by handlers to answer with a specific error code instead of `internal`. */
 export class ApiError extends Error {
@@ -46,6 +47,6 @@ export async function dispatch(
     return { ok: true, value: await handler(valid.data) };
   } catch (error) {
     if (error instanceof ApiError) return { ok: false, code: error.code, message: error.message };
-    return { ok: false, code: 'internal', message: `${name} failed: ${(error as Error).message}` };
+    return { ok: false, code: 'internal', message: `${name} failed: ${errorMessage(error)}` };
   }
 }

@@ -14,6 +14,7 @@ import { coreDownTrayModel } from '../tray/tray-model.js';
 import type { SupervisedCore } from './core-host.js';
 import type { CoreFault } from './messages.js';
 import type { WindowState } from '../../../common/window-state.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
 
 export type { SupervisedCore } from './core-host.js';
 
@@ -254,7 +255,7 @@ export class CoreSupervisor {
     try {
       core = await this.options.start();
     } catch (error) {
-      if (!this.closed) this.startFailed((error as Error).message);
+      if (!this.closed) this.startFailed(errorMessage(error));
       return;
     }
     if (this.closed) return void (await core.close());
@@ -305,7 +306,7 @@ export class CoreSupervisor {
         this.options.raiseAlarm('Tocsin core restarting', `${outage.reason}. Alerts are not being received until it is back; restarting ${retry}.`);
       }
     } catch (error) {
-      this.options.log(`tocsin: could not raise the core alarm: ${(error as Error).message}`);
+      this.options.log(`tocsin: could not raise the core alarm: ${errorMessage(error)}`);
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { DEFAULT_SETTINGS, settingsFrom, type LoadedSettings, type Settings } from '../../../common/settings/schema.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
 
 export * from '../../../common/settings/schema.js';
 
@@ -16,12 +17,12 @@ export async function loadSettings(path: string): Promise<LoadedSettings> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: DEFAULT_SETTINGS, problems: [] };
-    return { settings: DEFAULT_SETTINGS, problems: [`${path}: cannot read (${(error as Error).message}); using the defaults`] };
+    return { settings: DEFAULT_SETTINGS, problems: [`${path}: cannot read (${errorMessage(error)}); using the defaults`] };
   }
   try {
     return settingsFrom(JSON.parse(text), path);
   } catch (error) {
-    return { settings: DEFAULT_SETTINGS, problems: [`${path} is not valid JSON (${(error as Error).message}); using the defaults and leaving the file as it is`] };
+    return { settings: DEFAULT_SETTINGS, problems: [`${path} is not valid JSON (${errorMessage(error)}); using the defaults and leaving the file as it is`] };
   }
 }
 

@@ -12,6 +12,7 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { systemClock, type Clock } from '../../../../common/clock.js';
 import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from '../request.js';
 import { explainFailure, notifySendArgs, parseNotifySendOutput } from './notify-send-text.js';
+import { errorMessage } from '../../../../common/protocol/bounded-json.js';
 
 export { explainFailure, notifySendArgs, parseNotifySendOutput } from './notify-send-text.js';
 
@@ -95,7 +96,7 @@ export class NotifySendNotifier implements Notifier {
       try {
         child = viaStdbuf ? this.spawn('stdbuf', ['-oL', 'notify-send', ...args], { env: this.options.env ?? process.env }) : this.spawn('notify-send', args, { env: this.options.env ?? process.env });
       } catch (error) {
-        return resolve({ kind: 'failed', reason: `cannot run notify-send: ${(error as Error).message}` });
+        return resolve({ kind: 'failed', reason: `cannot run notify-send: ${errorMessage(error)}` });
       }
       const deadline = viaStdbuf
         ? this.clock.setTimeout(() => {

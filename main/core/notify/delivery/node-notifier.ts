@@ -5,6 +5,7 @@
  */
 import notifier from 'node-notifier';
 import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from '../request.js';
+import { errorMessage } from '../../../../common/protocol/bounded-json.js';
 
 /** node-notifier's notify(), or a stand-in for tests. */
 export type NotifyFunction = (options: Record<string, unknown>, callback: (error: Error | null, response?: string, metadata?: Record<string, unknown>) => void) => unknown;
@@ -61,7 +62,7 @@ export class NodeNotifierNotifier implements Notifier {
           },
         );
       } catch (error) {
-        resolve({ kind: 'failed', reason: `native notification failed: ${(error as Error).message}` });
+        resolve({ kind: 'failed', reason: `native notification failed: ${errorMessage(error)}` });
       }
     });
   }
