@@ -7,6 +7,7 @@ import type { AlertEvent } from '../common/protocol/alert.js';
 import type { ClientFrame, ServerFrame } from '../common/protocol/frames.js';
 import type { Journal } from './journal/journal.js';
 import type { SourceActionHandler } from './sources/sink.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
 
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
@@ -54,7 +55,7 @@ export async function applyAction(
   try {
     await handler?.onAction(alert, frame.request, frame.by);
   } catch (error) {
-    return fail('source_failed', `${alert.source}: ${(error as Error).message}`);
+    return fail('source_failed', `${alert.source}: ${errorMessage(error)}`);
   }
   const base = { alertId: frame.alertId, source: alert.source, at: now };
   const actor = { by: frame.by, actionId: frame.id };
@@ -69,7 +70,7 @@ export async function applyAction(
   try {
     seq = publish(event);
   } catch (error) {
-    return fail('internal', `journal write failed: ${(error as Error).message}`);
+    return fail('internal', `journal write failed: ${errorMessage(error)}`);
   }
   const result: ActionResult = { type: 'action_result', id: frame.id, ok: true, seq };
   journal.recordActionResult(frame.id, JSON.stringify(result), now);

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean', default: false } } });
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error: Error) => {
-  console.error(`Tocsin gateway could not start: ${error.message}`);
+main().catch((error: unknown) => {
+  console.error(`Tocsin gateway could not start: ${errorMessage(error)}`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
 
 const HTTP_DEFAULTS = {
   headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
@@ -94,13 +95,13 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read gateway configuration ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read gateway configuration ${file}: ${errorMessage(error)}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${errorMessage(error)}`);
   }
   const config = parseGatewayConfig(json, file);
   // Paths in a file are relative to that file, not to wherever the gateway was started from.

@@ -62,6 +62,40 @@ describe('gateway feed', () => {
     expect(status).toBe(403);
   });
 
+  it('says why an upgrade was refused with the same JSON error body as every other answer', async () => {
+    const g = await gateway();
+    const refusal = (url: string, headers: Record<string, string>) => new Promise<{ status: number; body: unknown }>((resolve) => {
+      const ws = new WebSocket(url, SUBPROTOCOL, { headers });
+      ws.on('error', () => {});
+      ws.on('unexpected-response', (_q, res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      });
+    });
+    expect(await refusal(g.url, { authorization: 'Bearer wrong-token-0123456789' })).toEqual({ status: 401, body: { code: 'bad_token', error: 'a valid bearer token is required (wrong token)' } });
+    expect(await refusal(g.url, { authorization: `Bearer ${TOKEN}`, origin: 'https://evil.example' })).toEqual({ status: 403, body: { code: 'forbidden_origin', error: 'origin https://evil.example not allowed' } });
+    expect(await refusal(g.url.replace('/v1/feed', '/v2/feed'), { authorization: `Bearer ${TOKEN}` })).toEqual({ status: 404, body: { code: 'no_route', error: 'no route GET /v2/feed: the feed is at /v1/feed' } });
+    expect(g.stats.rejected).toMatchObject({ upgrade_401: 1, upgrade_403: 1, upgrade_404: 1 });
+  });
+
+  it('answers an unknown route 404, and a failing route 503, with a code and the reason', async () => {
+    const g = await gateway();
+    const missing = await fetch(`http://127.0.0.1:${g.port}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/json');
+    expect(await missing.json()).toEqual({ code: 'no_route', error: 'no route GET /nowhere' });
+    g.addRoute('GET', '/broken', () => Promise.reject(new Error('the source is down')));
+    const broken = await fetch(`http://127.0.0.1:${g.port}/broken`);
+    expect(broken.status).toBe(503);
+    expect(await broken.json()).toEqual({ code: 'unavailable', error: 'unavailable: the source is down' });
+    g.addRoute('GET', '/bug', () => {
+      throw new TypeError('a bug');
+    });
+    // A route that throws synchronously is caught by the same boundary as one that rejects.
+    expect((await fetch(`http://127.0.0.1:${g.port}/bug`)).status).toBe(503);
+  });
+
   it('lets a configured origin in (a wall display page, say)', async () => {
     const g = await gateway({ allowedOrigins: ['https://wall.example'] });
     const ws = new WebSocket(g.url, SUBPROTOCOL, { headers: { authorization: `Bearer ${TOKEN}`, origin: 'https://wall.example' } });

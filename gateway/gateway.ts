@@ -18,6 +18,7 @@ import { Journal } from './journal/journal.js';
 import { FeedSession } from './server/feed-session.js';
 import { applyHttpEdge } from '../common/node/http/http-edge.js';
 import { ServerStats } from '../common/node/http/server-stats.js';
+import { httpError, httpStatusOf, refuseUpgradeWith, sendHttpError } from './server/http-errors.js';
 import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
 import { installAlertmanager, type AlertmanagerReceiver } from './sources/alertmanager/receiver.js';
 import { DemoSimulator } from './sources/demo/simulator.js';
@@ -80,7 +81,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
         session.notifyAppended();
       } catch (error) {
         stats.count('send_failures');
-        log(`sending to a console failed: ${(error as Error).message}`);
+        log(`sending to a console failed: ${errorMessage(error)}`);
       }
     }
     return seqs;
@@ -105,23 +106,21 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       // The one boundary around a request's synchronous part: a bug answers 500, never exits.
       stats.reject('internal_error');
       log(`request ${request.method} from ${request.socket.remoteAddress}: ${errorMessage(error)}`);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end('internal error\n');
+      sendHttpError(response, httpError('internal'));
     }
   });
   const route = (request: IncomingMessage, response: ServerResponse) => {
     const path = requestUrl(request)?.pathname;
     if (path === undefined) {
       stats.reject('http_bad_target');
-      return void response.writeHead(400, { 'content-type': 'text/plain' }).end('the request target is not a URL\n');
+      return sendHttpError(response, httpError('bad_target'));
     }
     if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     const handler = routes.get(`${request.method} ${path}`);
-    if (!handler) return void response.writeHead(404, { 'content-type': 'text/plain' }).end(`no route ${request.method} ${path}\n`);
-    Promise.resolve().then(() => handler(request, response)).catch((error: Error) => {
-      log(`route ${path} failed: ${error.message}`);
-      if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain' });
-      response.end(`unavailable: ${error.message}\n`);
+    if (!handler) return sendHttpError(response, httpError('no_route', `${request.method} ${path}`));
+    Promise.resolve().then(() => handler(request, response)).catch((error: unknown) => {
+      log(`route ${path} failed: ${errorMessage(error)}`);
+      sendHttpError(response, httpError('unavailable', errorMessage(error)));
     });
   };
 
@@ -154,10 +153,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     if (!handshakeDone) return;
     const decision = decideUpgrade(request, config.tokens, config.allowedOrigins);
     if (!decision.ok) {
-      stats.reject(`upgrade_${decision.status}`);
-      log(`refused feed upgrade from ${request.socket.remoteAddress}: ${decision.reason}`);
+      stats.reject(`upgrade_${httpStatusOf(decision.code)}`);
+      log(`refused feed upgrade from ${request.socket.remoteAddress}: ${decision.message}`);
       handshakeDone();
-      socket.end(`HTTP/1.1 ${decision.status} ${decision.status === 401 ? 'Unauthorized' : decision.status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgradeWith(socket, decision);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -175,10 +174,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       server.off('error', reject);
       resolve();
     });
-  }).catch((error: Error) => {
+  }).catch((error: unknown) => {
     edge.dispose();
     journal.close();
-    throw new Error(`gateway cannot listen on ${config.listen.host}:${config.listen.port}: ${error.message}`);
+    throw new Error(`gateway cannot listen on ${config.listen.host}:${config.listen.port}: ${errorMessage(error)}`);
   });
   server.on('error', (error) => log(`server error: ${error.message}`));
   const { port } = server.address() as AddressInfo;
@@ -237,8 +236,8 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
 
 /** Read the TLS certificate and key, saying which file could not be read. */
 async function readTls(files: NonNullable<GatewayConfig['tls']>): Promise<{ cert: Buffer; key: Buffer }> {
-  const read = (file: string, what: string) => readFile(file).catch((error: Error) => {
-    throw new Error(`cannot read the gateway's TLS ${what} ${file}: ${error.message}`);
+  const read = (file: string, what: string) => readFile(file).catch((error: unknown) => {
+    throw new Error(`cannot read the gateway's TLS ${what} ${file}: ${errorMessage(error)}`);
   });
   return { cert: await read(files.certFile, 'certificate'), key: await read(files.keyFile, 'key') };
 }
@@ -248,6 +247,6 @@ function openJournal(options: GatewayConfig['journal']): Journal {
   try {
     return new Journal(options);
   } catch (error) {
-    throw new Error(`cannot open the gateway journal ${options.path}: ${(error as Error).message}`);
+    throw new Error(`cannot open the gateway journal ${options.path}: ${errorMessage(error)}`);
   }
 }

@@ -148,8 +148,8 @@ export class FeedSession {
       case 'action':
         void this.deps.onAction(frame).then(
           (result) => this.send(result),
-          (error: Error) => {
-            this.deps.log(`feed ${this.remote}: action ${frame.id} failed: ${error.message}`);
+          (error: unknown) => {
+            this.deps.log(`feed ${this.remote}: action ${frame.id} failed: ${errorMessage(error)}`);
             this.send({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: 'the gateway could not apply the action' });
           },
         );

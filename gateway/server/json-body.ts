@@ -1,14 +1,19 @@
 /**
  * Reading a JSON request body from a source: bounded in size while it streams in, bounded in
- * nesting when it is parsed, and never thrown: every outcome is an answer with the HTTP status
- * and a reason that names what was wrong.
+ * nesting when it is parsed, and never thrown: every outcome is a Result whose failure is one
+ * of the gateway's HTTP errors (http-errors.ts gives its status), with a reason that names
+ * what was wrong.
  */
 import type { IncomingMessage } from 'node:http';
 import { errorMessage, parseBoundedJson } from '../../common/protocol/bounded-json.js';
+import type { Result } from '../../common/result.js';
+import { httpError } from './http-errors.js';
 
-export type JsonBody =
-  | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413; code: 'too_large' | 'unreadable' | 'malformed_json' | 'too_deep' | 'forbidden_key'; message: string };
+/** Why a body was refused: each is a code of the HTTP errors table. */
+export type BodyRefusal = 'body_too_large' | 'body_unreadable' | 'body_not_json' | 'body_too_deep' | 'forbidden_key';
+
+/** The parsed body, or why it was refused. */
+export type JsonBody = Result<unknown, BodyRefusal>;
 
 /** Read the whole body (at most `maxBytes`) and parse it as bounded JSON. */
 export async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
@@ -16,14 +21,12 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
   try {
     text = await readLimited(request, maxBytes);
   } catch (error) {
-    return error instanceof TooLarge
-      ? { ok: false, status: 413, code: 'too_large', message: `body over ${maxBytes} bytes` }
-      : { ok: false, status: 400, code: 'unreadable', message: `could not read the body: ${errorMessage(error)}` };
+    return error instanceof TooLarge ? httpError('body_too_large', String(maxBytes)) : httpError('body_unreadable', errorMessage(error));
   }
   const json = parseBoundedJson(text);
   if (json.ok) return json;
-  const message = json.code === 'malformed_json' ? `body is not JSON: ${json.message}` : `body refused: ${json.message}`;
-  return { ok: false, status: 400, code: json.code, message };
+  if (json.code === 'malformed_json') return httpError('body_not_json', json.message);
+  return json.code === 'too_deep' ? httpError('body_too_deep', json.message) : httpError('forbidden_key', json.message);
 }
 
 class TooLarge extends Error {}

@@ -6,10 +6,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { requestUrl } from '../../common/node/http/request-url.js';
+import { ok, type Result } from '../../common/result.js';
+import { httpError } from './http-errors.js';
 
 export const FEED_PATH = '/v1/feed';
 
-export type UpgradeDecision = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string };
+/** Why an upgrade was refused: each is a code of the HTTP errors table, which gives its status. */
+export type UpgradeRefusal = 'bad_token' | 'forbidden_origin' | 'no_route';
+
+/** Admitted, or refused with the error to answer and log. */
+export type UpgradeDecision = Result<null, UpgradeRefusal>;
 
 /** Constant-time check of a presented token against every configured one. */
 export function tokenMatches(presented: string, tokens: readonly string[]): boolean {
@@ -32,12 +38,13 @@ export function bearerToken(request: IncomingMessage): string | null {
 /** Check an upgrade request. */
 export function decideUpgrade(request: IncomingMessage, tokens: readonly string[], allowedOrigins: readonly string[]): UpgradeDecision {
   const path = requestUrl(request)?.pathname ?? null;
-  if (path === null) return { ok: false, status: 404, reason: 'the request target is not a URL' };
-  if (path !== FEED_PATH) return { ok: false, status: 404, reason: `no feed at ${path}` };
+  // No feed is there: a target that is no URL is a 404 here, as any path but the feed's.
+  if (path === null) return httpError('no_route', `${request.method} to a feed: the request target is not a URL`);
+  if (path !== FEED_PATH) return httpError('no_route', `${request.method} ${path}: the feed is at ${FEED_PATH}`);
   const token = bearerToken(request);
-  if (token === null) return { ok: false, status: 401, reason: 'missing bearer token' };
-  if (!tokenMatches(token, tokens)) return { ok: false, status: 401, reason: 'wrong token' };
+  if (token === null) return httpError('bad_token', 'none given');
+  if (!tokenMatches(token, tokens)) return httpError('bad_token', 'wrong token');
   const origin = request.headers.origin;
-  if (origin !== undefined && !allowedOrigins.includes(origin)) return { ok: false, status: 403, reason: `origin ${origin} not allowed` };
-  return { ok: true };
+  if (origin !== undefined && !allowedOrigins.includes(origin)) return httpError('forbidden_origin', origin);
+  return ok(null);
 }

@@ -19,6 +19,7 @@ import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { systemClock, type Clock, type TimerHandle } from '../../clock.js';
+import { refuseUpgrade } from './upgrade-refusal.js';
 
 /** The limits; all in milliseconds or counts. */
 export type HttpEdgeLimits = {
@@ -156,7 +157,7 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
       if (pending.size >= limits.maxPendingUpgrades) {
         refuse('upgrade_pending_limit', address, `${pending.size} upgrades already waiting for their handshake`);
         socket.once('finish', () => socket.destroy());
-        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
+        refuseUpgrade(socket, 503, { headers: { 'Retry-After': '1' } });
         return null;
       }
       const timer = clock.setTimeout(() => {

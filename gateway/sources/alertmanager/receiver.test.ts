@@ -55,33 +55,41 @@ const message = (...alerts: unknown[]) => ({
 describe('Alertmanager webhook receiver', () => {
   it('refuses a missing or wrong bearer token with 401', async () => {
     const { g } = await gateway();
-    expect((await post(g, message(amAlert('f1')), null)).status).toBe(401);
+    expect(await post(g, message(amAlert('f1')), null)).toEqual({ status: 401, body: { code: 'bad_token', error: 'a valid bearer token is required' } });
     expect((await post(g, message(amAlert('f1')), TOKEN)).status).toBe(401); // the console token is not the webhook's
     expect(g.journal.bounds().last).toBe(0);
   });
 
   it('answers garbage with 400 and the reason, journaling nothing', async () => {
     const { g } = await gateway();
-    const cases: Array<[unknown, RegExp]> = [
-      ['{not json', /not JSON/],
-      ['', /not JSON/],
-      [[], /expected object/],
-      [{ ...message(amAlert('f1')), version: '3' }, /version: only webhook payload version "4"/],
-      [{ ...message(amAlert('f1')), alerts: 'many' }, /alerts: .*array/],
-      [message({ ...amAlert('f1'), fingerprint: undefined }), /alerts\.0\.fingerprint/],
-      [message({ ...amAlert('f1'), status: 'pending' }), /alerts\.0\.status/],
-      [message({ ...amAlert('f1'), startsAt: 'yesterday' }), /alerts\.0\.startsAt: not an RFC 3339 time/],
-      [message({ ...amAlert('f1'), labels: { alertname: 5 } }), /alerts\.0\.labels\.alertname/],
-      [`{"version":"4","alerts":[{"labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`, /^body refused: nested deeper than 32 levels/],
-      [`{"version":"4","alerts":[{"labels":{"__proto__":"x"}}]}`, /^body refused: the key "__proto__" is not accepted \(at alerts\.0\.labels\)/],
+    const cases: Array<[unknown, string, RegExp]> = [
+      ['{not json', 'body_not_json', /not JSON/],
+      ['', 'body_not_json', /not JSON/],
+      [[], 'invalid_webhook', /expected object/],
+      [{ ...message(amAlert('f1')), version: '3' }, 'invalid_webhook', /version: only webhook payload version "4"/],
+      [{ ...message(amAlert('f1')), alerts: 'many' }, 'invalid_webhook', /alerts: .*array/],
+      [message({ ...amAlert('f1'), fingerprint: undefined }), 'invalid_webhook', /alerts\.0\.fingerprint/],
+      [message({ ...amAlert('f1'), status: 'pending' }), 'invalid_webhook', /alerts\.0\.status/],
+      [message({ ...amAlert('f1'), startsAt: 'yesterday' }), 'invalid_webhook', /alerts\.0\.startsAt: not an RFC 3339 time/],
+      [message({ ...amAlert('f1'), labels: { alertname: 5 } }), 'invalid_webhook', /alerts\.0\.labels\.alertname/],
+      [`{"version":"4","alerts":[{"labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`, 'body_too_deep', /^body refused: nested deeper than 32 levels/],
+      [`{"version":"4","alerts":[{"labels":{"__proto__":"x"}}]}`, 'forbidden_key', /^body refused: the key "__proto__" is not accepted \(at alerts\.0\.labels\)/],
     ];
-    for (const [body, reason] of cases) {
+    for (const [body, code, reason] of cases) {
       const answer = await post(g, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.code, JSON.stringify(body)).toBe(code);
       expect(answer.body.error).toMatch(reason);
     }
     expect(g.journal.bounds().last).toBe(0);
     expect(g.alertmanager!.stats.answers[400]).toBe(cases.length);
+  });
+
+  it('answers a body over maxBodyBytes with 413, body_too_large and a hint for the receiver', async () => {
+    const { g } = await gateway({ tokens: [AM_TOKEN], maxBodyBytes: 1024 });
+    const answer = await post(g, message(...Array.from({ length: 20 }, (_, i) => amAlert(`big-${i}`))));
+    expect(answer).toEqual({ status: 413, body: { code: 'body_too_large', error: "body over 1024 bytes (lower the receiver's max_alerts)" } });
+    expect(g.alertmanager!.stats.answers).toEqual({ 413: 1 });
   });
 
   it('journals each alert, answers 200 after the write, and the feed carries it with a seq', async () => {
@@ -130,7 +138,7 @@ describe('Alertmanager webhook receiver', () => {
     saboteur.exec("CREATE TRIGGER fail_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
     const failed = await post(g, message(amAlert('f1'), amAlert('f2')));
     expect(failed.status).toBe(503);
-    expect(failed.body.error).toMatch(/disk full \(test\)/);
+    expect(failed.body).toEqual({ code: 'journal_unavailable', error: expect.stringMatching(/disk full \(test\)/) });
     expect(g.journal.bounds().last).toBe(0);
     expect(g.journal.alertState('f1')).toBeUndefined();
     expect((await post(g, message(amAlert('f1'), amAlert('f2')))).status).toBe(503); // Alertmanager retries

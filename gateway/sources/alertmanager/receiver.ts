@@ -9,7 +9,10 @@
  * - 503 on any failure after the body was understood, so Alertmanager retries.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readJsonBody } from '../../server/json-body.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
+import { ok, type Result } from '../../../common/result.js';
+import { httpError, httpStatusOf, sendHttpError } from '../../server/http-errors.js';
+import { readJsonBody, type BodyRefusal } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from '../sink.js';
 import type { AlertmanagerConfig } from './config.js';
@@ -32,23 +35,23 @@ export type ReceiverStats = {
   last?: { receivedAt: number; answeredAt: number; status: number };
 };
 
-type Answer = { status: number; body: unknown };
+/** What a delivery stored: events published, repeats recognised, and each alert's seq (null: a repeat). */
+export type WebhookAccepted = { published: number; duplicates: number; seqs: Array<number | null> };
+/** Why a delivery was refused: each is a code of the gateway's HTTP errors table. */
+export type WebhookRefusal = 'bad_token' | BodyRefusal | 'invalid_webhook' | 'journal_unavailable';
 type Options = { tokens: readonly string[]; maxBodyBytes: number; mapper: Mapper; now: () => number; log: (message: string) => void; stats: ReceiverStats };
 
 /** Handle one webhook delivery. */
-export async function handleWebhook(request: IncomingMessage, sink: EventSink, options: Options): Promise<Answer> {
+export async function handleWebhook(request: IncomingMessage, sink: EventSink, options: Options): Promise<Result<WebhookAccepted, WebhookRefusal>> {
   const token = bearerToken(request);
   if (token === null || !tokenMatches(token, options.tokens)) {
     options.log(`alertmanager webhook from ${request.socket.remoteAddress}: missing or wrong bearer token (check the receiver's http_config.authorization)`);
-    return { status: 401, body: { error: 'a valid bearer token is required' } };
+    return httpError('bad_token');
   }
   const body = await readJsonBody(request, options.maxBodyBytes);
-  if (!body.ok) {
-    const hint = body.code === 'too_large' ? " (lower the receiver's max_alerts)" : '';
-    return { status: body.status, body: { error: `${body.message}${hint}` } };
-  }
+  if (!body.ok) return body.code === 'body_too_large' ? { ...body, message: `${body.message} (lower the receiver's max_alerts)` } : body;
   const parsed = WebhookMessageSchema.safeParse(body.value);
-  if (!parsed.success) return { status: 400, body: { error: describeZodIssue(parsed.error, '(body)') } };
+  if (!parsed.success) return httpError('invalid_webhook', describeZodIssue(parsed.error, '(body)'));
   try {
     const now = options.now();
     const entries: SinkEntry[] = parsed.data.alerts.flatMap((alert) => entriesFor(alert, options.mapper, now, (id) => sink.alertState(id) !== undefined));
@@ -57,12 +60,12 @@ export async function handleWebhook(request: IncomingMessage, sink: EventSink, o
     const published = seqs.filter((seq) => seq !== null).length;
     options.stats.published += published;
     options.stats.duplicates += seqs.length - published;
-    return { status: 200, body: { published, duplicates: seqs.length - published, seqs } };
+    return ok({ published, duplicates: seqs.length - published, seqs });
   } catch (error) {
-    const message = (error as Error).message;
+    const message = errorMessage(error);
     options.stats.lastError = message;
     options.log(`alertmanager webhook: answering 503 so Alertmanager retries: ${message}`);
-    return { status: 503, body: { error: `not stored, retry: ${message}` } };
+    return httpError('journal_unavailable', message);
   }
 }
 
@@ -136,9 +139,11 @@ export async function installAlertmanager(gateway: GatewayHooks, config: Alertma
   gateway.addRoute('POST', ALERTMANAGER_PATH, async (request, response) => {
     const receivedAt = deps.now();
     const answer = await handleWebhook(request, gateway.sink, options);
-    receiver.stats.answers[answer.status] = (receiver.stats.answers[answer.status] ?? 0) + 1;
-    receiver.stats.last = { receivedAt, answeredAt: deps.now(), status: answer.status };
-    response.writeHead(answer.status, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.body)}\n`);
+    const status = answer.ok ? 200 : httpStatusOf(answer.code);
+    receiver.stats.answers[status] = (receiver.stats.answers[status] ?? 0) + 1;
+    receiver.stats.last = { receivedAt, answeredAt: deps.now(), status };
+    if (answer.ok) response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
+    else sendHttpError(response, answer);
   });
   if (receiver.silencer) gateway.addActionHandler(receiver.silencer);
   await gateway.addSource(receiver);

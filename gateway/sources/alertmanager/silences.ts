@@ -15,7 +15,7 @@ import type { AlertState } from '../../../common/protocol/alert.js';
 import type { Action } from '../../../common/protocol/frames.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
 import { ALERTMANAGER_SOURCE, dedupKey } from './payload.js';
-import { parseBoundedJson } from '../../../common/protocol/bounded-json.js';
+import { errorMessage, parseBoundedJson } from '../../../common/protocol/bounded-json.js';
 
 export type SilenceRecord = { alertId: string; silenceId: string; createdAt: number; endsAt: number };
 
@@ -157,7 +157,7 @@ export class AlertmanagerSilencer implements SourceActionHandler {
     this.store.put({ alertId: alert.alertId, silenceId, createdAt: now, endsAt });
     // A second acknowledgement replaces the first silence rather than stacking them.
     if (previous && previous.silenceId !== silenceId) {
-      await this.api.expireSilence(previous.silenceId).catch((error: Error) => this.options.log?.(`alertmanager: could not expire the replaced silence ${previous.silenceId}: ${error.message}`));
+      await this.api.expireSilence(previous.silenceId).catch((error: unknown) => this.options.log?.(`alertmanager: could not expire the replaced silence ${previous.silenceId}: ${errorMessage(error)}`));
     }
   }
 
@@ -250,7 +250,7 @@ export class SilenceReconciler {
       }
     } catch (error) {
       this.failures += 1;
-      this.options.log(`alertmanager: checking silenced alerts failed (${this.failures} so far): ${(error as Error).message}`);
+      this.options.log(`alertmanager: checking silenced alerts failed (${this.failures} so far): ${errorMessage(error)}`);
     }
   }
 }

@@ -29,14 +29,20 @@ describe('POST /v1/events', () => {
     expect(gateway.journal.alertState('backup-db-01')).toMatchObject({ status: 'resolved', source: 'http', title: 'Backup failed on db-01' });
   });
   it('refuses a wrong token (401), garbage (400 with the reason), and over 1 MiB (413)', async () => {
-    expect((await post('{}', 'wrong-token-0123456789')).status).toBe(401);
+    const badToken = await post('{}', 'wrong-token-0123456789');
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get('content-type')).toBe('application/json');
+    expect(await badToken.json()).toEqual({ code: 'bad_token', error: 'a valid bearer token is required' });
     const garbage = await post('{"kind":"fired"');
     expect(garbage.status).toBe(400);
-    expect(((await garbage.json()) as { error: string }).error).toMatch(/not JSON/);
+    expect(await garbage.json()).toEqual({ code: 'body_not_json', error: expect.stringMatching(/not JSON/) });
     const invalid = await post(JSON.stringify({ kind: 'fired', alertId: 'x', alert: { ...alert, severity: 'apocalyptic' } }));
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as { error: string }).error).toMatch(/^alert\.severity: /);
-    expect((await post('x'.repeat(1024 * 1024 + 10))).status).toBe(413);
+    expect(await invalid.json()).toEqual({ code: 'invalid_event', error: expect.stringMatching(/^alert\.severity: /) });
+    const tooLarge = await post('x'.repeat(1024 * 1024 + 10));
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({ code: 'body_too_large', error: 'body over 1048576 bytes' });
+    expect(gateway.stats.rejected).toMatchObject({ events_401: 1, events_400: 2, events_413: 1 });
     expect(gateway.journal.bounds().last).toBe(3);
   });
   it('answers 503 when the journal cannot write, stores nothing of that batch, and works again after', async () => {
@@ -45,7 +51,7 @@ describe('POST /v1/events', () => {
     other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
     const refused = await post(JSON.stringify([{ kind: 'fired', alertId: 'c1', alert }, { kind: 'fired', alertId: 'c2', alert }]));
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { error: string }).error).toMatch(/journal write failed: database or disk is full/);
+    expect(await refused.json()).toEqual({ code: 'journal_unavailable', error: expect.stringMatching(/journal write failed: database or disk is full/) });
     expect(gateway.journal.bounds().last).toBe(before);
     expect(gateway.journal.alertState('c1')).toBeUndefined();
     other.exec('DROP TRIGGER refuse');
@@ -68,7 +74,7 @@ describe('POST /v1/events', () => {
       for (const body of bodies(deep(depth))) {
         const answer = await post(body);
         expect(answer.status).toBe(400);
-        expect(((await answer.json()) as { error: string }).error).toMatch(/^body refused: nested deeper than 32 levels/);
+        expect(await answer.json()).toEqual({ code: 'body_too_deep', error: expect.stringMatching(/^body refused: nested deeper than 32 levels/) });
       }
     }
     expect((await post(deep(1_000_000))).status).toBe(413);
@@ -78,7 +84,7 @@ describe('POST /v1/events', () => {
   it('refuses a label key __proto__ with 400 naming it, rather than dropping it; keeps "constructor"', async () => {
     const refused = await post(`{"kind":"fired","alertId":"proto","alert":{"title":"t","severity":"high","category":"outage","labels":{"__proto__":"x","team":"db"}}}`);
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: string }).error).toBe('body refused: the key "__proto__" is not accepted (at alert.labels)');
+    expect(await refused.json()).toEqual({ code: 'forbidden_key', error: 'body refused: the key "__proto__" is not accepted (at alert.labels)' });
     expect(gateway.journal.alertState('proto')).toBeUndefined();
     const kept = await post(JSON.stringify({ kind: 'fired', alertId: 'ctor', alert: { ...alert, labels: { constructor: 'y' } } }));
     expect(kept.status).toBe(202);

@@ -7,7 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AlertBodySchema, AlertIdSchema } from '../../../common/protocol/alert.js';
 import { MAX_FRAME_BYTES } from '../../../common/protocol/frames.js';
-import { readJsonBody } from '../../server/json-body.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
+import { ok, type Result } from '../../../common/result.js';
+import { httpError, httpStatusOf, sendHttpError } from '../../server/http-errors.js';
+import { readJsonBody, type BodyRefusal } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import type { EventSink, SinkEntry } from '../sink.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
@@ -21,18 +24,19 @@ const BatchSchema = z.array(PostedEventSchema).min(1).max(1000);
 /** Source name journaled with posted events. */
 export const HTTP_SOURCE = 'http';
 
-type Answer = { status: number; body: unknown };
+/** Why a post was refused: each is a code of the gateway's HTTP errors table. */
+export type EventsRefusal = 'bad_token' | BodyRefusal | 'invalid_event' | 'journal_unavailable';
 
-/** Handle one request; `now` is injected for tests. */
-export async function handlePostedEvents(request: IncomingMessage, sink: EventSink, tokens: readonly string[], now: () => number): Promise<Answer> {
+/** Handle one request: the journaled seqs, or the refusal; `now` is injected for tests. */
+export async function handlePostedEvents(request: IncomingMessage, sink: EventSink, tokens: readonly string[], now: () => number): Promise<Result<{ seqs: Array<number | null> }, EventsRefusal>> {
   const token = bearerToken(request);
-  if (token === null || !tokenMatches(token, tokens)) return { status: 401, body: { error: 'a valid bearer token is required' } };
+  if (token === null || !tokenMatches(token, tokens)) return httpError('bad_token');
   const body = await readJsonBody(request, MAX_FRAME_BYTES);
-  if (!body.ok) return { status: body.status, body: { error: body.message } };
+  if (!body.ok) return body;
   const json = body.value;
   // Parsed by shape, so the reason names the field ("3.alert.severity: …"), not just "invalid".
   const parsed = Array.isArray(json) ? BatchSchema.safeParse(json) : PostedEventSchema.safeParse(json);
-  if (!parsed.success) return { status: 400, body: { error: describeZodIssue(parsed.error, '(body)') } };
+  if (!parsed.success) return httpError('invalid_event', describeZodIssue(parsed.error, '(body)'));
   const at = now();
   const entries: SinkEntry[] = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]).map((posted) =>
     posted.kind === 'fired'
@@ -40,18 +44,19 @@ export async function handlePostedEvents(request: IncomingMessage, sink: EventSi
       : { event: { kind: 'resolved', alertId: posted.alertId, source: HTTP_SOURCE, at, endsAt: at } },
   );
   try {
-    return { status: 202, body: { seqs: await sink.publish(entries) } };
+    return ok({ seqs: await sink.publish(entries) });
   } catch (error) {
-    return { status: 503, body: { error: `journal write failed: ${(error as Error).message}` } };
+    return httpError('journal_unavailable', errorMessage(error));
   }
 }
 
-/** The route for startGateway's router. */
+/** The route for startGateway's router: 202 with the seqs, or the error from the table. */
 export function eventsRoute(sink: EventSink, tokens: readonly string[], now: () => number, refused: (reason: string) => void = () => {}) {
   return async (request: IncomingMessage, response: ServerResponse) => {
     const answer = await handlePostedEvents(request, sink, tokens, now);
+    if (answer.ok) return void response.writeHead(202, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
     // Counted in the gateway's statistics by status: events_400, events_401, events_413, events_503.
-    if (answer.status >= 400) refused(`events_${answer.status}`);
-    response.writeHead(answer.status, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.body)}\n`);
+    refused(`events_${httpStatusOf(answer.code)}`);
+    sendHttpError(response, answer);
   };
 }

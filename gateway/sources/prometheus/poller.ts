@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
 import type { EventSink, EventSource } from '../sink.js';
 import type { PrometheusConfig, PrometheusQuery } from './config.js';
-import { parseBoundedJson } from '../../../common/protocol/bounded-json.js';
+import { errorMessage, parseBoundedJson } from '../../../common/protocol/bounded-json.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
 
 const LabelSet = z.record(z.string(), z.string());
@@ -147,7 +147,7 @@ export class PrometheusPoller implements EventSource {
       return samples;
     } catch (error) {
       if (this.stopped) return [];
-      const message = (error as Error).message;
+      const message = errorMessage(error);
       this.stats.failures[query.name] = (this.stats.failures[query.name] ?? 0) + 1;
       this.stats.lastError = `${query.name}: ${message}`;
       // Logged when the reason changes, not once per poll.
