@@ -17,6 +17,7 @@ import { systemClock } from '../common/clock.js';
 import { CoreHost } from '../main/core/host/core-host.js';
 import { CoreSupervisor, DEFAULT_SUPERVISOR_TIMING } from '../main/core/host/core-supervisor.js';
 import { notifierFor } from '../main/core/notify/delivery/select.js';
+import { errorMessage } from '../common/protocol/bounded-json.js';
 import { AccessGate, isLoopback, newToken } from './access.js';
 import { startConsoleServer } from './server.js';
 
@@ -112,7 +113,7 @@ function defaultDataDir(): string {
   return join(base, 'tocsin', 'console');
 }
 
-main().catch((error: Error) => {
-  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `Tocsin console could not start: ${error.message}`);
+main().catch((error: unknown) => {
+  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `Tocsin console could not start: ${errorMessage(error)}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

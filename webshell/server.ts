@@ -12,6 +12,7 @@ import { serveStatic } from './static-files.js';
 import type { Duplex } from 'node:stream';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { requestUrl } from '../common/node/http/request-url.js';
+import { refuseUpgrade } from '../common/node/http/upgrade-refusal.js';
 
 export type ConsoleServerOptions = {
   host: string;
@@ -48,9 +49,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const log = options.log ?? ((line: string) => console.error(`Tocsin console HTTP: ${line}`));
   const bridge = new ApiSocketBridge(options.core, log);
   const server = createServer((request, response) => {
-    handleHttp(options, request, response).catch((error: Error) => {
+    handleHttp(options, request, response).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end(`internal error: ${error.message}\n`);
+      response.end(`internal error: ${errorMessage(error)}\n`);
     });
   });
   const stats = new ServerStats();
@@ -74,9 +75,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const access = options.gate.authorize(request);
     if (path !== '/api' || !access.ok || !isSameOrigin(request)) {
       handshakeDone();
-      const status = path !== '/api' ? '404 Not Found' : access.ok ? '403 Forbidden' : '401 Unauthorized';
-      stats.reject(`upgrade_${status.slice(0, 3)}`);
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const status = path !== '/api' ? 404 : access.ok ? 403 : 401;
+      stats.reject(`upgrade_${status}`);
+      refuseUpgrade(socket, status);
       return;
     }
     bridge.handleUpgrade(request, socket, head);
@@ -84,7 +85,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     // is written, or the socket destroyed.
     handshakeDone();
   };
-  await listen(server, options.host, options.port).catch((error: Error) => {
+  await listen(server, options.host, options.port).catch((error: unknown) => {
     edge.dispose();
     throw error;
   });
