@@ -41,6 +41,7 @@ const core = await ConsoleCore.open({
       const t = now();
       for (const c of changes) if (c.event.kind === 'fired') commitLatency.push(t - sentAt(c.event.alert.startsAt));
     },
+    onSnapshot() {},
     onFeedStatus() {},
   }],
 });

@@ -1,7 +1,8 @@
 /**
- * The console core: every decision, no Electron. Composes the history store, one FeedClient
- * per feed, the observers of committed changes (notifications, tray), and the batched UI
- * updates, and implements the renderer's api operations.
+ * The console core: every decision, no Electron. Composes the history store, per feed a link
+ * (FeedClient) and the ingest that owns what it receives (FeedIngest), one fan-out of committed
+ * changes and snapshots to their observers (write notes, the batched UI updates, and whoever
+ * the shell adds: notifications, tray), and implements the renderer's api operations.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { connectWebSocket, type SocketFactory } from './feed/feed-socket.js';
 import { HIDDEN_WINDOW, type WindowState } from '../../common/window-state.js';
 import type { NotificationHealth } from '../../common/notify/health.js';
 import type { CommittedObserver } from './pipeline/observer.js';
+import { ObserverFanOut } from './pipeline/fan-out.js';
+import { FeedIngest } from './pipeline/ingest.js';
 import { UpdateBatcher } from './pipeline/update-batcher.js';
 import type { Action } from '../../common/protocol/frames.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -23,6 +26,7 @@ import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMe
 import { enforceRetention } from './store/retention.js';
 import { WalCheckpoints } from '../../common/node/sqlite/wal-checkpoints.js';
 
+/** How to open a console core. */
 export type ConsoleCoreOptions = {
   dataDir: string;
   feeds: FeedProfile[];
@@ -30,7 +34,7 @@ export type ConsoleCoreOptions = {
   clock?: Clock;
   connect?: SocketFactory;
   random?: () => number;
-  /** Who reacts to committed changes; a factory when they need the core itself (notifications). */
+  /** Who reacts to committed changes (more can be added with `observe` before `start`); a factory when they need the core itself. */
   observers?: CommittedObserver[] | ((core: ConsoleCore) => CommittedObserver[]);
   log?: (message: string) => void;
   /** The console's settings (file, validation, live application); defaults when not given. */
@@ -42,11 +46,14 @@ export type ConsoleCoreOptions = {
 /** The history file inside a data directory. */
 export const historyPath = (dataDir: string) => join(dataDir, 'history.sqlite');
 
+/** One console: its history, its feeds, and the api the shells serve. */
 export class ConsoleCore {
   readonly handlers: ApiHandlers;
   private readonly settings: SettingsService;
   private readonly clients = new Map<string, FeedClient>();
   private readonly batcher: UpdateBatcher;
+  private readonly observers: ObserverFanOut;
+  private started = false;
   private readonly metrics: MetricRecorder;
   private readonly checkpoints: WalCheckpoints;
   private windowState: WindowState = HIDDEN_WINDOW;
@@ -57,34 +64,35 @@ export class ConsoleCore {
   private constructor(readonly store: AlertStore, private readonly options: ConsoleCoreOptions) {
     const clock = options.clock ?? systemClock;
     const log = options.log ?? (() => {});
-    const observers = typeof options.observers === 'function' ? options.observers(this) : options.observers ?? [];
     this.batcher = new UpdateBatcher(clock);
     this.metrics = new MetricRecorder(store.db, clock, 2_000, log);
     this.checkpoints = new WalCheckpoints(store.db, clock);
     this.settings = options.settings ?? new SettingsService(join(options.dataDir, 'settings.json'), { settings: DEFAULT_SETTINGS, problems: [] }, () => {});
+    // Whatever was written is checkpointed and full-text indexed soon; then the UI hears of it.
+    const writes: CommittedObserver = {
+      onCommitted: (changes) => {
+        this.checkpoints.noteWrite(changes.length);
+        store.fullText.noteWrite();
+      },
+      onSnapshot: (_feedId, rows) => {
+        this.checkpoints.noteWrite(rows.length);
+        store.fullText.noteWrite();
+      },
+      onFeedStatus: () => {},
+    };
+    this.observers = new ObserverFanOut([writes, this.batcher]);
+    for (const observer of typeof options.observers === 'function' ? options.observers(this) : options.observers ?? []) this.observers.add(observer);
     for (const profile of options.feeds) {
+      const random = options.random ?? Math.random;
       const client = new FeedClient(profile, {
-        clock, log, store,
+        clock, log, random,
         connect: options.connect ?? connectWebSocket,
-        random: options.random ?? Math.random,
-        onCommitted: (changes) => {
-          this.checkpoints.noteWrite(changes.length);
-          store.fullText.noteWrite();
-          this.batcher.addAlerts(changes.map((c) => c.row));
-          for (const observer of observers) observer.onCommitted(changes);
-        },
-        onSnapshot: (rows) => {
-          store.fullText.noteWrite();
-          this.batcher.addAlerts(rows);
-        },
+        sink: (link) => new FeedIngest({ feed: profile, store, clock, random, log, observer: this.observers }, link),
         onMetrics: (samples) => {
           this.batcher.addMetrics(samples);
           this.metrics.record(samples);
         },
-        onStatus: (status: FeedStatus) => {
-          this.batcher.addFeed(status);
-          for (const observer of observers) observer.onFeedStatus(status);
-        },
+        onStatus: (status: FeedStatus) => this.observers.onFeedStatus(status),
       });
       this.clients.set(profile.id, client);
     }
@@ -93,6 +101,16 @@ export class ConsoleCore {
 
   /** Open the history (a damaged file raises a clear error) and connect every feed. */
   static async open(options: ConsoleCoreOptions): Promise<ConsoleCore> {
+    const core = await ConsoleCore.create(options);
+    core.start();
+    return core;
+  }
+
+  /**
+   * Open the history (a damaged file raises a clear error) without connecting: the caller adds
+   * the observers that need the core (`observe`), then calls `start`.
+   */
+  static async create(options: ConsoleCoreOptions): Promise<ConsoleCore> {
     mkdirSync(options.dataDir, { recursive: true });
     const store = AlertStore.open(historyPath(options.dataDir), { resetIfDamaged: options.resetHistory ?? false });
     const core = new ConsoleCore(store, options);
@@ -100,8 +118,24 @@ export class ConsoleCore {
     core.checkpoints.start();
     store.fullText.start(options.clock ?? systemClock);
     await core.checkpoints.moveToThread(historyPath(options.dataDir), 'history', options.log ?? (() => {}));
-    for (const client of core.clients.values()) client.start();
     return core;
+  }
+
+  /** Add an observer of committed changes, snapshots and feed statuses; before `start`, it misses nothing. */
+  observe(observer: CommittedObserver): void {
+    this.observers.add(observer);
+  }
+
+  /** Connect every feed (once). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const client of this.clients.values()) client.start();
+  }
+
+  /** Every feed's link status, in the order the feeds were configured. */
+  feedStatuses(): FeedStatus[] {
+    return [...this.clients.values()].map((c) => c.currentStatus());
   }
 
   onUpdate(listener: (update: UiUpdate) => void): () => void {
@@ -173,7 +207,7 @@ export class ConsoleCore {
       comment: async ({ feedId, alertId, text }) => this.act(feedId, alertId, { action: 'comment', comment: text }),
       timeline: async ({ feedId, alertId }) => this.store.timeline(feedId, alertId),
       searchHistory: async ({ filter, limit, before }) => this.store.searchHistory(filter, limit, before),
-      feedStatus: async () => [...this.clients.values()].map((c) => c.currentStatus()),
+      feedStatus: async () => this.feedStatuses(),
       notificationHealth: async () => this.notificationHealth,
       getSettings: async () => this.settings.get(),
       updateSettings: async ({ settings }) => this.settings.update(settings),

@@ -1,15 +1,16 @@
+/**
+ * The link on its own, behind a sink that records what reaches it: the protocol, heartbeats,
+ * reconnects and refusals. What the history does with the frames: pipeline/ingest.test.ts.
+ */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../../common/api/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
-import { AlertStore } from '../store/alert-store.js';
 import { AckThrottle } from './ack-throttle.js';
 import { backoffDelay, DEFAULT_BACKOFF, reconnectDelay } from './backoff.js';
 import { FeedClient } from './feed-client.js';
 import type { FeedSocket } from './feed-socket.js';
+import type { FeedSink, LinkControl, WelcomeAnswer } from './link-port.js';
 
 /** An in-memory socket the test drives: what the client sent, and what "the gateway" says. */
 class ScriptedSocket extends EventEmitter implements FeedSocket {
@@ -30,31 +31,65 @@ class ScriptedSocket extends EventEmitter implements FeedSocket {
   }
 }
 
-const stores: AlertStore[] = [];
-afterEach(() => stores.splice(0).forEach((s) => s.close()));
+/** A sink that records every history frame, answers welcomes as told, and lets the test drive the link back. */
+class RecordingSink implements FeedSink {
+  frames: string[] = [];
+  committedCursor = 0;
+  blocked = false;
+  replaying = false;
+  answer: WelcomeAnswer | null = null;
+  constructor(readonly link: LinkControl) {}
+  cursor() {
+    return this.committedCursor;
+  }
+  open() {
+    this.frames.push('open');
+    return this.committedCursor;
+  }
+  welcome({ last }: { last: number }) {
+    this.replaying = last > this.committedCursor;
+    return this.answer ?? { replaying: this.replaying };
+  }
+  event(seq: number) {
+    this.frames.push(`event ${seq}`);
+  }
+  snapshot(seq: number) {
+    this.frames.push(`snapshot ${seq}`);
+  }
+  gap({ from, to }: { from: number; to: number }) {
+    this.frames.push(`gap ${from}-${to}`);
+  }
+  live() {
+    this.replaying = false;
+    this.frames.push('live');
+  }
+  discard() {
+    this.frames.push('discard');
+  }
+}
 
-function setup(random = 0.5, maxUncommitted?: number, onMetrics: () => void = () => {}) {
+function setup(random = 0.5, onMetrics: () => void = () => {}) {
   const logs: string[] = [];
   const clock = new ManualClock();
-  const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-fc-')), 'history.sqlite'));
-  stores.push(store);
   const sockets: ScriptedSocket[] = [];
   const statuses: FeedStatus[] = [];
+  let sink: RecordingSink | null = null;
   const client = new FeedClient({ id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' }, {
-    clock, store, random: () => random, log: (line) => logs.push(line), ...(maxUncommitted ? { maxUncommitted } : {}),
+    clock, random: () => random, log: (line) => logs.push(line),
     connect: () => {
       const socket = new ScriptedSocket();
       sockets.push(socket);
       return socket;
     },
-    onCommitted: () => {}, onSnapshot: () => {}, onMetrics, onStatus: (s) => statuses.push(s),
+    sink: (link) => (sink = new RecordingSink(link)),
+    onMetrics, onStatus: (s) => statuses.push(s),
   });
   const welcome = (socket: ScriptedSocket, last = 0) => {
     socket.emit('open');
     socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last } } });
     socket.receive({ type: 'live', stream: 'alerts', seq: last });
   };
-  return { clock, store, sockets, statuses, logs, client, welcome, state: () => client.currentStatus().state };
+  return { clock, sink: sink!, sockets, statuses, logs, client, welcome, state: () => client.currentStatus().state };
 }
 
 describe('reconnectDelay after a live link is lost', () => {
@@ -78,42 +113,6 @@ describe('backoffDelay (full jitter)', () => {
 });
 
 describe('FeedClient', () => {
-  it('says hello with the committed cursor and acks only after the commit', async () => {
-    const t = setup();
-    t.store.commit('f', [{ seq: 7, event: { kind: 'resolved', alertId: 'x', source: 's', at: 1, endsAt: 1 } }], false);
-    t.client.start();
-    t.welcome(t.sockets[0]!, 7);
-    expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', v: 1, resume: { alerts: 7 } });
-    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 8, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
-    expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false); // not yet committed
-    await new Promise((r) => setImmediate(r));
-    expect(t.store.cursor('f')).toBe(8);
-    expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 8 });
-  });
-
-  it('a gateway that names no journal but ends before the cursor: seqs started again, hello again from 0 at once, nothing collides', async () => {
-    const t = setup();
-    const resolved = (at: number) => ({ kind: 'resolved', alertId: 'x', source: 's', at, endsAt: at });
-    t.store.commit('f', [1, 2, 3, 4, 5].map((seq) => ({ seq, event: resolved(seq) as never })), false);
-    t.client.start();
-    t.welcome(t.sockets[0]!, 2); // its journal ends at 2, before this console's 5
-    expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 5 } });
-    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: resolved(10) }); // ignored: this link is being replaced
-    expect(t.client.currentStatus().lastError).toMatch(/ends at seq 2, before this console's 5/);
-    t.clock.advance(0); // reconnects at once
-    expect(t.sockets).toHaveLength(2);
-    t.welcome(t.sockets[1]!, 2);
-    expect(t.sockets[1]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 0 } });
-    t.sockets[1]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: resolved(11) });
-    t.sockets[1]!.receive({ type: 'event', stream: 'alerts', seq: 2, event: resolved(12) });
-    await new Promise((r) => setImmediate(r));
-    expect(t.store.cursor('f')).toBe(2);
-    expect(t.store.db.prepare("SELECT seq, at FROM events WHERE feed_id = 'f' ORDER BY seq").all()).toEqual([
-      { seq: 1, at: 1 }, { seq: 2, at: 2 }, { seq: 3, at: 3 }, { seq: 4, at: 4 }, { seq: 5, at: 5 }, { seq: 6, at: 11 }, { seq: 7, at: 12 },
-    ]);
-    expect(t.sockets[1]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 2 }); // acks speak the gateway's seqs
-  });
-
   it('goes stale after 1.5 silent heartbeats and declares the link dead after two, then retries with backoff', () => {
     const t = setup(0.5);
     t.client.start();
@@ -183,11 +182,11 @@ describe('FeedClient', () => {
     socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
     await new Promise((r) => setImmediate(r));
     expect(t.client.currentStatus().rejected).toEqual({ malformed_json: 1, invalid_frame: 1, unknown_type: 1 });
-    expect(t.store.cursor('f')).toBe(1);
+    expect(t.sink.frames).toEqual(['open', 'live', 'event 1']);
     expect(t.state()).toBe('live');
   });
 
-  it('refuses frames nested a million levels deep in any field, and the next valid frame is stored', async () => {
+  it('refuses frames nested a million levels deep in any field, and the next valid frame reaches the sink', async () => {
     const t = setup();
     t.client.start();
     t.welcome(t.sockets[0]!);
@@ -199,11 +198,11 @@ describe('FeedClient', () => {
     t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
     await new Promise((r) => setImmediate(r));
     expect(t.client.currentStatus().rejected).toEqual({ too_deep: 6 });
-    expect(t.store.cursor('f')).toBe(1);
+    expect(t.sink.frames).toEqual(['open', 'live', 'event 1']);
     expect(t.state()).toBe('live');
   });
 
-  it('stores nothing a gateway sends before its welcome, and counts it', async () => {
+  it('hands the sink nothing a gateway sends before its welcome, and counts it', async () => {
     const t = setup();
     t.client.start();
     const socket = t.sockets[0]!;
@@ -212,18 +211,17 @@ describe('FeedClient', () => {
     socket.receive({ type: 'live', stream: 'alerts', seq: 1 });
     await new Promise((r) => setImmediate(r));
     expect(t.client.currentStatus().rejected).toEqual({ before_welcome: 2 });
-    expect(t.store.cursor('f')).toBe(0);
+    expect(t.sink.frames).toEqual(['open']);
     expect(t.state()).toBe('connecting');
     socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 1 } } });
     socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 } });
     socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 1 } } });
-    await new Promise((r) => setImmediate(r));
-    expect(t.store.cursor('f')).toBe(1);
+    expect(t.sink.frames).toEqual(['open', 'event 1']);
     expect(t.client.currentStatus().rejected).toEqual({ before_welcome: 2, duplicate_welcome: 1 });
   });
 
   it('an unexpected error while handling a frame drops the link to resume, counted and logged; the client lives on', async () => {
-    const t = setup(0.5, undefined, () => {
+    const t = setup(0.5, () => {
       throw new RangeError('Maximum call stack size exceeded');
     });
     t.client.start();
@@ -250,88 +248,61 @@ describe('FeedClient', () => {
     expect(t.logs.length).toBeLessThan(12);
   });
 
-  it('never lets the cursor pass a hole: repeats ignored, jumps refused and counted', async () => {
+  it('says hello with the sink\'s cursor, acks what the sink reports committed, and shows its seq', () => {
     const t = setup();
+    t.sink.committedCursor = 7;
     t.client.start();
-    t.welcome(t.sockets[0]!);
-    const ev = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'resolved', alertId: `x${seq}`, source: 's', at: 1, endsAt: 1 } });
-    for (const seq of [1, 2, 95, 2, 3]) t.sockets[0]!.receive(ev(seq));
-    await new Promise((r) => setImmediate(r));
-    expect(t.store.cursor('f')).toBe(3);
-    expect(t.client.currentStatus().rejected).toEqual({ out_of_sequence: 1, duplicate_seq: 1 });
-    for (let i = 0; i < 50; i++) t.sockets[0]!.receive(ev(1000 + i));
-    expect(t.sockets[0]!.terminated).toBe(true); // resync from the cursor
-  });
-
-  it('outside the window: takes the union of a snapshot split over several frames, ends what it omits, records the gap', async () => {
-    const t = setup();
-    t.client.start();
-    t.welcome(t.sockets[0]!);
-    const fired = (seq: number, alertId: string) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId, source: 's', at: 1, alert: { title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
-    t.sockets[0]!.receive(fired(1, 'gone'));
-    t.sockets[0]!.receive(fired(2, 'kept'));
-    await new Promise((r) => setImmediate(r));
-    expect(t.store.cursor('f')).toBe(2);
-    const state = (alertId: string, seq: number) => ({ alertId, source: 's', title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1, status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: seq, lastSeq: seq, updatedAt: 5 });
-    // The gateway trimmed 3..699 meanwhile; its snapshot of three firing alerts comes in two frames.
-    t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 700, alerts: [state('kept', 2), state('new-1', 650)] });
-    t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 700, alerts: [state('new-2', 690)] });
-    t.sockets[0]!.receive({ type: 'gap', stream: 'alerts', from: 3, to: 699, reason: 'outside_replay_window' });
-    t.sockets[0]!.receive(fired(700, 'new-3'));
-    await new Promise((r) => setImmediate(r));
-    const firing = t.store.activeAlerts({}).map((a) => a.alertId).sort();
-    expect(firing).toEqual(['kept', 'new-1', 'new-2', 'new-3']);
-    expect(t.store.alertState('f', 'gone')?.status).toBe('resolved');
-    expect(t.store.cursor('f')).toBe(700);
-    expect(t.store.db.prepare('SELECT from_seq AS "from", to_seq AS "to" FROM gaps').all()).toEqual([{ from: 3, to: 699 }]);
-  });
-
-  it('full disk: acks nothing, keeps the link, shows stale with the reason, retries, and loses nothing', async () => {
-    const t = setup();
-    t.client.start();
-    t.welcome(t.sockets[0]!);
-    const pages = t.store.db.pragma('page_count', { simple: true }) as number;
-    t.store.db.pragma(`max_page_count = ${pages}`);
-    const big = 'x'.repeat(8_000);
-    const fired = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: big, severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
-    for (let seq = 1; seq <= 50; seq++) t.sockets[0]!.receive(fired(seq));
-    await new Promise((r) => setImmediate(r));
+    t.welcome(t.sockets[0]!, 9);
+    expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', v: 1, resume: { alerts: 7 } });
     expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false);
-    expect(t.store.cursor('f')).toBe(0);
-    expect(t.sockets[0]!.terminated).toBe(false); // heartbeats and the operator's actions still flow
-    expect(t.state()).toBe('stale'); // never "live" while alerts cannot reach the console
-    expect(t.client.currentStatus().lastError).toMatch(/cannot write the alert history: database or disk is full; 50 events held unacknowledged, retrying in 0.5 s/);
-    // Still full at the first retry; more events arrive meanwhile, and a ping does not clear "stale".
-    for (let seq = 51; seq <= 60; seq++) t.sockets[0]!.receive(fired(seq));
-    t.sockets[0]!.receive({ type: 'ping', t: 1 });
-    t.clock.advance(500);
-    expect(t.state()).toBe('stale');
-    expect(t.client.currentStatus().lastError).toMatch(/60 events held unacknowledged, retrying in 1.0 s/);
-    // Space comes back: the next retry commits all 60 in order, acks them once, and the feed is live again.
-    t.store.db.pragma('max_page_count = 1000000');
-    t.clock.advance(1_000);
-    expect(t.store.cursor('f')).toBe(60);
-    expect(t.sockets[0]!.sent.filter((f) => f.type === 'ack')).toEqual([{ type: 'ack', stream: 'alerts', seq: 60 }]);
-    expect(t.state()).toBe('live');
-    expect(t.client.currentStatus().lastError).toBeNull();
-    expect((t.store.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(60);
+    t.sink.link.committed(9);
+    expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 9 });
+    expect(t.client.currentStatus().lastSeq).toBe(9);
+    t.sink.link.refused('duplicate_seq');
+    expect(t.client.currentStatus().rejected).toEqual({ duplicate_seq: 1 });
   });
 
-  it('full disk for long: past the bound of held events the link is dropped and resumes from the cursor', async () => {
-    const t = setup(0.5, 1_000);
+  it('resyncing while the sink replays, live at the gateway\'s "live"; the frames reach the sink in order', () => {
+    const t = setup();
+    t.client.start();
+    const socket = t.sockets[0]!;
+    socket.emit('open');
+    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 5 } } });
+    expect(t.state()).toBe('resyncing');
+    socket.receive({ type: 'snapshot', stream: 'alerts', seq: 5, alerts: [] });
+    socket.receive({ type: 'gap', stream: 'alerts', from: 1, to: 4, reason: 'outside_replay_window' });
+    socket.receive({ type: 'live', stream: 'alerts', seq: 5 });
+    expect(t.state()).toBe('live');
+    expect(t.sink.frames).toEqual(['open', 'snapshot 5', 'gap 1-4', 'live']);
+  });
+
+  it('the sink says the journal changed: the link closes, shows why, and says hello again at once', () => {
+    const t = setup();
+    t.sink.answer = { restart: 'the journal changed' };
+    t.client.start();
+    t.welcome(t.sockets[0]!, 2);
+    expect(t.client.currentStatus()).toMatchObject({ lastError: 'the journal changed', lastSeq: 0 });
+    expect(t.sink.frames).toEqual(['open', 'discard']); // the "live" after it was ignored
+    t.clock.advance(0);
+    expect(t.sockets).toHaveLength(2);
+  });
+
+  it('stale while the sink cannot write, whatever arrives; live again when it can; dropped when the sink asks', () => {
+    const t = setup();
     t.client.start();
     t.welcome(t.sockets[0]!);
-    t.store.db.pragma(`max_page_count = ${t.store.db.pragma('page_count', { simple: true })}`);
-    const ev = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: 'y'.repeat(8_000), severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
-    t.sockets[0]!.receive(ev(1));
-    await new Promise((r) => setImmediate(r));
-    for (let seq = 2; seq <= 2_000 && !t.sockets[0]!.terminated; seq++) t.sockets[0]!.receive(ev(seq));
+    t.sink.blocked = true;
+    t.sink.link.blocked('cannot write the alert history: disk full');
+    expect(t.client.currentStatus()).toMatchObject({ state: 'stale', lastError: 'cannot write the alert history: disk full' });
+    t.sockets[0]!.receive({ type: 'ping', t: 1 });
+    expect(t.state()).toBe('stale');
+    t.sink.blocked = false;
+    t.sink.link.blocked(null);
+    expect(t.client.currentStatus()).toMatchObject({ state: 'live', lastError: null });
+    expect(t.logs).toContain('feed feed: the alert history is writable again');
+    t.sink.link.drop('will resume');
     expect(t.sockets[0]!.terminated).toBe(true);
-    expect(t.state()).toBe('disconnected');
-    t.store.db.pragma('max_page_count = 1000000');
-    t.clock.advance(t.client.currentStatus().nextRetryAt! - t.clock.now());
-    t.sockets[1]!.emit('open');
-    expect(t.sockets[1]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 0 } }); // nothing was acked or lost
+    expect(t.client.currentStatus()).toMatchObject({ state: 'disconnected', lastError: 'will resume' });
   });
 });
 

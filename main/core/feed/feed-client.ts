@@ -1,36 +1,34 @@
 /**
- * One console's link to one gateway: hello with the committed cursor, replay then live,
- * events committed in batches on the next turn of the event loop and acknowledged only after
- * the commit, heartbeats both ways, and full-jitter reconnects. Its status is what the
- * operator sees, so it never claims "live" without evidence.
+ * One console's link to one gateway: hello with the committed cursor, the welcome check,
+ * heartbeats both ways, full-jitter reconnects, decoding and counting refused frames, and
+ * actions. It stores nothing: every history frame goes to its sink (the pipeline's ingest)
+ * through the port in link-port.ts, which acknowledges through the link only after the commit.
+ * Its status is what the operator sees, so it never claims "live" without evidence.
  */
 import type { FeedStatus } from '../../../common/api/contract.js';
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { decodeFrame } from '../../../common/protocol/decode.js';
 import { PROTOCOL_VERSION, ServerFrameSchema, type ClientFrame, type ServerFrame } from '../../../common/protocol/frames.js';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
-import type { AlertState } from '../../../common/protocol/alert.js';
-import type { AlertRow } from '../../../common/api/contract.js';
-import type { CommittedChange } from '../pipeline/observer.js';
-import type { AlertStore, ReceivedEvent } from '../store/alert-store.js';
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js';
 import type { FeedSocket, SocketFactory } from './feed-socket.js';
 import { AckThrottle } from './ack-throttle.js';
 import { failure, PendingActions, type ActionResult } from './pending-actions.js';
-import { BatchCommitter } from '../pipeline/batch-committer.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import { RefusalLog } from './refusal-log.js';
+import type { FeedSink, LinkControl } from './link-port.js';
 
+/** One configured feed: which gateway, and how to reach and trust it. */
 export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; pin?: string; embedded?: boolean };
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 
+/** What a link needs; the console core's composition root provides it. */
 export type FeedClientDeps = {
   clock: Clock;
   connect: SocketFactory;
   random: () => number;
-  store: AlertStore;
-  onCommitted(changes: CommittedChange[]): void;
-  onSnapshot(rows: AlertRow[]): void;
+  /** Builds the sink that takes this link's history, handing it the link's control. */
+  sink(link: LinkControl): FeedSink;
   onMetrics(samples: MetricSample[]): void;
   onStatus(status: FeedStatus): void;
   log(message: string): void;
@@ -38,11 +36,9 @@ export type FeedClientDeps = {
   /** Until the gateway's welcome says otherwise. */
   heartbeatMs?: number;
   clientVersion?: string;
-  /** Uncommitted events held while the history cannot be written; past this the link is dropped. */
-  maxUncommitted?: number;
 };
 
-
+/** One feed's link to its gateway. */
 export class FeedClient {
   private socket: FeedSocket | null = null;
   private status: FeedStatus;
@@ -52,19 +48,13 @@ export class FeedClient {
   private attempt = 0;
   /** When the live link that began this run of reconnect attempts was lost (see backoff.ts). */
   private lostLiveAt: number | null = null;
-  private replaying = false;
-  /** The last seq accepted on this connection: the next event must be exactly this + 1. */
-  private lastAccepted = 0;
-  private outOfSequence = 0;
-  private readonly committer: BatchCommitter;
+  private readonly sink: FeedSink;
   private readonly acks: AckThrottle;
-  /** The snapshot being received: the union of every snapshot frame with this seq, applied at the gap. */
-  private snapshot: { seq: number; alerts: AlertState[] } | null = null;
   private readonly actions: PendingActions;
   private heartbeatTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   private stopped = false;
-  /** The gateway's seqs started again (see journalChanged): ignore this connection, reconnect at once. */
+  /** The gateway's seqs started again (the sink's welcome answer): ignore this connection, reconnect at once. */
   private restarting = false;
   /** Whether this connection's gateway has said welcome: nothing else it sends is accepted before. */
   private welcomed = false;
@@ -75,23 +65,10 @@ export class FeedClient {
     this.actions = new PendingActions(deps.clock);
     this.refusals = new RefusalLog(deps.clock, deps.log, `feed ${profile.name}`);
     this.acks = new AckThrottle(deps.clock, (seq) => this.send({ type: 'ack', stream: 'alerts', seq }));
-    this.committer = new BatchCommitter({
-      feedId: profile.id, store: deps.store, clock: deps.clock, random: deps.random, ...(deps.backoff ? { backoff: deps.backoff } : {}),
-      replaying: () => this.replaying,
-      committed: (lastSeq, changes) => {
-        this.acks.committed(lastSeq);
-        this.status.lastSeq = Math.max(this.status.lastSeq, lastSeq);
-        if (changes.length) this.deps.onCommitted(changes);
-      },
-      // While the history cannot be written no alert reaches the console: never show that as live.
-      blocked: (message) => {
-        this.deps.log(`feed ${this.profile.name}: ${message ?? 'the alert history is writable again'}`);
-        this.setStatus(message ? { state: 'stale', lastError: message } : { state: this.replaying ? 'resyncing' : 'live', lastError: null });
-      },
-    });
+    this.sink = deps.sink(this.control());
     this.status = {
       feedId: profile.id, name: profile.name, url: profile.url, embedded: profile.embedded ?? false,
-      state: 'connecting', since: deps.clock.now(), nextRetryAt: null, lastSeq: deps.store.cursor(profile.id), lastError: null, rejected: {},
+      state: 'connecting', since: deps.clock.now(), nextRetryAt: null, lastSeq: this.sink.cursor(), lastError: null, rejected: {},
     };
   }
 
@@ -100,13 +77,15 @@ export class FeedClient {
     return this.status;
   }
 
+  /** Connect, and keep connecting until stopped. */
   start(): void {
     this.connect();
   }
 
+  /** Close the link for good; what is not committed is left to the gateway. */
   stop(): void {
     this.stopped = true;
-    this.committer.discard(); // not committed, so not acked: the gateway replays them on the next start
+    this.sink.discard(); // not committed, so not acked: the gateway replays them on the next start
     this.clearTimers();
     this.refusals.flush();
     this.socket?.close(1000, 'console closing');
@@ -131,11 +110,9 @@ export class FeedClient {
       this.restarting = false;
       this.welcomed = false;
       this.lastHeard = this.deps.clock.now();
-      this.lastAccepted = this.deps.store.cursor(this.profile.id);
-      this.outOfSequence = 0;
-      this.snapshot = null;
-      this.deps.log(`feed ${this.profile.name}: connected to ${url}; resuming after seq ${this.lastAccepted}`);
-      this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: this.lastAccepted } });
+      const resume = this.sink.open();
+      this.deps.log(`feed ${this.profile.name}: connected to ${url}; resuming after seq ${resume}`);
+      this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: resume } });
       this.scheduleHeartbeat();
     });
     socket.on('message', (data, isBinary) => {
@@ -171,7 +148,7 @@ export class FeedClient {
   private onText(text: string): void {
     if (this.restarting) return;
     this.lastHeard = this.deps.clock.now();
-    if (this.status.state === 'stale' && !this.committer.isBlocked) this.setStatus({ state: this.replaying ? 'resyncing' : 'live' });
+    if (this.status.state === 'stale' && !this.sink.blocked) this.setStatus({ state: this.sink.replaying ? 'resyncing' : 'live' });
     const decoded = decodeFrame(text, ServerFrameSchema);
     // Counted, logged with its reason, skipped: one bad frame never stops the stream.
     if (!decoded.ok) return this.refuse(decoded.code, decoded.message);
@@ -190,29 +167,17 @@ export class FeedClient {
         this.heartbeatMs = frame.heartbeatMs;
         if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
         this.scheduleHeartbeat();
-        if (this.journalChanged(frame.streams.alerts)) return;
-        this.replaying = frame.streams.alerts.last > this.deps.store.cursor(this.profile.id);
-        this.setStatus({ state: this.replaying ? 'resyncing' : 'connecting', lastError: null });
-        return;
+        return this.welcome(frame.streams.alerts);
       case 'event':
-        return this.acceptEvent(frame.seq, frame.event);
+        return this.sink.event(frame.seq, frame.event);
       case 'snapshot':
-        // A large snapshot spans several frames with the same seq: collect them all until the gap.
-        if (this.snapshot?.seq === frame.seq) for (const alert of frame.alerts) this.snapshot.alerts.push(alert);
-        else this.snapshot = { seq: frame.seq, alerts: [...frame.alerts] };
-        return;
+        return this.sink.snapshot(frame.seq, frame.alerts);
       case 'gap':
-        this.committer.flush();
-        if (this.snapshot && !this.applySnapshot(this.snapshot, frame)) return;
-        this.snapshot = null;
-        this.lastAccepted = Math.max(this.lastAccepted, frame.to);
-        this.deps.log(`feed ${this.profile.name}: events ${frame.from}-${frame.to} are outside the gateway's replay window; applied its snapshot`);
-        return;
+        return this.sink.gap(frame);
       case 'live':
-        this.committer.flush();
-        this.replaying = false;
+        this.sink.live();
         this.liveSince = this.deps.clock.now();
-        return this.setStatus({ state: this.committer.isBlocked ? 'stale' : 'live' });
+        return this.setStatus({ state: this.sink.blocked ? 'stale' : 'live' });
       case 'metrics':
         return this.deps.onMetrics(frame.samples);
       case 'action_result':
@@ -227,78 +192,40 @@ export class FeedClient {
     }
   }
 
-  /**
-   * Events must arrive in order with no holes (the gateway says "gap" out loud when there is one).
-   * A repeat is ignored; a jump is refused and counted, so the cursor can never pass an event
-   * the console did not receive. Many jumps in a row mean the link is confused: resync from the cursor.
-   */
-  private acceptEvent(seq: number, event: ReceivedEvent['event']): void {
-    if (seq === this.lastAccepted + 1) {
-      this.lastAccepted = seq;
-      this.outOfSequence = 0;
-      this.committer.add({ seq, event });
-      if (this.committer.isBlocked && this.committer.held > (this.deps.maxUncommitted ?? 50_000)) {
-        // Memory stays bounded: let the gateway keep the rest, and resume from the cursor later.
-        this.deps.log(`feed ${this.profile.name}: ${this.committer.held} events wait for the history; dropping the link until it can be written`);
-        this.socket?.terminate();
-      }
+  /** The sink decides from the gateway's journal whether to replay, or to start its seqs again. */
+  private welcome(alerts: { last: number; journalId?: string | undefined }): void {
+    const answer = this.sink.welcome(alerts);
+    if ('restart' in answer) {
+      // The sink took the new journal from its start: ignore this connection, say hello again at once.
+      this.restarting = true;
+      this.status.lastError = answer.restart;
+      this.status.lastSeq = 0;
+      this.socket?.close(1000, 'journal changed: resuming from its start');
       return;
     }
-    const reason = seq <= this.lastAccepted ? 'duplicate_seq' : 'out_of_sequence';
-    this.status.rejected[reason] = (this.status.rejected[reason] ?? 0) + 1;
-    if (reason === 'out_of_sequence' && ++this.outOfSequence >= 50) {
-      this.deps.log(`feed ${this.profile.name}: events keep arriving out of sequence (expected ${this.lastAccepted + 1}, got ${seq}); resyncing`);
-      this.socket?.terminate();
-    }
+    this.setStatus({ state: answer.replaying ? 'resyncing' : 'connecting', lastError: null });
   }
 
-  /**
-   * Did the gateway's seqs start again? Its journal names itself, and a different name than the
-   * one this feed's history came from means a deleted, replaced or restored journal; so does a
-   * journal that ends before this console's cursor (a gateway that names no journal). Its new
-   * events would otherwise reuse seqs this console has, and be ignored as repeats. Then the
-   * history keeps what it has, stores the new seqs after it, and the console says hello again
-   * from the new journal's start.
-   */
-  private journalChanged({ last, journalId }: { last: number; journalId?: string | undefined }): boolean {
-    const { store } = this.deps;
-    const feedId = this.profile.id;
-    const known = store.journalOf(feedId);
-    const cursor = store.cursor(feedId);
-    const replaced = journalId !== undefined && known !== null && known !== journalId;
-    if (!replaced && last >= cursor) {
-      if (journalId !== undefined && known === null) store.setJournal(feedId, journalId);
-      return false;
-    }
-    const why = replaced
-      ? `the gateway's journal changed (was ${known}, now ${journalId})`
-      : `the gateway's journal ends at seq ${last}, before this console's ${cursor} (deleted or restored from a backup)`;
-    this.deps.log(`feed ${this.profile.name}: ${why}: its seqs started again; the history keeps everything so far and takes the new journal from its start`);
-    this.committer.discard();
-    store.restartSeqs(feedId, journalId ?? null);
-    this.restarting = true;
-    this.status.lastError = why;
-    this.status.lastSeq = 0;
-    this.socket?.close(1000, 'journal changed: resuming from its start');
-    return true;
-  }
-
-  /** Apply a snapshot after a gap; false (and the link dropped to resume later) if the history cannot take it. */
-  private applySnapshot(snapshot: { alerts: AlertState[] }, gap: { from: number; to: number }): boolean {
-    if (this.committer.isBlocked) {
-      this.socket?.terminate();
-      return false;
-    }
-    try {
-      this.deps.onSnapshot(this.deps.store.applySnapshot(this.profile.id, snapshot.alerts, gap, this.deps.clock.now()));
-      return true;
-    } catch (error) {
-      const message = `cannot write the alert history: ${(error as Error).message}; will resume`;
-      this.deps.log(`feed ${this.profile.name}: ${message}`);
-      this.setStatus({ lastError: message });
-      this.socket?.terminate();
-      return false;
-    }
+  /** What the sink may do to this link: acknowledge, count, drop, and show that it is blocked. */
+  private control(): LinkControl {
+    return {
+      committed: (seq) => {
+        this.acks.committed(seq);
+        this.status.lastSeq = Math.max(this.status.lastSeq, seq);
+      },
+      refused: (reason) => {
+        this.status.rejected[reason] = (this.status.rejected[reason] ?? 0) + 1;
+      },
+      drop: (lastError) => {
+        if (lastError !== undefined) this.setStatus({ lastError });
+        this.socket?.terminate();
+      },
+      // While the history cannot be written no alert reaches the console: never show that as live.
+      blocked: (message) => {
+        this.deps.log(`feed ${this.profile.name}: ${message ?? 'the alert history is writable again'}`);
+        this.setStatus(message ? { state: 'stale', lastError: message } : { state: this.sink.replaying ? 'resyncing' : 'live', lastError: null });
+      },
+    };
   }
 
   /** Heartbeat: ping, mark stale after 1.5 missed intervals, dead after two. */
@@ -320,7 +247,7 @@ export class FeedClient {
   private onClosed(code: number, reason: string): void {
     this.socket = null;
     this.clearTimers();
-    this.committer.discard(); // uncommitted and unacked: the gateway replays them
+    this.sink.discard(); // uncommitted and unacked: the gateway replays them
     this.actions.failAll('the feed disconnected before answering');
     if (this.stopped) return;
     const now = this.deps.clock.now();

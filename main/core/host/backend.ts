@@ -53,38 +53,30 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     notificationSettings = next.notifications;
     policy.updateSettings(next.notifications);
   });
-  let notifications: NotificationCenter | null = null;
-  const core = await ConsoleCore.open({
-    dataDir: init.dataDir,
-    feeds,
-    userName: init.userName,
-    log,
-    settings,
-    observers: (self) => {
-      notifications = new NotificationCenter({
-        policy, clock: systemClock, log,
-        notifier: hooks.notifier ?? notifierFor(process.platform, NOTIFICATION_APP_ID),
-        mode: init.notifications === 'off' ? 'off' : 'native',
-        settings: () => notificationSettings,
-        windowState: () => self.currentWindowState(),
-        acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
-        open: hooks.openAlert,
-        recordNotified: (feedId, alertId, at) => self.store.recordNotified(feedId, alertId, at),
-      });
-      return [notifications];
-    },
+  const core = await ConsoleCore.create({ dataDir: init.dataDir, feeds, userName: init.userName, log, settings });
+  // Built beside the core, not by it: the core only hears of it as one more observer.
+  const notifications = new NotificationCenter({
+    policy, clock: systemClock, log,
+    notifier: hooks.notifier ?? notifierFor(process.platform, NOTIFICATION_APP_ID),
+    mode: init.notifications === 'off' ? 'off' : 'native',
+    settings: () => notificationSettings,
+    windowState: () => core.currentWindowState(),
+    acknowledge: (feedId, alertId) => core.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
+    open: hooks.openAlert,
+    recordNotified: (feedId, alertId, at) => core.store.recordNotified(feedId, alertId, at),
   });
-  const center: NotificationCenter = notifications!;
-  center.onHealth((health) => core.reportNotificationHealth(health));
-  core.reportNotificationHealth(center.health());
+  notifications.onHealth((health) => core.reportNotificationHealth(health));
+  core.reportNotificationHealth(notifications.health());
+  core.observe(notifications);
+  core.start();
   return {
     core,
-    notifications: center,
+    notifications,
     policy,
     embeddedGatewayUrl: gateway?.url ?? null,
     close: async () => {
       // Notifications first: one still on screen must not record "notified" into a closed history.
-      await center.close();
+      await notifications.close();
       await core.close();
       await gateway?.close();
     },

@@ -71,6 +71,9 @@ export class NotificationCenter implements CommittedObserver {
     this.emitHealth(); // the suppression counts moved
   }
 
+  /** A snapshot is state, not news: nothing happened that the operator should be told of. */
+  onSnapshot(): void {}
+
   onFeedStatus(status: FeedStatus): void {
     if (this.closed) return;
     const entry = this.feedLoss.get(status.feedId);

@@ -1,24 +1,22 @@
 /**
  * The seam after the store: whoever reacts to alerts (the notification policy, the tray model,
- * the UI batcher) observes *committed* changes only, so nothing is notified that was not stored.
+ * the UI batcher, the write notes) observes *committed* state only, so nothing is shown or
+ * notified that was not stored.
  */
-import type { AlertEvent } from '../../../common/protocol/alert.js';
 import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
+import type { CommittedChange } from '../store/committed-change.js';
 
-/** One event after its commit, with the alert's state as it stands after the event. */
-export type CommittedChange = {
-  feedId: string;
-  /** The seq as stored: the gateway's, plus the feed's base once its journal changed (AlertStore.restartSeqs). */
-  seq: number;
-  event: AlertEvent;
-  row: AlertRow;
-  /** True while the feed is replaying events the console missed (a resume, not live news). */
-  replayed: boolean;
-};
+export type { CommittedChange } from '../store/committed-change.js';
 
+/** One observer of what the pipeline stored, and of the feeds' link statuses. */
 export interface CommittedObserver {
-  /** Called once per committed batch, in seq order. */
+  /** Called once per committed batch that changed something, in seq order. */
   onCommitted(changes: readonly CommittedChange[]): void;
+  /**
+   * Called after a snapshot was stored (a gap the gateway could not replay): the state of each
+   * alert it wrote, ended ones included. A snapshot is state, not news: no event came with it.
+   */
+  onSnapshot(feedId: string, rows: readonly AlertRow[]): void;
   /** Called whenever a feed's link status changes. */
   onFeedStatus(status: FeedStatus): void;
 }

@@ -8,8 +8,10 @@ import type { Clock, TimerHandle } from '../../../common/clock.js';
 import type { NotificationHealth } from '../../../common/notify/health.js';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
 import { alertKey } from '../../../common/alert-key.js';
+import type { CommittedChange, CommittedObserver } from './observer.js';
 
-export class UpdateBatcher {
+/** The UI's updates, batched; an observer of committed changes, snapshots and feed statuses. */
+export class UpdateBatcher implements CommittedObserver {
   private alerts = new Map<string, AlertRow>();
   private metrics = new Map<string, MetricSample>();
   private feeds = new Map<string, FeedStatus>();
@@ -22,6 +24,18 @@ export class UpdateBatcher {
   onUpdate(listener: (update: UiUpdate) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onCommitted(changes: readonly CommittedChange[]): void {
+    this.addAlerts(changes.map((c) => c.row));
+  }
+
+  onSnapshot(_feedId: string, rows: readonly AlertRow[]): void {
+    this.addAlerts(rows);
+  }
+
+  onFeedStatus(status: FeedStatus): void {
+    this.addFeed(status);
   }
 
   addAlerts(rows: readonly AlertRow[]): void {

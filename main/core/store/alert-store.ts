@@ -9,7 +9,7 @@ import type { AlertFilter, AlertRow, MinuteCount, TimelineEntry } from '../../..
 import type { AlertEvent, AlertState } from '../../../common/protocol/alert.js';
 import { severityRank } from '../../../common/protocol/alert.js';
 import { reduceAlert } from '../../../common/protocol/reduce.js';
-import type { CommittedChange } from '../pipeline/observer.js';
+import type { CommittedChange } from './committed-change.js';
 import { FtsIndexer } from './fts-indexer.js';
 import { migrate } from '../../../common/node/sqlite/migrate.js';
 import { HISTORY_MIGRATIONS } from './migrations.js';
