@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Result, UiUpdate } from '../common/api/contract.js';
+import { ConsoleMessageSchema } from '../common/api/page-socket.js';
+import type { WindowState } from '../common/window-state.js';
 import { ApiSocketBridge, type CoreEndpoint } from './api-socket.js';
 
 const servers: Server[] = [];
@@ -45,6 +47,33 @@ describe('ApiSocketBridge', () => {
     expect(bridge.rejections.too_deep).toBe(2);
     ws.send(JSON.stringify({ id: 3, op: 'feedStatus', request: {} }));
     expect(await next(3)).toEqual({ id: 3, result: { ok: true, value: 'pong' } });
+    ws.close();
+  });
+
+  it('answers every message with one the page socket schema accepts: a reply, an error, or nothing for {window}', async () => {
+    const windows: WindowState[] = [];
+    const { bridge, ws, next, received } = await page({ ...core(answer), setWindowState: (state) => windows.push(state) });
+    ws.send(JSON.stringify({ window: { visible: true, minimized: false, focused: true } }));
+    ws.send(JSON.stringify({ id: 1, op: 'launchMissiles', request: {} }));
+    expect(await next(1)).toEqual({ id: 1, result: { ok: false, code: 'invalid_request', message: 'unknown operation "launchMissiles"' } });
+    expect(windows).toEqual([{ visible: true, minimized: false, focused: true }]);
+    for (const bad of ['{"id":-1,"op":"feedStatus","request":{}}', '{"window":{"visible":"yes"}}', 'not json', '[]', JSON.stringify({ id: 2, op: 'x'.repeat(65), request: {} })]) ws.send(bad);
+    ws.send(JSON.stringify({ id: 3, op: 'feedStatus', request: {} }));
+    expect(await next(7)).toEqual({ id: 3, result: { ok: true, value: 'pong' } });
+    expect(received.slice(1, 6)).toEqual(Array(5).fill({ error: 'malformed message: expected {id, op, request} or {window}' }));
+    expect(bridge.rejections).toMatchObject({ malformed: 5, unknown_op: 1 });
+    for (const message of received) expect(ConsoleMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(true);
+    ws.close();
+  });
+
+  it('pushes updates to every page in a shape the page socket schema accepts', async () => {
+    let push: (update: UiUpdate) => void = () => {};
+    const { ws, next } = await page({ ...core(answer), onUpdate: (listener) => ((push = listener), () => {}) });
+    const update: UiUpdate = { alerts: [], metrics: [{ series: 'h/s/cpu', metric: 'cpu', t: 1, value: 0.5 }], feeds: [] };
+    push(update);
+    const message = await next(1);
+    expect(message).toEqual({ update });
+    expect(ConsoleMessageSchema.parse(message)).toEqual({ update });
     ws.close();
   });
 

@@ -1,17 +1,19 @@
 /**
  * The browser console's side of the `api` contract: a WebSocket at `/api` that carries
  * `{id, op, request}` calls to the core and pushes `{update}` batches to every page.
- * The page is untrusted: message shape is checked here, the request itself by the core
- * against the contract, and every answer is a Result envelope.
+ * The page is untrusted: message shape is checked here against the page socket's schemas
+ * (common/api/page-socket.ts, which the page checks the answers against), the request itself
+ * by the core against the contract, and every answer is a Result envelope.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
 import type { OperationName, Result, UiUpdate } from '../common/api/contract.js';
+import { PageCallSchema, PageWindowSchema, type ConsoleMessage } from '../common/api/page-socket.js';
 import { isOperationName } from '../main/core/api/dispatch.js';
-import { WindowStateSchema, type WindowState } from '../common/window-state.js';
+import type { WindowState } from '../common/window-state.js';
 import { describeValue, errorMessage, parseBoundedJson } from '../common/protocol/bounded-json.js';
+import { fail } from '../common/result.js';
 
 /** What the bridge needs of the core (CoreHost provides it). */
 export interface CoreEndpoint {
@@ -20,8 +22,6 @@ export interface CoreEndpoint {
   setWindowState(state: WindowState): void;
 }
 
-const CallSchema = z.object({ id: z.number().int().nonnegative(), op: z.string().max(64), request: z.unknown() });
-const WindowMessageSchema = z.object({ window: WindowStateSchema });
 /** A page that cannot keep up is disconnected rather than buffered without bound; it reconnects and refetches. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -79,13 +79,13 @@ export class ApiSocketBridge {
       return;
     }
     const value = json?.ok ? json.value : undefined;
-    const windowMessage = WindowMessageSchema.safeParse(value);
+    const windowMessage = PageWindowSchema.safeParse(value);
     if (windowMessage.success) {
       this.windows.set(ws, windowMessage.data.window);
       this.reportWindows();
       return;
     }
-    const call = CallSchema.safeParse(value);
+    const call = PageCallSchema.safeParse(value);
     if (!call.success) {
       this.rejections.malformed++;
       this.send(ws, { error: 'malformed message: expected {id, op, request} or {window}' });
@@ -94,7 +94,7 @@ export class ApiSocketBridge {
     const { id, op, request } = call.data;
     if (!isOperationName(op)) {
       this.rejections.unknown_op++;
-      this.send(ws, { id, result: { ok: false, code: 'invalid_request', message: `unknown operation ${describeValue(op)}` } });
+      this.send(ws, { id, result: fail('invalid_request', `unknown operation ${describeValue(op)}`) });
       return;
     }
     this.send(ws, { id, result: await this.core.invoke(op, request) });
@@ -115,7 +115,7 @@ export class ApiSocketBridge {
     for (const ws of this.server.clients) this.sendText(ws, text);
   }
 
-  private send(ws: WebSocket, message: unknown): void {
+  private send(ws: WebSocket, message: ConsoleMessage): void {
     this.sendText(ws, JSON.stringify(message));
   }
 
