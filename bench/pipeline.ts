@@ -59,6 +59,9 @@ t0 = performance.now();
 // Done when every event is committed and every alert is in the full-text index.
 while (core.store.cursor('g') < N || core.store.fullText.hasPending()) await new Promise((r) => setTimeout(r, 5));
 const pipelineRate = N / ((performance.now() - t0) / 1000);
+// A resume answered with a snapshot (events outside the gateway's window) would measure nothing of the pipeline.
+const stored = (core.store.db.prepare("SELECT COUNT(*) AS n FROM events WHERE feed_id = 'g'").get() as { n: number }).n;
+if (stored !== N) throw new Error(`only ${stored} of ${N} events were replayed and committed one by one: the gateway sent a snapshot instead`);
 await core.close();
 await gateway.process.stop();
 
