@@ -118,15 +118,20 @@ export class AlertStore {
     return this.db.transaction(() => {
       const base = this.baseOf(feedId);
       this.db.prepare('INSERT INTO gaps (feed_id, from_seq, to_seq, at) VALUES (?, ?, ?, ?)').run(feedId, gap.from + base, gap.to + base, at);
-      // Alerts we think are firing but the snapshot does not list ended while we were away.
+      // Alerts we think are firing but the snapshot does not list ended while we were away: every
+      // one of this feed's firing alerts is checked, not a page of all feeds' (a busy feed has more).
       const listed = new Set(alerts.map((a) => a.alertId));
-      const ended = queries.activeAlerts(this.db, {}).filter((row) => row.feedId === feedId && !listed.has(row.alertId));
-      for (const row of ended) this.writeAlert(feedId, { ...row, status: 'resolved', updatedAt: at });
+      const ended: AlertState[] = [];
+      for (const alertId of queries.firingAlertIds(this.db, feedId)) {
+        const state = listed.has(alertId) ? undefined : this.alertState(feedId, alertId);
+        if (state) ended.push({ ...state, status: 'resolved', updatedAt: at });
+      }
+      for (const state of ended) this.writeAlert(feedId, state);
       // The snapshot's seqs are the gateway's: stored, like every seq, after the feed's base.
       const stored = alerts.map((a) => (base ? { ...a, firstSeq: a.firstSeq + base, lastSeq: a.lastSeq + base } : a));
       for (const alert of stored) this.writeAlert(feedId, alert);
       this.setCursor.run(feedId, gap.to + base);
-      return [...stored.map((a) => ({ ...a, feedId })), ...ended.map((r) => ({ ...r, status: 'resolved' as const }))];
+      return [...stored, ...ended].map((a) => ({ ...a, feedId })); // as written, so observers see what is stored
     })();
   }
 
@@ -139,6 +144,11 @@ export class AlertStore {
   /** Record that a native notification was shown for an alert (its timeline says "notified"). */
   recordNotified(feedId: string, alertId: string, at: number): void {
     this.db.prepare('INSERT INTO notifications (feed_id, alert_id, at) VALUES (?, ?, ?)').run(feedId, alertId, at);
+  }
+
+  /** Every firing alert of every feed, without a page limit. */
+  firingAlerts(): AlertRow[] {
+    return queries.firingAlerts(this.db);
   }
 
   activeAlerts(filter: AlertFilter): AlertRow[] {

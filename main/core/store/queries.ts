@@ -70,6 +70,16 @@ export function activeAlerts(db: Database, filter: AlertFilter, limit = 20_000):
   return (db.prepare(sql).all(...w.params, limit) as Array<{ feed_id: string; state: string }>).map(toRow);
 }
 
+/** The ids of one feed's firing alerts, all of them (no page limit: a snapshot must see every one). */
+export function firingAlertIds(db: Database, feedId: string): string[] {
+  return db.prepare<[string], { alert_id: string }>("SELECT alert_id FROM alerts WHERE feed_id = ? AND status = 'firing'").all(feedId).map((r) => r.alert_id);
+}
+
+/** Every firing alert of every feed, in no particular order and without a page limit (the tray counts them all). */
+export function firingAlerts(db: Database): AlertRow[] {
+  return (db.prepare("SELECT feed_id, state FROM alerts WHERE status = 'firing'").all() as Array<{ feed_id: string; state: string }>).map(toRow);
+}
+
 /** History page: alerts matching the filter, newest first, strictly older than `before`. */
 export function searchHistory(db: Database, filter: AlertFilter, limit: number, before?: { at: number; seq: number }): { rows: AlertRow[]; total: number } {
   const w = where(db, filter);
