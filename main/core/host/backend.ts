@@ -14,6 +14,7 @@ import { notifierFor } from '../notify/delivery/select.js';
 import { NotificationCenter } from '../notify/notification-center.js';
 import { NotificationPolicy } from '../notify/policy.js';
 import type { Notifier } from '../notify/request.js';
+import { TrayObserver } from '../tray/tray-observer.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { loadSettings } from '../settings/settings.js';
 import type { CoreInit } from './messages.js';
@@ -21,7 +22,17 @@ import type { CoreInit } from './messages.js';
 /** The same id as the desktop app's (main/platform/options.ts APP_ID): Windows groups notifications by it. */
 const NOTIFICATION_APP_ID = 'dev.tocsin.console';
 
-export type Backend = { core: ConsoleCore; notifications: NotificationCenter; policy: NotificationPolicy; embeddedGatewayUrl: string | null; close(): Promise<void> };
+/** What runs in the worker: the core and the observers the shell hears from. */
+export type Backend = {
+  core: ConsoleCore;
+  notifications: NotificationCenter;
+  policy: NotificationPolicy;
+  /** The tray's model, kept from what is committed (subscribe with `onModel`; `changed()` after a snooze or pause). */
+  tray: TrayObserver;
+  embeddedGatewayUrl: string | null;
+  close(): Promise<void>;
+};
+/** What the worker's shell side provides. */
 export type BackendHooks = { openAlert(feedId: string, alertId: string): void; notifier?: Notifier };
 
 export const EMBEDDED_FEED_ID = 'embedded';
@@ -67,14 +78,23 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
   });
   notifications.onHealth((health) => core.reportNotificationHealth(health));
   core.reportNotificationHealth(notifications.health());
+  // Loaded once, before any feed connects; from then on kept by what is committed.
+  const tray = new TrayObserver({
+    clock: systemClock, alerts: core.store.firingAlerts(), feeds: core.feedStatuses(),
+    notifications: () => ({ ...policy.state(), health: notifications.health() }),
+  });
+  notifications.onHealth(() => tray.changed());
   core.observe(notifications);
+  core.observe(tray);
   core.start();
   return {
     core,
     notifications,
     policy,
+    tray,
     embeddedGatewayUrl: gateway?.url ?? null,
     close: async () => {
+      tray.close();
       // Notifications first: one still on screen must not record "notified" into a closed history.
       await notifications.close();
       await core.close();

@@ -1,12 +1,11 @@
 /**
  * The core's worker thread: receives `init`, starts the backend (core + embedded gateway
- * when nothing is configured), then serves invocations and forwards UI updates. Built to
- * dist/core/worker.cjs and started by CoreHost from either shell.
+ * when nothing is configured), then serves invocations and forwards UI updates and the tray
+ * observer's models. Built to dist/core/worker.cjs and started by CoreHost from either shell.
  */
 import { parentPort } from 'node:worker_threads';
 import { dispatch } from '../api/dispatch.js';
 import { startBackend, type Backend } from './backend.js';
-import { deriveTrayModel } from '../tray/tray-model.js';
 import { HEARTBEAT_INTERVAL_MS, type CoreFault, type FromWorker, type ToWorker } from './messages.js';
 
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
@@ -40,11 +39,8 @@ async function handle(message: ToWorker): Promise<void> {
         post({ type: 'failed', message: (error as Error).message });
         return;
       }
-      backend.core.onUpdate((update) => {
-        post({ type: 'update', update });
-        scheduleTray();
-      });
-      scheduleTray();
+      backend.core.onUpdate((update) => post({ type: 'update', update }));
+      backend.tray.onModel((model) => post({ type: 'tray', model }));
       post({ type: 'ready', embeddedGatewayUrl: backend.embeddedGatewayUrl });
       return;
     }
@@ -60,10 +56,10 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'snooze':
       backend?.policy.snooze(message.hours);
-      return scheduleTray();
+      return backend?.tray.changed();
     case 'pause':
       backend?.policy.setPaused(message.paused);
-      return scheduleTray();
+      return backend?.tray.changed();
     case 'close':
       await backend?.close();
       post({ type: 'closed' });
@@ -87,15 +83,4 @@ function injectFault(fault: CoreFault): void {
   for (;;) {
     // Never returns: the event loop is blocked, so heartbeats, updates and answers stop.
   }
-}
-
-/** The tray model, recomputed at most a few times a second however fast alerts arrive. */
-let trayTimer: NodeJS.Timeout | null = null;
-function scheduleTray(): void {
-  trayTimer ??= setTimeout(async () => {
-    trayTimer = null;
-    if (!backend) return;
-    const [alerts, feeds] = await Promise.all([backend.core.handlers.activeAlerts({}), backend.core.handlers.feedStatus({})]);
-    post({ type: 'tray', model: deriveTrayModel(alerts, feeds, { ...backend.policy.state(), health: backend.notifications.health() }) });
-  }, 250);
 }
