@@ -110,6 +110,29 @@ describe('ConsoleCore against a real gateway', () => {
     expect((await core.handlers.searchHistory({ filter: { text: '"); DROP TABLE alerts; --' }, limit: 10 })).total).toBe(0);
   });
 
+  it('created, observed, then started: an observer added before start hears every commit and status, none before', async () => {
+    const gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'));
+    cleanup.push(() => gateway.close());
+    await gateway.sink.publish([1, 2].map((n) => ({ event: fired(n) })));
+    const core = await ConsoleCore.create({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-core-')), userName: 'ann', feeds: [{ id: 'f1', name: 'test feed', url: gateway.url, token: TOKEN }], random: () => 0.01 });
+    cleanup.push(() => core.close());
+    const heard: string[] = [];
+    core.observe({
+      onCommitted: (changes) => heard.push(...changes.map((c) => `${c.event.alertId}${c.replayed ? ' (replayed)' : ''}`)),
+      onSnapshot: () => heard.push('snapshot'),
+      onFeedStatus: (status) => heard.push(status.state),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual([]); // not connected until started
+    expect(core.feedStatuses().map((s) => s.state)).toEqual(['connecting']);
+    core.start();
+    await until(() => heard.includes('live'));
+    await gateway.sink.publish([{ event: fired(3) }]);
+    await until(() => heard.includes('alert-3'));
+    expect(heard.filter((h) => h.startsWith('alert-'))).toEqual(['alert-1 (replayed)', 'alert-2 (replayed)', 'alert-3']);
+    expect(heard[0]).toBe('connecting');
+  });
+
   it('reports a damaged history file clearly and leaves it untouched', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-core-'));
     const { writeFileSync, readFileSync } = await import('node:fs');
