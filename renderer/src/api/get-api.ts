@@ -3,7 +3,7 @@
  * browser console's socket adapter in a browser. Nothing else in the renderer knows which.
  */
 import type { TocsinApi } from '../../../common/api/contract';
-import { createSocketApi, socketUrl, type ShellLink } from './socket-api';
+import { createSocketApi, socketUrl, type ShellLink, type SocketRejections } from './socket-api';
 
 declare global {
   interface Window {
@@ -15,6 +15,8 @@ declare global {
 export type ConsoleApi = TocsinApi & {
   onReconnect?: (listener: () => void) => () => void;
   reportWindow?: (state: { visible: boolean; minimized: boolean; focused: boolean }) => void;
+  /** Messages from the console server that this page refused, by reason. */
+  rejectedMessages?: () => SocketRejections;
 };
 
 /** Pick the api for this shell. */
