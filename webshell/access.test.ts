@@ -9,21 +9,21 @@ describe('AccessGate (loopback, launch token)', () => {
   const gate = new AccessGate('launch-token-123', null);
 
   it('refuses a request with no token and no cookie', () => {
-    expect(gate.authorize(request('/'))).toEqual({ ok: false, reason: 'no_credentials' });
+    expect(gate.authorize(request('/'))).toMatchObject({ ok: false, code: 'no_credentials' });
   });
   it('refuses a wrong token', () => {
-    expect(gate.authorize(request('/?token=guess'))).toEqual({ ok: false, reason: 'bad_credentials' });
+    expect(gate.authorize(request('/?token=guess'))).toMatchObject({ ok: false, code: 'bad_credentials' });
   });
   it('accepts the launch token and issues an HttpOnly SameSite=Strict session cookie', () => {
     const result = gate.authorize(request('/?token=launch-token-123'));
-    expect(result).toMatchObject({ ok: true, via: 'token' });
-    expect(result.ok && result.setCookie).toBe(`${SESSION_COOKIE}=launch-token-123; HttpOnly; SameSite=Strict; Path=/`);
+    expect(result).toMatchObject({ ok: true, value: { via: 'token' } });
+    expect(result.ok && result.value.setCookie).toBe(`${SESSION_COOKIE}=launch-token-123; HttpOnly; SameSite=Strict; Path=/`);
   });
   it('accepts the session cookie alone', () => {
-    expect(gate.authorize(request('/assets/app.js', { cookie: `a=b; ${SESSION_COOKIE}=launch-token-123` }))).toEqual({ ok: true, via: 'cookie' });
+    expect(gate.authorize(request('/assets/app.js', { cookie: `a=b; ${SESSION_COOKIE}=launch-token-123` }))).toEqual({ ok: true, value: { via: 'cookie' } });
   });
   it('refuses a forged cookie', () => {
-    expect(gate.authorize(request('/', { cookie: `${SESSION_COOKIE}=launch-token-124` }))).toEqual({ ok: false, reason: 'bad_credentials' });
+    expect(gate.authorize(request('/', { cookie: `${SESSION_COOKIE}=launch-token-124` }))).toMatchObject({ ok: false, code: 'bad_credentials' });
   });
 });
 
@@ -34,10 +34,10 @@ describe('AccessGate (password mode)', () => {
     const cookie = gate.login('correct horse battery');
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; HttpOnly`));
     const value = cookie!.split(';')[0]!;
-    expect(gate.authorize(request('/', { cookie: value }))).toEqual({ ok: true, via: 'cookie' });
+    expect(gate.authorize(request('/', { cookie: value }))).toEqual({ ok: true, value: { via: 'cookie' } });
   });
   it('has no launch token: a ?token= is refused', () => {
-    expect(gate.authorize(request('/?token=correct horse battery'))).toEqual({ ok: false, reason: 'bad_credentials' });
+    expect(gate.authorize(request('/?token=correct horse battery'))).toMatchObject({ ok: false, code: 'bad_credentials' });
   });
 });
 

@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { requestUrl } from '../common/node/http/request-url.js';
+import { fail, ok, type Result } from '../common/result.js';
 
 export const SESSION_COOKIE = 'tocsin_console';
 
@@ -22,9 +23,8 @@ export function secretsEqual(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export type Authorization =
-  | { ok: true; via: 'cookie' | 'token'; setCookie?: string }
-  | { ok: false; reason: 'no_credentials' | 'bad_credentials' };
+/** Who is let in (and a session cookie to set, after a token), or why not. */
+export type Authorization = Result<{ via: 'cookie' | 'token'; setCookie?: string }, 'no_credentials' | 'bad_credentials'>;
 
 /** Decides whether a request is from someone holding the launch token or a session. */
 export class AccessGate {
@@ -43,14 +43,14 @@ export class AccessGate {
   authorize(request: IncomingMessage): Authorization {
     const token = requestUrl(request)?.searchParams.get('token') ?? null;
     const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (cookie !== null && this.isSession(cookie)) return { ok: true, via: 'cookie' };
+    if (cookie !== null && this.isSession(cookie)) return ok({ via: 'cookie' });
     if (token !== null) {
       if (this.launchToken !== null && secretsEqual(token, this.launchToken)) {
-        return { ok: true, via: 'token', setCookie: sessionCookie(this.launchToken) };
+        return ok({ via: 'token', setCookie: sessionCookie(this.launchToken) });
       }
-      return { ok: false, reason: 'bad_credentials' };
+      return fail('bad_credentials', 'the token is not this console\'s');
     }
-    return { ok: false, reason: cookie === null ? 'no_credentials' : 'bad_credentials' };
+    return cookie === null ? fail('no_credentials', 'no token and no session cookie') : fail('bad_credentials', 'the session cookie is not one this console issued');
   }
 
   /** Password mode: exchange the password for a session cookie, or null if it is wrong. */

@@ -127,10 +127,10 @@ async function handleHttp(options: ConsoleServerOptions, request: IncomingMessag
   const access = options.gate.authorize(request);
   if (!access.ok) {
     response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    response.end(options.passwordMode ? loginPage(access.reason === 'bad_credentials') : tokenPage());
+    response.end(options.passwordMode ? loginPage(access.code === 'bad_credentials') : tokenPage());
     return;
   }
-  const extra: Record<string, string> = access.setCookie ? { 'set-cookie': access.setCookie } : {};
+  const extra: Record<string, string> = access.value.setCookie ? { 'set-cookie': access.value.setCookie } : {};
   await serveStatic(options.rendererDir, url.pathname, request.headers.host ?? options.host, response, extra);
 }
 
