@@ -80,7 +80,7 @@ export class ConsoleCore {
       },
       onFeedStatus: () => {},
     };
-    this.observers = new ObserverFanOut([writes, this.batcher]);
+    this.observers = new ObserverFanOut([writes, this.batcher], log);
     for (const observer of typeof options.observers === 'function' ? options.observers(this) : options.observers ?? []) this.observers.add(observer);
     for (const profile of options.feeds) {
       const random = options.random ?? Math.random;
