@@ -1,6 +1,6 @@
 /**
  * Generates docs/protocol.schema.json from the protocol's zod schemas (the single source of
- * truth, main/core/protocol/frames.ts) with zod 4's own JSON Schema output.
+ * truth, common/protocol/frames.ts) with zod 4's own JSON Schema output.
  *   npx tsx scripts/gen-protocol-schema.ts           write it
  *   npx tsx scripts/gen-protocol-schema.ts --check   exit 1 if the committed file is stale
  */
@@ -17,7 +17,7 @@ export function protocolSchemaText(): string {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://tocsin.dev/schemas/${SUBPROTOCOL}.json`,
     title: `Tocsin feed protocol v${PROTOCOL_VERSION} (WebSocket subprotocol ${SUBPROTOCOL})`,
-    description: 'Generated from main/core/protocol/frames.ts by scripts/gen-protocol-schema.ts; do not edit.',
+    description: 'Generated from common/protocol/frames.ts by scripts/gen-protocol-schema.ts; do not edit.',
     // client: what a gateway accepts (input form: defaulted fields optional, unknown keys allowed);
     // server: what the gateway sends (output form: defaults filled in, no other keys).
     client: z.toJSONSchema(ClientFrameSchema, { io: 'input' }),
