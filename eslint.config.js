@@ -57,14 +57,24 @@ const electronDefaultBanned = {
 };
 // A dynamic import() is not an import declaration: no-restricted-imports cannot see it.
 const dynamicElectronBanned = {
-  selector: "ImportExpression[source.value=/^electron(\\u002F|$)/]",
-  message: "electron is imported statically and by name, so lint can see which of its modules are used.",
+  selector: 'ImportExpression[source.value=/^electron(\\u002F|$)/]',
+  message: 'electron is imported statically and by name, so lint can see which of its modules are used.',
 };
 const nodeBuiltinMessage = 'The renderer runs in a sandboxed page: no Node built-ins.';
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tocsin-dev/**', 'tests/lint/fixtures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.tocsin-dev/**',
+      'tests/lint/fixtures/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -81,15 +91,23 @@ export default tseslint.config(
   },
   {
     files: ['main/core/**'],
-    rules: { 'no-restricted-imports': restrict([electronBanned], [{ group: ['electron/*'], message: electronBanned.message }]) },
+    rules: {
+      'no-restricted-imports': restrict([electronBanned], [{ group: ['electron/*'], message: electronBanned.message }]),
+    },
   },
-  { files: ['main/platform/ipc.ts'], rules: { 'no-restricted-imports': restrict([ipcRendererBanned, electronDefaultBanned]) } },
+  {
+    files: ['main/platform/ipc.ts'],
+    rules: { 'no-restricted-imports': restrict([ipcRendererBanned, electronDefaultBanned]) },
+  },
   { files: ['preload/index.ts'], rules: { 'no-restricted-imports': restrict([ipcMainBanned, electronDefaultBanned]) } },
   {
     files: ['renderer/**'],
     rules: {
       'no-restricted-imports': restrict(
-        [{ name: 'electron', message: 'The renderer talks only to the `api` interface.' }, ...nodeBuiltins.map((name) => ({ name, message: nodeBuiltinMessage }))],
+        [
+          { name: 'electron', message: 'The renderer talks only to the `api` interface.' },
+          ...nodeBuiltins.map((name) => ({ name, message: nodeBuiltinMessage })),
+        ],
         [
           { group: ['node:*'], message: nodeBuiltinMessage },
           { group: ['electron/*'], message: 'The renderer talks only to the `api` interface.' },

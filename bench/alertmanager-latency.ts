@@ -21,7 +21,8 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
-const describe = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
+const describe = (values: number[]) =>
+  `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-am-'));
@@ -35,11 +36,21 @@ const gateway = await startGateway(
   },
   { log: () => {} },
 );
-const monitoring = await startRealMonitoring({ ports, webhook: { url: `http://127.0.0.1:${gateway.port}/v1/alertmanager`, token: AM_TOKEN } });
+const monitoring = await startRealMonitoring({
+  ports,
+  webhook: { url: `http://127.0.0.1:${gateway.port}/v1/alertmanager`, token: AM_TOKEN },
+});
 const probe = await FeedProbe.open(gateway.url, TOKEN);
 const firedWith = (alertname: string) => (r: { frame: { type: string } }) => {
-  const frame = r.frame as { type: string; event?: { kind: string; alert?: { labels?: Record<string, string>; title?: string } } };
-  return frame.type === 'event' && frame.event?.kind === 'fired' && (frame.event.alert?.labels?.alertname === alertname || frame.event.alert?.title === alertname);
+  const frame = r.frame as {
+    type: string;
+    event?: { kind: string; alert?: { labels?: Record<string, string>; title?: string } };
+  };
+  return (
+    frame.type === 'event' &&
+    frame.event?.kind === 'fired' &&
+    (frame.event.alert?.labels?.alertname === alertname || frame.event.alert?.title === alertname)
+  );
 };
 
 try {
@@ -51,7 +62,11 @@ try {
     const response = await fetch(`http://127.0.0.1:${gateway.port}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'fired', alertId: `direct-${i}`, alert: { title, body: '', severity: 'warning', category: 'other', labels: {}, startsAt: Date.now() } }),
+      body: JSON.stringify({
+        kind: 'fired',
+        alertId: `direct-${i}`,
+        alert: { title, body: '', severity: 'warning', category: 'other', labels: {}, startsAt: Date.now() },
+      }),
     });
     if (response.status !== 202) throw new Error(`POST /v1/events answered ${response.status}`);
     await probe.waitFor(firedWith(title), 10_000, title);
@@ -68,7 +83,13 @@ try {
     const response = await fetch(`${monitoring.alertmanagerUrl}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([{ labels: { alertname, instance: `bench-${i}`, severity: 'warning' }, annotations: { summary: `latency probe ${i}` }, startsAt: new Date().toISOString() }]),
+      body: JSON.stringify([
+        {
+          labels: { alertname, instance: `bench-${i}`, severity: 'warning' },
+          annotations: { summary: `latency probe ${i}` },
+          startsAt: new Date().toISOString(),
+        },
+      ]),
     });
     if (!response.ok) throw new Error(`Alertmanager answered ${response.status}`);
     const hit = await probe.waitFor(firedWith(alertname), 10_000, alertname);
@@ -81,7 +102,9 @@ try {
   console.log(`baseline  POST /v1/events → client:        ${describe(direct)}`);
   console.log(`webhook arrival → client (gateway's part): ${describe(webhookToClient)}`);
   console.log(`post to Alertmanager → client (end to end): ${describe(postToClient)}`);
-  console.log(`ratio webhook→client / direct POST→client: p50 ${(percentile(webhookToClient, 50) / percentile(direct, 50)).toFixed(2)}, p99 ${(percentile(webhookToClient, 99) / percentile(direct, 99)).toFixed(2)}`);
+  console.log(
+    `ratio webhook→client / direct POST→client: p50 ${(percentile(webhookToClient, 50) / percentile(direct, 50)).toFixed(2)}, p99 ${(percentile(webhookToClient, 99) / percentile(direct, 99)).toFixed(2)}`,
+  );
   console.log(`answers to Alertmanager: ${JSON.stringify(gateway.alertmanager!.stats.answers)}`);
 } finally {
   await probe.close();

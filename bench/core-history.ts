@@ -17,7 +17,18 @@ const keep = process.argv.indexOf('--keep') > 0 ? process.argv[process.argv.inde
 const DAY = 86_400_000;
 const END = 1_800_000_000_000;
 const START = END - 30 * DAY;
-const WORDS = ['disk', 'memory', 'latency', 'certificate', 'replication', 'login', 'quota', 'timeout', 'crash', 'saturation'];
+const WORDS = [
+  'disk',
+  'memory',
+  'latency',
+  'certificate',
+  'replication',
+  'login',
+  'quota',
+  'timeout',
+  'crash',
+  'saturation',
+];
 
 /** A deterministic pseudo-random stream, so every run builds the same history. */
 function mulberry32(seed: number) {
@@ -43,11 +54,29 @@ for (let i = 0; i < (reuse ? 0 : N); i += 5_000) {
     const at = START + Math.floor((j / N) * 30 * DAY);
     const host = `${pick(['db', 'web', 'api', 'cache', 'edge'])}-${String(Math.floor(random() * 50)).padStart(2, '0')}`;
     const word = pick(WORDS);
-    batch.push({ seq: ++seq, event: {
-      kind: 'fired', alertId: `a${j}`, source: pick(['alertmanager', 'prometheus', 'http']), at,
-      alert: { title: `${word} alarm on ${host}`, body: `${word} threshold crossed on ${host} (${Math.floor(random() * 100)}%)`, severity: pick(SEVERITIES), category: pick(CATEGORIES), host, labels: { team: pick(['web', 'data', 'sec']), env: 'prod' }, startsAt: at },
-    } });
-    if (random() > 0.02) batch.push({ seq: ++seq, event: { kind: 'resolved', alertId: `a${j}`, source: 'alertmanager', at: at + 60_000, endsAt: at + 60_000 } });
+    batch.push({
+      seq: ++seq,
+      event: {
+        kind: 'fired',
+        alertId: `a${j}`,
+        source: pick(['alertmanager', 'prometheus', 'http']),
+        at,
+        alert: {
+          title: `${word} alarm on ${host}`,
+          body: `${word} threshold crossed on ${host} (${Math.floor(random() * 100)}%)`,
+          severity: pick(SEVERITIES),
+          category: pick(CATEGORIES),
+          host,
+          labels: { team: pick(['web', 'data', 'sec']), env: 'prod' },
+          startsAt: at,
+        },
+      },
+    });
+    if (random() > 0.02)
+      batch.push({
+        seq: ++seq,
+        event: { kind: 'resolved', alertId: `a${j}`, source: 'alertmanager', at: at + 60_000, endsAt: at + 60_000 },
+      });
   }
   store.commit('f', batch, false);
   store.fullText.catchUp(); // the full-text index, as the console's indexer keeps it (a moment behind)
@@ -57,7 +86,10 @@ const buildS = (performance.now() - t0) / 1000;
 store.db.pragma('wal_checkpoint(TRUNCATE)');
 store.db.pragma('optimize');
 if (reuse) console.log(`history: reusing ${dir}`);
-else console.log(`history: ${N.toLocaleString('en')} alerts (${seq.toLocaleString('en')} events) built in ${buildS.toFixed(0)} s through AlertStore.commit; file ${(statSync(join(dir, 'history.sqlite')).size / 1e6).toFixed(0)} MB`);
+else
+  console.log(
+    `history: ${N.toLocaleString('en')} alerts (${seq.toLocaleString('en')} events) built in ${buildS.toFixed(0)} s through AlertStore.commit; file ${(statSync(join(dir, 'history.sqlite')).size / 1e6).toFixed(0)} MB`,
+  );
 
 /** Median and worst of several runs of a query (the first run warms the page cache). */
 function time(name: string, run: () => unknown): number {
@@ -70,7 +102,9 @@ function time(name: string, run: () => unknown): number {
   }
   ms.sort((a, b) => a - b);
   const p50 = ms[3]!;
-  console.log(`  ${name.padEnd(58)} ${p50.toFixed(1).padStart(6)} ms median, ${ms[6]!.toFixed(1).padStart(6)} ms worst  ${p50 < 50 ? 'ok' : 'OVER 50 ms'}`);
+  console.log(
+    `  ${name.padEnd(58)} ${p50.toFixed(1).padStart(6)} ms median, ${ms[6]!.toFixed(1).padStart(6)} ms worst  ${p50 < 50 ? 'ok' : 'OVER 50 ms'}`,
+  );
   return p50;
 }
 
@@ -94,7 +128,9 @@ const results = [
   time('per-minute counts over 24 h (rollup)', () => store.minuteCounts(END - DAY, END)),
   time('active alerts (2% firing, board filter: critical)', () => store.activeAlerts({ severities: ['critical'] })),
 ];
-console.log(`  result sizes: latest ${store.searchHistory({}, 100).total.toLocaleString('en')} total, filtered ${store.searchHistory(filtered, 100).total}, text ${store.searchHistory(text, 100).total}, minutes ${store.minuteCounts(END - DAY, END).length}`);
+console.log(
+  `  result sizes: latest ${store.searchHistory({}, 100).total.toLocaleString('en')} total, filtered ${store.searchHistory(filtered, 100).total}, text ${store.searchHistory(text, 100).total}, minutes ${store.minuteCounts(END - DAY, END).length}`,
+);
 console.log(`  ${results.filter((ms) => ms < 50).length}/${results.length} under 50 ms`);
 store.close();
 if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,9 @@ const now = () => performance.timeOrigin + performance.now();
 /** The publish time the paced gateway put in startsAt, in microseconds. */
 const sentAt = (startsAt: number) => startsAt / 1000;
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/core-support/paced-gateway.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', 'bench/core-support/paced-gateway.ts'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
 const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
 const next = async () => String((await lines.next()).value);
 const [, url, token] = (await next()).split(' ');
@@ -33,17 +35,20 @@ const command = async (line: string) => {
 let commitLatency: number[] = [];
 let uiLatency: number[] = [];
 const core = await ConsoleCore.open({
-  dataDir: mkdtempSync(join(tmpdir(), 'bench-latency-console-')), userName: 'bench',
+  dataDir: mkdtempSync(join(tmpdir(), 'bench-latency-console-')),
+  userName: 'bench',
   feeds: [{ id: 'g', name: 'bench', url: url!, token: token! }],
-  observers: [{
-    // Called right after the commit (and the ack), before anything else sees the batch.
-    onCommitted(changes: readonly CommittedChange[]) {
-      const t = now();
-      for (const c of changes) if (c.event.kind === 'fired') commitLatency.push(t - sentAt(c.event.alert.startsAt));
+  observers: [
+    {
+      // Called right after the commit (and the ack), before anything else sees the batch.
+      onCommitted(changes: readonly CommittedChange[]) {
+        const t = now();
+        for (const c of changes) if (c.event.kind === 'fired') commitLatency.push(t - sentAt(c.event.alert.startsAt));
+      },
+      onSnapshot() {},
+      onFeedStatus() {},
     },
-    onSnapshot() {},
-    onFeedStatus() {},
-  }],
+  ],
 });
 core.onUpdate((update) => {
   const t = now();
@@ -57,7 +62,9 @@ const summary = (xs: number[]) => {
   return `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s.at(-1)!.toFixed(1)} ms (${s.length.toLocaleString('en')} events)`;
 };
 
-console.log(`latency, gateway publish → committed row (FTS5 on) and → UI update (batched every 50 ms), ${SECONDS} s per rate:`);
+console.log(
+  `latency, gateway publish → committed row (FTS5 on) and → UI update (batched every 50 ms), ${SECONDS} s per rate:`,
+);
 for (const rate of [1_000, 10_000]) {
   commitLatency = [];
   uiLatency = [];
@@ -70,7 +77,9 @@ for (const rate of [1_000, 10_000]) {
   console.log(`  ${rate.toLocaleString('en').padStart(6)}/s  commit: ${summary(commitLatency)}`);
   console.log(`  ${''.padStart(6)}    UI:     ${summary(uiLatency)}`);
   loopDelay.disable();
-  console.log(`  ${''.padStart(6)}    the console's event loop delay: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+  console.log(
+    `  ${''.padStart(6)}    the console's event loop delay: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+  );
 }
 
 // Memory: idle, then a flood resumed as fast as the pipeline takes it; sampled every 100 ms.
@@ -95,8 +104,12 @@ await flooding;
 clearInterval(sampler);
 const done = core.store.cursor('g') - start;
 const seconds = (performance.now() - t0) / 1000;
-console.log(`memory through a flood of ${done.toLocaleString('en')} events (${Math.round(done / seconds).toLocaleString('en')}/s end to end):`);
-console.log(`  RSS idle ${(idle / 1e6).toFixed(0)} MB, peak ${(peak / 1e6).toFixed(0)} MB, ratio ${(peak / idle).toFixed(2)} (target < 2); along the way ${marks.join(', ')}`);
+console.log(
+  `memory through a flood of ${done.toLocaleString('en')} events (${Math.round(done / seconds).toLocaleString('en')}/s end to end):`,
+);
+console.log(
+  `  RSS idle ${(idle / 1e6).toFixed(0)} MB, peak ${(peak / 1e6).toFixed(0)} MB, ratio ${(peak / idle).toFixed(2)} (target < 2); along the way ${marks.join(', ')}`,
+);
 await core.close();
 child.stdin.write('quit\n');
 await new Promise((r) => child.once('exit', r));

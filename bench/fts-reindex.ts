@@ -12,19 +12,39 @@ import { AlertStore } from '../main/core/store/alert-store.js';
 
 function run(deletemerge: number | null): { p50: number; p90: number; max: number; total: number } {
   const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'bench-fts-')), 'history.sqlite'));
-  if (deletemerge !== null) store.db.exec(`INSERT INTO alerts_fts(alerts_fts, rank) VALUES ('deletemerge', ${deletemerge})`);
+  if (deletemerge !== null)
+    store.db.exec(`INSERT INTO alerts_fts(alerts_fts, rank) VALUES ('deletemerge', ${deletemerge})`);
   let seq = 0;
   const event = (i: number): AlertEvent => ({
-    kind: 'fired', alertId: `a-${i % 20_000}`, source: 'bench', at: 1_795_000_000_000 + seq,
-    alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod', revision: String(seq) }, startsAt: 1 },
+    kind: 'fired',
+    alertId: `a-${i % 20_000}`,
+    source: 'bench',
+    at: 1_795_000_000_000 + seq,
+    alert: {
+      title: `Error-rate spike on web-${i % 20}`,
+      body: '5xx rate is 7.5% (threshold 2%).',
+      severity: 'high',
+      category: 'outage',
+      host: `web-${i % 20}`,
+      labels: { env: 'prod', revision: String(seq) },
+      startsAt: 1,
+    },
   });
   for (let i = 0; i < 40_000; i += 1_000) {
-    store.commit('f', Array.from({ length: 1_000 }, (_, j) => ({ seq: ++seq, event: event(i + j) })), false);
+    store.commit(
+      'f',
+      Array.from({ length: 1_000 }, (_, j) => ({ seq: ++seq, event: event(i + j) })),
+      false,
+    );
     store.fullText.catchUp();
   }
   const times: number[] = [];
   for (let k = 0; k < 200; k++) {
-    store.commit('f', Array.from({ length: 500 }, () => ({ seq: ++seq, event: event(seq) })), false);
+    store.commit(
+      'f',
+      Array.from({ length: 500 }, () => ({ seq: ++seq, event: event(seq) })),
+      false,
+    );
     const t = performance.now();
     store.fullText.indexSome(500);
     times.push(performance.now() - t);

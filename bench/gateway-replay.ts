@@ -19,48 +19,77 @@ const N = Number(process.argv[2] ?? 1_000_000);
 const TIMEOUT_MS = 180_000;
 const TOKEN = 'bench-token-0123456789abcdef';
 const event = (i: number): AlertEvent => ({
-  kind: 'fired', alertId: `bench-${i % 5_000}`, source: 'bench', at: 1_795_000_000_000 + i,
-  alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod', team: 'web' }, startsAt: 1_795_000_000_000 },
+  kind: 'fired',
+  alertId: `bench-${i % 5_000}`,
+  source: 'bench',
+  at: 1_795_000_000_000 + i,
+  alert: {
+    title: `Error-rate spike on web-${i % 20}`,
+    body: '5xx rate is 7.5% (threshold 2%).',
+    severity: 'high',
+    category: 'outage',
+    host: `web-${i % 20}`,
+    labels: { env: 'prod', team: 'web' },
+    startsAt: 1_795_000_000_000,
+  },
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
 const path = join(dir, 'journal.sqlite');
 let t0 = performance.now();
 const journal = new Journal({ path, maxEvents: 10_000_000, maxAgeMs: 1e15 });
-for (let i = 0; i < N; i += 10_000) journal.append(Array.from({ length: Math.min(10_000, N - i) }, (_, j) => ({ event: event(i + j) })));
+for (let i = 0; i < N; i += 10_000)
+  journal.append(Array.from({ length: Math.min(10_000, N - i) }, (_, j) => ({ event: event(i + j) })));
 journal.close();
 const writeRate = N / ((performance.now() - t0) / 1000);
 const megabytes = statSync(path).size / 1e6;
 
 // Baseline: the raw ws send rate of N frames of the same shape to one counting client, serialized
 // before the clock starts (10,000 distinct frames, cycled), so it is the pure send rate.
-const frames = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ type: 'event', stream: 'alerts', seq: N - 10_000 + i + 1, event: event(N - 10_000 + i) }));
+const frames = Array.from({ length: 10_000 }, (_, i) =>
+  JSON.stringify({ type: 'event', stream: 'alerts', seq: N - 10_000 + i + 1, event: event(N - 10_000 + i) }),
+);
 const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
 await new Promise((r) => server.once('listening', r));
-const raw = startCountingClients({ url: `ws://127.0.0.1:${(server.address() as { port: number }).port}`, clients: 1, expect: N, hello: false }, TIMEOUT_MS);
+const raw = startCountingClients(
+  { url: `ws://127.0.0.1:${(server.address() as { port: number }).port}`, clients: 1, expect: N, hello: false },
+  TIMEOUT_MS,
+);
 const socket = await new Promise<import('ws').WebSocket>((r) => server.once('connection', r));
 await raw.ready;
 t0 = Date.now();
 for (let i = 0; i < N; i++) {
   socket.send(frames[i % 10_000]!);
-  if (socket.bufferedAmount > 1024 * 1024) while (socket.bufferedAmount > 256 * 1024) await new Promise((r) => setImmediate(r));
+  if (socket.bufferedAmount > 1024 * 1024)
+    while (socket.bufferedAmount > 256 * 1024) await new Promise((r) => setImmediate(r));
 }
-const rawRate = N / ((await raw.done) - t0) * 1000;
+const rawRate = (N / ((await raw.done) - t0)) * 1000;
 await raw.stop();
 server.close();
 
 // The gateway, opened cold on the journal: everything comes from SQLite.
-const gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path, maxEvents: 10_000_000, maxAgeMs: 1e15 } });
-const replay = startCountingClients({ url: gateway.url, clients: 1, expect: N, token: TOKEN, hello: true, protocol: 'tocsin.v1' }, TIMEOUT_MS);
+const gateway = await startGateway({
+  listen: { host: '127.0.0.1', port: 0 },
+  tokens: [TOKEN],
+  journal: { path, maxEvents: 10_000_000, maxAgeMs: 1e15 },
+});
+const replay = startCountingClients(
+  { url: gateway.url, clients: 1, expect: N, token: TOKEN, hello: true, protocol: 'tocsin.v1' },
+  TIMEOUT_MS,
+);
 t0 = Date.now(); // the clock starts before the connection: handshake and hello are part of the replay
-const replayRate = N / ((await replay.done) - t0) * 1000;
+const replayRate = (N / ((await replay.done) - t0)) * 1000;
 const heapMb = process.memoryUsage().heapUsed / 1e6;
 await replay.stop();
 await gateway.close();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`gateway replay: ${N.toLocaleString('en')} events journaled (${megabytes.toFixed(0)} MB, written at ${Math.round(writeRate).toLocaleString('en')} events/s), replayed cold from seq 0`);
+console.log(
+  `gateway replay: ${N.toLocaleString('en')} events journaled (${megabytes.toFixed(0)} MB, written at ${Math.round(writeRate).toLocaleString('en')} events/s), replayed cold from seq 0`,
+);
 console.log(`  raw ws send, same frames      ${Math.round(rawRate).toLocaleString('en')} events/s`);
-console.log(`  gateway replay to a counter   ${Math.round(replayRate).toLocaleString('en')} events/s (target ≥ 100,000)`);
+console.log(
+  `  gateway replay to a counter   ${Math.round(replayRate).toLocaleString('en')} events/s (target ≥ 100,000)`,
+);
 console.log(`  ratio                         ${(replayRate / rawRate).toFixed(2)}`);
 console.log(`  gateway heap after replay     ${heapMb.toFixed(0)} MB`);

@@ -31,7 +31,8 @@ async function run(handOff: HandOff): Promise<number> {
   const checkpoints = new WalCheckpoints(store.db, systemClock);
   checkpoints.start();
   await checkpoints.moveToThread(path, 'ceiling', console.error);
-  const batchOf = (i: number): ReceivedEvent[] => Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ seq: i + j + 1, event: pipelineEvent(i + j) }));
+  const batchOf = (i: number): ReceivedEvent[] =>
+    Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ seq: i + j + 1, event: pipelineEvent(i + j) }));
   // Prepared before the clock starts: the text as a receiver would have validated it.
   const texts: string[] = [];
   if (handOff === 'JSON.parse') for (let i = 0; i < N; i += BATCH) texts.push(JSON.stringify(batchOf(i)));
@@ -55,11 +56,14 @@ async function run(handOff: HandOff): Promise<number> {
 }
 
 const rates: Record<HandOff, number[]> = { none: [], 'JSON.parse': [], 'structured clone': [] };
-for (let round = 0; round < 3; round++) for (const handOff of Object.keys(rates) as HandOff[]) rates[handOff].push(await run(handOff));
+for (let round = 0; round < 3; round++)
+  for (const handOff of Object.keys(rates) as HandOff[]) rates[handOff].push(await run(handOff));
 port1.close();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`pipeline ceiling: ${N} events in batches of ${BATCH}, FTS5 on, median of 3 rounds`);
 for (const handOff of Object.keys(rates) as HandOff[]) {
   const ratio = median(rates[handOff]) / median(rates.none);
-  console.log(`  ${`bare loop, hand-off: ${handOff}`.padEnd(40)} ${Math.round(median(rates[handOff])).toLocaleString('en').padStart(7)} events/s  ${ratio.toFixed(2)}`);
+  console.log(
+    `  ${`bare loop, hand-off: ${handOff}`.padEnd(40)} ${Math.round(median(rates[handOff])).toLocaleString('en').padStart(7)} events/s  ${ratio.toFixed(2)}`,
+  );
 }

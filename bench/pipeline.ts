@@ -31,7 +31,10 @@ bareCheckpoints.start();
 await bareCheckpoints.moveToThread(barePath, 'bare', console.error);
 let t0 = performance.now();
 for (let i = 0; i < N; i += BATCH) {
-  const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ seq: i + j + 1, event: pipelineEvent(i + j) }));
+  const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({
+    seq: i + j + 1,
+    event: pipelineEvent(i + j),
+  }));
   bare.commit('f', batch, false);
   bareCheckpoints.noteWrite(batch.length);
   await new Promise((r) => setImmediate(r));
@@ -44,10 +47,15 @@ bare.close();
 // Pipeline: a gateway process replays a journal of N events to a console resuming from 0.
 const journalPath = join(mkdtempSync(join(tmpdir(), 'bench-journal-')), 'journal.sqlite');
 const journal = new Journal({ path: journalPath, maxEvents: 10_000_000, maxAgeMs: 1e15 });
-for (let i = 0; i < N; i += 5_000) journal.append(Array.from({ length: Math.min(5_000, N - i) }, (_, j) => ({ event: pipelineEvent(i + j) })));
+for (let i = 0; i < N; i += 5_000)
+  journal.append(Array.from({ length: Math.min(5_000, N - i) }, (_, j) => ({ event: pipelineEvent(i + j) })));
 journal.close();
 const gateway = await startGatewayProcess({ journal: journalPath });
-const core = await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'bench-console-')), userName: 'bench', feeds: [{ id: 'g', name: 'bench', url: gateway.url, token: gateway.token }] });
+const core = await ConsoleCore.open({
+  dataDir: mkdtempSync(join(tmpdir(), 'bench-console-')),
+  userName: 'bench',
+  feeds: [{ id: 'g', name: 'bench', url: gateway.url, token: gateway.token }],
+});
 // Count the pipeline's commit batches (the bare loop uses ${BATCH}): their size explains most of the gap.
 let commits = 0;
 const commit = core.store.commit.bind(core.store);
@@ -61,7 +69,10 @@ while (core.store.cursor('g') < N || core.store.fullText.hasPending()) await new
 const pipelineRate = N / ((performance.now() - t0) / 1000);
 // A resume answered with a snapshot (events outside the gateway's window) would measure nothing of the pipeline.
 const stored = (core.store.db.prepare("SELECT COUNT(*) AS n FROM events WHERE feed_id = 'g'").get() as { n: number }).n;
-if (stored !== N) throw new Error(`only ${stored} of ${N} events were replayed and committed one by one: the gateway sent a snapshot instead`);
+if (stored !== N)
+  throw new Error(
+    `only ${stored} of ${N} events were replayed and committed one by one: the gateway sent a snapshot instead`,
+  );
 await core.close();
 await gateway.process.stop();
 
@@ -69,4 +80,6 @@ console.log(`pipeline: ${N} events resumed from a gateway process, batches commi
 console.log(`  bare batched insert (same schema)   ${Math.round(bareRate).toLocaleString('en')} events/s`);
 console.log(`  receive→validate→commit→ack         ${Math.round(pipelineRate).toLocaleString('en')} events/s`);
 console.log(`  ratio                               ${(pipelineRate / bareRate).toFixed(2)} (target ≥ 0.9)`);
-console.log(`  pipeline commit batches             ${commits}, ${Math.round(N / Math.max(1, commits))} events each on average (bare: ${BATCH})`);
+console.log(
+  `  pipeline commit batches             ${commits}, ${Math.round(N / Math.max(1, commits))} events each on average (bare: ${BATCH})`,
+);

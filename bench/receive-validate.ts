@@ -9,8 +9,26 @@ import { ServerFrameSchema } from '../common/protocol/frames.js';
 
 const N = Number(process.argv[2] ?? 300_000);
 const frames = Array.from({ length: N }, (_, i) =>
-  JSON.stringify({ type: 'event', stream: 'alerts', seq: i + 1, event: { kind: 'fired', alertId: `bench-${i % 5000}`, source: 'bench', at: 1_795_000_000_000 + i,
-    alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod', team: 'web' }, startsAt: 1_795_000_000_000 } } }),
+  JSON.stringify({
+    type: 'event',
+    stream: 'alerts',
+    seq: i + 1,
+    event: {
+      kind: 'fired',
+      alertId: `bench-${i % 5000}`,
+      source: 'bench',
+      at: 1_795_000_000_000 + i,
+      alert: {
+        title: `Error-rate spike on web-${i % 20}`,
+        body: '5xx rate is 7.5% (threshold 2%).',
+        severity: 'high',
+        category: 'outage',
+        host: `web-${i % 20}`,
+        labels: { env: 'prod', team: 'web' },
+        startsAt: 1_795_000_000_000,
+      },
+    },
+  }),
 );
 
 async function rate(onMessage: (text: string) => void): Promise<number> {
@@ -22,7 +40,9 @@ async function rate(onMessage: (text: string) => void): Promise<number> {
       if (ws.bufferedAmount > 8e6) while (ws.bufferedAmount > 1e6) await new Promise((r) => setImmediate(r));
     }
   });
-  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}`, { perMessageDeflate: false });
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}`, {
+    perMessageDeflate: false,
+  });
   let received = 0;
   let started = 0;
   const done = new Promise<number>((resolve) =>

@@ -12,12 +12,21 @@ const steps: Array<[string, string[]]> = [
   ['receive → validate vs raw ws', ['npx', 'tsx', 'bench/receive-validate.ts']],
   ['pipeline vs bare insert', ['npx', 'tsx', 'bench/pipeline.ts']],
   ['the ceiling for that ratio: bare insert with only a hand-off', ['npx', 'tsx', 'bench/pipeline-ceiling.ts']],
-  ['publish → commit latency at 1,000 and 10,000/s, memory through 1,000,000 events', ['npx', 'tsx', 'bench/core-latency.ts', '10', '1000000']],
+  [
+    'publish → commit latency at 1,000 and 10,000/s, memory through 1,000,000 events',
+    ['npx', 'tsx', 'bench/core-latency.ts', '10', '1000000'],
+  ],
   ['full-text re-indexing, migration 9 vs FTS5 defaults', ['npx', 'tsx', 'bench/fts-reindex.ts']],
-  ['history queries on 1,000,000 alerts', ['npx', 'tsx', 'bench/core-history.ts', '1000000', '--keep', join(tmpdir(), 'tocsin-bench-history-1m')]],
+  [
+    'history queries on 1,000,000 alerts',
+    ['npx', 'tsx', 'bench/core-history.ts', '1000000', '--keep', join(tmpdir(), 'tocsin-bench-history-1m')],
+  ],
   ['gateway fan-out to 1, 10, 100 consoles vs raw ws', ['npx', 'tsx', 'bench/gateway-fanout.ts']],
   ['gateway replay of 1,000,000 events vs raw ws', ['npx', 'tsx', 'bench/gateway-replay.ts']],
-  ['webhook → client latency with real Alertmanager vs direct POST', ['npx', 'tsx', 'bench/alertmanager-latency.ts', '100']],
+  [
+    'webhook → client latency with real Alertmanager vs direct POST',
+    ['npx', 'tsx', 'bench/alertmanager-latency.ts', '100'],
+  ],
   ['UI under a storm', ['npx', 'tsx', 'bench/ui-storm.ts', '15']],
 ];
 for (const [name, [command, ...args]] of steps) {

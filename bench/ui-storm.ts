@@ -14,10 +14,26 @@ const seconds = Number(process.argv[2] ?? 20);
 const launch = () =>
   chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 
-type Figures = { longTasks: number; longestTaskMs: number; frames: number; p50FrameMs: number; p99FrameMs: number; maxFrameMs: number; rows: number };
+type Figures = {
+  longTasks: number;
+  longestTaskMs: number;
+  frames: number;
+  p50FrameMs: number;
+  p99FrameMs: number;
+  maxFrameMs: number;
+  rows: number;
+};
 
 /** Runs in the page (as text, so no transpiler helpers leak into it): long tasks and frame intervals. */
 const MEASURE_IN_PAGE = `async (duration) => {
@@ -50,7 +66,9 @@ async function run(stormPerMinute: number): Promise<{ firstPaintMs: number; figu
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(tocsin.url);
     await page.locator('.app').waitFor();
-    const firstPaintMs = (await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN")) as number;
+    const firstPaintMs = (await page.evaluate(
+      "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN",
+    )) as number;
     await page.waitForTimeout(3_000); // let the storm build up
     return { firstPaintMs, figures: await measure(page, seconds * 1000) };
   } finally {
@@ -67,4 +85,6 @@ const line = (name: string, r: { firstPaintMs: number; figures: Figures }) =>
 console.log(`UI storm benchmark, ${seconds} s each, 1440×900, Debian Chromium`);
 console.log(line('calm', calm));
 console.log(line('storm', storm));
-console.log(`ratio storm/calm: p99 frame ${(storm.figures.p99FrameMs / calm.figures.p99FrameMs).toFixed(2)}×, frames rendered ${(storm.figures.frames / calm.figures.frames).toFixed(2)}×`);
+console.log(
+  `ratio storm/calm: p99 frame ${(storm.figures.p99FrameMs / calm.figures.p99FrameMs).toFixed(2)}×, frames rendered ${(storm.figures.frames / calm.figures.frames).toFixed(2)}×`,
+);

@@ -36,7 +36,12 @@ export type TrayModel = {
   notificationProblem?: string | null;
 };
 /** A model as deriveTrayModel returns it: every field set. */
-export type DerivedTrayModel = TrayModel & Required<Pick<TrayModel, 'icon' | 'tooltip' | 'menuStatus' | 'link' | 'byState' | 'notificationProblem'>>;
+export type DerivedTrayModel = TrayModel &
+  Required<Pick<TrayModel, 'icon' | 'tooltip' | 'menuStatus' | 'link' | 'byState' | 'notificationProblem'>>;
 
 /** Snooze, pause and delivery health, from the notification policy and center. */
-export type TrayNotificationState = { snoozedUntil: number | null; paused: boolean; health?: Pick<NotificationHealth, 'state' | 'lastFailure'> };
+export type TrayNotificationState = {
+  snoozedUntil: number | null;
+  paused: boolean;
+  health?: Pick<NotificationHealth, 'state' | 'lastFailure'>;
+};

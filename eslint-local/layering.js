@@ -24,7 +24,8 @@ export const layeringRule = {
     docs: { description: 'Enforce which layer (top-level folder) may import which' },
     schema: [{ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } }],
     messages: {
-      notAllowed: "{{from}} may not import {{to}} ({{target}}); {{from}} may import {{allowed}}. The layering table is in eslint.config.js.",
+      notAllowed:
+        '{{from}} may not import {{to}} ({{target}}); {{from}} may import {{allowed}}. The layering table is in eslint.config.js.',
     },
   },
   create(context) {

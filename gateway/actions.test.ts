@@ -20,12 +20,17 @@ async function gateway(path = journalPath()): Promise<Gateway> {
   return g;
 }
 const fired: AlertEvent = {
-  kind: 'fired', alertId: 'db-down', source: 'test', at: 1_000,
+  kind: 'fired',
+  alertId: 'db-down',
+  source: 'test',
+  at: 1_000,
   alert: { title: 'db down', body: '', severity: 'critical', category: 'outage', labels: {}, startsAt: 1_000 },
 };
 
 /** A console that is live and records every frame it receives. */
-async function consoleClient(url: string): Promise<{ ws: WebSocket; frames: ServerFrame[]; until(test: (f: ServerFrame[]) => boolean): Promise<void> }> {
+async function consoleClient(
+  url: string,
+): Promise<{ ws: WebSocket; frames: ServerFrame[]; until(test: (f: ServerFrame[]) => boolean): Promise<void> }> {
   const ws = new WebSocket(url, SUBPROTOCOL, { headers: { authorization: `Bearer ${TOKEN}` } });
   open.push({ close: () => ws.terminate() });
   const frames: ServerFrame[] = [];
@@ -42,7 +47,14 @@ async function consoleClient(url: string): Promise<{ ws: WebSocket; frames: Serv
   await until((f) => f.some((x) => x.type === 'live'));
   return { ws, frames, until };
 }
-const ack = (id: string) => JSON.stringify({ type: 'action', id, alertId: 'db-down', by: 'ann', request: { action: 'acknowledge', comment: 'on it' } });
+const ack = (id: string) =>
+  JSON.stringify({
+    type: 'action',
+    id,
+    alertId: 'db-down',
+    by: 'ann',
+    request: { action: 'acknowledge', comment: 'on it' },
+  });
 const results = (frames: ServerFrame[]) => frames.filter((f) => f.type === 'action_result');
 const kinds = (frames: ServerFrame[]) => frames.flatMap((f) => (f.type === 'event' ? [f.event.kind] : []));
 
@@ -55,7 +67,9 @@ describe('console actions', () => {
     await a.until((f) => results(f).length === 1);
     await b.until((f) => kinds(f).includes('acknowledged'));
     expect(results(a.frames)[0]).toEqual({ type: 'action_result', id: 'action-0001', ok: true, seq: 2 });
-    expect(b.frames.find((f) => f.type === 'event' && f.seq === 2)).toMatchObject({ event: { kind: 'acknowledged', by: 'ann', comment: 'on it', actionId: 'action-0001' } });
+    expect(b.frames.find((f) => f.type === 'event' && f.seq === 2)).toMatchObject({
+      event: { kind: 'acknowledged', by: 'ann', comment: 'on it', actionId: 'action-0001' },
+    });
     expect(results(b.frames)).toHaveLength(0);
   });
 
@@ -64,7 +78,13 @@ describe('console actions', () => {
     const g = await gateway(path);
     await g.sink.publish([{ event: fired }]);
     let calls = 0;
-    g.addActionHandler({ source: 'test', onAction: async () => { calls++; await new Promise((r) => setTimeout(r, 50)); } });
+    g.addActionHandler({
+      source: 'test',
+      onAction: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    });
     const a = await consoleClient(g.url);
     a.ws.send(ack('action-0002'));
     a.ws.send(ack('action-0002')); // while the first is still with the source
@@ -88,14 +108,32 @@ describe('console actions', () => {
   it('answer unknown alerts and failing sources without an event', async () => {
     const g = await gateway();
     await g.sink.publish([{ event: fired }]);
-    g.addActionHandler({ source: 'test', onAction: async () => { throw new Error('silence API down'); } });
+    g.addActionHandler({
+      source: 'test',
+      onAction: async () => {
+        throw new Error('silence API down');
+      },
+    });
     const a = await consoleClient(g.url);
-    a.ws.send(JSON.stringify({ type: 'action', id: 'action-0003', alertId: 'nope', by: 'ann', request: { action: 'comment', comment: 'x' } }));
+    a.ws.send(
+      JSON.stringify({
+        type: 'action',
+        id: 'action-0003',
+        alertId: 'nope',
+        by: 'ann',
+        request: { action: 'comment', comment: 'x' },
+      }),
+    );
     a.ws.send(ack('action-0004'));
     await a.until((f) => results(f).length === 2);
     expect(results(a.frames)).toEqual([
       expect.objectContaining({ id: 'action-0003', ok: false, code: 'unknown_alert' }),
-      expect.objectContaining({ id: 'action-0004', ok: false, code: 'source_failed', message: 'test: silence API down' }),
+      expect.objectContaining({
+        id: 'action-0004',
+        ok: false,
+        code: 'source_failed',
+        message: 'test: silence API down',
+      }),
     ]);
     expect(g.journal.bounds().last).toBe(1);
   });

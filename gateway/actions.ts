@@ -31,7 +31,9 @@ export class ActionDesk {
   apply(frame: ActionFrame): Promise<ActionResult> {
     const running = this.inFlight.get(frame.id);
     if (running) return running;
-    const applying = applyAction(frame, this.journal, this.publish, this.handlers, this.now()).finally(() => this.inFlight.delete(frame.id));
+    const applying = applyAction(frame, this.journal, this.publish, this.handlers, this.now()).finally(() =>
+      this.inFlight.delete(frame.id),
+    );
     this.inFlight.set(frame.id, applying);
     return applying;
   }
@@ -48,10 +50,17 @@ export async function applyAction(
   const previous = journal.actionResult(frame.id);
   if (previous !== undefined) return JSON.parse(previous) as ActionResult;
   const alert = journal.alertState(frame.alertId);
-  const fail = (code: NonNullable<ActionResult['code']>, message: string): ActionResult => ({ type: 'action_result', id: frame.id, ok: false, code, message });
+  const fail = (code: NonNullable<ActionResult['code']>, message: string): ActionResult => ({
+    type: 'action_result',
+    id: frame.id,
+    ok: false,
+    code,
+    message,
+  });
   if (!alert) return fail('unknown_alert', `no alert ${frame.alertId}`);
   const handler = handlers.get(alert.source);
-  if (frame.request.action === 'resolve' && handler) return fail('not_supported', `${alert.source} alerts resolve at their source`);
+  if (frame.request.action === 'resolve' && handler)
+    return fail('not_supported', `${alert.source} alerts resolve at their source`);
   try {
     await handler?.onAction(alert, frame.request, frame.by);
   } catch (error) {
@@ -61,11 +70,15 @@ export async function applyAction(
   const actor = { by: frame.by, actionId: frame.id };
   const request = frame.request;
   const event: AlertEvent =
-    request.action === 'acknowledge' ? { kind: 'acknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
-    : request.action === 'unacknowledge' ? { kind: 'unacknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
-    : request.action === 'snooze' ? { kind: 'snoozed', ...base, ...actor, until: request.until }
-    : request.action === 'comment' ? { kind: 'commented', ...base, ...actor, comment: request.comment }
-    : { kind: 'resolved', ...base, endsAt: now };
+    request.action === 'acknowledge'
+      ? { kind: 'acknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
+      : request.action === 'unacknowledge'
+        ? { kind: 'unacknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
+        : request.action === 'snooze'
+          ? { kind: 'snoozed', ...base, ...actor, until: request.until }
+          : request.action === 'comment'
+            ? { kind: 'commented', ...base, ...actor, comment: request.comment }
+            : { kind: 'resolved', ...base, endsAt: now };
   let seq: number;
   try {
     seq = publish(event);

@@ -14,7 +14,9 @@ const minimal = { tokens: ['a-token-of-sixteen-chars'], journal: { path: 'j.sqli
 describe('gateway configuration', () => {
   it('fills in defaults for everything but the tokens and the journal path', () => {
     expect(parseGatewayConfig(minimal)).toMatchObject({
-      listen: { host: '127.0.0.1', port: 7420 }, allowedOrigins: [], heartbeatMs: 10_000,
+      listen: { host: '127.0.0.1', port: 7420 },
+      allowedOrigins: [],
+      heartbeatMs: 10_000,
       journal: { maxEvents: 1_000_000, maxAgeMs: 604_800_000 },
       limits: { softBufferBytes: 1_048_576, maxBufferBytes: 4_194_304, maxFramesPerSecond: 200, maxInvalidFrames: 100 },
       demo: { enabled: false, hosts: 20, stormPerMinute: 0 },
@@ -23,19 +25,33 @@ describe('gateway configuration', () => {
 
   it('fills in the HTTP edge limits, keeps those given, and refuses a headers timeout longer than the request timeout', () => {
     expect(parseGatewayConfig(minimal).http).toEqual({
-      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
-      maxConnections: 10_000, maxConnectionsPerAddress: 256, maxPendingUpgrades: 128, upgradeTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 256,
+      maxPendingUpgrades: 128,
+      upgradeTimeoutMs: 10_000,
     });
-    expect(parseGatewayConfig({ ...minimal, http: { maxConnectionsPerAddress: 8 } }).http).toMatchObject({ maxConnectionsPerAddress: 8, maxConnections: 10_000 });
-    expect(() => parseGatewayConfig({ ...minimal, http: { headersTimeoutMs: 40_000 } })).toThrow('http.headersTimeoutMs: headersTimeoutMs must not exceed requestTimeoutMs');
+    expect(parseGatewayConfig({ ...minimal, http: { maxConnectionsPerAddress: 8 } }).http).toMatchObject({
+      maxConnectionsPerAddress: 8,
+      maxConnections: 10_000,
+    });
+    expect(() => parseGatewayConfig({ ...minimal, http: { headersTimeoutMs: 40_000 } })).toThrow(
+      'http.headersTimeoutMs: headersTimeoutMs must not exceed requestTimeoutMs',
+    );
     expect(() => parseGatewayConfig({ ...minimal, http: { maxConections: 5 } })).toThrow(/maxConections/);
   });
 
   it('names the file and the field that is wrong', async () => {
     const bad = file(JSON.stringify({ ...minimal, listen: { port: 'eighty' } }));
-    await expect(loadGatewayConfig(bad)).rejects.toThrow(`${bad}: listen.port: Invalid input: expected number, received string`);
+    await expect(loadGatewayConfig(bad)).rejects.toThrow(
+      `${bad}: listen.port: Invalid input: expected number, received string`,
+    );
     await expect(loadGatewayConfig(file(JSON.stringify({ journal: { path: 'j' } })))).rejects.toThrow(/: tokens: /);
-    await expect(loadGatewayConfig(file(JSON.stringify({ ...minimal, tokens: ['short'] })))).rejects.toThrow(/tokens\.0: tokens must be at least 16 characters/);
+    await expect(loadGatewayConfig(file(JSON.stringify({ ...minimal, tokens: ['short'] })))).rejects.toThrow(
+      /tokens\.0: tokens must be at least 16 characters/,
+    );
   });
 
   it('refuses a misspelt key instead of ignoring it', () => {
@@ -44,7 +60,9 @@ describe('gateway configuration', () => {
   });
 
   it('says when the file is missing or not JSON', async () => {
-    await expect(loadGatewayConfig('/nonexistent/gateway.json')).rejects.toThrow(/cannot read gateway configuration \/nonexistent\/gateway.json/);
+    await expect(loadGatewayConfig('/nonexistent/gateway.json')).rejects.toThrow(
+      /cannot read gateway configuration \/nonexistent\/gateway.json/,
+    );
     const notJson = file('{ "tokens": [');
     await expect(loadGatewayConfig(notJson)).rejects.toThrow(`${notJson} is not valid JSON`);
   });
@@ -58,10 +76,21 @@ describe('gateway configuration', () => {
   });
 
   it('accepts the example configurations', async () => {
-    await expect(loadGatewayConfig(join(import.meta.dirname, 'examples/gateway.json'))).resolves.toMatchObject({ demo: { enabled: true } });
+    await expect(loadGatewayConfig(join(import.meta.dirname, 'examples/gateway.json'))).resolves.toMatchObject({
+      demo: { enabled: true },
+    });
     const monitoring = await loadGatewayConfig(join(import.meta.dirname, 'examples/monitoring.json'));
-    expect(monitoring.alertmanager?.mapping.categoryPatterns[0]).toEqual({ pattern: 'ssh|brute|login|privilege|malware|intrusion', category: 'security' });
-    expect(monitoring.prometheus?.queries.map((q) => q.name)).toEqual(['cpu', 'memory', 'requests', 'latency_p95', 'error_rate']);
+    expect(monitoring.alertmanager?.mapping.categoryPatterns[0]).toEqual({
+      pattern: 'ssh|brute|login|privilege|malware|intrusion',
+      category: 'security',
+    });
+    expect(monitoring.prometheus?.queries.map((q) => q.name)).toEqual([
+      'cpu',
+      'memory',
+      'requests',
+      'latency_p95',
+      'error_rate',
+    ]);
     expect(monitoring.tls?.certFile).toBe(join(import.meta.dirname, 'examples/tls/gateway.crt'));
   });
 });

@@ -11,14 +11,21 @@ import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 
 const HTTP_DEFAULTS = {
-  headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
-  maxConnections: 10_000, maxConnectionsPerAddress: 256, maxPendingUpgrades: 128, upgradeTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 256,
+  maxPendingUpgrades: 128,
+  upgradeTimeoutMs: 10_000,
 };
 
 /** Unknown keys are refused (a misspelt `heartbeatMS` must not be silently ignored). */
 export const GatewayConfigSchema = z.strictObject({
   name: z.string().default('tocsin-gateway'),
-  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) }).default({ host: '127.0.0.1', port: 7420 }),
+  listen: z
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) })
+    .default({ host: '127.0.0.1', port: 7420 }),
   /** Bearer tokens accepted from consoles (and from scripts posting events). */
   tokens: z.array(z.string().min(16, 'tokens must be at least 16 characters')).min(1),
   /** Browser origins allowed to open a feed; none by default. */
@@ -27,7 +34,11 @@ export const GatewayConfigSchema = z.strictObject({
   journal: z.strictObject({
     path: z.string(),
     maxEvents: z.number().int().positive().default(1_000_000),
-    maxAgeMs: z.number().int().positive().default(7 * 24 * 3600_000),
+    maxAgeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600_000),
     /** Approximate bytes of events kept for replay; unbounded by size when absent. */
     maxBytes: z.number().int().positive().optional(),
   }),
@@ -35,14 +46,29 @@ export const GatewayConfigSchema = z.strictObject({
   limits: z
     .strictObject({
       helloTimeoutMs: z.number().int().positive().default(10_000),
-      softBufferBytes: z.number().int().positive().default(1024 * 1024),
+      softBufferBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
       /** A console with more than this waiting in its socket is closed at once (4002); at least soft + 1 MiB. */
-      maxBufferBytes: z.number().int().positive().default(4 * 1024 * 1024),
+      maxBufferBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 1024 * 1024),
       stallTimeoutMs: z.number().int().positive().default(30_000),
       maxFramesPerSecond: z.number().int().positive().default(200),
       maxInvalidFrames: z.number().int().nonnegative().default(100),
     })
-    .default({ helloTimeoutMs: 10_000, softBufferBytes: 1024 * 1024, maxBufferBytes: 4 * 1024 * 1024, stallTimeoutMs: 30_000, maxFramesPerSecond: 200, maxInvalidFrames: 100 }),
+    .default({
+      helloTimeoutMs: 10_000,
+      softBufferBytes: 1024 * 1024,
+      maxBufferBytes: 4 * 1024 * 1024,
+      stallTimeoutMs: 30_000,
+      maxFramesPerSecond: 200,
+      maxInvalidFrames: 100,
+    }),
   /**
    * The HTTP edge (gateway/server/http-edge.ts). A real client sends its headers in one packet,
    * so 10 s is generous for a slow link while cutting a slow-loris six times sooner than
@@ -63,7 +89,10 @@ export const GatewayConfigSchema = z.strictObject({
       maxPendingUpgrades: z.number().int().positive().default(128),
       upgradeTimeoutMs: z.number().int().min(100).default(10_000),
     })
-    .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, { message: 'headersTimeoutMs must not exceed requestTimeoutMs', path: ['headersTimeoutMs'] })
+    .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {
+      message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+      path: ['headersTimeoutMs'],
+    })
     .default(HTTP_DEFAULTS),
   demo: z
     .strictObject({
@@ -108,7 +137,12 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
   const base = dirname(resolve(file));
   return {
     ...config,
-    journal: { ...config.journal, path: config.journal.path === ':memory:' ? ':memory:' : resolve(base, config.journal.path) },
-    ...(config.tls ? { tls: { certFile: resolve(base, config.tls.certFile), keyFile: resolve(base, config.tls.keyFile) } } : {}),
+    journal: {
+      ...config.journal,
+      path: config.journal.path === ':memory:' ? ':memory:' : resolve(base, config.journal.path),
+    },
+    ...(config.tls
+      ? { tls: { certFile: resolve(base, config.tls.certFile), keyFile: resolve(base, config.tls.keyFile) } }
+      : {}),
   };
 }

@@ -64,7 +64,9 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const tls = config.tls ? await readTls(config.tls) : null;
   // Before the journal opens, so that a bad certificate leaves nothing open behind it.
   // A TLS handshake comes before any header: it gets the headers' time, not Node's 120 s.
-  const server: Server = tls ? createHttpsServer({ ...tls, handshakeTimeout: config.http.headersTimeoutMs }) : createHttpServer();
+  const server: Server = tls
+    ? createHttpsServer({ ...tls, handshakeTimeout: config.http.headersTimeoutMs })
+    : createHttpServer();
   const stats = new ServerStats();
   const edge = applyHttpEdge(server, config.http, { stats, log, clock });
   const journal = openJournal(config.journal);
@@ -118,10 +120,12 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     const handler = routes.get(`${request.method} ${path}`);
     if (!handler) return sendHttpError(response, httpError('no_route', `${request.method} ${path}`));
-    Promise.resolve().then(() => handler(request, response)).catch((error: unknown) => {
-      log(`route ${path} failed: ${errorMessage(error)}`);
-      sendHttpError(response, httpError('unavailable', errorMessage(error)));
-    });
+    Promise.resolve()
+      .then(() => handler(request, response))
+      .catch((error: unknown) => {
+        log(`route ${path} failed: ${errorMessage(error)}`);
+        sendHttpError(response, httpError('unavailable', errorMessage(error)));
+      });
   };
 
   const wss = new WebSocketServer({
@@ -130,9 +134,25 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
-  const limits = { heartbeatMs: config.heartbeatMs, ...config.limits, maxBufferBytes: Math.max(config.limits.maxBufferBytes, config.limits.softBufferBytes + MAX_FRAME_BYTES) };
-  const actions = new ActionDesk(journal, (event) => appendAndFanOut([{ event }])[0]!, actionHandlers, () => clock.now());
-  const sessionDeps = { journal, clock, stats, log, onAction: (frame: Parameters<ActionDesk['apply']>[0]) => actions.apply(frame), gateway: { name: config.name, version: GATEWAY_VERSION } };
+  const limits = {
+    heartbeatMs: config.heartbeatMs,
+    ...config.limits,
+    maxBufferBytes: Math.max(config.limits.maxBufferBytes, config.limits.softBufferBytes + MAX_FRAME_BYTES),
+  };
+  const actions = new ActionDesk(
+    journal,
+    (event) => appendAndFanOut([{ event }])[0]!,
+    actionHandlers,
+    () => clock.now(),
+  );
+  const sessionDeps = {
+    journal,
+    clock,
+    stats,
+    log,
+    onAction: (frame: Parameters<ActionDesk['apply']>[0]) => actions.apply(frame),
+    gateway: { name: config.name, version: GATEWAY_VERSION },
+  };
   server.on('upgrade', (request, socket, head) => {
     // Node hands an upgrading socket over without its error listener: a peer resetting now must not crash us.
     socket.on('error', (error) => {
@@ -220,12 +240,31 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       journal.close();
     },
   };
-  gateway.addRoute('POST', '/v1/events', eventsRoute(sink, config.tokens, () => clock.now(), (reason) => stats.reject(reason)));
+  gateway.addRoute(
+    'POST',
+    '/v1/events',
+    eventsRoute(
+      sink,
+      config.tokens,
+      () => clock.now(),
+      (reason) => stats.reject(reason),
+    ),
+  );
   if (config.demo.enabled) {
-    await gateway.addSource(new DemoSimulator({ hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() }, clock));
+    await gateway.addSource(
+      new DemoSimulator(
+        { hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() },
+        clock,
+      ),
+    );
   }
   if (config.alertmanager) {
-    gateway.alertmanager = await installAlertmanager(gateway, config.alertmanager, { tokens: config.tokens, journalPath: config.journal.path, now: () => clock.now(), log });
+    gateway.alertmanager = await installAlertmanager(gateway, config.alertmanager, {
+      tokens: config.tokens,
+      journalPath: config.journal.path,
+      now: () => clock.now(),
+      log,
+    });
   }
   if (config.prometheus) {
     gateway.prometheus = new PrometheusPoller(config.prometheus, { log });
@@ -236,9 +275,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
 
 /** Read the TLS certificate and key, saying which file could not be read. */
 async function readTls(files: NonNullable<GatewayConfig['tls']>): Promise<{ cert: Buffer; key: Buffer }> {
-  const read = (file: string, what: string) => readFile(file).catch((error: unknown) => {
-    throw new Error(`cannot read the gateway's TLS ${what} ${file}: ${errorMessage(error)}`);
-  });
+  const read = (file: string, what: string) =>
+    readFile(file).catch((error: unknown) => {
+      throw new Error(`cannot read the gateway's TLS ${what} ${file}: ${errorMessage(error)}`);
+    });
   return { cert: await read(files.certFile, 'certificate'), key: await read(files.keyFile, 'key') };
 }
 

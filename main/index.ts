@@ -120,7 +120,8 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
 function electronAlarm(iconPath: string, onClick: () => void): RaiseAlarm {
   const onScreen = new Set<Notification>();
   return (title, body) => {
-    if (!Notification.isSupported()) return void console.error(`tocsin: ${title}: ${body} (this desktop shows no notifications)`);
+    if (!Notification.isSupported())
+      return void console.error(`tocsin: ${title}: ${body} (this desktop shows no notifications)`);
     const notification = new Notification({ title, body, icon: iconPath, urgency: 'critical', timeoutType: 'never' });
     onScreen.add(notification);
     notification.on('click', () => onClick());

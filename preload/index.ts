@@ -18,7 +18,9 @@ export function createPreloadApi(): TocsinApi {
       // The contract promises a Result, never a rejection: a missing handler (the app is
       // quitting) or a serialisation failure answers `unavailable`.
       const call = (request: unknown) =>
-        ipcRenderer.invoke(channel, request).catch((error: Error) => ({ ok: false, code: 'unavailable', message: `${name}: ${error.message}` }));
+        ipcRenderer
+          .invoke(channel, request)
+          .catch((error: Error) => ({ ok: false, code: 'unavailable', message: `${name}: ${error.message}` }));
       return [name, call];
     }),
   ) as Omit<TocsinApi, 'onUpdate'>;

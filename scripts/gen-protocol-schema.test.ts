@@ -24,7 +24,10 @@ function documentedFrames(text: string): Map<string, string[]> {
   for (const part of text.split(/\n#### /).slice(1)) {
     const type = /^`([a-z_]+)`\n/.exec(part)?.[1];
     if (!type) throw new Error(`a frame heading is not a backticked type: ${part.split('\n')[0]}`);
-    frames.set(type, [...part.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!));
+    frames.set(
+      type,
+      [...part.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!),
+    );
   }
   return frames;
 }
@@ -40,7 +43,8 @@ describe('the published protocol', () => {
   });
 
   it('mentions every frame type of both directions', () => {
-    for (const type of [...types(ClientFrameSchema), ...types(ServerFrameSchema)]) expect(doc, `frame ${type}`).toContain(`\`${type}\``);
+    for (const type of [...types(ClientFrameSchema), ...types(ServerFrameSchema)])
+      expect(doc, `frame ${type}`).toContain(`\`${type}\``);
   });
 
   for (const [heading, schema] of directions) {
@@ -59,6 +63,7 @@ describe('the published protocol', () => {
   }
 
   it('documents every close code by name and number', () => {
-    for (const [name, code] of Object.entries(CloseCode)) expect(doc, `close code ${name}`).toMatch(new RegExp(`\\| ${code} \\| \`${name}\` \\|`));
+    for (const [name, code] of Object.entries(CloseCode))
+      expect(doc, `close code ${name}`).toMatch(new RegExp(`\\| ${code} \\| \`${name}\` \\|`));
   });
 });

@@ -30,11 +30,15 @@ export function iconFiles(): Map<string, Buffer> {
     }
     files.set(`tray/mac/${state}Template.png`, encodePng(rasterise(icon, 16, true)));
     files.set(`tray/mac/${state}Template@2x.png`, encodePng(rasterise(icon, 32, true)));
-    files.set(`tray/win/${state}.ico`, encodeIco(WIN_TRAY_ICO_SIZES.map((size) => encodePng(rasterise(icon, size, false)))));
+    files.set(
+      `tray/win/${state}.ico`,
+      encodeIco(WIN_TRAY_ICO_SIZES.map((size) => encodePng(rasterise(icon, size, false)))),
+    );
   }
   files.set('icon.svg', Buffer.from(toSvg(APP_ICON)));
   files.set('icon.png', encodePng(rasterise(APP_ICON, 1024, false)));
-  for (const size of LINUX_APP_SIZES) files.set(`icons/${size}x${size}.png`, encodePng(rasterise(APP_ICON, size, false)));
+  for (const size of LINUX_APP_SIZES)
+    files.set(`icons/${size}x${size}.png`, encodePng(rasterise(APP_ICON, size, false)));
   files.set('icon.ico', encodeIco(APP_ICO_SIZES.map((size) => encodePng(rasterise(APP_ICON, size, false)))));
   return files;
 }

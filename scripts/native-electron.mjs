@@ -23,7 +23,10 @@ rmSync(target, { recursive: true, force: true });
 for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
   const from = dirname(require.resolve(`${name}/package.json`));
   mkdirSync(join(target, 'node_modules'), { recursive: true });
-  cpSync(from, join(target, 'node_modules', name), { recursive: true, filter: (path) => !/[\\/]build[\\/]Release[\\/]obj/.test(path) });
+  cpSync(from, join(target, 'node_modules', name), {
+    recursive: true,
+    filter: (path) => !/[\\/]build[\\/]Release[\\/]obj/.test(path),
+  });
 }
 cpSync(join(root, 'package.json'), join(target, 'package.json'));
 
@@ -31,7 +34,13 @@ const binding = join(target, 'node_modules', 'better-sqlite3', 'build', 'Release
 try {
   const { rebuild } = require('@electron/rebuild');
   rmSync(binding, { force: true });
-  await rebuild({ buildPath: target, electronVersion, onlyModules: ['better-sqlite3'], force: true, mode: 'sequential' });
+  await rebuild({
+    buildPath: target,
+    electronVersion,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    mode: 'sequential',
+  });
 } catch (error) {
   console.error(`better-sqlite3 could not be built for Electron ${electronVersion}: ${error.message.split('\n')[0]}`);
   console.error('node_modules/better-sqlite3 (the Node build) was not touched.');

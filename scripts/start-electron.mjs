@@ -30,7 +30,10 @@ if (binary === null) {
   process.stderr.write(`${MISSING}\n`);
   process.exit(1);
 }
-const child = spawn(binary, [join(root, 'dist/main/index.cjs'), ...process.argv.slice(2)], { stdio: 'inherit', windowsHide: false });
+const child = spawn(binary, [join(root, 'dist/main/index.cjs'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  windowsHide: false,
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('error', (error) => {
   process.stderr.write(`Tocsin could not launch Electron at ${binary}: ${error.message}\n`);

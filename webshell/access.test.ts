@@ -17,13 +17,21 @@ describe('AccessGate (loopback, launch token)', () => {
   it('accepts the launch token and issues an HttpOnly SameSite=Strict session cookie', () => {
     const result = gate.authorize(request('/?token=launch-token-123'));
     expect(result).toMatchObject({ ok: true, value: { via: 'token' } });
-    expect(result.ok && result.value.setCookie).toBe(`${SESSION_COOKIE}=launch-token-123; HttpOnly; SameSite=Strict; Path=/`);
+    expect(result.ok && result.value.setCookie).toBe(
+      `${SESSION_COOKIE}=launch-token-123; HttpOnly; SameSite=Strict; Path=/`,
+    );
   });
   it('accepts the session cookie alone', () => {
-    expect(gate.authorize(request('/assets/app.js', { cookie: `a=b; ${SESSION_COOKIE}=launch-token-123` }))).toEqual({ ok: true, value: { via: 'cookie' } });
+    expect(gate.authorize(request('/assets/app.js', { cookie: `a=b; ${SESSION_COOKIE}=launch-token-123` }))).toEqual({
+      ok: true,
+      value: { via: 'cookie' },
+    });
   });
   it('refuses a forged cookie', () => {
-    expect(gate.authorize(request('/', { cookie: `${SESSION_COOKIE}=launch-token-124` }))).toMatchObject({ ok: false, code: 'bad_credentials' });
+    expect(gate.authorize(request('/', { cookie: `${SESSION_COOKIE}=launch-token-124` }))).toMatchObject({
+      ok: false,
+      code: 'bad_credentials',
+    });
   });
 });
 
@@ -37,7 +45,10 @@ describe('AccessGate (password mode)', () => {
     expect(gate.authorize(request('/', { cookie: value }))).toEqual({ ok: true, value: { via: 'cookie' } });
   });
   it('has no launch token: a ?token= is refused', () => {
-    expect(gate.authorize(request('/?token=correct horse battery'))).toMatchObject({ ok: false, code: 'bad_credentials' });
+    expect(gate.authorize(request('/?token=correct horse battery'))).toMatchObject({
+      ok: false,
+      code: 'bad_credentials',
+    });
   });
 });
 

@@ -24,7 +24,10 @@ export function secretsEqual(given: string, expected: string): boolean {
 }
 
 /** Who is let in (and a session cookie to set, after a token), or why not. */
-export type Authorization = Result<{ via: 'cookie' | 'token'; setCookie?: string }, 'no_credentials' | 'bad_credentials'>;
+export type Authorization = Result<
+  { via: 'cookie' | 'token'; setCookie?: string },
+  'no_credentials' | 'bad_credentials'
+>;
 
 /** Decides whether a request is from someone holding the launch token or a session. */
 export class AccessGate {
@@ -48,9 +51,11 @@ export class AccessGate {
       if (this.launchToken !== null && secretsEqual(token, this.launchToken)) {
         return ok({ via: 'token', setCookie: sessionCookie(this.launchToken) });
       }
-      return fail('bad_credentials', 'the token is not this console\'s');
+      return fail('bad_credentials', "the token is not this console's");
     }
-    return cookie === null ? fail('no_credentials', 'no token and no session cookie') : fail('bad_credentials', 'the session cookie is not one this console issued');
+    return cookie === null
+      ? fail('no_credentials', 'no token and no session cookie')
+      : fail('bad_credentials', 'the session cookie is not one this console issued');
   }
 
   /** Password mode: exchange the password for a session cookie, or null if it is wrong. */

@@ -34,7 +34,11 @@ async function page(core: CoreEndpoint) {
   return { bridge, ws, received, next, logs };
 }
 
-const core = (invoke: CoreEndpoint['invoke']): CoreEndpoint => ({ invoke, onUpdate: (_: (u: UiUpdate) => void) => () => {}, setWindowState: () => {} });
+const core = (invoke: CoreEndpoint['invoke']): CoreEndpoint => ({
+  invoke,
+  onUpdate: (_: (u: UiUpdate) => void) => () => {},
+  setWindowState: () => {},
+});
 const answer = async (): Promise<Result<unknown>> => ({ ok: true, value: 'pong' });
 
 describe('ApiSocketBridge', () => {
@@ -52,24 +56,44 @@ describe('ApiSocketBridge', () => {
 
   it('answers every message with one the page socket schema accepts: a reply, an error, or nothing for {window}', async () => {
     const windows: WindowState[] = [];
-    const { bridge, ws, next, received } = await page({ ...core(answer), setWindowState: (state) => windows.push(state) });
+    const { bridge, ws, next, received } = await page({
+      ...core(answer),
+      setWindowState: (state) => windows.push(state),
+    });
     ws.send(JSON.stringify({ window: { visible: true, minimized: false, focused: true } }));
     ws.send(JSON.stringify({ id: 1, op: 'launchMissiles', request: {} }));
-    expect(await next(1)).toEqual({ id: 1, result: { ok: false, code: 'invalid_request', message: 'unknown operation "launchMissiles"' } });
+    expect(await next(1)).toEqual({
+      id: 1,
+      result: { ok: false, code: 'invalid_request', message: 'unknown operation "launchMissiles"' },
+    });
     expect(windows).toEqual([{ visible: true, minimized: false, focused: true }]);
-    for (const bad of ['{"id":-1,"op":"feedStatus","request":{}}', '{"window":{"visible":"yes"}}', 'not json', '[]', JSON.stringify({ id: 2, op: 'x'.repeat(65), request: {} })]) ws.send(bad);
+    for (const bad of [
+      '{"id":-1,"op":"feedStatus","request":{}}',
+      '{"window":{"visible":"yes"}}',
+      'not json',
+      '[]',
+      JSON.stringify({ id: 2, op: 'x'.repeat(65), request: {} }),
+    ])
+      ws.send(bad);
     ws.send(JSON.stringify({ id: 3, op: 'feedStatus', request: {} }));
     expect(await next(7)).toEqual({ id: 3, result: { ok: true, value: 'pong' } });
-    expect(received.slice(1, 6)).toEqual(Array(5).fill({ error: 'malformed message: expected {id, op, request} or {window}' }));
+    expect(received.slice(1, 6)).toEqual(
+      Array(5).fill({ error: 'malformed message: expected {id, op, request} or {window}' }),
+    );
     expect(bridge.rejections).toMatchObject({ malformed: 5, unknown_op: 1 });
-    for (const message of received) expect(ConsoleMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(true);
+    for (const message of received)
+      expect(ConsoleMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(true);
     ws.close();
   });
 
   it('pushes updates to every page in a shape the page socket schema accepts', async () => {
     let push: (update: UiUpdate) => void = () => {};
     const { ws, next } = await page({ ...core(answer), onUpdate: (listener) => ((push = listener), () => {}) });
-    const update: UiUpdate = { alerts: [], metrics: [{ series: 'h/s/cpu', metric: 'cpu', t: 1, value: 0.5 }], feeds: [] };
+    const update: UiUpdate = {
+      alerts: [],
+      metrics: [{ series: 'h/s/cpu', metric: 'cpu', t: 1, value: 0.5 }],
+      feeds: [],
+    };
     push(update);
     const message = await next(1);
     expect(message).toEqual({ update });

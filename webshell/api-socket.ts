@@ -31,7 +31,11 @@ export type BridgeRejections = Record<'malformed' | 'too_deep' | 'unknown_op' | 
 
 /** Bridges page sockets to the core. */
 export class ApiSocketBridge {
-  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
   private readonly windows = new Map<WebSocket, WindowState>();
   readonly rejections: BridgeRejections = { malformed: 0, too_deep: 0, unknown_op: 0, slow_page: 0, internal_error: 0 };
   private readonly unsubscribe: () => void;

@@ -44,18 +44,27 @@ async function main(): Promise<void> {
   });
   if (values.help) return void console.log(USAGE);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, got ${values.port}`);
   if (values.feed && !values['feed-token']) throw new UsageError('--feed needs --feed-token');
   const hangAfterMs = Number(values['core-watchdog-ms']);
-  if (!Number.isInteger(hangAfterMs) || hangAfterMs < 1000) throw new UsageError(`--core-watchdog-ms must be a whole number of at least 1000, got ${values['core-watchdog-ms']}`);
+  if (!Number.isInteger(hangAfterMs) || hangAfterMs < 1000)
+    throw new UsageError(
+      `--core-watchdog-ms must be a whole number of at least 1000, got ${values['core-watchdog-ms']}`,
+    );
   const password = values['password-file'] ? (await readFile(values['password-file'], 'utf8')).trim() : null;
   if (!isLoopback(values.host) && !password) {
-    throw new UsageError(`binding to ${values.host} exposes the console beyond this machine: give --password-file FILE`);
+    throw new UsageError(
+      `binding to ${values.host} exposes the console beyond this machine: give --password-file FILE`,
+    );
   }
-  if (password !== null && password.length < 12) throw new UsageError('the console password must be at least 12 characters');
+  if (password !== null && password.length < 12)
+    throw new UsageError('the console password must be at least 12 characters');
 
   const dataDir = values['data-dir'] ?? process.env.TOCSIN_DATA_DIR ?? defaultDataDir();
-  const feeds = values.feed ? [{ id: 'cli', name: 'Command-line feed', url: values.feed, token: values['feed-token']! }] : [];
+  const feeds = values.feed
+    ? [{ id: 'cli', name: 'Command-line feed', url: values.feed, token: values['feed-token']! }]
+    : [];
   const notifications = values['no-notifications'] ? 'off' : 'native';
   const init = { dataDir, userName: userInfo().username, feeds, notifications } as const;
   const workerPath = join(import.meta.dirname, '../core/worker.cjs');
@@ -86,7 +95,9 @@ async function main(): Promise<void> {
 
   console.log(`Tocsin console: ${server.url}${token ? `?token=${token}` : ''}`);
   console.log(`  history: ${dataDir}`);
-  console.log(`  feed: ${core.embeddedGatewayUrl ? `embedded demo gateway at ${core.embeddedGatewayUrl}` : feeds.length ? values.feed : 'from settings'}`);
+  console.log(
+    `  feed: ${core.embeddedGatewayUrl ? `embedded demo gateway at ${core.embeddedGatewayUrl}` : feeds.length ? values.feed : 'from settings'}`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -114,6 +125,10 @@ function defaultDataDir(): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `Tocsin console could not start: ${errorMessage(error)}`);
+  console.error(
+    error instanceof UsageError
+      ? `${error.message}\n${USAGE}`
+      : `Tocsin console could not start: ${errorMessage(error)}`,
+  );
   process.exit(error instanceof UsageError ? 2 : 1);
 });

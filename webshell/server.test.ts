@@ -11,8 +11,20 @@ afterEach(async () => {
 });
 
 async function consoleServer(): Promise<ConsoleServer> {
-  const core = { invoke: async () => ({ ok: true as const, value: null }), onUpdate: () => () => {}, setWindowState: () => {} };
-  const server = await startConsoleServer({ host: '127.0.0.1', port: 0, rendererDir: tmpdir(), gate: new AccessGate(TOKEN, null), core, passwordMode: false, log: () => {} });
+  const core = {
+    invoke: async () => ({ ok: true as const, value: null }),
+    onUpdate: () => () => {},
+    setWindowState: () => {},
+  };
+  const server = await startConsoleServer({
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir: tmpdir(),
+    gate: new AccessGate(TOKEN, null),
+    core,
+    passwordMode: false,
+    log: () => {},
+  });
   open.push(server);
   return server;
 }
@@ -20,7 +32,11 @@ async function consoleServer(): Promise<ConsoleServer> {
 /** Ask for an upgrade on a raw socket and read everything the server answers before it closes. */
 function upgrade(port: number, target: string, extra = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`));
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`,
+      ),
+    );
     let answer = '';
     socket.on('data', (chunk) => {
       answer += chunk.toString();
@@ -39,7 +55,9 @@ describe('the console server refusing page sockets', () => {
     const empty = (status: string) => `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
     expect(await upgrade(server.port, `/elsewhere?token=${TOKEN}`)).toBe(empty('404 Not Found'));
     expect(await upgrade(server.port, '/api')).toBe(empty('401 Unauthorized'));
-    expect(await upgrade(server.port, `/api?token=${TOKEN}`, 'Origin: https://evil.example\r\n')).toBe(empty('403 Forbidden'));
+    expect(await upgrade(server.port, `/api?token=${TOKEN}`, 'Origin: https://evil.example\r\n')).toBe(
+      empty('403 Forbidden'),
+    );
     expect(server.stats.rejected).toMatchObject({ upgrade_404: 1, upgrade_401: 1, upgrade_403: 1 });
     expect(await upgrade(server.port, `/api?token=${TOKEN}`)).toMatch(/^HTTP\/1.1 101 Switching Protocols/);
   });

@@ -37,12 +37,23 @@ export type ConsoleServerOptions = {
  * the gateway's: a page's requests are small.
  */
 export const CONSOLE_HTTP_DEFAULTS: HttpEdgeLimits = {
-  headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
-  maxConnections: 256, maxConnectionsPerAddress: 64, maxPendingUpgrades: 16, upgradeTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+  maxConnectionsPerAddress: 64,
+  maxPendingUpgrades: 16,
+  upgradeTimeoutMs: 10_000,
 };
 
 /** A listening browser console; `stats.rejected` counts what its HTTP edge refused, by reason. */
-export type ConsoleServer = { url: string; port: number; bridge: ApiSocketBridge; stats: ServerStats; close(): Promise<void> };
+export type ConsoleServer = {
+  url: string;
+  port: number;
+  bridge: ApiSocketBridge;
+  stats: ServerStats;
+  close(): Promise<void>;
+};
 
 /** Start the console's HTTP server and its `/api` bridge. */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -105,7 +116,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   };
 }
 
-async function handleHttp(options: ConsoleServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleHttp(
+  options: ConsoleServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = requestUrl(request);
   if (url === null) {
     response.writeHead(400, { 'content-type': 'text/plain' }).end('the request target is not a URL\n');
@@ -117,7 +132,8 @@ async function handleHttp(options: ConsoleServerOptions, request: IncomingMessag
   }
   if (request.method === 'POST' && url.pathname === '/login' && options.passwordMode) {
     const cookie = options.gate.login(new URLSearchParams(await readBody(request, 4096)).get('password') ?? '');
-    if (cookie === null) return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(true));
+    if (cookie === null)
+      return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(true));
     return void response.writeHead(303, { location: '/', 'set-cookie': cookie }).end();
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -48,7 +48,13 @@ export function resolveInside(root: string, urlPath: string): string | null {
 }
 
 /** Answer a GET for a renderer file. */
-export async function serveStatic(root: string, urlPath: string, host: string, response: ServerResponse, extraHeaders: Record<string, string> = {}): Promise<void> {
+export async function serveStatic(
+  root: string,
+  urlPath: string,
+  host: string,
+  response: ServerResponse,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   const file = resolveInside(root, urlPath);
   const body = file === null ? null : await readFile(file).catch(() => null);
   if (file === null || body === null) {

@@ -16,8 +16,14 @@ import type { AlertEvent } from '../../common/protocol/alert.js';
 
 const token = 'bench-latency-token-0123456789';
 const gateway = await startGateway({
-  listen: { host: '127.0.0.1', port: 0 }, tokens: [token], heartbeatMs: 5_000,
-  journal: { path: join(mkdtempSync(join(tmpdir(), 'bench-latency-gw-')), 'journal.sqlite'), maxEvents: 5_000_000, maxAgeMs: 86_400_000 },
+  listen: { host: '127.0.0.1', port: 0 },
+  tokens: [token],
+  heartbeatMs: 5_000,
+  journal: {
+    path: join(mkdtempSync(join(tmpdir(), 'bench-latency-gw-')), 'journal.sqlite'),
+    maxEvents: 5_000_000,
+    maxAgeMs: 86_400_000,
+  },
   limits: { maxFramesPerSecond: 200 },
 });
 let n = 0;
@@ -25,8 +31,19 @@ const now = () => performance.timeOrigin + performance.now();
 const event = (): AlertEvent => {
   const i = n++;
   return {
-    kind: 'fired', alertId: `bench-${i}`, source: 'bench', at: Date.now(),
-    alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod' }, startsAt: Math.round(now() * 1000) },
+    kind: 'fired',
+    alertId: `bench-${i}`,
+    source: 'bench',
+    at: Date.now(),
+    alert: {
+      title: `Error-rate spike on web-${i % 20}`,
+      body: '5xx rate is 7.5% (threshold 2%).',
+      severity: 'high',
+      category: 'outage',
+      host: `web-${i % 20}`,
+      labels: { env: 'prod' },
+      startsAt: Math.round(now() * 1000),
+    },
   };
 };
 
@@ -52,7 +69,8 @@ async function pace(rate: number, seconds: number): Promise<void> {
 }
 
 async function flood(count: number): Promise<void> {
-  for (let i = 0; i < count; i += 2_000) await gateway.sink.publish(Array.from({ length: Math.min(2_000, count - i) }, () => ({ event: event() })));
+  for (let i = 0; i < count; i += 2_000)
+    await gateway.sink.publish(Array.from({ length: Math.min(2_000, count - i) }, () => ({ event: event() })));
 }
 
 console.log(`READY ${gateway.url} ${token}`);

@@ -7,7 +7,14 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /** What the worker is told to do. */
-export type CountingJob = { url: string; clients: number; expect: number; token?: string; hello: boolean; protocol?: string };
+export type CountingJob = {
+  url: string;
+  clients: number;
+  expect: number;
+  token?: string;
+  hello: boolean;
+  protocol?: string;
+};
 
 // Plain JavaScript (eval'd in the worker) so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `

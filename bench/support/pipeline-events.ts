@@ -9,6 +9,17 @@ import type { AlertEvent } from '../../common/protocol/alert.js';
 export const PIPELINE_EPOCH = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 86_400_000;
 
 export const pipelineEvent = (i: number): AlertEvent => ({
-  kind: 'fired', alertId: `bench-${i % 20_000}`, source: 'bench', at: PIPELINE_EPOCH + i,
-  alert: { title: `Error-rate spike on web-${i % 20}`, body: '5xx rate is 7.5% (threshold 2%).', severity: 'high', category: 'outage', host: `web-${i % 20}`, labels: { env: 'prod', team: 'web' }, startsAt: PIPELINE_EPOCH },
+  kind: 'fired',
+  alertId: `bench-${i % 20_000}`,
+  source: 'bench',
+  at: PIPELINE_EPOCH + i,
+  alert: {
+    title: `Error-rate spike on web-${i % 20}`,
+    body: '5xx rate is 7.5% (threshold 2%).',
+    severity: 'high',
+    category: 'outage',
+    host: `web-${i % 20}`,
+    labels: { env: 'prod', team: 'web' },
+    startsAt: PIPELINE_EPOCH,
+  },
 });

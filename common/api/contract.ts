@@ -47,7 +47,11 @@ export const TimelineEntrySchema = z.object({
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
 /** Alerts fired in one minute (from the store's rollup), for charts. */
-export const MinuteCountSchema = z.object({ t: z.number().int(), total: z.number().int(), bySeverity: z.record(z.string(), z.number().int()) });
+export const MinuteCountSchema = z.object({
+  t: z.number().int(),
+  total: z.number().int(),
+  bySeverity: z.record(z.string(), z.number().int()),
+});
 export type MinuteCount = z.infer<typeof MinuteCountSchema>;
 
 /** One chart point of a metric: the samples in [t, t + stepMs) averaged, with their extremes. */
@@ -138,7 +142,13 @@ export const apiOperations = {
   },
   unacknowledge: { request: alertRef, response: z.object({ seq: z.number().int().optional() }) },
   snooze: {
-    request: alertRef.extend({ minutes: z.number().int().min(1).max(7 * 24 * 60) }),
+    request: alertRef.extend({
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60),
+    }),
     response: z.object({ seq: z.number().int().optional() }),
   },
   comment: {
@@ -159,17 +169,28 @@ export const apiOperations = {
   /** Whether native notifications reach the user (null: this console has no notification center). */
   notificationHealth: { request: empty, response: NotificationHealthSchema.nullable() },
   minuteCounts: {
-    request: z.object({ from: z.number().int(), to: z.number().int() }).refine((r) => r.to > r.from && r.to - r.from <= 31 * 24 * 3600_000, 'a range of at most 31 days'),
+    request: z
+      .object({ from: z.number().int(), to: z.number().int() })
+      .refine((r) => r.to > r.from && r.to - r.from <= 31 * 24 * 3600_000, 'a range of at most 31 days'),
     response: z.array(MinuteCountSchema),
   },
   getSettings: { request: empty, response: z.object({ settings: SettingsSchema, problems: z.array(z.string()) }) },
   /** The candidate is validated by the core, which answers with an error per field rather than refusing the call. */
   updateSettings: {
     request: z.object({ settings: z.unknown() }),
-    response: z.object({ saved: z.boolean(), errors: z.record(z.string(), z.string()), restartNeeded: z.boolean(), settings: SettingsSchema }),
+    response: z.object({
+      saved: z.boolean(),
+      errors: z.record(z.string(), z.string()),
+      restartNeeded: z.boolean(),
+      settings: SettingsSchema,
+    }),
   },
   exportHistory: {
-    request: z.object({ filter: AlertFilterSchema, format: z.enum(['csv', 'json']), limit: z.number().int().min(1).max(100_000).default(100_000) }),
+    request: z.object({
+      filter: AlertFilterSchema,
+      format: z.enum(['csv', 'json']),
+      limit: z.number().int().min(1).max(100_000).default(100_000),
+    }),
     response: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
   },
   /** Every metric series in the history, with its latest value (the dashboards' list after a restart). */

@@ -13,7 +13,11 @@ import { WindowStateSchema } from '../window-state.js';
 import { ERROR_CODES, UiUpdateSchema } from './contract.js';
 
 /** A call: `op` names an operation of the api contract (checked by the server), `id` pairs it with its answer. */
-export const PageCallSchema = z.object({ id: z.number().int().nonnegative(), op: z.string().max(64), request: z.unknown() });
+export const PageCallSchema = z.object({
+  id: z.number().int().nonnegative(),
+  op: z.string().max(64),
+  request: z.unknown(),
+});
 export type PageCall = z.infer<typeof PageCallSchema>;
 
 /** The page's visibility, reported when it changes. */

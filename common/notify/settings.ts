@@ -21,10 +21,19 @@ export const NotificationSettingsSchema = z.object({
   minSeverity: SeveritySchema.default('high'),
   /** When to notify: the window hidden, minimised, or merely unfocused. */
   when: z
-    .object({ hidden: z.boolean().default(true), minimized: z.boolean().default(true), unfocused: z.boolean().default(false) })
+    .object({
+      hidden: z.boolean().default(true),
+      minimized: z.boolean().default(true),
+      unfocused: z.boolean().default(false),
+    })
     .default({ hidden: true, minimized: true, unfocused: false }),
   /** One alert notifies at most once per cooldown (a flapping alert fires new episodes). */
-  cooldownMs: z.number().int().min(0).max(24 * 3600_000).default(10 * 60_000),
+  cooldownMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .default(10 * 60_000),
   /** More than this many notifications within the digest window become one digest. */
   digestThreshold: z.number().int().min(1).max(1000).default(5),
   digestWindowMs: z.number().int().min(1000).max(3600_000).default(60_000),
@@ -43,7 +52,12 @@ export const NotificationSettingsSchema = z.object({
     .default({ enabled: false, start: '22:00', end: '07:00', criticalBypass: true }),
   /** Optional sound per severity; a severity without one is silent. */
   sounds: z
-    .object({ info: soundName.optional(), warning: soundName.optional(), high: soundName.optional(), critical: soundName.optional() })
+    .object({
+      info: soundName.optional(),
+      warning: soundName.optional(),
+      high: soundName.optional(),
+      critical: soundName.optional(),
+    })
     .strict()
     .default({}),
   /**
@@ -51,7 +65,12 @@ export const NotificationSettingsSchema = z.object({
    * Those that fired within this long and are still firing notify like live ones (digests and
    * the cap apply); older ones only enter the history. 0: replays never notify.
    */
-  missedWithinMs: z.number().int().min(0).max(24 * 3600_000).default(15 * 60_000),
+  missedWithinMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000)
+    .default(15 * 60_000),
   /** Losing a feed for longer than this is itself a notification (and its return another). */
   feedLossAfterMs: z.number().int().min(5_000).max(3600_000).default(60_000),
 });

@@ -3,13 +3,18 @@ import { decodeFrame } from './decode.js';
 import { depthExceededAt, describeValue, MAX_JSON_DEPTH, parseBoundedJson } from './bounded-json.js';
 import { ClientFrameSchema, ServerFrameSchema } from './frames.js';
 
-const nested = (depth: number, open = '[', close = ']', inner = '') => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+const nested = (depth: number, open = '[', close = ']', inner = '') =>
+  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
 
 describe('parseBoundedJson', () => {
   it('accepts nesting up to the limit and refuses one level more, naming the limit', () => {
     expect(parseBoundedJson(nested(MAX_JSON_DEPTH))).toMatchObject({ ok: true });
     const refused = parseBoundedJson(nested(MAX_JSON_DEPTH + 1));
-    expect(refused).toEqual({ ok: false, code: 'too_deep', message: `nested deeper than ${MAX_JSON_DEPTH} levels (at character ${MAX_JSON_DEPTH})` });
+    expect(refused).toEqual({
+      ok: false,
+      code: 'too_deep',
+      message: `nested deeper than ${MAX_JSON_DEPTH} levels (at character ${MAX_JSON_DEPTH})`,
+    });
   });
 
   it('refuses a million levels of arrays or objects without throwing', () => {
@@ -30,14 +35,26 @@ describe('parseBoundedJson', () => {
 
   it('refuses an own __proto__ key wherever it stands, spelled plainly or with escapes', () => {
     expect(parseBoundedJson('{"alert":{"labels":{"__proto__":"x"}}}')).toEqual({
-      ok: false, code: 'forbidden_key', message: 'the key "__proto__" is not accepted (at alert.labels)',
+      ok: false,
+      code: 'forbidden_key',
+      message: 'the key "__proto__" is not accepted (at alert.labels)',
     });
-    expect(parseBoundedJson('[{"\\u005f_proto__":{}}]')).toMatchObject({ ok: false, code: 'forbidden_key', message: expect.stringContaining('(at 0)') });
-    expect(parseBoundedJson('{"__proto__":1}')).toMatchObject({ ok: false, message: expect.stringContaining('(at (root))') });
+    expect(parseBoundedJson('[{"\\u005f_proto__":{}}]')).toMatchObject({
+      ok: false,
+      code: 'forbidden_key',
+      message: expect.stringContaining('(at 0)'),
+    });
+    expect(parseBoundedJson('{"__proto__":1}')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('(at (root))'),
+    });
   });
 
   it('accepts "__proto__" as a value and "constructor" as a key', () => {
-    expect(parseBoundedJson('{"title":"__proto__","labels":{"constructor":"y"}}')).toEqual({ ok: true, value: { title: '__proto__', labels: { constructor: 'y' } } });
+    expect(parseBoundedJson('{"title":"__proto__","labels":{"constructor":"y"}}')).toEqual({
+      ok: true,
+      value: { title: '__proto__', labels: { constructor: 'y' } },
+    });
   });
 });
 
@@ -63,6 +80,10 @@ describe('decodeFrame on hostile nesting', () => {
   });
 
   it('describes an unknown type that is a shallow container by kind, not by content', () => {
-    expect(decodeFrame('{"type":[[1,2],[3]]}', ClientFrameSchema)).toEqual({ ok: false, code: 'unknown_type', message: 'unknown frame type an array of 2' });
+    expect(decodeFrame('{"type":[[1,2],[3]]}', ClientFrameSchema)).toEqual({
+      ok: false,
+      code: 'unknown_type',
+      message: 'unknown frame type an array of 2',
+    });
   });
 });

@@ -77,7 +77,8 @@ function protoKeyPath(root: unknown): string | null {
     if (typeof value !== 'object' || value === null) continue;
     if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return path;
     for (const [key, child] of Object.entries(value)) {
-      if (typeof child === 'object' && child !== null) stack.push({ value: child, path: path === '(root)' ? key : `${path}.${key}` });
+      if (typeof child === 'object' && child !== null)
+        stack.push({ value: child, path: path === '(root)' ? key : `${path}.${key}` });
     }
   }
   return null;
@@ -88,7 +89,8 @@ function protoKeyPath(root: unknown): string | null {
  * quoted and cut, containers are named by kind and size.
  */
 export function describeValue(value: unknown, maxChars = 64): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > maxChars ? `${value.slice(0, maxChars)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > maxChars ? `${value.slice(0, maxChars)}…` : value);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return `an array of ${value.length}`;

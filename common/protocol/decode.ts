@@ -9,7 +9,8 @@ import { fail, ok, type Result } from '../result.js';
 import { describeZodIssue } from '../zod-issue.js';
 import { describeValue, errorMessage, parseBoundedJson } from './bounded-json.js';
 
-export type DecodeFailure = 'malformed_json' | 'too_deep' | 'forbidden_key' | 'unknown_type' | 'invalid_frame' | 'decode_error';
+export type DecodeFailure =
+  'malformed_json' | 'too_deep' | 'forbidden_key' | 'unknown_type' | 'invalid_frame' | 'decode_error';
 
 export type DecodeResult<T> = Result<T, DecodeFailure>;
 
@@ -30,7 +31,8 @@ export function decodeFrame<T>(
   }
   try {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) return fail('invalid_frame', `${String(type)} frame: ${describeZodIssue(parsed.error, '(frame)')}`);
+    if (!parsed.success)
+      return fail('invalid_frame', `${String(type)} frame: ${describeZodIssue(parsed.error, '(frame)')}`);
     return ok(parsed.data);
   } catch (error) {
     // A validator that throws on some input is a bug of ours, not the peer's: still never fatal.

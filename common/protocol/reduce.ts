@@ -27,7 +27,10 @@ export function reduceAlert(before: AlertState | undefined, event: AlertEvent, s
     case 'resolved':
       return { ...next, status: 'resolved' };
     case 'acknowledged':
-      return { ...next, acknowledged: { by: event.by, at: event.at, ...(event.comment ? { comment: event.comment } : {}) } };
+      return {
+        ...next,
+        acknowledged: { by: event.by, at: event.at, ...(event.comment ? { comment: event.comment } : {}) },
+      };
     case 'unacknowledged':
       return { ...next, acknowledged: null };
     case 'snoozed':

@@ -12,9 +12,19 @@ export const FeedSettingSchema = z.object({
   url: z.string().regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'a ws:// or wss:// URL'),
   token: z.string().min(16, 'at least 16 characters'),
   /** PEM of a custom CA for wss. */
-  ca: z.string().max(65_536).regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'a PEM certificate (-----BEGIN CERTIFICATE----- …)').optional(),
+  ca: z
+    .string()
+    .max(65_536)
+    .regex(
+      /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/,
+      'a PEM certificate (-----BEGIN CERTIFICATE----- …)',
+    )
+    .optional(),
   /** Base64 SHA-256 of the gateway's public key (SPKI); the connection fails if it differs. */
-  pin: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256 (44 characters)').optional(),
+  pin: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256 (44 characters)')
+    .optional(),
 });
 
 export const SettingsSchema = z.object({
@@ -22,7 +32,9 @@ export const SettingsSchema = z.object({
   feeds: z.array(FeedSettingSchema).max(32).default([]),
   notifications: NotificationSettingsSchema.default(NotificationSettingsSchema.parse({})),
   /** Retention: firing alerts are always kept; resolved ones older than this, or past the size, go. */
-  history: z.object({ maxAgeDays: z.number().int().min(1).max(3650), maxMegabytes: z.number().int().min(50).max(1_000_000) }).default({ maxAgeDays: 365, maxMegabytes: 2048 }),
+  history: z
+    .object({ maxAgeDays: z.number().int().min(1).max(3650), maxMegabytes: z.number().int().min(50).max(1_000_000) })
+    .default({ maxAgeDays: 365, maxMegabytes: 2048 }),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   startAtLogin: z.boolean().default(false),
   closeToTray: z.boolean().default(true),
@@ -59,4 +71,3 @@ export function settingsErrors(candidate: unknown): Record<string, string> {
   if (parsed.success) return {};
   return Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || '(settings)', issue.message]));
 }
-

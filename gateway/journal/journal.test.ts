@@ -10,16 +10,28 @@ import { Journal, type JournalOptions } from './journal.js';
 const journals: Journal[] = [];
 afterEach(() => journals.splice(0).forEach((j) => j.close()));
 const DAY = 24 * 3600_000;
-const open = (options: Partial<JournalOptions> = {}, path = join(mkdtempSync(join(tmpdir(), 'tocsin-journal-')), 'j.sqlite')) => {
+const open = (
+  options: Partial<JournalOptions> = {},
+  path = join(mkdtempSync(join(tmpdir(), 'tocsin-journal-')), 'j.sqlite'),
+) => {
   const journal = new Journal({ path, maxEvents: 1_000_000, maxAgeMs: 7 * DAY, ...options });
   journals.push(journal);
   return journal;
 };
 const fired = (n: number, at: number, body = ''): AlertEvent => ({
-  kind: 'fired', alertId: `a${n}`, source: 'test', at,
+  kind: 'fired',
+  alertId: `a${n}`,
+  source: 'test',
+  at,
   alert: { title: `alert ${n}`, body, severity: 'high', category: 'outage', labels: {}, startsAt: at },
 });
-const resolved = (n: number, at: number): AlertEvent => ({ kind: 'resolved', alertId: `a${n}`, source: 'test', at, endsAt: at });
+const resolved = (n: number, at: number): AlertEvent => ({
+  kind: 'resolved',
+  alertId: `a${n}`,
+  source: 'test',
+  at,
+  endsAt: at,
+});
 
 describe('journal', () => {
   it('has an identity of its own, kept across a reopen, different from any other journal', () => {
@@ -42,7 +54,8 @@ describe('journal', () => {
     journals.length = 0;
     const fromDisk = open({}, path).readAfter(0, 10);
     expect(fromDisk).toEqual(fromMemory);
-    for (const { seq, frame } of fromDisk) expect(EventFrameSchema.parse(JSON.parse(frame))).toMatchObject({ seq, event: { alertId: `a${seq}` } });
+    for (const { seq, frame } of fromDisk)
+      expect(EventFrameSchema.parse(JSON.parse(frame))).toMatchObject({ seq, event: { alertId: `a${seq}` } });
   });
 
   it('keeps one state per alert through a batch that fires and resolves the same alert', () => {
@@ -64,7 +77,9 @@ describe('journal', () => {
     const reopened = open({ maxAgeMs: DAY }, path);
     expect(reopened.bounds()).toEqual({ first: 5, last: 4 }); // the floor remembers, though no event is left
     const other = new Database(path);
-    other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.alert_id = 'a6' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    other.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.alert_id = 'a6' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
     other.close();
     expect(() => reopened.append([{ event: fired(5, 5 * DAY) }, { event: fired(6, 5 * DAY) }])).toThrow(/disk full/);
     expect(reopened.append([{ event: fired(7, 5 * DAY) }])).toEqual([5]); // the failed batch took no seqs
@@ -98,6 +113,11 @@ describe('journal', () => {
     expect(journal.alertState('a2')).toMatchObject({ status: 'firing' }); // still firing: kept for snapshots
     expect(journal.actionResult('action-old')).toBeUndefined();
     expect(journal.actionResult('action-new')).toBe('{}');
-    expect(journal.append([{ event: fired(1, now), dedupKey: 'old' }, { event: fired(3, now), dedupKey: 'new' }])).toEqual([5, null]);
+    expect(
+      journal.append([
+        { event: fired(1, now), dedupKey: 'old' },
+        { event: fired(3, now), dedupKey: 'new' },
+      ]),
+    ).toEqual([5, null]);
   });
 });

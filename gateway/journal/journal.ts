@@ -55,11 +55,15 @@ export class Journal {
     const db = this.db;
     this.statements = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, alert_id, frame) VALUES (?, ?, ?, ?)'),
-      upsertState: db.prepare('INSERT INTO alert_state (alert_id, status, state) VALUES (?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, state = excluded.state'),
+      upsertState: db.prepare(
+        'INSERT INTO alert_state (alert_id, status, state) VALUES (?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET status = excluded.status, state = excluded.state',
+      ),
       getState: db.prepare<[string], { state: string }>('SELECT state FROM alert_state WHERE alert_id = ?'),
       firing: db.prepare<[], { state: string }>("SELECT state FROM alert_state WHERE status = 'firing'"),
       insertDedup: db.prepare('INSERT OR IGNORE INTO dedup_keys (key, seq, at) VALUES (?, 0, ?)'),
-      readAfter: db.prepare<[number, number], { seq: number; frame: string }>('SELECT seq, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      readAfter: db.prepare<[number, number], { seq: number; frame: string }>(
+        'SELECT seq, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
       getAction: db.prepare<[string], { result: string }>('SELECT result FROM action_results WHERE action_id = ?'),
       putAction: db.prepare('INSERT OR IGNORE INTO action_results (action_id, result, at) VALUES (?, ?, ?)'),
     };
@@ -115,7 +119,9 @@ export class Journal {
       const start = seq + 1 - oldestRecent;
       return this.recent.slice(start, start + limit);
     }
-    return this.statements.readAfter.all(seq, limit).map((row) => ({ seq: row.seq, frame: eventFrameText(row.seq, row.frame) }));
+    return this.statements.readAfter
+      .all(seq, limit)
+      .map((row) => ({ seq: row.seq, frame: eventFrameText(row.seq, row.frame) }));
   }
 
   /** The current state of one alert (callers must not modify it). */
@@ -149,7 +155,9 @@ export class Journal {
   trim(now: number): void {
     const cutoff = now - this.options.maxAgeMs;
     const byCount = this.lastSeq - this.options.maxEvents + 1;
-    const byAge = (this.db.prepare('SELECT MIN(seq) AS seq FROM events WHERE at >= ?').get(cutoff) as { seq: number | null }).seq ?? this.lastSeq + 1;
+    const byAge =
+      (this.db.prepare('SELECT MIN(seq) AS seq FROM events WHERE at >= ?').get(cutoff) as { seq: number | null }).seq ??
+      this.lastSeq + 1;
     const floor = Math.max(this.firstSeq, byCount, byAge, this.floorBySize());
     this.db.transaction(() => {
       if (floor > this.firstSeq) {
@@ -158,7 +166,9 @@ export class Journal {
       }
       this.db.prepare('DELETE FROM dedup_keys WHERE at < ?').run(cutoff);
       this.db.prepare('DELETE FROM action_results WHERE at < ?').run(cutoff);
-      this.db.prepare("DELETE FROM alert_state WHERE status = 'resolved' AND json_extract(state, '$.updatedAt') < ?").run(cutoff);
+      this.db
+        .prepare("DELETE FROM alert_state WHERE status = 'resolved' AND json_extract(state, '$.updatedAt') < ?")
+        .run(cutoff);
     })();
     this.stateCache.clear();
     this.firstSeq = Math.max(this.firstSeq, floor);
@@ -180,7 +190,9 @@ export class Journal {
   /** The first seq to keep so the window fits maxBytes, estimated from the newest 1,000 frames. */
   private floorBySize(): number {
     if (this.options.maxBytes === undefined) return 0;
-    const { avg } = this.db.prepare('SELECT AVG(length(frame)) AS avg FROM (SELECT frame FROM events ORDER BY seq DESC LIMIT 1000)').get() as { avg: number | null };
+    const { avg } = this.db
+      .prepare('SELECT AVG(length(frame)) AS avg FROM (SELECT frame FROM events ORDER BY seq DESC LIMIT 1000)')
+      .get() as { avg: number | null };
     if (!avg) return 0;
     return this.lastSeq - Math.floor(this.options.maxBytes / avg) + 1;
   }

@@ -7,7 +7,9 @@ describe('journal migrations', () => {
   it('1 creates the STRICT journal tables and a replay-window floor of 1', () => {
     const db = new Database(':memory:');
     migrate(db, JOURNAL_MIGRATIONS.slice(0, 1), 'test journal');
-    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    const names = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+    ).map((r) => r.name);
     expect(names).toEqual(['action_results', 'alert_state', 'dedup_keys', 'events', 'window_floor']);
     expect(db.prepare('SELECT first_seq FROM window_floor').get()).toEqual({ first_seq: 1 });
     expect(() => db.prepare('INSERT INTO window_floor VALUES (2, 5)').run()).toThrow(/CHECK constraint/);
@@ -23,7 +25,9 @@ describe('journal migrations', () => {
     const { at } = db.prepare("SELECT at FROM dedup_keys WHERE key = 'k'").get() as { at: number };
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(Date.now());
-    expect(() => db.prepare("INSERT INTO dedup_keys (key, seq, at) VALUES ('k2', 0, 'soon')").run()).toThrow(/cannot store TEXT/);
+    expect(() => db.prepare("INSERT INTO dedup_keys (key, seq, at) VALUES ('k2', 0, 'soon')").run()).toThrow(
+      /cannot store TEXT/,
+    );
   });
 
   it('3 gives a journal, new or upgraded, an identity of its own', () => {

@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 const dir = () => mkdtempSync(join(tmpdir(), 'tocsin-session-'));
 async function gateway(extra: Record<string, unknown> = {}): Promise<Gateway> {
-  const g = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(dir(), 'j.sqlite') }, ...extra });
+  const g = await startGateway({
+    listen: { host: '127.0.0.1', port: 0 },
+    tokens: [TOKEN],
+    journal: { path: join(dir(), 'j.sqlite') },
+    ...extra,
+  });
   open.push(g);
   return g;
 }
@@ -29,11 +34,22 @@ function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<We
     ws.once('error', reject);
   });
 }
-const hello = (ws: WebSocket) => ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 't', version: '0' }, resume: {} }));
+const hello = (ws: WebSocket) =>
+  ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 't', version: '0' }, resume: {} }));
 const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
 const big = (n: number, size: number): AlertEvent => ({
-  kind: 'fired', alertId: `a${n}`, source: 'test', at: Date.now(),
-  alert: { title: `alert ${n}`, body: 'x'.repeat(size), severity: 'high', category: 'outage', labels: {}, startsAt: Date.now() },
+  kind: 'fired',
+  alertId: `a${n}`,
+  source: 'test',
+  at: Date.now(),
+  alert: {
+    title: `alert ${n}`,
+    body: 'x'.repeat(size),
+    severity: 'high',
+    category: 'outage',
+    labels: {},
+    startsAt: Date.now(),
+  },
 });
 
 describe('feed sessions under hostile input', () => {
@@ -74,14 +90,16 @@ describe('feed sessions under hostile input', () => {
 
   it('closes a console that stops reading (4002), not mistaking it for a dead one', async () => {
     const g = await gateway({ heartbeatMs: 200, limits: { softBufferBytes: 64 * 1024, stallTimeoutMs: 600 } });
-    for (let i = 0; i < 30; i++) await g.sink.publish(Array.from({ length: 100 }, (_, j) => ({ event: big(i * 100 + j, 4096) })));
+    for (let i = 0; i < 30; i++)
+      await g.sink.publish(Array.from({ length: 100 }, (_, j) => ({ event: big(i * 100 + j, 4096) })));
     const ws = await connect(g.url);
     const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
     hello(ws);
     socket.pause(); // stops reading (but keeps talking): the kernel buffers fill, then the gateway's send buffer
     const pinger = setInterval(() => ws.send(JSON.stringify({ type: 'ping', t: Date.now() })), 50);
     const started = Date.now();
-    while (!g.stats.counters.slow_consumers && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (!g.stats.counters.slow_consumers && Date.now() - started < 10_000)
+      await new Promise((r) => setTimeout(r, 50));
     clearInterval(pinger);
     expect(g.stats.counters.slow_consumers).toBe(1);
     expect(g.stats.counters.heartbeat_timeouts).toBeUndefined();
@@ -97,7 +115,9 @@ describe('feed sessions under hostile input', () => {
     await g.sink.publish([{ event: big(1, 10) }]);
     const db = (g.journal as unknown as { db: Database.Database }).db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`); // a full disk
-    await expect(g.sink.publish(Array.from({ length: 50 }, (_, i) => ({ event: big(i + 2, 20_000) })))).rejects.toThrow(/full/);
+    await expect(g.sink.publish(Array.from({ length: 50 }, (_, i) => ({ event: big(i + 2, 20_000) })))).rejects.toThrow(
+      /full/,
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(received.filter((t) => t === 'event')).toHaveLength(1);
     expect(g.journal.bounds().last).toBe(1);
@@ -108,19 +128,53 @@ describe('TLS (wss)', () => {
   const certs = () => {
     const d = dir();
     for (const name of ['right', 'wrong']) {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(d, `${name}.key`), '-out', join(d, `${name}.pem`)], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(d, `${name}.key`),
+          '-out',
+          join(d, `${name}.pem`),
+        ],
+        { stdio: 'ignore' },
+      );
     }
     return d;
   };
 
   it('connects only with the pinned public key; a wrong pin gets no upgrade (so never the token)', async () => {
     const d = certs();
-    const g = await gateway({ tls: { certFile: join(d, 'right.pem'), keyFile: join(d, 'right.key') }, heartbeatMs: 500 });
-    const pinOf = (name: string) => execFileSync('sh', ['-c', `openssl x509 -pubkey -noout -in ${join(d, name)} | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`], { encoding: 'utf8' }).trim();
+    const g = await gateway({
+      tls: { certFile: join(d, 'right.pem'), keyFile: join(d, 'right.key') },
+      heartbeatMs: 500,
+    });
+    const pinOf = (name: string) =>
+      execFileSync(
+        'sh',
+        [
+          '-c',
+          `openssl x509 -pubkey -noout -in ${join(d, name)} | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
     const ca = readFileSync(join(d, 'right.pem'), 'utf8');
     const make = async (pin: string) => {
-      const core = await ConsoleCore.open({ dataDir: dir(), userName: 'ann', feeds: [{ id: 'f', name: 'pinned', url: g.url, token: TOKEN, ca, pin }] });
+      const core = await ConsoleCore.open({
+        dataDir: dir(),
+        userName: 'ann',
+        feeds: [{ id: 'f', name: 'pinned', url: g.url, token: TOKEN, ca, pin }],
+      });
       open.push(core);
       return core;
     };
@@ -128,18 +182,32 @@ describe('TLS (wss)', () => {
     const mispinned = await make(pinOf('wrong.pem'));
     const state = async (core: ConsoleCore) => (await core.handlers.feedStatus({}))[0]!;
     const deadline = Date.now() + 5_000;
-    while (((await state(pinned)).state !== 'live' || (await state(mispinned)).state === 'connecting') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (
+      ((await state(pinned)).state !== 'live' || (await state(mispinned)).state === 'connecting') &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 50));
     expect((await state(pinned)).state).toBe('live');
-    expect(await state(mispinned)).toMatchObject({ state: 'disconnected', lastError: expect.stringMatching(/does not match the pinned key/) });
+    expect(await state(mispinned)).toMatchObject({
+      state: 'disconnected',
+      lastError: expect.stringMatching(/does not match the pinned key/),
+    });
     expect(g.sessions()).toBe(1);
   });
 
   it('connects a console that trusts the gateway CA, and refuses one that does not before the token is sent', async () => {
     const d = certs();
-    const g = await gateway({ tls: { certFile: join(d, 'right.pem'), keyFile: join(d, 'right.key') }, heartbeatMs: 500 });
+    const g = await gateway({
+      tls: { certFile: join(d, 'right.pem'), keyFile: join(d, 'right.key') },
+      heartbeatMs: 500,
+    });
     expect(g.url).toMatch(/^wss:/);
     const make = async (ca: string) => {
-      const core = await ConsoleCore.open({ dataDir: dir(), userName: 'ann', feeds: [{ id: 'f', name: 'tls', url: g.url, token: TOKEN, ca: readFileSync(ca, 'utf8') }] });
+      const core = await ConsoleCore.open({
+        dataDir: dir(),
+        userName: 'ann',
+        feeds: [{ id: 'f', name: 'tls', url: g.url, token: TOKEN, ca: readFileSync(ca, 'utf8') }],
+      });
       open.push(core);
       return core;
     };
@@ -147,10 +215,15 @@ describe('TLS (wss)', () => {
     const untrusted = await make(join(d, 'wrong.pem'));
     const deadline = Date.now() + 5_000;
     const state = async (core: ConsoleCore) => (await core.handlers.feedStatus({}))[0]!;
-    while ((await state(trusted)).state !== 'live' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    while ((await state(untrusted)).state === 'connecting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await state(trusted)).state !== 'live' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    while ((await state(untrusted)).state === 'connecting' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await state(trusted)).state).toBe('live');
-    expect(await state(untrusted)).toMatchObject({ state: 'disconnected', lastError: expect.stringMatching(/self[- ]signed|certificate/i) });
+    expect(await state(untrusted)).toMatchObject({
+      state: 'disconnected',
+      lastError: expect.stringMatching(/self[- ]signed|certificate/i),
+    });
     expect(g.sessions()).toBe(1); // the untrusted console never reached the upgrade, so never sent its token
     expect(g.stats.rejected.upgrade_401 ?? 0).toBe(0);
   });

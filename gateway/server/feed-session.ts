@@ -7,7 +7,13 @@
  * and resumes later from its committed seq.
  */
 import type { WebSocket } from 'ws';
-import { CloseCode, ClientFrameSchema, PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../common/protocol/frames.js';
+import {
+  CloseCode,
+  ClientFrameSchema,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../common/protocol/frames.js';
 import { decodeFrame } from '../../common/protocol/decode.js';
 import { errorMessage, parseBoundedJson } from '../../common/protocol/bounded-json.js';
 import type { Clock, TimerHandle } from '../../common/clock.js';
@@ -71,7 +77,11 @@ export class FeedSession {
   private pendingMetrics: string | null = null;
   private closed = false;
 
-  constructor(private readonly ws: WebSocket, private readonly deps: SessionDeps, private readonly remote: string) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SessionDeps,
+    private readonly remote: string,
+  ) {
     this.lastHeard = deps.clock.now();
     this.rate = new FrameRateLimit(deps.limits.maxFramesPerSecond, deps.clock.now());
     ws.on('message', (data, isBinary) => this.guard('frame', () => this.onMessage(data.toString(), isBinary)));
@@ -138,7 +148,8 @@ export class FeedSession {
         if (this.helloed) return this.invalid('duplicate_hello', 'hello sent twice');
         return this.start(frame.resume.alerts ?? 0);
       case 'ack':
-        if (frame.seq > this.sentSeq) return this.invalid('ack_ahead', `ack ${frame.seq} for events not sent (sent ${this.sentSeq})`);
+        if (frame.seq > this.sentSeq)
+          return this.invalid('ack_ahead', `ack ${frame.seq} for events not sent (sent ${this.sentSeq})`);
         this.ackedSeq = Math.max(this.ackedSeq, frame.seq);
         return;
       case 'ping':
@@ -150,7 +161,13 @@ export class FeedSession {
           (result) => this.send(result),
           (error: unknown) => {
             this.deps.log(`feed ${this.remote}: action ${frame.id} failed: ${errorMessage(error)}`);
-            this.send({ type: 'action_result', id: frame.id, ok: false, code: 'internal', message: 'the gateway could not apply the action' });
+            this.send({
+              type: 'action_result',
+              id: frame.id,
+              ok: false,
+              code: 'internal',
+              message: 'the gateway could not apply the action',
+            });
           },
         );
         return;
@@ -161,7 +178,13 @@ export class FeedSession {
     this.helloed = true;
     const { journal, limits, gateway } = this.deps;
     const { first, last } = journal.bounds();
-    this.send({ type: 'welcome', v: PROTOCOL_VERSION, gateway, heartbeatMs: limits.heartbeatMs, streams: { alerts: { first, last, journalId: journal.id } } });
+    this.send({
+      type: 'welcome',
+      v: PROTOCOL_VERSION,
+      gateway,
+      heartbeatMs: limits.heartbeatMs,
+      streams: { alerts: { first, last, journalId: journal.id } },
+    });
     this.sentSeq = Math.min(resumeFrom, last);
     this.live = true;
     this.beat();
@@ -184,7 +207,10 @@ export class FeedSession {
     while (this.preamble.length > 0 || this.sentSeq < this.deps.journal.bounds().last) {
       if (this.ws.bufferedAmount >= this.deps.limits.softBufferBytes) return this.retryLater();
       if (this.preamble.length === 0 && this.sentSeq + 1 < this.deps.journal.bounds().first) this.enqueueSnapshot();
-      const batch = this.preamble.length > 0 ? this.preamble.splice(0, 1).map((frame) => ({ seq: this.sentSeq, frame })) : this.deps.journal.readAfter(this.sentSeq, REPLAY_CHUNK);
+      const batch =
+        this.preamble.length > 0
+          ? this.preamble.splice(0, 1).map((frame) => ({ seq: this.sentSeq, frame }))
+          : this.deps.journal.readAfter(this.sentSeq, REPLAY_CHUNK);
       if (batch.length === 0) break;
       for (const { seq, frame } of batch) {
         this.sentSeq = seq;
@@ -224,7 +250,15 @@ export class FeedSession {
     const { first, last } = this.deps.journal.bounds();
     this.deps.stats.count('snapshots');
     this.preamble.push(...snapshotFrames(last, this.deps.journal.firingAlerts()));
-    this.preamble.push(JSON.stringify({ type: 'gap', stream: 'alerts', from: this.sentSeq + 1, to: first - 1, reason: 'outside_replay_window' }));
+    this.preamble.push(
+      JSON.stringify({
+        type: 'gap',
+        stream: 'alerts',
+        from: this.sentSeq + 1,
+        to: first - 1,
+        reason: 'outside_replay_window',
+      }),
+    );
     this.sentSeq = first - 1;
   }
 
@@ -261,7 +295,8 @@ export class FeedSession {
   private invalid(reason: string, detail: string): void {
     this.deps.stats.reject(reason);
     this.invalidFrames++;
-    if (this.invalidFrames <= LOGGED_INVALID) this.deps.log(`feed ${this.remote}: invalid frame (${reason}): ${detail.slice(0, 200)}`);
+    if (this.invalidFrames <= LOGGED_INVALID)
+      this.deps.log(`feed ${this.remote}: invalid frame (${reason}): ${detail.slice(0, 200)}`);
     this.send({ type: 'error', code: reason, message: detail.slice(0, 512) });
     if (this.invalidFrames > this.deps.limits.maxInvalidFrames) this.close(CloseCode.policy, 'too many invalid frames');
   }
@@ -274,7 +309,8 @@ export class FeedSession {
   private sendText(text: string, written?: (error?: Error) => void): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(text, written);
-    if (this.ws.bufferedAmount > this.deps.limits.maxBufferBytes) this.slowConsumer(`${this.ws.bufferedAmount} bytes waiting`);
+    if (this.ws.bufferedAmount > this.deps.limits.maxBufferBytes)
+      this.slowConsumer(`${this.ws.bufferedAmount} bytes waiting`);
   }
 
   private schedule(ms: number, run: () => void): void {
@@ -284,7 +320,9 @@ export class FeedSession {
   /** Close with a code; a peer that went silent is terminated, since it will not answer a close. */
   private close(code: number, reason: string, terminate = false): void {
     if (this.closed) return;
-    this.deps.log(`feed ${this.remote}: closing ${code}: ${reason}${this.invalidFrames > 0 ? ` (${this.invalidFrames} invalid frames)` : ''}`);
+    this.deps.log(
+      `feed ${this.remote}: closing ${code}: ${reason}${this.invalidFrames > 0 ? ` (${this.invalidFrames} invalid frames)` : ''}`,
+    );
     this.ws.close(code, reason.slice(0, 120));
     if (terminate) this.ws.terminate();
     this.dispose();

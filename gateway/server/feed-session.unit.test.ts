@@ -49,23 +49,48 @@ class FakeSocket extends EventEmitter {
 const journals: Journal[] = [];
 afterEach(() => journals.splice(0).forEach((j) => j.close()));
 const fired = (n: number): AlertEvent => ({
-  kind: 'fired', alertId: `a${n}`, source: 'test', at: 1_000_000,
+  kind: 'fired',
+  alertId: `a${n}`,
+  source: 'test',
+  at: 1_000_000,
   alert: { title: `alert ${n}`, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 },
 });
-const LIMITS: SessionLimits = { heartbeatMs: 1_000, helloTimeoutMs: 1_000, softBufferBytes: 10_000, maxBufferBytes: 50_000, stallTimeoutMs: 5_000, maxFramesPerSecond: 100, maxInvalidFrames: 3 };
+const LIMITS: SessionLimits = {
+  heartbeatMs: 1_000,
+  helloTimeoutMs: 1_000,
+  softBufferBytes: 10_000,
+  maxBufferBytes: 50_000,
+  stallTimeoutMs: 5_000,
+  maxFramesPerSecond: 100,
+  maxInvalidFrames: 3,
+};
 
 function setup(limits: Partial<SessionLimits> = {}, journalOptions: { maxEvents?: number } = {}) {
-  const journal = new Journal({ path: join(mkdtempSync(join(tmpdir(), 'tocsin-unit-')), 'j.sqlite'), maxEvents: journalOptions.maxEvents ?? 1_000_000, maxAgeMs: 1e12 });
+  const journal = new Journal({
+    path: join(mkdtempSync(join(tmpdir(), 'tocsin-unit-')), 'j.sqlite'),
+    maxEvents: journalOptions.maxEvents ?? 1_000_000,
+    maxAgeMs: 1e12,
+  });
   journals.push(journal);
   const clock = new ManualClock();
   const stats = new ServerStats();
   const socket = new FakeSocket();
   const logs: string[] = [];
-  const session = new FeedSession(socket as unknown as WebSocket, {
-    journal, clock, stats, limits: { ...LIMITS, ...limits }, gateway: { name: 'g', version: '0' }, log: (m) => logs.push(m),
-    onAction: async (frame) => ({ type: 'action_result', id: frame.id, ok: true }),
-  }, 'test');
-  const hello = (resume = 0) => socket.receive({ type: 'hello', v: 1, client: { name: 't', version: '0' }, resume: { alerts: resume } });
+  const session = new FeedSession(
+    socket as unknown as WebSocket,
+    {
+      journal,
+      clock,
+      stats,
+      limits: { ...LIMITS, ...limits },
+      gateway: { name: 'g', version: '0' },
+      log: (m) => logs.push(m),
+      onAction: async (frame) => ({ type: 'action_result', id: frame.id, ok: true }),
+    },
+    'test',
+  );
+  const hello = (resume = 0) =>
+    socket.receive({ type: 'hello', v: 1, client: { name: 't', version: '0' }, resume: { alerts: resume } });
   return { journal, clock, stats, socket, session, logs, hello };
 }
 const seqs = (socket: FakeSocket) => socket.sent.filter((f) => f.type === 'event').map((f) => f.seq);
@@ -88,7 +113,10 @@ describe('feed session flow control', () => {
     socket.holdBytes = 20_000;
     journal.append([{ event: fired(1) }]);
     session.notifyAppended(); // fills the buffer
-    for (let i = 0; i < 3; i++) session.offerMetrics(JSON.stringify({ type: 'metrics', samples: [{ series: 's', metric: 'cpu', value: i, t: i }] }));
+    for (let i = 0; i < 3; i++)
+      session.offerMetrics(
+        JSON.stringify({ type: 'metrics', samples: [{ series: 's', metric: 'cpu', value: i, t: i }] }),
+      );
     expect(socket.sent.filter((f) => f.type === 'metrics')).toHaveLength(0);
     socket.holdBytes = 0;
     socket.drain();
@@ -132,7 +160,13 @@ describe('feed session flow control', () => {
     socket.holdBytes = 0;
     socket.drain();
     const types = socket.sent.map((f) => f.type);
-    expect(socket.sent.find((f) => f.type === 'gap')).toEqual({ type: 'gap', stream: 'alerts', from: 3, to: 30, reason: 'outside_replay_window' });
+    expect(socket.sent.find((f) => f.type === 'gap')).toEqual({
+      type: 'gap',
+      stream: 'alerts',
+      from: 3,
+      to: 30,
+      reason: 'outside_replay_window',
+    });
     expect(types.indexOf('snapshot')).toBeLessThan(types.indexOf('gap'));
     expect(seqs(socket)).toEqual([1, 2, ...Array.from({ length: 10 }, (_, i) => i + 31)]);
   });
@@ -179,11 +213,13 @@ describe('feed session flow control', () => {
       `{"type":"ping","t":${deep(depth)}}`,
       deep(depth),
     ];
-    for (const depth of [40, 5_000, 1_000_000]) for (const text of hostile(depth)) socket.emit('message', Buffer.from(text), false);
+    for (const depth of [40, 5_000, 1_000_000])
+      for (const text of hostile(depth)) socket.emit('message', Buffer.from(text), false);
     expect(stats.rejected.too_deep).toBe(15);
     hello();
     expect(socket.sent.some((f) => f.type === 'welcome')).toBe(true);
-    for (const depth of [40, 5_000, 1_000_000]) for (const text of hostile(depth)) socket.emit('message', Buffer.from(text), false);
+    for (const depth of [40, 5_000, 1_000_000])
+      for (const text of hostile(depth)) socket.emit('message', Buffer.from(text), false);
     expect(stats.rejected.too_deep).toBe(30);
     socket.receive({ type: 'ping', t: 7 });
     expect(socket.sent.at(-1)).toEqual({ type: 'pong', t: 7 });

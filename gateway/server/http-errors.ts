@@ -20,27 +20,77 @@ type Entry = {
 
 /** The table: one entry per error, by code. */
 export const HTTP_ERRORS = {
-  bad_token: { status: 401, when: 'no `Authorization: Bearer` token, or one not configured (routes and feed upgrades)', message: 'a valid bearer token is required' },
-  forbidden_origin: { status: 403, when: 'a feed upgrade from a browser `Origin` not in `allowedOrigins`', message: (origin) => `origin ${origin} not allowed` },
-  no_route: { status: 404, when: 'no route for that method and path; a feed upgrade to any path but `/v1/feed` (or to a target that is no URL)', message: (what) => `no route ${what}` },
-  bad_target: { status: 400, when: 'the request target is not a URL (`GET http://[`)', message: 'the request target is not a URL' },
-  body_too_large: { status: 413, when: 'a body over the route\'s limit (1 MiB for `/v1/events`, `maxBodyBytes` for Alertmanager)', message: (limit) => `body over ${limit} bytes` },
-  body_unreadable: { status: 400, when: 'the body could not be read (the peer aborted it)', message: (why) => `could not read the body: ${why}` },
+  bad_token: {
+    status: 401,
+    when: 'no `Authorization: Bearer` token, or one not configured (routes and feed upgrades)',
+    message: 'a valid bearer token is required',
+  },
+  forbidden_origin: {
+    status: 403,
+    when: 'a feed upgrade from a browser `Origin` not in `allowedOrigins`',
+    message: (origin) => `origin ${origin} not allowed`,
+  },
+  no_route: {
+    status: 404,
+    when: 'no route for that method and path; a feed upgrade to any path but `/v1/feed` (or to a target that is no URL)',
+    message: (what) => `no route ${what}`,
+  },
+  bad_target: {
+    status: 400,
+    when: 'the request target is not a URL (`GET http://[`)',
+    message: 'the request target is not a URL',
+  },
+  body_too_large: {
+    status: 413,
+    when: "a body over the route's limit (1 MiB for `/v1/events`, `maxBodyBytes` for Alertmanager)",
+    message: (limit) => `body over ${limit} bytes`,
+  },
+  body_unreadable: {
+    status: 400,
+    when: 'the body could not be read (the peer aborted it)',
+    message: (why) => `could not read the body: ${why}`,
+  },
   body_not_json: { status: 400, when: 'the body is not JSON', message: (why) => `body is not JSON: ${why}` },
-  body_too_deep: { status: 400, when: 'the body nests deeper than 32 levels', message: (why) => `body refused: ${why}` },
+  body_too_deep: {
+    status: 400,
+    when: 'the body nests deeper than 32 levels',
+    message: (why) => `body refused: ${why}`,
+  },
   forbidden_key: { status: 400, when: 'the body holds a `__proto__` key', message: (why) => `body refused: ${why}` },
-  invalid_event: { status: 400, when: '`POST /v1/events`: JSON that is not an event or a batch of 1 to 1000; the message names the field', message: (issue) => issue },
-  invalid_webhook: { status: 400, when: 'Alertmanager webhook: JSON that is not a version 4 payload; the message names the field', message: (issue) => issue },
-  journal_unavailable: { status: 503, when: 'the journal could not store the events: nothing of the request was stored, retry it', message: (why) => `journal write failed: ${why}` },
-  unavailable: { status: 503, when: 'a route failed after accepting the request', message: (why) => `unavailable: ${why}` },
-  internal: { status: 500, when: 'a bug while routing the request (counted as `internal_error`)', message: 'internal error' },
+  invalid_event: {
+    status: 400,
+    when: '`POST /v1/events`: JSON that is not an event or a batch of 1 to 1000; the message names the field',
+    message: (issue) => issue,
+  },
+  invalid_webhook: {
+    status: 400,
+    when: 'Alertmanager webhook: JSON that is not a version 4 payload; the message names the field',
+    message: (issue) => issue,
+  },
+  journal_unavailable: {
+    status: 503,
+    when: 'the journal could not store the events: nothing of the request was stored, retry it',
+    message: (why) => `journal write failed: ${why}`,
+  },
+  unavailable: {
+    status: 503,
+    when: 'a route failed after accepting the request',
+    message: (why) => `unavailable: ${why}`,
+  },
+  internal: {
+    status: 500,
+    when: 'a bug while routing the request (counted as `internal_error`)',
+    message: 'internal error',
+  },
 } as const satisfies Record<string, Entry>;
 
 /** The code of one of the gateway's HTTP errors. */
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
 
 /** A builder's entry needs its detail; a fixed message may take one, shown in parentheses. */
-type DetailOf<C extends HttpErrorCode> = (typeof HTTP_ERRORS)[C]['message'] extends string ? [detail?: string] : [detail: string];
+type DetailOf<C extends HttpErrorCode> = (typeof HTTP_ERRORS)[C]['message'] extends string
+  ? [detail?: string]
+  : [detail: string];
 
 /** The failure for `code`, its message built from `detail`. */
 export function httpError<C extends HttpErrorCode>(code: C, ...[detail]: DetailOf<C>): Failure<C> {
@@ -69,7 +119,12 @@ export function sendHttpError(response: ServerResponse, failure: Failure<HttpErr
     return;
   }
   const body = httpErrorBody(failure);
-  response.writeHead(httpStatusOf(failure.code), { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  response
+    .writeHead(httpStatusOf(failure.code), {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    })
+    .end(body);
 }
 
 /** Refuse an upgrade on its raw socket with `failure`, the same JSON body as any other error. */

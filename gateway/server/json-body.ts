@@ -21,7 +21,9 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
   try {
     text = await readLimited(request, maxBytes);
   } catch (error) {
-    return error instanceof TooLarge ? httpError('body_too_large', String(maxBytes)) : httpError('body_unreadable', errorMessage(error));
+    return error instanceof TooLarge
+      ? httpError('body_too_large', String(maxBytes))
+      : httpError('body_unreadable', errorMessage(error));
   }
   const json = parseBoundedJson(text);
   if (json.ok) return json;

@@ -3,7 +3,10 @@ export class FrameRateLimit {
   private tokens: number;
   private lastRefill: number;
 
-  constructor(private readonly perSecond: number, now: number) {
+  constructor(
+    private readonly perSecond: number,
+    now: number,
+  ) {
     this.tokens = perSecond * 2;
     this.lastRefill = now;
   }

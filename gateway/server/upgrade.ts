@@ -36,7 +36,11 @@ export function bearerToken(request: IncomingMessage): string | null {
 }
 
 /** Check an upgrade request. */
-export function decideUpgrade(request: IncomingMessage, tokens: readonly string[], allowedOrigins: readonly string[]): UpgradeDecision {
+export function decideUpgrade(
+  request: IncomingMessage,
+  tokens: readonly string[],
+  allowedOrigins: readonly string[],
+): UpgradeDecision {
   const path = requestUrl(request)?.pathname ?? null;
   // No feed is there: a target that is no URL is a 404 here, as any path but the feed's.
   if (path === null) return httpError('no_route', `${request.method} to a feed: the request target is not a URL`);

@@ -14,16 +14,40 @@ afterEach(async () => {
 });
 
 const fired = (n: number): AlertEvent => ({
-  kind: 'fired', alertId: `alert-${n}`, source: 'test', at: Date.now(),
-  alert: { title: `alert number ${n}`, body: 'disk full', severity: 'high', category: 'outage', labels: { n: String(n) }, startsAt: Date.now() },
+  kind: 'fired',
+  alertId: `alert-${n}`,
+  source: 'test',
+  at: Date.now(),
+  alert: {
+    title: `alert number ${n}`,
+    body: 'disk full',
+    severity: 'high',
+    category: 'outage',
+    labels: { n: String(n) },
+    startsAt: Date.now(),
+  },
 });
 
 async function gatewayAt(journalPath: string, port = 0): Promise<Gateway> {
-  return startGateway({ listen: { host: '127.0.0.1', port }, tokens: [TOKEN], journal: { path: journalPath }, heartbeatMs: 500 });
+  return startGateway({
+    listen: { host: '127.0.0.1', port },
+    tokens: [TOKEN],
+    journal: { path: journalPath },
+    heartbeatMs: 500,
+  });
 }
 
-async function consoleFor(url: string, dataDir = mkdtempSync(join(tmpdir(), 'tocsin-core-')), userName = 'ann'): Promise<ConsoleCore> {
-  const core = await ConsoleCore.open({ dataDir, userName, feeds: [{ id: 'f1', name: 'test feed', url, token: TOKEN }], random: () => 0.01 });
+async function consoleFor(
+  url: string,
+  dataDir = mkdtempSync(join(tmpdir(), 'tocsin-core-')),
+  userName = 'ann',
+): Promise<ConsoleCore> {
+  const core = await ConsoleCore.open({
+    dataDir,
+    userName,
+    feeds: [{ id: 'f1', name: 'test feed', url, token: TOKEN }],
+    random: () => 0.01,
+  });
   cleanup.push(() => core.close());
   return core;
 }
@@ -55,7 +79,11 @@ describe('ConsoleCore against a real gateway', () => {
     await gateway.sink.publish([{ event: fired(++published) }]);
     await until(() => core.store.cursor('f1') === published);
     const db = new Database(historyPath(core['options'].dataDir), { readonly: true });
-    const stats = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT seq) AS d, MIN(seq) AS lo, MAX(seq) AS hi FROM events WHERE feed_id = ?').get('f1');
+    const stats = db
+      .prepare(
+        'SELECT COUNT(*) AS n, COUNT(DISTINCT seq) AS d, MIN(seq) AS lo, MAX(seq) AS hi FROM events WHERE feed_id = ?',
+      )
+      .get('f1');
     db.close();
     expect(stats).toEqual({ n: published, d: published, lo: 1, hi: published });
   });
@@ -74,9 +102,18 @@ describe('ConsoleCore against a real gateway', () => {
     cleanup.push(() => gateway.close());
     await gateway.sink.publish([4, 5, 6, 7].map((n) => ({ event: fired(n) })));
     await until(() => core.store.cursor('f1') === 4 && core.store.journalOf('f1') !== firstJournal);
-    const rows = core.store.db.prepare("SELECT e.seq, a.title FROM events e JOIN alerts a ON a.feed_id = e.feed_id AND a.alert_id = e.alert_id WHERE e.feed_id = 'f1' ORDER BY e.seq").all();
+    const rows = core.store.db
+      .prepare(
+        "SELECT e.seq, a.title FROM events e JOIN alerts a ON a.feed_id = e.feed_id AND a.alert_id = e.alert_id WHERE e.feed_id = 'f1' ORDER BY e.seq",
+      )
+      .all();
     expect(rows).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => ({ seq: n, title: `alert number ${n}` })));
-    expect(core.store.activeAlerts({}).map((r) => r.alertId).sort()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `alert-${n}`).sort());
+    expect(
+      core.store
+        .activeAlerts({})
+        .map((r) => r.alertId)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `alert-${n}`).sort());
     // And it goes on from there: the next event of the new journal is its seq 5, stored as 8.
     await gateway.sink.publish([{ event: fired(8) }]);
     await until(() => core.store.cursor('f1') === 5);
@@ -96,7 +133,10 @@ describe('ConsoleCore against a real gateway', () => {
     await until(async () => (await bob.handlers.activeAlerts({}))[0]?.acknowledged !== null, 1_000);
     expect(Date.now() - acked).toBeLessThan(1_000);
     expect((await bob.handlers.activeAlerts({}))[0]!.acknowledged).toMatchObject({ by: 'ann', comment: 'looking' });
-    expect((await bob.handlers.timeline({ feedId: 'f1', alertId: 'alert-1' })).map((e) => e.kind)).toEqual(['fired', 'acknowledged']);
+    expect((await bob.handlers.timeline({ feedId: 'f1', alertId: 'alert-1' })).map((e) => e.kind)).toEqual([
+      'fired',
+      'acknowledged',
+    ]);
   });
 
   it('finds alerts by full-text search over title, body and labels', async () => {
@@ -105,20 +145,30 @@ describe('ConsoleCore against a real gateway', () => {
     const core = await consoleFor(gateway.url);
     await gateway.sink.publish([1, 2, 3].map((n) => ({ event: fired(n) })));
     await until(() => core.store.cursor('f1') === 3);
-    expect((await core.handlers.searchHistory({ filter: { text: 'number 2' }, limit: 10 })).rows.map((r) => r.alertId)).toEqual(['alert-2']);
+    expect(
+      (await core.handlers.searchHistory({ filter: { text: 'number 2' }, limit: 10 })).rows.map((r) => r.alertId),
+    ).toEqual(['alert-2']);
     expect((await core.handlers.searchHistory({ filter: { text: 'disk' }, limit: 10 })).total).toBe(3);
-    expect((await core.handlers.searchHistory({ filter: { text: '"); DROP TABLE alerts; --' }, limit: 10 })).total).toBe(0);
+    expect(
+      (await core.handlers.searchHistory({ filter: { text: '"); DROP TABLE alerts; --' }, limit: 10 })).total,
+    ).toBe(0);
   });
 
   it('created, observed, then started: an observer added before start hears every commit and status, none before', async () => {
     const gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'));
     cleanup.push(() => gateway.close());
     await gateway.sink.publish([1, 2].map((n) => ({ event: fired(n) })));
-    const core = await ConsoleCore.create({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-core-')), userName: 'ann', feeds: [{ id: 'f1', name: 'test feed', url: gateway.url, token: TOKEN }], random: () => 0.01 });
+    const core = await ConsoleCore.create({
+      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-core-')),
+      userName: 'ann',
+      feeds: [{ id: 'f1', name: 'test feed', url: gateway.url, token: TOKEN }],
+      random: () => 0.01,
+    });
     cleanup.push(() => core.close());
     const heard: string[] = [];
     core.observe({
-      onCommitted: (changes) => heard.push(...changes.map((c) => `${c.event.alertId}${c.replayed ? ' (replayed)' : ''}`)),
+      onCommitted: (changes) =>
+        heard.push(...changes.map((c) => `${c.event.alertId}${c.replayed ? ' (replayed)' : ''}`)),
       onSnapshot: () => heard.push('snapshot'),
       onFeedStatus: (status) => heard.push(status.state),
     });
@@ -129,7 +179,11 @@ describe('ConsoleCore against a real gateway', () => {
     await until(() => heard.includes('live'));
     await gateway.sink.publish([{ event: fired(3) }]);
     await until(() => heard.includes('alert-3'));
-    expect(heard.filter((h) => h.startsWith('alert-'))).toEqual(['alert-1 (replayed)', 'alert-2 (replayed)', 'alert-3']);
+    expect(heard.filter((h) => h.startsWith('alert-'))).toEqual([
+      'alert-1 (replayed)',
+      'alert-2 (replayed)',
+      'alert-3',
+    ]);
     expect(heard[0]).toBe('connecting');
   });
 
@@ -138,7 +192,9 @@ describe('ConsoleCore against a real gateway', () => {
     const { writeFileSync, readFileSync } = await import('node:fs');
     writeFileSync(historyPath(dataDir), 'this is not a database, it is half of one'.repeat(200));
     const before = readFileSync(historyPath(dataDir));
-    await expect(ConsoleCore.open({ dataDir, userName: 'ann', feeds: [] })).rejects.toThrow(/alert history .*history\.sqlite is damaged.*has not touched it/);
+    await expect(ConsoleCore.open({ dataDir, userName: 'ann', feeds: [] })).rejects.toThrow(
+      /alert history .*history\.sqlite is damaged.*has not touched it/,
+    );
     expect(readFileSync(historyPath(dataDir)).equals(before)).toBe(true);
   });
 });

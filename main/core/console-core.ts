@@ -22,7 +22,13 @@ import type { Action } from '../../common/protocol/frames.js';
 import { SettingsService } from './settings/settings-service.js';
 import { DEFAULT_SETTINGS } from './settings/settings.js';
 import { AlertStore } from './store/alert-store.js';
-import { METRIC_RETENTION_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics } from './store/metric-history.js';
+import {
+  METRIC_RETENTION_MS,
+  MetricRecorder,
+  metricRange,
+  metricSeries,
+  pruneMetrics,
+} from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
 import { WalCheckpoints } from '../../common/node/sqlite/wal-checkpoints.js';
 
@@ -61,13 +67,22 @@ export class ConsoleCore {
   private readonly windowListeners = new Set<(state: WindowState) => void>();
   private notificationHealth: NotificationHealth | null = null;
 
-  private constructor(readonly store: AlertStore, private readonly options: ConsoleCoreOptions) {
+  private constructor(
+    readonly store: AlertStore,
+    private readonly options: ConsoleCoreOptions,
+  ) {
     const clock = options.clock ?? systemClock;
     const log = options.log ?? (() => {});
     this.batcher = new UpdateBatcher(clock);
     this.metrics = new MetricRecorder(store.db, clock, 2_000, log);
     this.checkpoints = new WalCheckpoints(store.db, clock);
-    this.settings = options.settings ?? new SettingsService(join(options.dataDir, 'settings.json'), { settings: DEFAULT_SETTINGS, problems: [] }, () => {});
+    this.settings =
+      options.settings ??
+      new SettingsService(
+        join(options.dataDir, 'settings.json'),
+        { settings: DEFAULT_SETTINGS, problems: [] },
+        () => {},
+      );
     // Whatever was written is checkpointed and full-text indexed soon; then the UI hears of it.
     const writes: CommittedObserver = {
       onCommitted: (changes) => {
@@ -81,11 +96,16 @@ export class ConsoleCore {
       onFeedStatus: () => {},
     };
     this.observers = new ObserverFanOut([writes, this.batcher], log);
-    for (const observer of typeof options.observers === 'function' ? options.observers(this) : options.observers ?? []) this.observers.add(observer);
+    for (const observer of typeof options.observers === 'function'
+      ? options.observers(this)
+      : (options.observers ?? []))
+      this.observers.add(observer);
     for (const profile of options.feeds) {
       const random = options.random ?? Math.random;
       const client = new FeedClient(profile, {
-        clock, log, random,
+        clock,
+        log,
+        random,
         connect: options.connect ?? connectWebSocket,
         sink: (link) => new FeedIngest({ feed: profile, store, clock, random, log, observer: this.observers }, link),
         onMetrics: (samples) => {
@@ -168,9 +188,16 @@ export class ConsoleCore {
   async act(feedId: string, alertId: string, request: Action): Promise<{ seq?: number }> {
     const client = this.clients.get(feedId);
     if (!client) throw new ApiError('not_found', `no feed ${feedId}`);
-    const result = await client.sendAction({ type: 'action', id: randomUUID(), alertId, by: this.options.userName, request });
+    const result = await client.sendAction({
+      type: 'action',
+      id: randomUUID(),
+      alertId,
+      by: this.options.userName,
+      request,
+    });
     if (!result.ok) {
-      const code = result.code === 'unknown_alert' ? 'not_found' : result.code === 'invalid' ? 'invalid_request' : 'unavailable';
+      const code =
+        result.code === 'unknown_alert' ? 'not_found' : result.code === 'invalid' ? 'invalid_request' : 'unavailable';
       throw new ApiError(code, result.message ?? `the gateway refused the action (${result.code})`);
     }
     return result.seq === undefined ? {} : { seq: result.seq };
@@ -180,8 +207,13 @@ export class ConsoleCore {
   private applyRetention(): void {
     const clock = this.options.clock ?? systemClock;
     const { maxAgeDays, maxMegabytes } = this.settings.get().settings.history;
-    const dropped = enforceRetention(this.store.db, { maxAgeMs: maxAgeDays * 86_400_000, maxBytes: maxMegabytes * 1024 * 1024 }, clock.now());
-    if (dropped.alerts > 0) this.options.log?.(`retention: dropped ${dropped.alerts} resolved alerts and ${dropped.events} events`);
+    const dropped = enforceRetention(
+      this.store.db,
+      { maxAgeMs: maxAgeDays * 86_400_000, maxBytes: maxMegabytes * 1024 * 1024 },
+      clock.now(),
+    );
+    if (dropped.alerts > 0)
+      this.options.log?.(`retention: dropped ${dropped.alerts} resolved alerts and ${dropped.events} events`);
     pruneMetrics(this.store.db, clock.now() - METRIC_RETENTION_MS);
     this.retentionTimer = clock.setTimeout(() => this.applyRetention(), 3600_000);
   }
@@ -201,9 +233,11 @@ export class ConsoleCore {
     const minutes = (m: number) => (this.options.clock ?? systemClock).now() + m * 60_000;
     return {
       activeAlerts: async (filter) => this.store.activeAlerts(filter),
-      acknowledge: async ({ feedId, alertId, comment }) => this.act(feedId, alertId, { action: 'acknowledge', ...(comment ? { comment } : {}) }),
+      acknowledge: async ({ feedId, alertId, comment }) =>
+        this.act(feedId, alertId, { action: 'acknowledge', ...(comment ? { comment } : {}) }),
       unacknowledge: async ({ feedId, alertId }) => this.act(feedId, alertId, { action: 'unacknowledge' }),
-      snooze: async ({ feedId, alertId, minutes: m }) => this.act(feedId, alertId, { action: 'snooze', until: minutes(m) }),
+      snooze: async ({ feedId, alertId, minutes: m }) =>
+        this.act(feedId, alertId, { action: 'snooze', until: minutes(m) }),
       comment: async ({ feedId, alertId, text }) => this.act(feedId, alertId, { action: 'comment', comment: text }),
       timeline: async ({ feedId, alertId }) => this.store.timeline(feedId, alertId),
       searchHistory: async ({ filter, limit, before }) => this.store.searchHistory(filter, limit, before),

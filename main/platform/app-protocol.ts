@@ -18,7 +18,8 @@ export function serveRenderer(protocol: Protocol, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppAsset(rendererDir, request.url);
     const body = file === null || request.method !== 'GET' ? null : await readFile(file).catch(() => null);
-    if (file === null || body === null) return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    if (file === null || body === null)
+      return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain' } });
     return new Response(new Uint8Array(body), {
       status: 200,
       headers: {

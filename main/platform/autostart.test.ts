@@ -5,19 +5,25 @@ describe('XDG autostart entry', () => {
   it('goes in $XDG_CONFIG_HOME/autostart, else ~/.config/autostart', () => {
     expect(autostartFile({ XDG_CONFIG_HOME: '/cfg' }, '/home/ana')).toBe('/cfg/autostart/tocsin.desktop');
     expect(autostartFile({}, '/home/ana')).toBe('/home/ana/.config/autostart/tocsin.desktop');
-    expect(autostartFile({ XDG_CONFIG_HOME: 'relative' }, '/home/ana')).toBe('/home/ana/.config/autostart/tocsin.desktop');
+    expect(autostartFile({ XDG_CONFIG_HOME: 'relative' }, '/home/ana')).toBe(
+      '/home/ana/.config/autostart/tocsin.desktop',
+    );
   });
 
   it('starts the AppImage file itself, not its temporary mount', () => {
-    expect(autostartCommand({ APPIMAGE: '/home/ana/Apps/Tocsin.AppImage' }, '/tmp/.mount_Tocsin/tocsin', [HIDDEN_ARG])).toEqual([
-      '/home/ana/Apps/Tocsin.AppImage',
-      '--hidden',
-    ]);
+    expect(
+      autostartCommand({ APPIMAGE: '/home/ana/Apps/Tocsin.AppImage' }, '/tmp/.mount_Tocsin/tocsin', [HIDDEN_ARG]),
+    ).toEqual(['/home/ana/Apps/Tocsin.AppImage', '--hidden']);
     expect(autostartCommand({}, '/opt/Tocsin/tocsin', [HIDDEN_ARG])).toEqual(['/opt/Tocsin/tocsin', '--hidden']);
   });
 
   it('writes a valid desktop entry', () => {
-    const entry = autostartEntry({ name: 'Tocsin', comment: 'Operations alert console', command: ['/opt/Tocsin/tocsin', '--hidden'], icon: 'tocsin' });
+    const entry = autostartEntry({
+      name: 'Tocsin',
+      comment: 'Operations alert console',
+      command: ['/opt/Tocsin/tocsin', '--hidden'],
+      icon: 'tocsin',
+    });
     expect(entry).toBe(
       [
         '[Desktop Entry]',

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 /** Where the entry goes: `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart`. */
 export function autostartFile(env: Record<string, string | undefined>, home: string): string {
-  const configHome = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
+  const configHome =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
   return join(configHome, 'autostart', 'tocsin.desktop');
 }
 
@@ -15,7 +16,11 @@ export function autostartFile(env: Record<string, string | undefined>, home: str
  * The executable to start: inside an AppImage `process.execPath` points into a temporary mount
  * that is gone after exit, so the AppImage file itself (`$APPIMAGE`) must be started instead.
  */
-export function autostartCommand(env: Record<string, string | undefined>, execPath: string, args: readonly string[]): string[] {
+export function autostartCommand(
+  env: Record<string, string | undefined>,
+  execPath: string,
+  args: readonly string[],
+): string[] {
   return [env.APPIMAGE && env.APPIMAGE.startsWith('/') ? env.APPIMAGE : execPath, ...args];
 }
 
@@ -31,7 +36,12 @@ export function quoteExecArgument(arg: string): string {
 }
 
 /** The .desktop file's content. `command` is the executable followed by its arguments. */
-export function autostartEntry(options: { name: string; comment: string; command: readonly string[]; icon?: string }): string {
+export function autostartEntry(options: {
+  name: string;
+  comment: string;
+  command: readonly string[];
+  icon?: string;
+}): string {
   const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ');
   const lines = [
     '[Desktop Entry]',

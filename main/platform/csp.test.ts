@@ -17,7 +17,9 @@ describe('renderer CSP', () => {
     ["img-src 'self' https:", /img-src allows https:/],
   ])('finds the weakness in %s', (directive, problem) => {
     const name = directive.split(' ')[0]!;
-    const policy = RENDERER_CSP.split('; ').map((part) => (part.startsWith(`${name} `) ? directive : part)).join('; ');
+    const policy = RENDERER_CSP.split('; ')
+      .map((part) => (part.startsWith(`${name} `) ? directive : part))
+      .join('; ');
     expect(cspWeaknesses(policy).join('\n')).toMatch(problem);
   });
 

@@ -37,7 +37,8 @@ export function parseCsp(policy: string): ParsedCsp {
   return parsed;
 }
 
-const NETWORK_SOURCE = /^(\*|https?:|wss?:|data:|blob:|filesystem:|[a-z0-9.-]+\.[a-z]{2,}|\*\..+|https?:\/\/.+|wss?:\/\/.+)$/i;
+const NETWORK_SOURCE =
+  /^(\*|https?:|wss?:|data:|blob:|filesystem:|[a-z0-9.-]+\.[a-z]{2,}|\*\..+|https?:\/\/.+|wss?:\/\/.+)$/i;
 
 /**
  * What makes `policy` weaker than the baseline, as sentences (empty = strict): scripts only from
@@ -50,16 +51,22 @@ export function cspWeaknesses(policy: string): string[] {
   const problems: string[] = [];
   const effective = (name: string) => csp.get(name) ?? csp.get('default-src');
   const defaults = csp.get('default-src');
-  if (!defaults || !(sameAs(defaults, ["'none'"]) || sameAs(defaults, ["'self'"]))) problems.push("default-src must be 'none' or 'self'");
+  if (!defaults || !(sameAs(defaults, ["'none'"]) || sameAs(defaults, ["'self'"])))
+    problems.push("default-src must be 'none' or 'self'");
   const scripts = effective('script-src');
-  if (!scripts || !sameAs(scripts, ["'self'"])) problems.push(`script-src must be exactly 'self' (is ${scripts?.join(' ') ?? 'absent'})`);
+  if (!scripts || !sameAs(scripts, ["'self'"]))
+    problems.push(`script-src must be exactly 'self' (is ${scripts?.join(' ') ?? 'absent'})`);
   const objects = effective('object-src');
   if (!objects || !sameAs(objects, ["'none'"])) problems.push("object-src must be 'none'");
   const base = csp.get('base-uri');
-  if (!base || !(sameAs(base, ["'none'"]) || sameAs(base, ["'self'"]))) problems.push("base-uri must be 'none' or 'self'");
+  if (!base || !(sameAs(base, ["'none'"]) || sameAs(base, ["'self'"])))
+    problems.push("base-uri must be 'none' or 'self'");
   for (const [name, sources] of csp) {
     if (name === 'img-src' && sources.every((s) => ["'self'", 'data:', 'blob:'].includes(s))) continue;
-    const remote = sources.filter((s) => NETWORK_SOURCE.test(s) || s.includes('unsafe-eval') || (s.includes('unsafe-inline') && name !== 'style-src'));
+    const remote = sources.filter(
+      (s) =>
+        NETWORK_SOURCE.test(s) || s.includes('unsafe-eval') || (s.includes('unsafe-inline') && name !== 'style-src'),
+    );
     if (remote.length) problems.push(`${name} allows ${remote.join(' ')}`);
   }
   return problems;
@@ -75,7 +82,13 @@ export function cspMetaTags(html: string): string[] {
   for (const tag of html.match(/<meta\b[^>]*>/gi) ?? []) {
     if (!/http-equiv\s*=\s*["']?content-security-policy["']?/i.test(tag)) continue;
     const content = /content\s*=\s*"([^"]*)"|content\s*=\s*'([^']*)'/i.exec(tag);
-    if (content) found.push((content[1] ?? content[2] ?? '').replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    if (content)
+      found.push(
+        (content[1] ?? content[2] ?? '')
+          .replace(/&#39;|&apos;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&'),
+      );
   }
   return found;
 }

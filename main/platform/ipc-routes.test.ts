@@ -54,13 +54,16 @@ describe('IPC routes', () => {
     ['feedStatus', { extra: true }, /feedStatus/],
     ['activeAlerts', 'not an object', /activeAlerts/],
     ['comment', { feedId: 'f', alertId: 'a', text: 'x'.repeat(20_000) }, /text/],
-  ] as const)('refuses an invalid %s payload with invalid_request, without calling the core', async (op, request, message) => {
-    const { core, calls } = recordingCore();
-    const result = await createIpcRoutes(core, APP_URL)[op].route(appFrame, request);
-    expect(result).toMatchObject({ ok: false, code: 'invalid_request' });
-    expect(result.ok ? '' : result.message).toMatch(message);
-    expect(calls).toEqual([]);
-  });
+  ] as const)(
+    'refuses an invalid %s payload with invalid_request, without calling the core',
+    async (op, request, message) => {
+      const { core, calls } = recordingCore();
+      const result = await createIpcRoutes(core, APP_URL)[op].route(appFrame, request);
+      expect(result).toMatchObject({ ok: false, code: 'invalid_request' });
+      expect(result.ok ? '' : result.message).toMatch(message);
+      expect(calls).toEqual([]);
+    },
+  );
 
   it('answers internal, not a rejection, when the core throws', async () => {
     const { core } = recordingCore(new Error('worker gone'));

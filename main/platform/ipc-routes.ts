@@ -23,7 +23,8 @@ export type IpcRoutes = { readonly [N in OperationName]: { channel: string; rout
 /** Build the routes for `core`, trusting only the app window's top frame at `expectedUrl`. */
 export function createIpcRoutes(core: Pick<ShellCore, 'invoke'>, expectedUrl: string): IpcRoutes {
   const routes = {} as Record<OperationName, { channel: string; route: IpcRoute }>;
-  for (const name of OPERATION_NAMES) routes[name] = { channel: channelFor(name), route: routeFor(core, name, expectedUrl) };
+  for (const name of OPERATION_NAMES)
+    routes[name] = { channel: channelFor(name), route: routeFor(core, name, expectedUrl) };
   return routes;
 }
 

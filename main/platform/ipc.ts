@@ -11,7 +11,11 @@ import type { ShellCore } from './core-port.js';
 import { createIpcRoutes, type SenderInfo } from './ipc-routes.js';
 
 /** Register the handlers and the update forwarding; returns a function that removes them. */
-export function registerIpc(core: Pick<ShellCore, 'invoke' | 'onUpdate'>, window: BrowserWindow, expectedUrl: string): () => void {
+export function registerIpc(
+  core: Pick<ShellCore, 'invoke' | 'onUpdate'>,
+  window: BrowserWindow,
+  expectedUrl: string,
+): () => void {
   const routes = createIpcRoutes(core, expectedUrl);
   for (const name of OPERATION_NAMES) {
     const { channel, route } = routes[name];

@@ -29,7 +29,11 @@ export async function setStartAtLogin(context: LoginItemContext, enabled: boolea
   }
   await mkdir(dirname(file), { recursive: true });
   const command = autostartCommand(context.env, context.execPath, [HIDDEN_ARG]);
-  await writeFile(file, autostartEntry({ name: 'Tocsin', comment: 'Operations alert console', command, icon: 'tocsin' }), 'utf8');
+  await writeFile(
+    file,
+    autostartEntry({ name: 'Tocsin', comment: 'Operations alert console', command, icon: 'tocsin' }),
+    'utf8',
+  );
 }
 
 /** Whether start-at-login is on (Linux: whether the autostart entry exists). */
@@ -37,5 +41,8 @@ export async function isStartAtLoginEnabled(context: LoginItemContext): Promise<
   if (context.platform === 'darwin' || context.platform === 'win32') {
     return context.app.getLoginItemSettings({ args: [HIDDEN_ARG] }).openAtLogin;
   }
-  return access(autostartFile(context.env, context.home)).then(() => true, () => false);
+  return access(autostartFile(context.env, context.home)).then(
+    () => true,
+    () => false,
+  );
 }

@@ -3,11 +3,22 @@ import { shellOptionsFrom } from './options.js';
 
 describe('shellOptionsFrom', () => {
   it('defaults: shown, closes to tray, opens no external links', () => {
-    expect(shellOptionsFrom(['electron', 'dist/main/index.cjs'], {})).toEqual({ startHidden: false, closeToTray: true, externalAllowlist: [] });
+    expect(shellOptionsFrom(['electron', 'dist/main/index.cjs'], {})).toEqual({
+      startHidden: false,
+      closeToTray: true,
+      externalAllowlist: [],
+    });
   });
   it('reads --hidden, TOCSIN_CLOSE_TO_TRAY and TOCSIN_EXTERNAL_HOSTS', () => {
     expect(
-      shellOptionsFrom(['tocsin', '--hidden'], { TOCSIN_CLOSE_TO_TRAY: ' Off ', TOCSIN_EXTERNAL_HOSTS: 'Runbooks.example.com, *.grafana.example.net,,' }),
-    ).toEqual({ startHidden: true, closeToTray: false, externalAllowlist: ['runbooks.example.com', '*.grafana.example.net'] });
+      shellOptionsFrom(['tocsin', '--hidden'], {
+        TOCSIN_CLOSE_TO_TRAY: ' Off ',
+        TOCSIN_EXTERNAL_HOSTS: 'Runbooks.example.com, *.grafana.example.net,,',
+      }),
+    ).toEqual({
+      startHidden: true,
+      closeToTray: false,
+      externalAllowlist: ['runbooks.example.com', '*.grafana.example.net'],
+    });
   });
 });

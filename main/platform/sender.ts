@@ -9,7 +9,11 @@
  * of `expectedUrl`. Subframes, other origins, credentials in the URL, `null` (a frame that has
  * gone away) and unparsable URLs are all refused.
  */
-export function isTrustedSender(frameUrl: string | null | undefined, isTopFrame: boolean, expectedUrl: string): boolean {
+export function isTrustedSender(
+  frameUrl: string | null | undefined,
+  isTopFrame: boolean,
+  expectedUrl: string,
+): boolean {
   if (!isTopFrame || typeof frameUrl !== 'string' || frameUrl === '') return false;
   const actual = parse(frameUrl);
   const expected = parse(expectedUrl);

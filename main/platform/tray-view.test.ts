@@ -22,9 +22,9 @@ describe('trayIconFile', () => {
 describe('trayTooltip', () => {
   it('says the state in words and gives the counts and the feed status', () => {
     expect(trayTooltip(model)).toBe('Tocsin: CRITICAL · 5 firing (2 critical, 1 security, 3 unacked) · 2 feeds live');
-    expect(trayTooltip({ ...model, state: 'ok', counts: { firing: 0, critical: 0, security: 0, unacknowledged: 0 } })).toBe(
-      'Tocsin: all clear · no alerts firing · 2 feeds live',
-    );
+    expect(
+      trayTooltip({ ...model, state: 'ok', counts: { firing: 0, critical: 0, security: 0, unacknowledged: 0 } }),
+    ).toBe('Tocsin: all clear · no alerts firing · 2 feeds live');
   });
   it('never says all clear before the core has reported', () => {
     expect(trayTooltip(UNKNOWN_TRAY_MODEL)).toMatch(/NOT CONNECTED/);

@@ -44,7 +44,10 @@ export const TOOLTIP_MAX = 127;
 /** The tooltip: state in words (never colour alone), counts, then the feed status. */
 export function trayTooltip(model: TrayModel): string {
   const { firing, critical, security, unacknowledged } = model.counts;
-  const counts = firing === 0 ? 'no alerts firing' : `${firing} firing (${critical} critical, ${security} security, ${unacknowledged} unacked)`;
+  const counts =
+    firing === 0
+      ? 'no alerts firing'
+      : `${firing} firing (${critical} critical, ${security} security, ${unacknowledged} unacked)`;
   const text = `Tocsin: ${STATE_WORDS[model.state]} · ${counts} · ${model.status}`;
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }
@@ -70,14 +73,25 @@ export function trayMenu(
   options: { canSnooze: boolean; canPause: boolean; formatTime: (ms: number) => string },
 ): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ kind: 'label', label: `${STATE_WORDS[model.state]} — ${model.status}` }];
-  if (model.snoozedUntil !== null) items.push({ kind: 'label', label: `Notifications snoozed until ${options.formatTime(model.snoozedUntil)}` });
-  items.push({ kind: 'separator' }, { kind: 'action', action: 'show', label: 'Show Tocsin', enabled: true }, { kind: 'separator' });
+  if (model.snoozedUntil !== null)
+    items.push({ kind: 'label', label: `Notifications snoozed until ${options.formatTime(model.snoozedUntil)}` });
+  items.push(
+    { kind: 'separator' },
+    { kind: 'action', action: 'show', label: 'Show Tocsin', enabled: true },
+    { kind: 'separator' },
+  );
   for (const hours of SNOOZE_HOURS) {
     const label = `Snooze notifications for ${hours} hour${hours === 1 ? '' : 's'}`;
     items.push({ kind: 'action', action: `snooze-${hours}`, label, enabled: options.canSnooze });
   }
   items.push(
-    { kind: 'action', action: 'toggle-pause', label: 'Pause notifications', enabled: options.canPause, checked: model.notificationsPaused },
+    {
+      kind: 'action',
+      action: 'toggle-pause',
+      label: 'Pause notifications',
+      enabled: options.canPause,
+      checked: model.notificationsPaused,
+    },
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: 'Quit Tocsin', enabled: true },
   );

@@ -4,7 +4,14 @@
  */
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import type { TrayModel } from './core-port.js';
-import { trayIconFile, trayMenu, trayTooltip, UNKNOWN_TRAY_MODEL, type TrayAction, type TrayMenuItem } from './tray-view.js';
+import {
+  trayIconFile,
+  trayMenu,
+  trayTooltip,
+  UNKNOWN_TRAY_MODEL,
+  type TrayAction,
+  type TrayMenuItem,
+} from './tray-view.js';
 
 /** What the menu can do; snooze and pause are absent when the core does not offer them. */
 export type TrayActions = {

@@ -3,16 +3,32 @@ import { closeAction, windowStateChanged, windowStateOf } from './window-state.j
 
 describe('windowStateOf', () => {
   it('maps a shown, focused window', () => {
-    expect(windowStateOf({ isVisible: true, isMinimized: false, isFocused: true })).toEqual({ visible: true, minimized: false, focused: true });
+    expect(windowStateOf({ isVisible: true, isMinimized: false, isFocused: true })).toEqual({
+      visible: true,
+      minimized: false,
+      focused: true,
+    });
   });
   it('treats a minimised window as not visible even where the platform says visible', () => {
-    expect(windowStateOf({ isVisible: true, isMinimized: true, isFocused: true })).toEqual({ visible: false, minimized: true, focused: false });
+    expect(windowStateOf({ isVisible: true, isMinimized: true, isFocused: true })).toEqual({
+      visible: false,
+      minimized: true,
+      focused: false,
+    });
   });
   it('treats a hidden (in the tray) window as not visible and not focused', () => {
-    expect(windowStateOf({ isVisible: false, isMinimized: false, isFocused: true })).toEqual({ visible: false, minimized: false, focused: false });
+    expect(windowStateOf({ isVisible: false, isMinimized: false, isFocused: true })).toEqual({
+      visible: false,
+      minimized: false,
+      focused: false,
+    });
   });
   it('reports a visible window behind others as visible but not focused', () => {
-    expect(windowStateOf({ isVisible: true, isMinimized: false, isFocused: false })).toEqual({ visible: true, minimized: false, focused: false });
+    expect(windowStateOf({ isVisible: true, isMinimized: false, isFocused: false })).toEqual({
+      visible: true,
+      minimized: false,
+      focused: false,
+    });
   });
 });
 

@@ -19,7 +19,12 @@ export function windowStateOf(facts: WindowFacts): WindowState {
 
 /** True when two states differ, so the core hears about changes only. */
 export function windowStateChanged(previous: WindowState | null, next: WindowState): boolean {
-  return previous === null || previous.visible !== next.visible || previous.minimized !== next.minimized || previous.focused !== next.focused;
+  return (
+    previous === null ||
+    previous.visible !== next.visible ||
+    previous.minimized !== next.minimized ||
+    previous.focused !== next.focused
+  );
 }
 
 /** What a click on the window's close button does. */

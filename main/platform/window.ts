@@ -54,7 +54,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   let reported: WindowState | null = null;
   const report = () => {
     if (window.isDestroyed()) return;
-    const state = windowStateOf({ isVisible: window.isVisible(), isMinimized: window.isMinimized(), isFocused: window.isFocused() });
+    const state = windowStateOf({
+      isVisible: window.isVisible(),
+      isMinimized: window.isMinimized(),
+      isFocused: window.isFocused(),
+    });
     if (windowStateChanged(reported, state)) options.core.setWindowState((reported = state));
   };
   window.on('show', report);
@@ -64,7 +68,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   window.on('focus', report);
   window.on('blur', report);
   window.on('close', (event) => {
-    const action = closeAction({ hideToTray: options.closeToTray, quitting: options.quitting(), trayAvailable: options.trayAvailable() });
+    const action = closeAction({
+      hideToTray: options.closeToTray,
+      quitting: options.quitting(),
+      trayAvailable: options.trayAvailable(),
+    });
     if (action === 'hide-to-tray') {
       event.preventDefault();
       window.hide();

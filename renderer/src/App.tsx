@@ -39,7 +39,7 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   }, [state.focus?.n]);
 
   // The live version of an open alert when it is active; the history's copy otherwise.
-  const openRow = opened ? state.alerts.get(alertKey(opened)) ?? opened : null;
+  const openRow = opened ? (state.alerts.get(alertKey(opened)) ?? opened) : null;
   const act = async (row: AlertRow, kind: 'acknowledge' | 'snooze') => {
     const ref = { feedId: row.feedId, alertId: row.alertId };
     const result = kind === 'acknowledge' ? await api.acknowledge(ref) : await api.snooze({ ...ref, minutes: 60 });
@@ -50,17 +50,31 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
     <div className="app">
       <header className="top">
         <h1>Tocsin</h1>
-        <StatusBar feeds={state.feeds} link={state.link} notifications={state.notifications} onAddFeed={() => setView('settings')} />
+        <StatusBar
+          feeds={state.feeds}
+          link={state.link}
+          notifications={state.notifications}
+          onAddFeed={() => setView('settings')}
+        />
       </header>
       <ViewTabs view={view} onChange={setView} />
       {error && (
         <div className="error" role="alert">
-          {error} <button type="button" className="link-button" onClick={() => setError(null)}>Dismiss</button>
+          {error}{' '}
+          <button type="button" className="link-button" onClick={() => setError(null)}>
+            Dismiss
+          </button>
         </div>
       )}
       <main className="main" id={`view-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'board' ? (
-          <BoardView alerts={state.alerts} selected={selected} onSelect={setSelected} onOpen={setOpened} onAct={(row, kind) => void act(row, kind)} />
+          <BoardView
+            alerts={state.alerts}
+            selected={selected}
+            onSelect={setSelected}
+            onOpen={setOpened}
+            onAct={(row, kind) => void act(row, kind)}
+          />
         ) : view === 'dashboards' ? (
           <DashboardView series={state.series} api={api} />
         ) : view === 'history' ? (
@@ -68,7 +82,9 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
         ) : (
           <SettingsView api={api} onSaved={(settings: Settings) => applyTheme(settings.theme)} />
         )}
-        {openRow && view !== 'settings' && view !== 'dashboards' && <AlertDetail row={openRow} api={api} onClose={() => setOpened(null)} onError={setError} />}
+        {openRow && view !== 'settings' && view !== 'dashboards' && (
+          <AlertDetail row={openRow} api={api} onClose={() => setOpened(null)} onError={setError} />
+        )}
       </main>
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="live-region">
         {state.announcement?.text ?? ''}

@@ -9,7 +9,11 @@ const store = new ConsoleStore();
 const api = getApi((link) => store.setLink(link));
 
 async function refetch(): Promise<void> {
-  const [alerts, feeds, notifications] = await Promise.all([api.activeAlerts({}), api.feedStatus({}), api.notificationHealth({})]);
+  const [alerts, feeds, notifications] = await Promise.all([
+    api.activeAlerts({}),
+    api.feedStatus({}),
+    api.notificationHealth({}),
+  ]);
   if (alerts.ok) store.resetAlerts(alerts.value);
   if (feeds.ok) store.setFeeds(feeds.value);
   if (notifications.ok) store.setNotifications(notifications.value);
@@ -22,7 +26,11 @@ if (!api.onReconnect) void refetch();
 // The notification policy needs to know whether anyone is looking (browser console only;
 // in Electron the main process reports the window's state itself).
 const reportWindow = () =>
-  api.reportWindow?.({ visible: document.visibilityState === 'visible', minimized: false, focused: document.hasFocus() });
+  api.reportWindow?.({
+    visible: document.visibilityState === 'visible',
+    minimized: false,
+    focused: document.hasFocus(),
+  });
 document.addEventListener('visibilitychange', reportWindow);
 window.addEventListener('focus', reportWindow);
 window.addEventListener('blur', reportWindow);

@@ -39,7 +39,12 @@ export function encodePng(image: Rgba): Buffer {
   const raw = Buffer.alloc((width * 4 + 1) * height);
   for (let y = 0; y < height; y++) raw.set(data.subarray(y * width * 4, (y + 1) * width * 4), y * (width * 4 + 1) + 1);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 /** Width and height from a PNG's IHDR (for tests and checks). */
@@ -85,9 +90,10 @@ export function decodePng(png: Uint8Array): Rgba {
   const view = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
   const { width, height } = pngSize(view);
   const idat: Buffer[] = [];
-  for (let offset = 8; offset < view.length; ) {
+  for (let offset = 8; offset < view.length;) {
     const length = view.readUInt32BE(offset);
-    if (view.toString('latin1', offset + 4, offset + 8) === 'IDAT') idat.push(view.subarray(offset + 8, offset + 8 + length));
+    if (view.toString('latin1', offset + 4, offset + 8) === 'IDAT')
+      idat.push(view.subarray(offset + 8, offset + 8 + length));
     offset += 12 + length;
   }
   const raw = inflateSync(Buffer.concat(idat));

@@ -6,7 +6,9 @@ import type { Page } from '@playwright/test';
 import { expect, postEvents, startConsole, startGatewayProcess, test } from './fixtures.js';
 
 const fired = (alertId: string, title: string, severity: string, category: string, host: string, team: string) => ({
-  kind: 'fired', alertId, alert: { title, body: `${title}: details`, severity, category, host, labels: { team } },
+  kind: 'fired',
+  alertId,
+  alert: { title, body: `${title}: details`, severity, category, host, labels: { team } },
 });
 const ALERTS = [
   fired('ssh', 'SSH brute force against bastion-01', 'critical', 'security', 'bastion-01', 'secops'),
@@ -17,9 +19,13 @@ const ALERTS = [
 
 const row = (page: Page, text: string) => page.getByTestId('alert-row').filter({ hasText: text });
 const titles = async (page: Page) => (await page.getByTestId('alert-title').allTextContents()).map((t) => t.trim());
-const selectedTitle = (page: Page) => page.locator('[data-testid="alert-row"][aria-selected="true"] [data-testid="alert-title"]');
+const selectedTitle = (page: Page) =>
+  page.locator('[data-testid="alert-row"][aria-selected="true"] [data-testid="alert-title"]');
 
-test('counts, keyboard and filters on the board; the filters survive a reload', async ({ page, linked: { gateway, tocsin } }) => {
+test('counts, keyboard and filters on the board; the filters survive a reload', async ({
+  page,
+  linked: { gateway, tocsin },
+}) => {
   await page.goto(tocsin.url);
   await expect(page.getByTestId('feed-cli')).toContainText('Live');
   await postEvents(gateway, ALERTS);
@@ -112,23 +118,40 @@ test('the status bar says when notifications are off for this console', async ({
   await expect(page.getByTestId('notification-status')).toHaveText(/Notifications off/);
 });
 
-test('ten thousand active alerts: only the rows in view are in the page, and scrolling the board reaches the oldest', async ({ page, linked: { gateway, tocsin } }) => {
+test('ten thousand active alerts: only the rows in view are in the page, and scrolling the board reaches the oldest', async ({
+  page,
+  linked: { gateway, tocsin },
+}) => {
   await page.goto(tocsin.url);
   await expect(page.getByTestId('feed-cli')).toContainText('Live');
   await page.getByRole('combobox', { name: 'Group by', exact: true }).selectOption('flat');
   for (let batch = 0; batch < 10; batch++) {
-    await postEvents(gateway, Array.from({ length: 1000 }, (_, i) => {
-      const n = batch * 1000 + i;
-      return fired(`bulk-${n}`, `Bulk alert ${String(n).padStart(5, '0')}`, 'warning', 'performance', `host-${n % 50}`, 'load');
-    }));
+    await postEvents(
+      gateway,
+      Array.from({ length: 1000 }, (_, i) => {
+        const n = batch * 1000 + i;
+        return fired(
+          `bulk-${n}`,
+          `Bulk alert ${String(n).padStart(5, '0')}`,
+          'warning',
+          'performance',
+          `host-${n % 50}`,
+          'load',
+        );
+      }),
+    );
   }
-  await expect(page.getByTestId('board-shown')).toHaveText('10000 unacknowledged · 10000 shown of 10000 active', { timeout: 30_000 });
+  await expect(page.getByTestId('board-shown')).toHaveText('10000 unacknowledged · 10000 shown of 10000 active', {
+    timeout: 30_000,
+  });
   // Virtualized: the page holds a screenful of rows (plus overscan), not ten thousand.
   const rendered = await page.getByTestId('alert-row').count();
   expect(rendered).toBeGreaterThan(10);
   expect(rendered).toBeLessThan(60);
   // The scroll container is the board itself (not the page growing to the list's full height).
-  const { scrollHeight, clientHeight } = await page.locator('.board-scroll').evaluate((e) => ({ scrollHeight: e.scrollHeight, clientHeight: e.clientHeight }));
+  const { scrollHeight, clientHeight } = await page
+    .locator('.board-scroll')
+    .evaluate((e) => ({ scrollHeight: e.scrollHeight, clientHeight: e.clientHeight }));
   expect(clientHeight).toBeLessThan(900);
   expect(scrollHeight).toBeGreaterThanOrEqual(10_000 * 40);
   // Newest first, so the last row is the oldest alert.
@@ -140,17 +163,26 @@ test('ten thousand active alerts: only the rows in view are in the page, and scr
 test('a notification that cannot be shown makes the status bar say so, with the reason', async ({ page }) => {
   const gateway = await startGatewayProcess();
   // Native notifications on, but the session bus points nowhere: no notification server can answer.
-  const tocsin = await startConsole({ feed: gateway, nativeNotificationsOn: { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tocsin-e2e-bus', DISPLAY: '' } } });
+  const tocsin = await startConsole({
+    feed: gateway,
+    nativeNotificationsOn: { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tocsin-e2e-bus', DISPLAY: '' } },
+  });
   try {
     // No page is open, so no one is looking: a critical security alert is to be notified.
-    await postEvents(gateway, fired('intrusion', 'Intrusion on bastion-01', 'critical', 'security', 'bastion-01', 'secops'));
+    await postEvents(
+      gateway,
+      fired('intrusion', 'Intrusion on bastion-01', 'critical', 'security', 'bastion-01', 'secops'),
+    );
     await page.goto(tocsin.url);
     await expect(row(page, 'Intrusion on bastion-01')).toBeVisible();
     const status = page.getByTestId('notification-status');
     await expect(status).toContainText('Notifications failing', { timeout: 15_000 });
     await expect(status).toHaveClass(/feed-disconnected/);
     console.log(`shown in the status bar: ${await status.textContent()}`);
-    await page.screenshot({ path: 'test-results/screens/notifications-failing.png', clip: { x: 0, y: 0, width: 1440, height: 140 } });
+    await page.screenshot({
+      path: 'test-results/screens/notifications-failing.png',
+      clip: { x: 0, y: 0, width: 1440, height: 140 },
+    });
   } finally {
     await tocsin.process.stop();
     await gateway.process.stop();

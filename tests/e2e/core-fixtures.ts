@@ -12,12 +12,30 @@ import { startProcess } from '../support/processes.js';
 import type { ConsoleInstance } from './fixtures.js';
 
 /** Start a console on `feed` with the test hooks on; `desktopEnv` turns native notifications on, in that session. */
-export async function startHookedConsole(options: { feed: { url: string; token: string }; watchdogMs: number; desktopEnv?: NodeJS.ProcessEnv }): Promise<ConsoleInstance> {
+export async function startHookedConsole(options: {
+  feed: { url: string; token: string };
+  watchdogMs: number;
+  desktopEnv?: NodeJS.ProcessEnv;
+}): Promise<ConsoleInstance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-e2e-core-'));
-  const args = ['dist/webshell/cli.cjs', '--port', '0', '--data-dir', dataDir, '--feed', options.feed.url, '--feed-token', options.feed.token, '--core-watchdog-ms', String(options.watchdogMs)];
+  const args = [
+    'dist/webshell/cli.cjs',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--feed',
+    options.feed.url,
+    '--feed-token',
+    options.feed.token,
+    '--core-watchdog-ms',
+    String(options.watchdogMs),
+  ];
   if (!options.desktopEnv) args.push('--no-notifications');
   // Ready once the signal handlers are installed: before that, SIGUSR2 would end the process.
-  const process = await startProcess('node', args, /Tocsin console: (\S+)[\s\S]*test hooks on/, { env: { ...options.desktopEnv, TOCSIN_TEST_HOOKS: '1' } });
+  const process = await startProcess('node', args, /Tocsin console: (\S+)[\s\S]*test hooks on/, {
+    env: { ...options.desktopEnv, TOCSIN_TEST_HOOKS: '1' },
+  });
   return { url: process.match[1]!, dataDir, process };
 }
 
@@ -49,13 +67,28 @@ export async function callApi(tocsin: ConsoleInstance, op: OperationName, reques
 }
 
 /** Fires one alert every `everyMs` through the gateway until stopped; resolves with the alert ids it published. */
-export function publishSteadily(post: (event: unknown) => Promise<number[]>, prefix: string, everyMs: number): { stop(): Promise<string[]> } {
+export function publishSteadily(
+  post: (event: unknown) => Promise<number[]>,
+  prefix: string,
+  everyMs: number,
+): { stop(): Promise<string[]> } {
   const published: string[] = [];
   let running = true;
   const loop = (async () => {
     for (let i = 0; running; i++) {
       const alertId = `${prefix}-${i}`;
-      await post({ kind: 'fired', alertId, alert: { title: `Steady ${alertId}`, body: 'published while the core restarts', severity: 'warning', category: 'performance', host: 'web-01', labels: {} } });
+      await post({
+        kind: 'fired',
+        alertId,
+        alert: {
+          title: `Steady ${alertId}`,
+          body: 'published while the core restarts',
+          severity: 'warning',
+          category: 'performance',
+          host: 'web-01',
+          labels: {},
+        },
+      });
       published.push(alertId);
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }

@@ -8,7 +8,14 @@ import type { Page } from '@playwright/test';
 import { startDesktopSession, type DesktopSession } from '../support/desktop-session.js';
 import type { AlertRow, TimelineEntry } from '../../common/api/contract.js';
 import { callApi, injectCoreFault, publishSteadily, startHookedConsole } from './core-fixtures.js';
-import { expect, postEvents, startGatewayProcess, test, type ConsoleInstance, type GatewayInstance } from './fixtures.js';
+import {
+  expect,
+  postEvents,
+  startGatewayProcess,
+  test,
+  type ConsoleInstance,
+  type GatewayInstance,
+} from './fixtures.js';
 
 type Seen = { at: number; core: string; feed: string; rows: number };
 
@@ -31,24 +38,45 @@ test.afterEach(async () => {
 
 /** Each published alert is in the history once, and its timeline says it fired once. */
 async function expectEachOnce(alertIds: string[]): Promise<void> {
-  await expect.poll(async () => {
-    const result = await callApi(tocsin, 'searchHistory', { filter: { status: 'any' }, limit: 1000 });
-    if (!result.ok) return result.message;
-    const rows = (result.value as { rows: AlertRow[] }).rows;
-    const counts = new Map<string, number>();
-    for (const row of rows) counts.set(row.alertId, (counts.get(row.alertId) ?? 0) + 1);
-    return alertIds.filter((id) => counts.get(id) !== 1);
-  }, { timeout: 15_000, message: 'alerts not in the history exactly once' }).toEqual([]);
+  await expect
+    .poll(
+      async () => {
+        const result = await callApi(tocsin, 'searchHistory', { filter: { status: 'any' }, limit: 1000 });
+        if (!result.ok) return result.message;
+        const rows = (result.value as { rows: AlertRow[] }).rows;
+        const counts = new Map<string, number>();
+        for (const row of rows) counts.set(row.alertId, (counts.get(row.alertId) ?? 0) + 1);
+        return alertIds.filter((id) => counts.get(id) !== 1);
+      },
+      { timeout: 15_000, message: 'alerts not in the history exactly once' },
+    )
+    .toEqual([]);
   for (const alertId of alertIds) {
     const timeline = await callApi(tocsin, 'timeline', { feedId: 'cli', alertId });
-    expect(timeline.ok && (timeline.value as TimelineEntry[]).filter((e) => e.kind === 'fired').length, alertId).toBe(1);
+    expect(timeline.ok && (timeline.value as TimelineEntry[]).filter((e) => e.kind === 'fired').length, alertId).toBe(
+      1,
+    );
   }
 }
 
-async function restartScenario(page: Page, fault: 'crash' | 'hang'): Promise<{ shownAfterMs: number; backAfterMs: number; published: number }> {
+async function restartScenario(
+  page: Page,
+  fault: 'crash' | 'hang',
+): Promise<{ shownAfterMs: number; backAfterMs: number; published: number }> {
   await page.goto(tocsin.url);
   await expect(page.getByTestId('feed-cli')).toContainText('Live');
-  await postEvents(gateway, { kind: 'fired', alertId: 'before', alert: { title: 'Fired before the fault', body: 'b', severity: 'critical', category: 'outage', host: 'db-01', labels: {} } });
+  await postEvents(gateway, {
+    kind: 'fired',
+    alertId: 'before',
+    alert: {
+      title: 'Fired before the fault',
+      body: 'b',
+      severity: 'critical',
+      category: 'outage',
+      host: 'db-01',
+      labels: {},
+    },
+  });
   await expect(page.getByTestId('alert-row').filter({ hasText: 'Fired before the fault' })).toBeVisible();
 
   // Every change of the status bar is recorded in the page: the outage may be shorter than a poll.
@@ -57,7 +85,12 @@ async function restartScenario(page: Page, fault: 'crash' | 'hang'): Promise<{ s
     (window as unknown as { seen: Seen[] }).seen = seen;
     const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
     new MutationObserver(() => {
-      const now = { at: Date.now(), core: text('core-status'), feed: text('feed-cli'), rows: document.querySelectorAll('[data-testid="alert-row"]').length };
+      const now = {
+        at: Date.now(),
+        core: text('core-status'),
+        feed: text('feed-cli'),
+        rows: document.querySelectorAll('[data-testid="alert-row"]').length,
+      };
       if (seen.at(-1)?.core !== now.core || seen.at(-1)?.feed !== now.feed) seen.push(now);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
@@ -74,7 +107,11 @@ async function restartScenario(page: Page, fault: 'crash' | 'hang'): Promise<{ s
   const outage = seen.filter((s) => s.core !== '');
   const shownAfterMs = outage[0]!.at - faultAt;
   for (const s of outage) {
-    expect(s.core).toMatch(fault === 'crash' ? /^✕ Core restarting — the core worker failed: RangeError: test hook: the core crashed on purpose · (retrying in \d+ s|starting now)/ : /^✕ Core restarting — the core stopped answering \(no heartbeat for [\d.]+ s\)/);
+    expect(s.core).toMatch(
+      fault === 'crash'
+        ? /^✕ Core restarting — the core worker failed: RangeError: test hook: the core crashed on purpose · (retrying in \d+ s|starting now)/
+        : /^✕ Core restarting — the core stopped answering \(no heartbeat for [\d.]+ s\)/,
+    );
     expect(s.feed).toMatch(/Disconnected Command-line feed .* · core restarting: /);
     // The board keeps what it knew: the outage is loud, and it is not an empty board.
     expect(s.rows).toBeGreaterThan(0);
@@ -88,21 +125,35 @@ async function restartScenario(page: Page, fault: 'crash' | 'hang'): Promise<{ s
   await expect(page.getByTestId('board-shown')).toContainText(`of ${published.length + 1} active`);
 
   // One notification, through the real notification server.
-  await expect.poll(() => desktop.notifyCalls().filter((call) => call.includes('Tocsin core restarting')).length, { timeout: 5_000 }).toBe(1);
+  await expect
+    .poll(() => desktop.notifyCalls().filter((call) => call.includes('Tocsin core restarting')).length, {
+      timeout: 5_000,
+    })
+    .toBe(1);
   const call = desktop.notifyCalls().find((c) => c.includes('Tocsin core restarting'))!;
   expect(call).toContain(fault === 'crash' ? 'test hook: the core crashed on purpose' : 'the core stopped answering');
-  expect(tocsin.process.output()).toMatch(fault === 'crash' ? /tocsin: core down: the core worker failed: RangeError: test hook: the core crashed on purpose \(exit code 1\)/ : /tocsin: core down: the core stopped answering \(no heartbeat for [\d.]+ s\) \(exit code 1\)/);
+  expect(tocsin.process.output()).toMatch(
+    fault === 'crash'
+      ? /tocsin: core down: the core worker failed: RangeError: test hook: the core crashed on purpose \(exit code 1\)/
+      : /tocsin: core down: the core stopped answering \(no heartbeat for [\d.]+ s\) \(exit code 1\)/,
+  );
   return { shownAfterMs, backAfterMs, published: published.length };
 }
 
-test('a crashed core is shown restarting within two seconds and comes back without losing an alert', async ({ page }) => {
+test('a crashed core is shown restarting within two seconds and comes back without losing an alert', async ({
+  page,
+}) => {
   const timing = await restartScenario(page, 'crash');
   expect(timing.shownAfterMs).toBeLessThan(2_000);
-  console.log(`crash: page showed Core restarting after ${timing.shownAfterMs} ms, back after ${timing.backAfterMs} ms, ${timing.published} alerts published meanwhile`);
+  console.log(
+    `crash: page showed Core restarting after ${timing.shownAfterMs} ms, back after ${timing.backAfterMs} ms, ${timing.published} alerts published meanwhile`,
+  );
 });
 
 test('a hung core is shown restarting within two seconds and comes back without losing an alert', async ({ page }) => {
   const timing = await restartScenario(page, 'hang');
   expect(timing.shownAfterMs).toBeLessThan(2_000);
-  console.log(`hang: page showed Core restarting after ${timing.shownAfterMs} ms, back after ${timing.backAfterMs} ms, ${timing.published} alerts published meanwhile`);
+  console.log(
+    `hang: page showed Core restarting after ${timing.shownAfterMs} ms, back after ${timing.backAfterMs} ms, ${timing.published} alerts published meanwhile`,
+  );
 });

@@ -8,7 +8,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.js';
 
-test('a demo alert appears on the board within 5 s and its row is in the history database', async ({ page, tocsin }) => {
+test('a demo alert appears on the board within 5 s and its row is in the history database', async ({
+  page,
+  tocsin,
+}) => {
   const opened = Date.now();
   await page.goto(tocsin.url);
   const firstRow = page.getByRole('row').filter({ hasText: /\S/ }).first();
@@ -19,7 +22,9 @@ test('a demo alert appears on the board within 5 s and its row is in the history
   // The alert on screen came through the store: find its title in the console's SQLite history.
   const title = (await page.getByTestId('alert-title').first().textContent())?.trim();
   expect(title).toBeTruthy();
-  const historyFile = readdirSync(tocsin.dataDir).find((name) => name.startsWith('history') && name.endsWith('.sqlite'));
+  const historyFile = readdirSync(tocsin.dataDir).find(
+    (name) => name.startsWith('history') && name.endsWith('.sqlite'),
+  );
   expect(historyFile, `a history database in ${tocsin.dataDir}`).toBeTruthy();
   const db = new Database(join(tocsin.dataDir, historyFile!), { readonly: true, fileMustExist: true });
   try {

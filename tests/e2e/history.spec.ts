@@ -5,8 +5,16 @@ import { expect, postEvents, test } from './fixtures.js';
 test('search, timeline and export in the history', async ({ page, linked: { gateway, tocsin } }) => {
   await page.goto(tocsin.url);
   await expect(page.getByTestId('feed-cli')).toContainText('Live');
-  const alert = (alertId: string, title: string, host: string, category = 'outage') => ({ kind: 'fired', alertId, alert: { title, body: `${title} (runbook 12)`, severity: 'high', category, host, labels: { team: 'storage' } } });
-  await postEvents(gateway, [alert('disk', 'Disk full on db-01', 'db-01'), alert('ssh', 'SSH brute force against bastion-01', 'bastion-01', 'security'), alert('lag', 'Replication lag on db-02', 'db-01')]);
+  const alert = (alertId: string, title: string, host: string, category = 'outage') => ({
+    kind: 'fired',
+    alertId,
+    alert: { title, body: `${title} (runbook 12)`, severity: 'high', category, host, labels: { team: 'storage' } },
+  });
+  await postEvents(gateway, [
+    alert('disk', 'Disk full on db-01', 'db-01'),
+    alert('ssh', 'SSH brute force against bastion-01', 'bastion-01', 'security'),
+    alert('lag', 'Replication lag on db-02', 'db-01'),
+  ]);
   await postEvents(gateway, [{ kind: 'resolved', alertId: 'lag' }]);
   await expect(page.getByTestId('alert-row')).toHaveCount(2);
   await page.getByTestId('alert-row').filter({ hasText: 'Disk full' }).click();
@@ -26,7 +34,10 @@ test('search, timeline and export in the history', async ({ page, linked: { gate
   await expect(timeline).toContainText('fired');
   await expect(timeline).toContainText(/acknowledged by \S+/);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
   const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
   expect(download.suggestedFilename()).toMatch(/^tocsin-history-.*\.csv$/);
   expect(csv[0]).toMatch(/^feedId,alertId,status,severity/);

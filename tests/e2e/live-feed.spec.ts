@@ -5,25 +5,34 @@
 import { expect, postEvents, startConsole, startGatewayProcess, test } from './fixtures.js';
 
 const fired = (alertId: string, title: string, severity = 'high', category = 'outage') => ({
-  kind: 'fired', alertId, alert: { title, body: `${title}: details`, severity, category, host: 'db-01', labels: { team: 'storage' } },
+  kind: 'fired',
+  alertId,
+  alert: { title, body: `${title}: details`, severity, category, host: 'db-01', labels: { team: 'storage' } },
 });
 
 test('an acknowledgement on one console appears on another within a second', async ({ browser }) => {
   const gateway = await startGatewayProcess();
   const consoles = [await startConsole({ feed: gateway }), await startConsole({ feed: gateway })];
   try {
-    const [ann, bob] = await Promise.all(consoles.map(async (c) => {
-      const page = await browser.newPage();
-      await page.goto(c.url);
-      await expect(page.getByTestId('feed-cli')).toContainText('Live');
-      return page;
-    }));
+    const [ann, bob] = await Promise.all(
+      consoles.map(async (c) => {
+        const page = await browser.newPage();
+        await page.goto(c.url);
+        await expect(page.getByTestId('feed-cli')).toContainText('Live');
+        return page;
+      }),
+    );
     await postEvents(gateway, fired('disk-db-01', 'Disk full on db-01'));
-    for (const page of [ann!, bob!]) await expect(page.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' })).toContainText('Unacknowledged');
+    for (const page of [ann!, bob!])
+      await expect(page.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' })).toContainText(
+        'Unacknowledged',
+      );
     await ann!.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' }).click();
     const clicked = Date.now();
     await ann!.keyboard.press('a');
-    await expect(bob!.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' })).toContainText('✓', { timeout: 1_000 });
+    await expect(bob!.getByTestId('alert-row').filter({ hasText: 'Disk full on db-01' })).toContainText('✓', {
+      timeout: 1_000,
+    });
     expect(Date.now() - clicked).toBeLessThan(1_000);
   } finally {
     for (const c of consoles) await c.process.stop();
@@ -31,7 +40,9 @@ test('an acknowledgement on one console appears on another within a second', asy
   }
 });
 
-test('killing the gateway shows Disconnected within two heartbeats and recovers without losing alerts', async ({ page }) => {
+test('killing the gateway shows Disconnected within two heartbeats and recovers without losing alerts', async ({
+  page,
+}) => {
   let gateway = await startGatewayProcess();
   const tocsin = await startConsole({ feed: gateway });
   try {
@@ -47,14 +58,18 @@ test('killing the gateway shows Disconnected within two heartbeats and recovers 
     gateway = await gateway.restart();
     await postEvents(gateway, [fired('a2', 'While you were away'), fired('a3', 'Also missed', 'critical', 'security')]);
     await expect(page.getByTestId('feed-cli')).toContainText('Live', { timeout: 40_000 });
-    for (const title of ['Before the crash', 'While you were away', 'Also missed']) await expect(page.getByTestId('alert-row').filter({ hasText: title })).toBeVisible();
+    for (const title of ['Before the crash', 'While you were away', 'Also missed'])
+      await expect(page.getByTestId('alert-row').filter({ hasText: title })).toBeVisible();
   } finally {
     await tocsin.process.stop();
     await gateway.process.stop();
   }
 });
 
-test('alert text carrying HTML, script and javascript: links renders as inert text', async ({ page, linked: { gateway, tocsin } }) => {
+test('alert text carrying HTML, script and javascript: links renders as inert text', async ({
+  page,
+  linked: { gateway, tocsin },
+}) => {
   let alerted = false;
   page.on('dialog', (dialog) => {
     alerted = true;
@@ -63,9 +78,17 @@ test('alert text carrying HTML, script and javascript: links renders as inert te
   await page.goto(tocsin.url);
   const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
   await postEvents(gateway, {
-    kind: 'fired', alertId: 'xss',
-    alert: { title: `Boom ${hostile}`, body: `<b>bold?</b> ${hostile} ${'A'.repeat(12_000)}`, severity: 'critical', category: 'security',
-      host: '<svg onload=alert(1)>', labels: { '<i>label</i>': '<a href="javascript:alert(1)">x</a>' }, url: 'javascript:alert(document.domain)' },
+    kind: 'fired',
+    alertId: 'xss',
+    alert: {
+      title: `Boom ${hostile}`,
+      body: `<b>bold?</b> ${hostile} ${'A'.repeat(12_000)}`,
+      severity: 'critical',
+      category: 'security',
+      host: '<svg onload=alert(1)>',
+      labels: { '<i>label</i>': '<a href="javascript:alert(1)">x</a>' },
+      url: 'javascript:alert(document.domain)',
+    },
   });
   const row = page.getByTestId('alert-row').filter({ hasText: 'Boom' });
   await expect(row).toContainText(hostile);

@@ -40,12 +40,21 @@ test('settings reject bad values with the reason and persist good ones', async (
   await page.getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByLabel('At most this many notifications per minute')).toHaveValue('20');
   await expect(page.getByLabel('Sound for critical')).toHaveValue('alarm-clock-elapsed');
-  const saved = JSON.parse(readFileSync(join(tocsin.dataDir, 'settings.json'), 'utf8')) as { notifications: { capPerMinute: number }; theme: string };
-  expect(saved).toMatchObject({ notifications: { capPerMinute: 20, missedWithinMs: 30 * 60_000, sounds: { critical: 'alarm-clock-elapsed' } }, theme: 'light' });
+  const saved = JSON.parse(readFileSync(join(tocsin.dataDir, 'settings.json'), 'utf8')) as {
+    notifications: { capPerMinute: number };
+    theme: string;
+  };
+  expect(saved).toMatchObject({
+    notifications: { capPerMinute: 20, missedWithinMs: 30 * 60_000, sounds: { critical: 'alarm-clock-elapsed' } },
+    theme: 'light',
+  });
   await page.screenshot({ path: 'test-results/settings-light.png' });
 });
 
-test('a feed with a custom CA and a key pin: a bad pin is refused with the reason, a good feed is saved for the next start', async ({ page, tocsin }) => {
+test('a feed with a custom CA and a key pin: a bad pin is refused with the reason, a good feed is saved for the next start', async ({
+  page,
+  tocsin,
+}) => {
   await page.goto(tocsin.url);
   await page.getByRole('tab', { name: 'Settings' }).click();
   const addFeed = async (pin: string) => {
@@ -64,9 +73,20 @@ test('a feed with a custom CA and a key pin: a bad pin is refused with the reaso
 
   const pin = Buffer.alloc(32, 7).toString('base64');
   await addFeed(pin);
-  await expect(page.locator('.feed-row')).toContainText('Production · wss://gateway.example:7420/v1/feed · custom CA · key pinned');
+  await expect(page.locator('.feed-row')).toContainText(
+    'Production · wss://gateway.example:7420/v1/feed · custom CA · key pinned',
+  );
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('settings-message')).toHaveText('Saved. Feed changes apply when the console restarts.');
   const saved = JSON.parse(readFileSync(join(tocsin.dataDir, 'settings.json'), 'utf8')) as { feeds: unknown[] };
-  expect(saved.feeds).toEqual([{ id: 'prod', name: 'Production', url: 'wss://gateway.example:7420/v1/feed', token: 'a-long-enough-feed-token', pin, ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }]);
+  expect(saved.feeds).toEqual([
+    {
+      id: 'prod',
+      name: 'Production',
+      url: 'wss://gateway.example:7420/v1/feed',
+      token: 'a-long-enough-feed-token',
+      pin,
+      ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    },
+  ]);
 });

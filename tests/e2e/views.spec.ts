@@ -35,7 +35,10 @@ test('the contrast measurement flags text that fails AA and passes text that mee
 });
 
 for (const theme of ['dark', 'light'] as const) {
-  test(`every view in the ${theme} theme: screenshots, and all text passes WCAG AA contrast`, async ({ page, tocsin }) => {
+  test(`every view in the ${theme} theme: screenshots, and all text passes WCAG AA contrast`, async ({
+    page,
+    tocsin,
+  }) => {
     mkdirSync(SCREENS, { recursive: true });
     await page.emulateMedia({ colorScheme: theme }); // the default theme follows the system
     await page.goto(tocsin.url);

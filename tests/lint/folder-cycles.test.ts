@@ -52,7 +52,11 @@ export function cycles(graph: Map<string, Map<string, string>>): string[][] {
     for (const next of graph.get(node)?.keys() ?? []) {
       if (state.get(next) === 'open') {
         const cycle = [...path.slice(path.indexOf(next)), next];
-        found.push(cycle.map((folder, i) => (i + 1 < cycle.length ? `${folder} (${graph.get(folder)!.get(cycle[i + 1]!)})` : folder)));
+        found.push(
+          cycle.map((folder, i) =>
+            i + 1 < cycle.length ? `${folder} (${graph.get(folder)!.get(cycle[i + 1]!)})` : folder,
+          ),
+        );
       } else if (!state.has(next)) visit(next);
     }
     path.pop();
@@ -70,9 +74,17 @@ describe('main/core folder graph', () => {
   it('the check finds a cycle when there is one', () => {
     const graph = new Map([
       ['feed', new Map([['pipeline', 'feed/a.ts imports ../pipeline/b.js']])],
-      ['pipeline', new Map([['store', 'x'], ['feed', 'pipeline/b.ts imports ../feed/a.js']])],
+      [
+        'pipeline',
+        new Map([
+          ['store', 'x'],
+          ['feed', 'pipeline/b.ts imports ../feed/a.js'],
+        ]),
+      ],
       ['store', new Map<string, string>()],
     ]);
-    expect(cycles(graph)).toEqual([['feed (feed/a.ts imports ../pipeline/b.js)', 'pipeline (pipeline/b.ts imports ../feed/a.js)', 'feed']]);
+    expect(cycles(graph)).toEqual([
+      ['feed (feed/a.ts imports ../pipeline/b.js)', 'pipeline (pipeline/b.ts imports ../feed/a.js)', 'feed'],
+    ]);
   });
 });

@@ -22,8 +22,18 @@ async function lintFixture(fixture: string, as: string) {
 
 describe('main/core never imports electron', () => {
   it.each([
-    ['core-imports-electron.ts', 'main/core/notify/uses-electron.ts', 'no-restricted-imports', /main\/core decides and never imports electron/],
-    ['core-imports-electron-subpath.ts', 'main/core/store/uses-electron.ts', 'no-restricted-imports', /main\/core decides and never imports electron/],
+    [
+      'core-imports-electron.ts',
+      'main/core/notify/uses-electron.ts',
+      'no-restricted-imports',
+      /main\/core decides and never imports electron/,
+    ],
+    [
+      'core-imports-electron-subpath.ts',
+      'main/core/store/uses-electron.ts',
+      'no-restricted-imports',
+      /main\/core decides and never imports electron/,
+    ],
     ['core-dynamic-electron.ts', 'main/core/host/uses-electron.ts', 'no-restricted-syntax', /imported statically/],
   ])('%s fires as %s', async (fixture, as, rule, message) => {
     const messages = await lintFixture(fixture, as);
@@ -43,7 +53,10 @@ describe('ipcMain only in main/platform/ipc.ts', () => {
     ['electron-default-import.ts', 'main/platform/security.ts', /Import electron's modules by name/],
     ['ipcmain-in-preload.ts', 'preload/index.ts', /ipcMain is used only in main\/platform\/ipc\.ts/],
   ])('%s fires as %s', async (fixture, as, message) => {
-    expect(await lintFixture(fixture, as)).toContainEqual({ rule: 'no-restricted-imports', message: expect.stringMatching(message) });
+    expect(await lintFixture(fixture, as)).toContainEqual({
+      rule: 'no-restricted-imports',
+      message: expect.stringMatching(message),
+    });
   });
 
   it('allows ipcMain in main/platform/ipc.ts', async () => {
@@ -115,7 +128,10 @@ describe('layering: which folder may import which (LAYERS in eslint.config.js)',
     ['layer-preload-imports-webshell.ts', 'preload/uses-webshell.ts', 'preload', 'webshell'],
     ['layer-webshell-imports-gateway.ts', 'webshell/uses-gateway.ts', 'webshell', 'gateway'],
   ])('%s fires as %s', async (fixture, as, from, to) => {
-    expect(await lintFixture(fixture, as)).toContainEqual({ rule: 'local/layering', message: expect.stringMatching(refused(from, to)) });
+    expect(await lintFixture(fixture, as)).toContainEqual({
+      rule: 'local/layering',
+      message: expect.stringMatching(refused(from, to)),
+    });
   });
 
   it.each([

@@ -31,12 +31,19 @@ describe('alert storm', () => {
   it(`stores every alert of ${SECONDS} s at 10,000/s, notifies within the cap, and keeps the UI thread responsive`, async () => {
     let gateway: GatewayInstance | null = null;
     const saved = { DISPLAY: process.env.DISPLAY, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
-    Object.assign(process.env, { DISPLAY: desktop.env.DISPLAY, DBUS_SESSION_BUS_ADDRESS: desktop.env.DBUS_SESSION_BUS_ADDRESS });
+    Object.assign(process.env, {
+      DISPLAY: desktop.env.DISPLAY,
+      DBUS_SESSION_BUS_ADDRESS: desktop.env.DBUS_SESSION_BUS_ADDRESS,
+    });
     let host: CoreHost | null = null;
     try {
       gateway = await startGatewayProcess({ demo: true, stormPerMinute: 600_000 });
-      host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir: mkdtempSync(join(tmpdir(), 'tocsin-storm-')), userName: 'ann', notifications: 'native',
-        feeds: [{ id: 'storm', name: 'storm', url: gateway.url, token: gateway.token }] });
+      host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), {
+        dataDir: mkdtempSync(join(tmpdir(), 'tocsin-storm-')),
+        userName: 'ann',
+        notifications: 'native',
+        feeds: [{ id: 'storm', name: 'storm', url: gateway.url, token: gateway.token }],
+      });
       Object.assign(process.env, saved);
       let updates = 0;
       let alertsInUpdates = 0;
@@ -63,7 +70,9 @@ describe('alert storm', () => {
       const notifications = desktop.notifyCalls().length - notifiesBefore;
       const minutes = Math.max(1, Math.ceil((Date.now() - started) / 60_000));
       const p99 = lag.percentile(99) / 1e6;
-      console.log(`alert storm: ${SECONDS} s, ${last} events journaled and stored (caught up ${behindBy} ms after the mark), ${updates} UI updates carrying ${alertsInUpdates} alert rows, ${notifications} notifications, UI-thread event-loop lag p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms p99 ${p99.toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms`);
+      console.log(
+        `alert storm: ${SECONDS} s, ${last} events journaled and stored (caught up ${behindBy} ms after the mark), ${updates} UI updates carrying ${alertsInUpdates} alert rows, ${notifications} notifications, UI-thread event-loop lag p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms p99 ${p99.toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms`,
+      );
       expect(last).toBeGreaterThan(SECONDS * 10_000 * 0.8);
       expect(notifications).toBeGreaterThan(0);
       expect(notifications).toBeLessThanOrEqual(DEFAULT_NOTIFICATION_SETTINGS.capPerMinute * minutes);

@@ -19,8 +19,11 @@ function inspect(dataDir: string) {
   const db = new Database(join(dataDir, 'history.sqlite'), { readonly: true });
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
-    const { n, hi } = db.prepare("SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS hi FROM events WHERE feed_id = 'cli'").get() as { n: number; hi: number };
-    const cursor = (db.prepare("SELECT seq FROM cursors WHERE feed_id = 'cli'").get() as { seq: number } | undefined)?.seq ?? 0;
+    const { n, hi } = db
+      .prepare("SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS hi FROM events WHERE feed_id = 'cli'")
+      .get() as { n: number; hi: number };
+    const cursor =
+      (db.prepare("SELECT seq FROM cursors WHERE feed_id = 'cli'").get() as { seq: number } | undefined)?.seq ?? 0;
     return { integrity, n, hi, cursor };
   } finally {
     db.close();
@@ -35,7 +38,11 @@ describe('console killed while writing', () => {
     let publishing = true;
     const publisher = (async () => {
       while (publishing) {
-        const batch = Array.from({ length: 50 }, () => ({ kind: 'fired', alertId: `k${++published}`, alert: { title: `event ${published}`, body: 'x'.repeat(200), severity: 'warning', category: 'performance' } }));
+        const batch = Array.from({ length: 50 }, () => ({
+          kind: 'fired',
+          alertId: `k${++published}`,
+          alert: { title: `event ${published}`, body: 'x'.repeat(200), severity: 'warning', category: 'performance' },
+        }));
         await postEvents(gateway, batch);
         await new Promise((r) => setTimeout(r, 100)); // 50 per 100 ms: 500 events per second
       }
@@ -46,7 +53,11 @@ describe('console killed while writing', () => {
         const tocsin = await startConsole({ dataDir, feed: gateway });
         await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
         tocsin.process.child.kill('SIGKILL');
-        await new Promise<void>((resolve) => (tocsin.process.child.exitCode !== null || tocsin.process.child.signalCode !== null ? resolve() : tocsin.process.child.once('exit', () => resolve())));
+        await new Promise<void>((resolve) =>
+          tocsin.process.child.exitCode !== null || tocsin.process.child.signalCode !== null
+            ? resolve()
+            : tocsin.process.child.once('exit', () => resolve()),
+        );
         const state = inspect(dataDir);
         expect(state.integrity).toBe('ok');
         expect(state.n).toBe(state.hi); // seqs 1..hi, each once: contiguous
@@ -62,7 +73,9 @@ describe('console killed while writing', () => {
       expect(final).toEqual({ integrity: 'ok', n: published, hi: published, cursor: published });
       // It resumed after restarts: the cursor moved forward across the kills.
       expect(cursors.at(-1)!).toBeGreaterThan(cursors[0]!);
-      console.log(`console kill: ${KILLS} SIGKILLs, ${published} events, all stored once, integrity ok every time; cursors ${cursors.slice(0, 5).join(', ')} … ${cursors.at(-1)}`);
+      console.log(
+        `console kill: ${KILLS} SIGKILLs, ${published} events, all stored once, integrity ok every time; cursors ${cursors.slice(0, 5).join(', ')} … ${cursors.at(-1)}`,
+      );
     } finally {
       publishing = false;
       await publisher.catch(() => undefined);

@@ -22,15 +22,23 @@ const PACE_MS = (KILLS * 800) / (EVENTS / BATCH);
 describe('gateway killed mid-stream', () => {
   it(`loses and duplicates nothing across ${KILLS} SIGKILLs during ${EVENTS} events`, async () => {
     let gateway: GatewayInstance = await startGatewayProcess();
-    const core = await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-gwkill-')), userName: 'ann',
-      feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }], random: Math.random });
+    const core = await ConsoleCore.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-gwkill-')),
+      userName: 'ann',
+      feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }],
+      random: Math.random,
+    });
     let accepted = 0;
     let kills = 0;
     let done = false;
     const publisher = (async () => {
       let n = 0;
       while (accepted < EVENTS) {
-        const batch = Array.from({ length: BATCH }, () => ({ kind: 'fired', alertId: `e${++n}`, alert: { title: `event ${n}`, severity: 'info', category: 'other' } }));
+        const batch = Array.from({ length: BATCH }, () => ({
+          kind: 'fired',
+          alertId: `e${++n}`,
+          alert: { title: `event ${n}`, severity: 'info', category: 'other' },
+        }));
         // A batch cut off by a kill may or may not be journaled; either way the journal's seqs stay
         // contiguous, which is what the console must mirror. Retry until one is acknowledged.
         for (;;) {
@@ -58,8 +66,14 @@ describe('gateway killed mid-stream', () => {
       const last = (journal.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number }).last;
       journal.close();
       await until(() => core.store.cursor('g') === last, 120_000, `console catching up to ${last}`);
-      const stats = core.store.db.prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT seq) AS d, MIN(seq) AS lo, MAX(seq) AS hi FROM events WHERE feed_id = 'g'").get();
-      console.log(`gateway kill: ${kills} SIGKILLs, ${accepted} events acknowledged to the publisher, journal last seq ${last}, console ${JSON.stringify(stats)}`);
+      const stats = core.store.db
+        .prepare(
+          "SELECT COUNT(*) AS n, COUNT(DISTINCT seq) AS d, MIN(seq) AS lo, MAX(seq) AS hi FROM events WHERE feed_id = 'g'",
+        )
+        .get();
+      console.log(
+        `gateway kill: ${kills} SIGKILLs, ${accepted} events acknowledged to the publisher, journal last seq ${last}, console ${JSON.stringify(stats)}`,
+      );
       expect(kills).toBe(KILLS);
       expect(stats).toEqual({ n: last, d: last, lo: 1, hi: last });
       expect(last).toBeGreaterThanOrEqual(EVENTS);

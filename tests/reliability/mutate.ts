@@ -15,7 +15,20 @@ export function prng(seed: number): () => number {
   };
 }
 
-const WEIRD: unknown[] = [null, true, -1, 1.5, 2 ** 53, '', 'x'.repeat(300), [], {}, { nested: { deeper: [1, 2] } }, '\u0000', '\ud800'];
+const WEIRD: unknown[] = [
+  null,
+  true,
+  -1,
+  1.5,
+  2 ** 53,
+  '',
+  'x'.repeat(300),
+  [],
+  {},
+  { nested: { deeper: [1, 2] } },
+  '\u0000',
+  '\ud800',
+];
 
 /** One mutation of `valid` (a valid frame object), chosen by `random`. */
 export function mutate(valid: Record<string, unknown>, random: () => number): Mutation {
@@ -35,7 +48,10 @@ export function mutate(valid: Record<string, unknown>, random: () => number): Mu
       return { name: 'deep_nesting', text: `${'['.repeat(depth)}${']'.repeat(depth)}` };
     }
     case 4:
-      return { name: 'huge_string', text: JSON.stringify({ ...valid, extra: 'y'.repeat(100_000 + Math.floor(random() * 400_000)) }) };
+      return {
+        name: 'huge_string',
+        text: JSON.stringify({ ...valid, extra: 'y'.repeat(100_000 + Math.floor(random() * 400_000)) }),
+      };
     case 5:
       return { name: 'not_an_object', text: JSON.stringify(pick(WEIRD)) };
     case 6: {
@@ -44,7 +60,8 @@ export function mutate(valid: Record<string, unknown>, random: () => number): Mu
     }
     default: {
       const chars = [...text];
-      for (let i = 0; i < 3; i++) chars[Math.floor(random() * chars.length)] = String.fromCharCode(Math.floor(random() * 128));
+      for (let i = 0; i < 3; i++)
+        chars[Math.floor(random() * chars.length)] = String.fromCharCode(Math.floor(random() * 128));
       return { name: 'flipped_bytes', text: chars.join('') };
     }
   }
@@ -59,7 +76,9 @@ function deepDepth(random: () => number): number {
 export function fieldPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
   return Object.entries(value).flatMap(([key, child]) => {
     const path = [...prefix, key];
-    return child !== null && typeof child === 'object' && !Array.isArray(child) ? [path, ...fieldPaths(child as Record<string, unknown>, path)] : [path];
+    return child !== null && typeof child === 'object' && !Array.isArray(child)
+      ? [path, ...fieldPaths(child as Record<string, unknown>, path)]
+      : [path];
   });
 }
 

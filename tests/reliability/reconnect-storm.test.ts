@@ -31,10 +31,22 @@ describe('reconnect storm', () => {
     const consoles: ConsoleCore[] = [];
     try {
       for (let i = 0; i < CONSOLES; i++) {
-        consoles.push(await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-storm-c-')), userName: `c${i}`, connect,
-          feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }] }));
+        consoles.push(
+          await ConsoleCore.open({
+            dataDir: mkdtempSync(join(tmpdir(), 'tocsin-storm-c-')),
+            userName: `c${i}`,
+            connect,
+            feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }],
+          }),
+        );
       }
-      await postEvents(gateway, [{ kind: 'fired', alertId: 'before', alert: { title: 'before the restart', severity: 'high', category: 'outage' } }]);
+      await postEvents(gateway, [
+        {
+          kind: 'fired',
+          alertId: 'before',
+          alert: { title: 'before the restart', severity: 'high', category: 'outage' },
+        },
+      ]);
       await until(() => consoles.every((c) => c.store.cursor('g') === 1), 30_000, 'all consoles live');
 
       opened.length = 0;
@@ -42,7 +54,13 @@ describe('reconnect storm', () => {
       const killed = Date.now();
       await new Promise((r) => setTimeout(r, 1_000)); // down for a second
       gateway = await gateway.restart();
-      await postEvents(gateway, [{ kind: 'fired', alertId: 'after', alert: { title: 'after the restart', severity: 'high', category: 'outage' } }]);
+      await postEvents(gateway, [
+        {
+          kind: 'fired',
+          alertId: 'after',
+          alert: { title: 'after the restart', severity: 'high', category: 'outage' },
+        },
+      ]);
       await until(() => consoles.every((c) => c.store.cursor('g') === 2), 90_000, 'all consoles resumed');
 
       const times = opened.map((t) => t - killed).sort((a, b) => a - b);
@@ -54,7 +72,9 @@ describe('reconnect storm', () => {
         peak = Math.max(peak, i - j + 1);
       }
       const backoffWindowMean = CONSOLES / (DEFAULT_BACKOFF.afterLiveMs! / 1000);
-      console.log(`reconnect storm: ${CONSOLES} consoles, ${times.length} reconnections between ${times[0]} and ${times.at(-1)} ms after the kill; peak ${peak} in any second: ${(peak / backoffWindowMean).toFixed(2)}× the mean over the ${DEFAULT_BACKOFF.afterLiveMs} ms backoff window (${backoffWindowMean}/s), ${(peak / mean).toFixed(2)}× the mean from first to last (${mean.toFixed(0)}/s); all resumed`);
+      console.log(
+        `reconnect storm: ${CONSOLES} consoles, ${times.length} reconnections between ${times[0]} and ${times.at(-1)} ms after the kill; peak ${peak} in any second: ${(peak / backoffWindowMean).toFixed(2)}× the mean over the ${DEFAULT_BACKOFF.afterLiveMs} ms backoff window (${backoffWindowMean}/s), ${(peak / mean).toFixed(2)}× the mean from first to last (${mean.toFixed(0)}/s); all resumed`,
+      );
       expect(times.length).toBe(CONSOLES);
       expect(peak).toBeLessThanOrEqual(2 * backoffWindowMean);
     } finally {

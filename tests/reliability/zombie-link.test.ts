@@ -18,14 +18,22 @@ const MARGIN_MS = 500;
 describe('zombie link', () => {
   it('shows stale then disconnected within two heartbeats, and resumes with nothing lost after SIGCONT', async () => {
     const gateway = await startGatewayProcess();
-    const core = await ConsoleCore.open({ dataDir: mkdtempSync(join(tmpdir(), 'tocsin-zombie-')), userName: 'ann', random: () => 0.05,
-      feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }] });
+    const core = await ConsoleCore.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-zombie-')),
+      userName: 'ann',
+      random: () => 0.05,
+      feeds: [{ id: 'g', name: 'gateway', url: gateway.url, token: gateway.token }],
+    });
     const transitions: Array<{ state: string; at: number }> = [];
     core.onUpdate((u) => u.feeds.forEach((f) => transitions.push({ state: f.state, at: Date.now() })));
     const state = async () => (await core.handlers.feedStatus({}))[0]!.state;
     try {
       await until(async () => (await state()) === 'live', 5_000, 'live');
-      const fired = (n: number) => ({ kind: 'fired', alertId: `z${n}`, alert: { title: `zombie ${n}`, severity: 'high', category: 'outage' } });
+      const fired = (n: number) => ({
+        kind: 'fired',
+        alertId: `z${n}`,
+        alert: { title: `zombie ${n}`, severity: 'high', category: 'outage' },
+      });
       await postEvents(gateway, [1, 2, 3].map(fired));
       await until(() => core.store.cursor('g') === 3, 5_000, 'first events');
 
@@ -37,12 +45,16 @@ describe('zombie link', () => {
       const disconnectedAfter = Date.now() - frozen;
       expect(staleAfter).toBeLessThanOrEqual(1.5 * HEARTBEAT_MS + MARGIN_MS);
       expect(disconnectedAfter).toBeLessThanOrEqual(2 * HEARTBEAT_MS + MARGIN_MS);
-      console.log(`zombie link: stale after ${staleAfter} ms, disconnected after ${disconnectedAfter} ms (heartbeat ${HEARTBEAT_MS} ms)`);
+      console.log(
+        `zombie link: stale after ${staleAfter} ms, disconnected after ${disconnectedAfter} ms (heartbeat ${HEARTBEAT_MS} ms)`,
+      );
 
       process.kill(gateway.process.child.pid!, 'SIGCONT');
       await postEvents(gateway, [4, 5, 6].map(fired));
       await until(async () => (await state()) === 'live' && core.store.cursor('g') === 6, 20_000, 'resumed');
-      const rows = core.store.db.prepare("SELECT seq FROM events WHERE feed_id = 'g' ORDER BY seq").all() as Array<{ seq: number }>;
+      const rows = core.store.db.prepare("SELECT seq FROM events WHERE feed_id = 'g' ORDER BY seq").all() as Array<{
+        seq: number;
+      }>;
       expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     } finally {
       try {

@@ -39,10 +39,28 @@ describe('electron-builder.yml', () => {
     const config = await load(root, 'electron-builder.yml');
     expect(config.appId).toBe(APP_ID);
     expect(config.productName).toBe('Tocsin');
-    const files = (config.files as Array<string | { filter?: string[] }>).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
+    const files = (config.files as Array<string | { filter?: string[] }>).flatMap((f) =>
+      typeof f === 'string' ? [f] : (f.filter ?? []),
+    );
     const included = files.filter((f) => !f.startsWith('!'));
-    expect(included.sort()).toEqual(['dist/core/**', 'dist/main/**', 'dist/preload/**', 'dist/renderer/**', 'package.json']);
-    for (const devOnly of ['tests', 'bench', 'docs', 'scripts', 'main/', 'gateway', 'webshell', 'dist/gateway', 'dist/webshell']) {
+    expect(included.sort()).toEqual([
+      'dist/core/**',
+      'dist/main/**',
+      'dist/preload/**',
+      'dist/renderer/**',
+      'package.json',
+    ]);
+    for (const devOnly of [
+      'tests',
+      'bench',
+      'docs',
+      'scripts',
+      'main/',
+      'gateway',
+      'webshell',
+      'dist/gateway',
+      'dist/webshell',
+    ]) {
       expect(included.some((f) => f.startsWith(devOnly))).toBe(false);
     }
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**/*.node');
@@ -58,6 +76,7 @@ describe('electron-builder.yml', () => {
     expect(targets(config.win?.target)).toEqual(['nsis']);
     expect(targets(config.linux?.target)).toEqual(['AppImage', 'deb']);
     expect(config.linux?.category).toBe('System');
-    for (const icon of [config.mac?.icon, config.win?.icon, config.linux?.icon]) expect(existsSync(join(root, icon as string)), String(icon)).toBe(true);
+    for (const icon of [config.mac?.icon, config.win?.icon, config.linux?.icon])
+      expect(existsSync(join(root, icon as string)), String(icon)).toBe(true);
   });
 });

@@ -12,7 +12,6 @@ let html = '';
 /** The tag renderer/index.html carries (the browser console's WebSocket is its own origin: 'self'). */
 const META_TAG = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'" />`;
 
-
 describe('the recommended CSP meta tag', () => {
   it('is strict', () => {
     expect(cspWeaknesses(cspMetaTags(META_TAG)[0]!)).toEqual([]);
@@ -23,10 +22,16 @@ describe('the built renderer HTML', () => {
   beforeAll(async () => {
     const source = join(root, 'renderer/index.html');
     if (!existsSync(source)) {
-      throw new Error(`renderer/index.html does not exist yet (the renderer owns it); its <head> needs, before any script:\n${META_TAG}`);
+      throw new Error(
+        `renderer/index.html does not exist yet (the renderer owns it); its <head> needs, before any script:\n${META_TAG}`,
+      );
     }
     const outDir = mkdtempSync(join(tmpdir(), 'tocsin-renderer-'));
-    await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    await build({
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
     html = readFileSync(join(outDir, 'index.html'), 'utf8');
   }, 120_000);
 
@@ -47,7 +52,9 @@ describe('the built renderer HTML', () => {
     const firstScript = html.search(/<script\b/i);
     expect(metaAt).toBeGreaterThan(-1);
     if (firstScript > -1) expect(metaAt).toBeLessThan(firstScript);
-    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(([, attrs, body]) => !/\bsrc=/.test(attrs ?? '') && (body ?? '').trim() !== '');
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(
+      ([, attrs, body]) => !/\bsrc=/.test(attrs ?? '') && (body ?? '').trim() !== '',
+    );
     expect(inline).toEqual([]);
   });
 

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-type Finding = { id: string; file: string; severity: { name: string }; confidence: { name: string }; location: { line: number }; description: string };
+type Finding = {
+  id: string;
+  file: string;
+  severity: { name: string };
+  confidence: { name: string };
+  location: { line: number };
+  description: string;
+};
 type Review = { id: string; file: string; justification: string; optional?: boolean };
 type Scan = { issues: Finding[]; errors: Array<{ file: string; message: string; tolerable: boolean }> };
 
@@ -16,7 +23,10 @@ const reviewFile = JSON.parse(readFileSync(join(import.meta.dirname, 'electroneg
   reviewed: Review[];
   excludedChecks: Array<{ id: string; justification: string }>;
 };
-const electronegativity = createRequire(import.meta.url)('@doyensec/electronegativity') as (options: object, forCli: boolean) => Promise<Scan>;
+const electronegativity = createRequire(import.meta.url)('@doyensec/electronegativity') as (
+  options: object,
+  forCli: boolean,
+) => Promise<Scan>;
 let scan: Scan;
 
 /** The shell's shipped sources (no tests), plus the renderer's HTML and package.json (Electron version). */
@@ -31,7 +41,8 @@ function stageInput(): string {
     }
   }
   mkdirSync(join(dir, 'renderer'), { recursive: true });
-  if (existsSync(join(root, 'renderer/index.html'))) cpSync(join(root, 'renderer/index.html'), join(dir, 'renderer/index.html'));
+  if (existsSync(join(root, 'renderer/index.html')))
+    cpSync(join(root, 'renderer/index.html'), join(dir, 'renderer/index.html'));
   cpSync(join(root, 'package.json'), join(dir, 'package.json'));
   return dir;
 }
@@ -66,7 +77,14 @@ describe('Electronegativity over the Electron shell', () => {
       "import { BrowserWindow } from 'electron';\nexport const w: BrowserWindow = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false } });\n",
     );
     const ids = (await runScan(dir)).issues.filter(blocking).map((finding) => finding.id);
-    expect(ids).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      ]),
+    );
   }, 60_000);
 
   it('parses every file', () => {
@@ -83,7 +101,11 @@ describe('Electronegativity over the Electron shell', () => {
 
   it('keeps no stale review, and justifies each in one line', () => {
     for (const review of reviewFile.reviewed) {
-      if (!review.optional) expect(scan.issues.some((finding) => matches(review, finding)), `${review.id} in ${review.file} no longer found: remove the review`).toBe(true);
+      if (!review.optional)
+        expect(
+          scan.issues.some((finding) => matches(review, finding)),
+          `${review.id} in ${review.file} no longer found: remove the review`,
+        ).toBe(true);
       expect(review.justification.trim().length).toBeGreaterThan(20);
       expect(review.justification).not.toMatch(/\n/);
     }

@@ -24,7 +24,8 @@ describe('tray icons', () => {
 
   it('the file the tray loads exists for every state on every platform', () => {
     for (const platform of ['darwin', 'win32', 'linux'] as const) {
-      for (const state of TRAY_STATES) expect(existsSync(trayIconFile(resources, state, platform)), `${platform} ${state}`).toBe(true);
+      for (const state of TRAY_STATES)
+        expect(existsSync(trayIconFile(resources, state, platform)), `${platform} ${state}`).toBe(true);
     }
   });
 
@@ -38,7 +39,9 @@ describe('tray icons', () => {
   });
 
   it('states differ in shape: their alpha masks differ in at least 8 % of pixels, pairwise', () => {
-    const masks = TRAY_STATES.map((state) => decodePng(read(`tray/mac/${state}Template@2x.png`)).data.filter((_, i) => i % 4 === 3));
+    const masks = TRAY_STATES.map((state) =>
+      decodePng(read(`tray/mac/${state}Template@2x.png`)).data.filter((_, i) => i % 4 === 3),
+    );
     for (let a = 0; a < masks.length; a++) {
       for (let b = a + 1; b < masks.length; b++) {
         const differing = masks[a]!.filter((alpha, i) => Math.abs(alpha - masks[b]![i]!) > 128).length;
@@ -51,7 +54,8 @@ describe('tray icons', () => {
 describe('app icon', () => {
   it('has a 1024 PNG (macOS .icns is derived from it), a Linux size set and a Windows .ico up to 256', () => {
     expect(pngSize(read('icon.png'))).toEqual({ width: 1024, height: 1024 });
-    for (const size of LINUX_APP_SIZES) expect(pngSize(read(`icons/${size}x${size}.png`))).toEqual({ width: size, height: size });
+    for (const size of LINUX_APP_SIZES)
+      expect(pngSize(read(`icons/${size}x${size}.png`))).toEqual({ width: size, height: size });
     expect(icoSizes(read('icon.ico'))).toEqual(APP_ICO_SIZES);
   });
 });
@@ -59,14 +63,18 @@ describe('app icon', () => {
 describe('generator', () => {
   // Pixels, not bytes: zlib builds may compress the same pixels differently.
   const pixels = (path: string, bytes: Buffer): Buffer[] =>
-    path.endsWith('.svg') ? [bytes] : (path.endsWith('.ico') ? icoEntries(bytes) : [bytes]).map((png) => Buffer.from(decodePng(png).data));
+    path.endsWith('.svg')
+      ? [bytes]
+      : (path.endsWith('.ico') ? icoEntries(bytes) : [bytes]).map((png) => Buffer.from(decodePng(png).data));
   const same = (path: string, bytes: Buffer) => {
     const [want, have] = [pixels(path, bytes), pixels(path, read(path))];
     return want.length === have.length && want.every((w, i) => w.equals(have[i]!));
   };
 
   it('the committed files are exactly what scripts/make-icons.ts produces', () => {
-    const stale = [...iconFiles()].filter(([path, bytes]) => !existsSync(join(resources, path)) || !same(path, bytes)).map(([path]) => path);
+    const stale = [...iconFiles()]
+      .filter(([path, bytes]) => !existsSync(join(resources, path)) || !same(path, bytes))
+      .map(([path]) => path);
     expect(stale, 'run `npx tsx scripts/make-icons.ts` and commit resources/').toEqual([]);
   });
 });

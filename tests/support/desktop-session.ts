@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { stopChild } from './processes.js';
 
 /** One entry of `dunstctl history`, simplified. */
-export type DunstHistoryEntry = { id: number; appname: string; summary: string; body: string; category: string; defaultActionName: string };
+export type DunstHistoryEntry = {
+  id: number;
+  appname: string;
+  summary: string;
+  body: string;
+  category: string;
+  defaultActionName: string;
+};
 
 export type DesktopSession = {
   env: NodeJS.ProcessEnv;
@@ -69,7 +76,9 @@ export async function startDesktopSession(): Promise<DesktopSession> {
   };
   try {
     // -displayfd: Xvfb picks a free display and writes its number, so parallel runs never collide.
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
     children.push(xvfb);
     let displayText = '';
     xvfb.stdio[3]!.on('data', (chunk: Buffer) => (displayText += chunk.toString()));
@@ -93,10 +102,15 @@ export async function startDesktopSession(): Promise<DesktopSession> {
     writeFileSync(dunstrc, readFileSync(join(import.meta.dirname, 'dunstrc'), 'utf8').replaceAll('@DMENU@', dmenu));
 
     let monitorText = '';
-    const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"], {
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     monitor.stdout!.on('data', (chunk: Buffer) => (monitorText += chunk.toString()));
     children.push(monitor);
-    await waitFor(() => monitorText.includes('NameAcquired') || monitorText.length > 0, 'dbus-monitor', 5_000).catch(() => undefined);
+    await waitFor(() => monitorText.includes('NameAcquired') || monitorText.length > 0, 'dbus-monitor', 5_000).catch(
+      () => undefined,
+    );
     const dunst = spawn('dunst', ['-config', dunstrc], { env, stdio: 'ignore' });
     children.push(dunst);
     const dunstctl = (...args: string[]) => spawnSync('dunstctl', args, { env, encoding: 'utf8' }).stdout;
@@ -104,11 +118,25 @@ export async function startDesktopSession(): Promise<DesktopSession> {
     // does would make the bus auto-start another notification server from its service files, with
     // the default configuration (no test rules, no dmenu stand-in): under load that one won.
     const owner = () => {
-      const reply = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.Notifications'], { env, encoding: 'utf8' });
+      const reply = spawnSync(
+        'dbus-send',
+        [
+          '--session',
+          '--print-reply',
+          '--dest=org.freedesktop.DBus',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.GetConnectionUnixProcessID',
+          'string:org.freedesktop.Notifications',
+        ],
+        { env, encoding: 'utf8' },
+      );
       return Number(reply.stdout.match(/uint32 (\d+)/)?.[1] ?? 0);
     };
     await waitFor(() => dunst.exitCode !== null || owner() !== 0, 'dunst');
-    if (owner() !== dunst.pid) throw new Error(`the notification name is owned by pid ${owner()}, not by the dunst this session started (pid ${dunst.pid}, exit ${dunst.exitCode})`);
+    if (owner() !== dunst.pid)
+      throw new Error(
+        `the notification name is owned by pid ${owner()}, not by the dunst this session started (pid ${dunst.pid}, exit ${dunst.exitCode})`,
+      );
 
     return {
       env,
@@ -116,14 +144,23 @@ export async function startDesktopSession(): Promise<DesktopSession> {
       menuOffered: () => (existsSync(menuLog) ? readFileSync(menuLog, 'utf8') : ''),
       dunstctl,
       history: () => {
-        const json = JSON.parse(dunstctl('history') || '{"data":[[]]}') as { data: Array<Array<Record<string, { data: unknown }>>> };
+        const json = JSON.parse(dunstctl('history') || '{"data":[[]]}') as {
+          data: Array<Array<Record<string, { data: unknown }>>>;
+        };
         return (json.data[0] ?? []).map((n) => ({
-          id: Number(n.id?.data), appname: String(n.appname?.data), summary: String(n.summary?.data), body: String(n.body?.data),
-          category: String(n.category?.data), defaultActionName: String(n.default_action_name?.data),
+          id: Number(n.id?.data),
+          appname: String(n.appname?.data),
+          summary: String(n.summary?.data),
+          body: String(n.body?.data),
+          category: String(n.category?.data),
+          defaultActionName: String(n.default_action_name?.data),
         }));
       },
       screenshot: (path, crop) => {
-        const shot = spawnSync('import', ['-window', 'root', ...(crop ? ['-crop', crop, '+repage'] : []), path], { env, encoding: 'utf8' });
+        const shot = spawnSync('import', ['-window', 'root', ...(crop ? ['-crop', crop, '+repage'] : []), path], {
+          env,
+          encoding: 'utf8',
+        });
         if (shot.status !== 0) throw new Error(`screenshot failed: ${shot.stderr}`);
       },
       stop,

@@ -7,13 +7,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export type Started = { child: ChildProcess; match: RegExpMatchArray; output: () => string; stop(): Promise<void> };
 
 /** Spawn `command` and resolve when a line of its stdout or stderr matches `ready`. */
-export function startProcess(command: string, args: string[], ready: RegExp, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Started> {
+export function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Started> {
   const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stopChild(child);
-      reject(new Error(`${command} ${args.join(' ')} was not ready within ${options.timeoutMs ?? 20_000} ms:\n${output}`));
+      reject(
+        new Error(`${command} ${args.join(' ')} was not ready within ${options.timeoutMs ?? 20_000} ms:\n${output}`),
+      );
     }, options.timeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

@@ -92,7 +92,8 @@ function track(started: Started): Started {
 
 function check(command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
 async function waitReady(url: string, what: string, timeoutMs = 20_000): Promise<void> {
@@ -122,7 +123,10 @@ export async function startRealMonitoring(options: RealMonitoringOptions = {}): 
   mkdirSync(textfileDir);
   const setCondition = (value: number) => {
     const file = join(textfileDir, 'tocsin.prom');
-    writeFileSync(`${file}.tmp`, `# HELP tocsin_test_condition A condition the Tocsin tests raise and clear.\n# TYPE tocsin_test_condition gauge\ntocsin_test_condition ${value}\n`);
+    writeFileSync(
+      `${file}.tmp`,
+      `# HELP tocsin_test_condition A condition the Tocsin tests raise and clear.\n# TYPE tocsin_test_condition gauge\ntocsin_test_condition ${value}\n`,
+    );
     renameSync(`${file}.tmp`, file);
   };
   setCondition(options.condition ?? 0);
@@ -199,7 +203,15 @@ receivers:
       track(
         await startProcess(
           'prometheus-node-exporter',
-          [`--web.listen-address=127.0.0.1:${ports.nodeExporter}`, '--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${textfileDir}`, '--collector.meminfo', '--collector.loadavg', '--collector.cpu'],
+          [
+            `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
+            '--collector.disable-defaults',
+            '--collector.textfile',
+            `--collector.textfile.directory=${textfileDir}`,
+            '--collector.meminfo',
+            '--collector.loadavg',
+            '--collector.cpu',
+          ],
           /msg="Listening on"/,
         ),
       ),
@@ -214,7 +226,12 @@ receivers:
         track(
           await startProcess(
             'prometheus-alertmanager',
-            [`--config.file=${alertmanagerConfig}`, `--storage.path=${join(dir, 'alertmanager')}`, `--web.listen-address=127.0.0.1:${ports.alertmanager}`, '--cluster.listen-address='],
+            [
+              `--config.file=${alertmanagerConfig}`,
+              `--storage.path=${join(dir, 'alertmanager')}`,
+              `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+              '--cluster.listen-address=',
+            ],
             /msg="Listening on"/,
           ),
         ),
@@ -257,7 +274,9 @@ receivers:
     setCondition,
     query: async (promql) => {
       const response = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`);
-      const body = (await response.json()) as { data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+      const body = (await response.json()) as {
+        data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      };
       return body.data?.result ?? [];
     },
     startup,
@@ -287,7 +306,9 @@ export class FeedProbe {
       ws.once('error', reject);
       ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
     });
-    ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 'feed-probe', version: '0' }, resume: { alerts: resume } }));
+    ws.send(
+      JSON.stringify({ type: 'hello', v: 1, client: { name: 'feed-probe', version: '0' }, resume: { alerts: resume } }),
+    );
     await probe.waitFor((r) => r.frame.type === 'live', 5_000, 'live');
     return probe;
   }
@@ -303,7 +324,11 @@ export class FeedProbe {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        reject(new Error(`feed probe: no ${what} within ${timeoutMs} ms; got ${this.received.map((r) => (r.frame.type === 'event' ? `event:${r.frame.event.kind}` : r.frame.type)).join(', ')}`));
+        reject(
+          new Error(
+            `feed probe: no ${what} within ${timeoutMs} ms; got ${this.received.map((r) => (r.frame.type === 'event' ? `event:${r.frame.event.kind}` : r.frame.type)).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const wake = () => {
         const hit = this.received.find(match);

@@ -10,7 +10,8 @@ export async function until(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${typeof what === 'string' ? what : await what()}: not within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${typeof what === 'string' ? what : await what()}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

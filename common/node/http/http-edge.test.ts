@@ -7,8 +7,13 @@ import { applyHttpEdge, checkingIntervalFor, RefusalLog, type HttpEdge, type Htt
 import { ServerStats } from './server-stats.js';
 
 const LIMITS: HttpEdgeLimits = {
-  headersTimeoutMs: 600, requestTimeoutMs: 1200, keepAliveTimeoutMs: 2000,
-  maxConnections: 6, maxConnectionsPerAddress: 3, maxPendingUpgrades: 2, upgradeTimeoutMs: 1000,
+  headersTimeoutMs: 600,
+  requestTimeoutMs: 1200,
+  keepAliveTimeoutMs: 2000,
+  maxConnections: 6,
+  maxConnectionsPerAddress: 3,
+  maxPendingUpgrades: 2,
+  upgradeTimeoutMs: 1000,
 };
 
 const servers: Array<{ server: Server; edge: HttpEdge }> = [];
@@ -40,21 +45,27 @@ function open(port: number, from = '127.0.0.1'): Promise<Socket> {
     sockets.push(socket);
   });
 }
-const closed = (socket: Socket) => new Promise<string>((resolve) => {
-  let text = '';
-  socket.on('data', (chunk) => (text += chunk.toString()));
-  socket.on('error', () => {});
-  socket.on('close', () => resolve(text));
-});
-const get = (socket: Socket) => new Promise<string>((resolve) => {
-  socket.once('data', (chunk) => resolve(chunk.toString()));
-  socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-});
+const closed = (socket: Socket) =>
+  new Promise<string>((resolve) => {
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(text));
+  });
+const get = (socket: Socket) =>
+  new Promise<string>((resolve) => {
+    socket.once('data', (chunk) => resolve(chunk.toString()));
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
 
 describe('applyHttpEdge', () => {
   it('gives Node each timeout less one checking interval, so the cut falls within the configured timeout', () => {
     const server = createServer();
-    const edge = applyHttpEdge(server, { ...LIMITS, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }, { stats: new ServerStats(), log: () => {} });
+    const edge = applyHttpEdge(
+      server,
+      { ...LIMITS, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
+      { stats: new ServerStats(), log: () => {} },
+    );
     expect((server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval).toBe(1000);
     expect(server.headersTimeout).toBe(9000);
     expect(server.requestTimeout).toBe(29_000);
@@ -66,8 +77,12 @@ describe('applyHttpEdge', () => {
 
   it('refuses to be applied to a listening server, or with headers allowed longer than the request', async () => {
     const { server } = await listening();
-    expect(() => applyHttpEdge(server, LIMITS, { stats: new ServerStats(), log: () => {} })).toThrow(/before the server listens/);
-    expect(() => applyHttpEdge(createServer(), { ...LIMITS, headersTimeoutMs: 2000 }, { stats: new ServerStats(), log: () => {} })).toThrow(/must not exceed/);
+    expect(() => applyHttpEdge(server, LIMITS, { stats: new ServerStats(), log: () => {} })).toThrow(
+      /before the server listens/,
+    );
+    expect(() =>
+      applyHttpEdge(createServer(), { ...LIMITS, headersTimeoutMs: 2000 }, { stats: new ServerStats(), log: () => {} }),
+    ).toThrow(/must not exceed/);
   });
 
   it('cuts a connection dribbling its headers within headersTimeoutMs, answers 408 and counts it', async () => {
@@ -94,7 +109,10 @@ describe('applyHttpEdge', () => {
     const text = 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ';
     let i = 0;
     // Node's own check would start counting at this first byte and cut only ~600 ms after it.
-    const wait = setTimeout(() => (drip = setInterval(() => socket.writable && socket.write(text[i++ % text.length]!), 50)), LIMITS.headersTimeoutMs - 150);
+    const wait = setTimeout(
+      () => (drip = setInterval(() => socket.writable && socket.write(text[i++ % text.length]!), 50)),
+      LIMITS.headersTimeoutMs - 150,
+    );
     const answer = await closed(socket);
     clearTimeout(wait);
     clearInterval(drip);
@@ -124,7 +142,11 @@ describe('applyHttpEdge', () => {
   it('destroys connections over the per-address cap, counts them, and still serves other addresses', async () => {
     const { port, stats, edge } = await listening();
     const flood = await Promise.all(Array.from({ length: 5 }, () => open(port, '127.0.0.2')));
-    const outcomes = await Promise.all(flood.map((socket) => Promise.race([closed(socket).then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 300))])));
+    const outcomes = await Promise.all(
+      flood.map((socket) =>
+        Promise.race([closed(socket).then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 300))]),
+      ),
+    );
     expect(outcomes.filter((o) => o === 'closed')).toHaveLength(2);
     expect(stats.rejected.conn_limit_per_address).toBe(2);
     expect(edge.connections()).toBe(3);
@@ -137,7 +159,9 @@ describe('applyHttpEdge', () => {
 
   it('drops connections over the total cap at accept and counts them', async () => {
     const { port, stats } = await listening();
-    const held = await Promise.all(['127.0.0.3', '127.0.0.3', '127.0.0.4', '127.0.0.4', '127.0.0.5', '127.0.0.5'].map((from) => open(port, from)));
+    const held = await Promise.all(
+      ['127.0.0.3', '127.0.0.3', '127.0.0.4', '127.0.0.4', '127.0.0.5', '127.0.0.5'].map((from) => open(port, from)),
+    );
     expect(held).toHaveLength(6);
     const extra = await open(port, '127.0.0.6');
     await closed(extra);
@@ -149,10 +173,13 @@ describe('applyHttpEdge', () => {
 /** A socket stand-in for the upgrade bookkeeping, which only writes, ends and closes it. */
 function fakeSocket(): Duplex & { written: string[] } {
   const written: string[] = [];
-  const socket = new Duplex({ read() {}, write(chunk, _encoding, callback) {
-    written.push(chunk.toString());
-    callback();
-  } });
+  const socket = new Duplex({
+    read() {},
+    write(chunk, _encoding, callback) {
+      written.push(chunk.toString());
+      callback();
+    },
+  });
   return Object.assign(socket, { written });
 }
 
@@ -231,7 +258,10 @@ describe('RefusalLog', () => {
     log.note('http_timeout', 'a');
     log.note('http_timeout', 'b');
     log.flush();
-    expect(lines).toEqual(['refused (http_timeout) a', 'refused (http_timeout) 1 more since the last line; the latest b']);
+    expect(lines).toEqual([
+      'refused (http_timeout) a',
+      'refused (http_timeout) 1 more since the last line; the latest b',
+    ]);
     expect(clock.nextTimerAt()).toBeNull();
   });
 });

@@ -40,13 +40,24 @@ export type HttpEdgeLimits = {
 };
 
 /** Why the edge refused or cut a peer; each is a key of the stats' `rejected`. */
-export type EdgeRefusal = 'conn_limit_total' | 'conn_limit_per_address' | 'upgrade_pending_limit' | 'upgrade_timeout' | 'http_timeout' | 'http_bad_request';
+export type EdgeRefusal =
+  | 'conn_limit_total'
+  | 'conn_limit_per_address'
+  | 'upgrade_pending_limit'
+  | 'upgrade_timeout'
+  | 'http_timeout'
+  | 'http_bad_request';
 
 /** Where refusals are counted (the gateway's `ServerStats` has this shape). */
 export type RefusalCounter = { reject(reason: string): void };
 
 /** What the edge needs: where to count, where to log, a clock, and how often a reason may be logged. */
-export type HttpEdgeDeps = { stats: RefusalCounter; log: (message: string) => void; clock?: Clock; logIntervalMs?: number };
+export type HttpEdgeDeps = {
+  stats: RefusalCounter;
+  log: (message: string) => void;
+  clock?: Clock;
+  logIntervalMs?: number;
+};
 
 /** The edge installed on one server. */
 export type HttpEdge = {
@@ -72,7 +83,8 @@ export function checkingIntervalFor(headersTimeoutMs: number): number {
 /** Apply the limits to a server that is not listening yet (Node reads the checking interval at listen). */
 export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: HttpEdgeDeps): HttpEdge {
   if (server.listening) throw new Error('apply the HTTP edge before the server listens');
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new Error('headersTimeoutMs must not exceed requestTimeoutMs');
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new Error('headersTimeoutMs must not exceed requestTimeoutMs');
   const clock = deps.clock ?? systemClock;
   const refusals = new RefusalLog(deps.log, clock, deps.logIntervalMs ?? 10_000);
   const refuse = (reason: EdgeRefusal, address: string | undefined, detail: string) => {
@@ -122,13 +134,20 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
   };
   const awaitHeaders = (socket: Duplex) => {
     if (socket.destroyed) return;
-    awaiting.set(socket, clock.setTimeout(() => {
-      awaiting.delete(socket);
-      if (socket.destroyed) return;
-      refuse('http_timeout', peerAddress(socket), `no complete request headers within ${limits.headersTimeoutMs} ms of connecting`);
-      if (socket.writable) socket.write(cannedResponse('ERR_HTTP_REQUEST_TIMEOUT'));
-      socket.destroy();
-    }, limits.headersTimeoutMs));
+    awaiting.set(
+      socket,
+      clock.setTimeout(() => {
+        awaiting.delete(socket);
+        if (socket.destroyed) return;
+        refuse(
+          'http_timeout',
+          peerAddress(socket),
+          `no complete request headers within ${limits.headersTimeoutMs} ms of connecting`,
+        );
+        if (socket.writable) socket.write(cannedResponse('ERR_HTTP_REQUEST_TIMEOUT'));
+        socket.destroy();
+      }, limits.headersTimeoutMs),
+    );
     socket.once('close', () => headersIn(socket));
   };
   if (server instanceof TlsServer) server.on('secureConnection', awaitHeaders);
@@ -138,16 +157,25 @@ export function applyHttpEdge(server: Server, limits: HttpEdgeLimits, deps: Http
 
   // A listener replaces Node's default answer, so it is done here the same way: a canned
   // response if nothing has been written yet, then the socket is destroyed.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }) => {
-    // Already cut (by the first-request deadline, say): Node's periodic check may still see it once.
-    if (socket.destroyed) return;
-    const code = error.code ?? '';
-    const address = peerAddress(socket);
-    if (code === 'ERR_HTTP_REQUEST_TIMEOUT') refuse('http_timeout', address, `no complete request within ${limits.headersTimeoutMs} ms (headers) or ${limits.requestTimeoutMs} ms (request)`);
-    else if (code.startsWith('HPE_')) refuse('http_bad_request', address, `unparsable request (${code})`);
-    if (socket.writable && !socket._httpMessage?.headersSent && code !== 'ECONNRESET') socket.write(cannedResponse(code));
-    socket.destroy();
-  });
+  server.on(
+    'clientError',
+    (error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }) => {
+      // Already cut (by the first-request deadline, say): Node's periodic check may still see it once.
+      if (socket.destroyed) return;
+      const code = error.code ?? '';
+      const address = peerAddress(socket);
+      if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+        refuse(
+          'http_timeout',
+          address,
+          `no complete request within ${limits.headersTimeoutMs} ms (headers) or ${limits.requestTimeoutMs} ms (request)`,
+        );
+      else if (code.startsWith('HPE_')) refuse('http_bad_request', address, `unparsable request (${code})`);
+      if (socket.writable && !socket._httpMessage?.headersSent && code !== 'ECONNRESET')
+        socket.write(cannedResponse(code));
+      socket.destroy();
+    },
+  );
 
   const pending = new Set<TimerHandle>();
   return {
@@ -194,7 +222,12 @@ function peerAddress(socket: Duplex): string {
 }
 
 function cannedResponse(code: string): string {
-  const status = code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const status =
+    code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? '408 Request Timeout'
+      : code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
   return `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`;
 }
 
@@ -203,9 +236,16 @@ function cannedResponse(code: string): string {
  * line per reason per interval ("N more since the last line; the latest …").
  */
 export class RefusalLog {
-  private readonly reasons = new Map<string, { quietUntil: number; held: number; latest: string; timer: TimerHandle | null }>();
+  private readonly reasons = new Map<
+    string,
+    { quietUntil: number; held: number; latest: string; timer: TimerHandle | null }
+  >();
 
-  constructor(private readonly log: (message: string) => void, private readonly clock: Clock, private readonly intervalMs: number) {}
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+  ) {}
 
   /** Note one refusal; it is logged now, or counted into the next summary. */
   note(reason: string, detail: string): void {
@@ -218,7 +258,8 @@ export class RefusalLog {
     }
     state.held++;
     state.latest = detail;
-    if (state.timer === null) state.timer = this.clock.setTimeout(() => this.summarize(reason), Math.max(0, state.quietUntil - now));
+    if (state.timer === null)
+      state.timer = this.clock.setTimeout(() => this.summarize(reason), Math.max(0, state.quietUntil - now));
   }
 
   /** Write out every summary still held back (on close). */

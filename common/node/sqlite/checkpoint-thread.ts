@@ -31,13 +31,17 @@ parentPort.on('message', (message) => {
 parentPort.postMessage({ ready: true });
 `;
 
-export type CheckpointResult = { ok: true; busy: number; log: number; checkpointed: number } | { ok: false; message: string };
+export type CheckpointResult =
+  { ok: true; busy: number; log: number; checkpointed: number } | { ok: false; message: string };
 
 export class CheckpointThread {
   private inFlight = false;
   private closing: Promise<void> | null = null;
 
-  private constructor(private readonly worker: Worker, private readonly onResult: (result: CheckpointResult) => void) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onResult: (result: CheckpointResult) => void,
+  ) {
     worker.on('message', (message: CheckpointResult | { closed: true }) => {
       if ('closed' in message) return;
       this.inFlight = false;

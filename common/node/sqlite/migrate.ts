@@ -5,7 +5,9 @@ import type { Database } from 'better-sqlite3';
 export function migrate(db: Database, migrations: ReadonlyArray<(db: Database) => void>, what: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > migrations.length) {
-    throw new Error(`${what} has schema version ${version}, newer than this Tocsin understands (${migrations.length}); upgrade Tocsin`);
+    throw new Error(
+      `${what} has schema version ${version}, newer than this Tocsin understands (${migrations.length}); upgrade Tocsin`,
+    );
   }
   for (let next = version; next < migrations.length; next++) {
     db.transaction(() => {

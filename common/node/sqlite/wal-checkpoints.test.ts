@@ -7,7 +7,23 @@ import { AlertStore } from '../../../main/core/store/alert-store.js';
 import { CheckpointThread, type CheckpointResult } from './checkpoint-thread.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 
-const fired = (seq: number) => ({ seq, event: { kind: 'fired' as const, alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: 'b'.repeat(500), severity: 'high' as const, category: 'outage' as const, labels: {}, startsAt: 1 } } });
+const fired = (seq: number) => ({
+  seq,
+  event: {
+    kind: 'fired' as const,
+    alertId: `a${seq}`,
+    source: 's',
+    at: 1,
+    alert: {
+      title: 't',
+      body: 'b'.repeat(500),
+      severity: 'high' as const,
+      category: 'outage' as const,
+      labels: {},
+      startsAt: 1,
+    },
+  },
+});
 /** Frames in the WAL not yet copied into the database (the second and third of wal_checkpoint's answer). */
 const unCheckpointed = (store: AlertStore) => {
   const [row] = store.db.pragma('wal_checkpoint(NOOP)') as Array<{ log: number; checkpointed: number }>;
@@ -18,11 +34,19 @@ describe('WalCheckpoints', () => {
   it('keeps checkpoints out of commits and takes them when the feed is quiet, or after a bounded number of writes', async () => {
     const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-wal-')), 'history.sqlite'));
     const clock = new ManualClock();
-    const checkpoints = new WalCheckpoints(store.db, clock, { checkEveryMs: 1_000, quietMs: 250, maxEventsBetween: 2_000 });
+    const checkpoints = new WalCheckpoints(store.db, clock, {
+      checkEveryMs: 1_000,
+      quietMs: 250,
+      maxEventsBetween: 2_000,
+    });
     checkpoints.start();
     let seq = 0;
     const write = (n: number) => {
-      store.commit('f', Array.from({ length: n }, () => fired(++seq)), false);
+      store.commit(
+        'f',
+        Array.from({ length: n }, () => fired(++seq)),
+        false,
+      );
       checkpoints.noteWrite(n);
     };
     for (let i = 0; i < 10; i++) write(200); // far past SQLite's own 1,000-page trigger
@@ -47,12 +71,20 @@ describe('WalCheckpoints', () => {
     const clock = new ManualClock();
     const results: CheckpointResult[] = [];
     const thread = await CheckpointThread.start(path, (result) => results.push(result));
-    const checkpoints = new WalCheckpoints(store.db, clock, { checkEveryMs: 1_000, quietMs: 250, maxEventsBetween: 2_000 });
+    const checkpoints = new WalCheckpoints(store.db, clock, {
+      checkEveryMs: 1_000,
+      quietMs: 250,
+      maxEventsBetween: 2_000,
+    });
     checkpoints.start();
     checkpoints.useThread(thread);
     let seq = 0;
     for (let i = 0; i < 20; i++) {
-      store.commit('f', Array.from({ length: 200 }, () => fired(++seq)), false);
+      store.commit(
+        'f',
+        Array.from({ length: 200 }, () => fired(++seq)),
+        false,
+      );
       checkpoints.noteWrite(200);
     }
     const pending = unCheckpointed(store);

@@ -23,7 +23,11 @@ export class WalCheckpoints {
   /** With a thread, checkpoints run there and never hold this thread; without, they run here. */
   private thread: CheckpointThread | null = null;
 
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly policy: CheckpointPolicy = DEFAULT_CHECKPOINTS) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly policy: CheckpointPolicy = DEFAULT_CHECKPOINTS,
+  ) {}
 
   /** Run checkpoints on this thread from now on (see checkpoint-thread.ts). */
   useThread(thread: CheckpointThread): void {
@@ -36,9 +40,11 @@ export class WalCheckpoints {
    */
   async moveToThread(path: string, what: string, log: (message: string) => void): Promise<void> {
     try {
-      this.useThread(await CheckpointThread.start(path, (result) => {
-        if (!result.ok) log(`${what} checkpoint failed: ${result.message}`);
-      }));
+      this.useThread(
+        await CheckpointThread.start(path, (result) => {
+          if (!result.ok) log(`${what} checkpoint failed: ${result.message}`);
+        }),
+      );
     } catch (error) {
       log(`${what} checkpoints run on the main thread: the checkpoint thread did not start (${errorMessage(error)})`);
     }

@@ -12,7 +12,11 @@ export const AlertmanagerConfigSchema = z.object({
    */
   tokens: z.array(z.string().min(16, 'tokens must be at least 16 characters')).min(1).optional(),
   /** Largest webhook body accepted (413 above; Alertmanager's max_alerts keeps it small). */
-  maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
   /** Labels → severity and category. */
   mapping: LabelMappingSchema.prefault({}),
   /** Alertmanager's base URL (e.g. http://127.0.0.1:9093). Without it, acknowledging creates no silence. */
@@ -25,7 +29,12 @@ export const AlertmanagerConfigSchema = z.object({
       /** Acknowledge creates a silence, unacknowledge expires it. */
       enabled: z.boolean().default(true),
       /** How long a silence lasts from the acknowledgement. */
-      expiryMs: z.number().int().min(60_000).max(90 * 24 * 3600_000).default(4 * 3600_000),
+      expiryMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(90 * 24 * 3600_000)
+        .default(4 * 3600_000),
       /** The silence comment when the acknowledgement has none. */
       comment: z.string().min(1).max(1024).default('Acknowledged in Tocsin'),
       /** How often alerts Tocsin silenced are checked against Alertmanager (their resolves are muted); 0 disables. */

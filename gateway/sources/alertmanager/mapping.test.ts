@@ -18,8 +18,14 @@ const alert = (overrides: Partial<WebhookAlert> = {}): WebhookAlert => ({
 
 describe('label mapping (defaults)', () => {
   it.each([
-    ['critical', 'critical'], ['PAGE', 'critical'], ['error', 'high'], ['high', 'high'],
-    ['warning', 'warning'], ['warn', 'warning'], ['info', 'info'], ['none', 'info'],
+    ['critical', 'critical'],
+    ['PAGE', 'critical'],
+    ['error', 'high'],
+    ['high', 'high'],
+    ['warning', 'warning'],
+    ['warn', 'warning'],
+    ['info', 'info'],
+    ['none', 'info'],
   ])('severity=%s → %s', (value, expected) => {
     expect(defaults.severity({ severity: value })).toBe(expected);
   });
@@ -67,8 +73,13 @@ describe('webhook alert → Tocsin alert', () => {
   it('maps title, body, host, service, severity, category, labels and startsAt', () => {
     const body = alertBody(alert(), defaults, 1);
     expect(body).toEqual({
-      title: 'web-1 is down', body: 'No scrape for 1m', severity: 'critical', category: 'outage',
-      host: 'web-1:9100', service: 'node', url: 'https://prometheus.example/graph?g0.expr=up',
+      title: 'web-1 is down',
+      body: 'No scrape for 1m',
+      severity: 'critical',
+      category: 'outage',
+      host: 'web-1:9100',
+      service: 'node',
+      url: 'https://prometheus.example/graph?g0.expr=up',
       labels: { alertname: 'InstanceDown', severity: 'critical', instance: 'web-1:9100', job: 'node' },
       startsAt: Date.parse('2026-11-22T10:00:00.123Z'),
     });
@@ -76,7 +87,11 @@ describe('webhook alert → Tocsin alert', () => {
   });
 
   it('falls back to the alertname for the title and a service label; keeps no http URL', () => {
-    const body = alertBody(alert({ annotations: {}, labels: { alertname: 'X', service: 'api' }, generatorURL: 'http://prom:9090/graph' }), defaults, 1);
+    const body = alertBody(
+      alert({ annotations: {}, labels: { alertname: 'X', service: 'api' }, generatorURL: 'http://prom:9090/graph' }),
+      defaults,
+      1,
+    );
     expect(body).toMatchObject({ title: 'X', body: '', service: 'api' });
     expect(body).not.toHaveProperty('url');
     expect(body).not.toHaveProperty('host');
@@ -89,7 +104,10 @@ describe('webhook alert → Tocsin alert', () => {
     expect(Object.keys(kept)).toHaveLength(64);
     expect(Object.keys(kept)[0]).toBe('alertname');
     expect(kept).not.toHaveProperty('huge');
-    expect(AlertBodySchema.safeParse(alertBody(alert({ labels, annotations: { summary: 's'.repeat(600) } }), defaults, 1)).success).toBe(true);
+    expect(
+      AlertBodySchema.safeParse(alertBody(alert({ labels, annotations: { summary: 's'.repeat(600) } }), defaults, 1))
+        .success,
+    ).toBe(true);
   });
 
   it('keys deliveries by fingerprint, startsAt (canonical) and status', () => {
@@ -110,7 +128,18 @@ describe('webhook alert → Tocsin alert', () => {
   });
 
   it('parses a version 4 message and refuses others with the reason', () => {
-    const message = { version: '4', groupKey: '{}:{alertname="X"}', truncatedAlerts: 0, status: 'firing', receiver: 'tocsin', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am', alerts: [alert()] };
+    const message = {
+      version: '4',
+      groupKey: '{}:{alertname="X"}',
+      truncatedAlerts: 0,
+      status: 'firing',
+      receiver: 'tocsin',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: 'http://am',
+      alerts: [alert()],
+    };
     expect(WebhookMessageSchema.safeParse(message).success).toBe(true);
     const v3 = WebhookMessageSchema.safeParse({ ...message, version: '3' });
     expect(v3.error!.issues[0]!.message).toContain('version "4"');

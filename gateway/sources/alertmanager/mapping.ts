@@ -10,18 +10,27 @@
  *   regular expression that matches the alertname, else `other`.
  */
 import { z } from 'zod';
-import { CATEGORIES, CategorySchema, SEVERITIES, type Category, type Severity } from '../../../common/protocol/alert.js';
+import {
+  CATEGORIES,
+  CategorySchema,
+  SEVERITIES,
+  type Category,
+  type Severity,
+} from '../../../common/protocol/alert.js';
 
 const PatternSchema = z.object({
   /** A JavaScript regular expression (case-insensitive) tested against the alertname. */
-  pattern: z.string().min(1).refine((source) => {
-    try {
-      new RegExp(source, 'i');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a valid regular expression'),
+  pattern: z
+    .string()
+    .min(1)
+    .refine((source) => {
+      try {
+        new RegExp(source, 'i');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid regular expression'),
   category: CategorySchema,
 });
 
@@ -61,7 +70,10 @@ export type LabelMapping = z.output<typeof LabelMappingSchema>;
 export type LabelMappingInput = z.input<typeof LabelMappingSchema>;
 
 /** A compiled mapping: two functions of an alert's labels. */
-export type Mapper = { severity(labels: Record<string, string>): Severity; category(labels: Record<string, string>): Category };
+export type Mapper = {
+  severity(labels: Record<string, string>): Severity;
+  category(labels: Record<string, string>): Category;
+};
 
 export function compileMapping(mapping: LabelMapping): Mapper {
   const severityByValue = new Map<string, Severity>();
@@ -69,7 +81,10 @@ export function compileMapping(mapping: LabelMapping): Mapper {
   for (const severity of ['warning', 'high', 'critical'] as const) {
     for (const value of mapping.severity[severity]) severityByValue.set(value.toLowerCase(), severity);
   }
-  const patterns = mapping.categoryPatterns.map(({ pattern, category }) => ({ regex: new RegExp(pattern, 'i'), category }));
+  const patterns = mapping.categoryPatterns.map(({ pattern, category }) => ({
+    regex: new RegExp(pattern, 'i'),
+    category,
+  }));
   return {
     severity(labels) {
       for (const name of mapping.severityLabels) {

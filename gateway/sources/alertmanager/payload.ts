@@ -119,9 +119,17 @@ function isHttps(url: string): boolean {
  * fire (it started after the alert did) is preceded by its `fired` event, so the console's
  * history has the alert and not a bare resolve.
  */
-export function entriesFor(alert: WebhookAlert, mapper: Mapper, now: number, known: (alertId: string) => boolean): SinkEntry[] {
+export function entriesFor(
+  alert: WebhookAlert,
+  mapper: Mapper,
+  now: number,
+  known: (alertId: string) => boolean,
+): SinkEntry[] {
   const base = { alertId: alert.fingerprint, source: ALERTMANAGER_SOURCE, at: now };
-  const fired: SinkEntry = { event: { kind: 'fired', ...base, alert: alertBody(alert, mapper, now) }, dedupKey: dedupKey({ ...alert, status: 'firing' }) };
+  const fired: SinkEntry = {
+    event: { kind: 'fired', ...base, alert: alertBody(alert, mapper, now) },
+    dedupKey: dedupKey({ ...alert, status: 'firing' }),
+  };
   if (alert.status === 'firing') return [fired];
   const resolved: AlertEvent = { kind: 'resolved', ...base, endsAt: millis(alert.endsAt, now) };
   const entry: SinkEntry = { event: resolved, dedupKey: dedupKey(alert) };

@@ -39,22 +39,40 @@ export type ReceiverStats = {
 export type WebhookAccepted = { published: number; duplicates: number; seqs: Array<number | null> };
 /** Why a delivery was refused: each is a code of the gateway's HTTP errors table. */
 export type WebhookRefusal = 'bad_token' | BodyRefusal | 'invalid_webhook' | 'journal_unavailable';
-type Options = { tokens: readonly string[]; maxBodyBytes: number; mapper: Mapper; now: () => number; log: (message: string) => void; stats: ReceiverStats };
+type Options = {
+  tokens: readonly string[];
+  maxBodyBytes: number;
+  mapper: Mapper;
+  now: () => number;
+  log: (message: string) => void;
+  stats: ReceiverStats;
+};
 
 /** Handle one webhook delivery. */
-export async function handleWebhook(request: IncomingMessage, sink: EventSink, options: Options): Promise<Result<WebhookAccepted, WebhookRefusal>> {
+export async function handleWebhook(
+  request: IncomingMessage,
+  sink: EventSink,
+  options: Options,
+): Promise<Result<WebhookAccepted, WebhookRefusal>> {
   const token = bearerToken(request);
   if (token === null || !tokenMatches(token, options.tokens)) {
-    options.log(`alertmanager webhook from ${request.socket.remoteAddress}: missing or wrong bearer token (check the receiver's http_config.authorization)`);
+    options.log(
+      `alertmanager webhook from ${request.socket.remoteAddress}: missing or wrong bearer token (check the receiver's http_config.authorization)`,
+    );
     return httpError('bad_token');
   }
   const body = await readJsonBody(request, options.maxBodyBytes);
-  if (!body.ok) return body.code === 'body_too_large' ? { ...body, message: `${body.message} (lower the receiver's max_alerts)` } : body;
+  if (!body.ok)
+    return body.code === 'body_too_large'
+      ? { ...body, message: `${body.message} (lower the receiver's max_alerts)` }
+      : body;
   const parsed = WebhookMessageSchema.safeParse(body.value);
   if (!parsed.success) return httpError('invalid_webhook', describeZodIssue(parsed.error, '(body)'));
   try {
     const now = options.now();
-    const entries: SinkEntry[] = parsed.data.alerts.flatMap((alert) => entriesFor(alert, options.mapper, now, (id) => sink.alertState(id) !== undefined));
+    const entries: SinkEntry[] = parsed.data.alerts.flatMap((alert) =>
+      entriesFor(alert, options.mapper, now, (id) => sink.alertState(id) !== undefined),
+    );
     options.stats.alerts += parsed.data.alerts.length;
     const seqs = entries.length > 0 ? await sink.publish(entries) : [];
     const published = seqs.filter((seq) => seq !== null).length;
@@ -72,7 +90,11 @@ export async function handleWebhook(request: IncomingMessage, sink: EventSink, o
 /** The parts of a running gateway the Alertmanager source plugs into. */
 export type GatewayHooks = {
   sink: EventSink;
-  addRoute(method: string, path: string, handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>): void;
+  addRoute(
+    method: string,
+    path: string,
+    handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+  ): void;
   addActionHandler(handler: SourceActionHandler): void;
   addSource(source: EventSource): Promise<void>;
 };
@@ -99,11 +121,21 @@ export class AlertmanagerReceiver implements EventSource {
     private readonly deps: AlertmanagerDeps,
   ) {
     if (config.url && config.silences.enabled) {
-      const path = config.silences.statePath ?? (deps.journalPath === ':memory:' ? ':memory:' : `${deps.journalPath}.silences.sqlite`);
+      const path =
+        config.silences.statePath ??
+        (deps.journalPath === ':memory:' ? ':memory:' : `${deps.journalPath}.silences.sqlite`);
       this.store = new SilenceStore(path);
-      const api = new AlertmanagerApi(config.url, { timeoutMs: config.requestTimeoutMs, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+      const api = new AlertmanagerApi(config.url, {
+        timeoutMs: config.requestTimeoutMs,
+        ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+      });
       this.api = api;
-      this.silencer = new AlertmanagerSilencer(api, this.store, { expiryMs: config.silences.expiryMs, comment: config.silences.comment, now: deps.now, log: deps.log });
+      this.silencer = new AlertmanagerSilencer(api, this.store, {
+        expiryMs: config.silences.expiryMs,
+        comment: config.silences.comment,
+        now: deps.now,
+        log: deps.log,
+      });
     }
   }
 
@@ -126,7 +158,11 @@ export class AlertmanagerReceiver implements EventSource {
 }
 
 /** Mount the webhook route and, with an Alertmanager URL, the silence handler. */
-export async function installAlertmanager(gateway: GatewayHooks, config: AlertmanagerConfig, deps: AlertmanagerDeps): Promise<AlertmanagerReceiver> {
+export async function installAlertmanager(
+  gateway: GatewayHooks,
+  config: AlertmanagerConfig,
+  deps: AlertmanagerDeps,
+): Promise<AlertmanagerReceiver> {
   const receiver = new AlertmanagerReceiver(config, deps);
   const options: Options = {
     tokens: config.tokens ?? deps.tokens,
@@ -142,7 +178,8 @@ export async function installAlertmanager(gateway: GatewayHooks, config: Alertma
     const status = answer.ok ? 200 : httpStatusOf(answer.code);
     receiver.stats.answers[status] = (receiver.stats.answers[status] ?? 0) + 1;
     receiver.stats.last = { receivedAt, answeredAt: deps.now(), status };
-    if (answer.ok) response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
+    if (answer.ok)
+      response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
     else sendHttpError(response, answer);
   });
   if (receiver.silencer) gateway.addActionHandler(receiver.silencer);

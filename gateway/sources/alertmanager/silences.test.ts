@@ -40,11 +40,17 @@ describe('silence reconciler', () => {
     const present = new Set(['f1', 'f2']);
     const expired: string[] = [];
     const published: SinkEntry[] = [];
-    const states: Record<string, Partial<AlertState>> = { f1: { status: 'firing', startsAt: 500 }, f2: { status: 'firing', startsAt: 600 } };
+    const states: Record<string, Partial<AlertState>> = {
+      f1: { status: 'firing', startsAt: 500 },
+      f2: { status: 'firing', startsAt: 600 },
+    };
     const reconciler = new SilenceReconciler(
       { activeFingerprints: async () => new Set(present), expireSilence: async (id) => void expired.push(id) },
       store,
-      { alertState: (id) => states[id] as AlertState | undefined, publish: async (entries) => (published.push(...entries), entries.map(() => 1)) },
+      {
+        alertState: (id) => states[id] as AlertState | undefined,
+        publish: async (entries) => (published.push(...entries), entries.map(() => 1)),
+      },
       { intervalMs: 1_000, missingAfterMs: 10_000, now: () => now, log: () => {} },
     );
     await reconciler.tick();
@@ -63,7 +69,12 @@ describe('silence reconciler', () => {
     await reconciler.tick();
     now += 10_000;
     await reconciler.tick();
-    expect(published).toEqual([{ event: { kind: 'resolved', alertId: 'f1', source: 'alertmanager', at: now, endsAt: now }, dedupKey: `f1|${new Date(500).toISOString()}|resolved` }]);
+    expect(published).toEqual([
+      {
+        event: { kind: 'resolved', alertId: 'f1', source: 'alertmanager', at: now, endsAt: now },
+        dedupKey: `f1|${new Date(500).toISOString()}|resolved`,
+      },
+    ]);
     expect(expired).toEqual(['s1']);
     expect(store.get('f1')).toBeUndefined();
 
@@ -81,7 +92,12 @@ describe('silence reconciler', () => {
     store.put({ alertId: 'f1', silenceId: 's1', createdAt: 0, endsAt: 1 });
     const logs: string[] = [];
     const reconciler = new SilenceReconciler(
-      { activeFingerprints: async () => { throw new Error('connection refused'); }, expireSilence: async () => {} },
+      {
+        activeFingerprints: async () => {
+          throw new Error('connection refused');
+        },
+        expireSilence: async () => {},
+      },
       store,
       { alertState: () => undefined, publish: async () => [] },
       { intervalMs: 1_000, missingAfterMs: 0, now: () => 0, log: (line) => logs.push(line) },

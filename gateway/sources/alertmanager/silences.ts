@@ -35,21 +35,34 @@ export class SilenceStore {
   }
 
   get(alertId: string): SilenceRecord | undefined {
-    const row = this.db.prepare<[string], { silence_id: string; created_at: number; ends_at: number }>('SELECT silence_id, created_at, ends_at FROM silences WHERE alert_id = ?').get(alertId);
+    const row = this.db
+      .prepare<[string], { silence_id: string; created_at: number; ends_at: number }>(
+        'SELECT silence_id, created_at, ends_at FROM silences WHERE alert_id = ?',
+      )
+      .get(alertId);
     return row ? { alertId, silenceId: row.silence_id, createdAt: row.created_at, endsAt: row.ends_at } : undefined;
   }
 
   put(record: SilenceRecord): void {
     this.db
-      .prepare('INSERT INTO silences (alert_id, silence_id, created_at, ends_at) VALUES (?, ?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET silence_id = excluded.silence_id, created_at = excluded.created_at, ends_at = excluded.ends_at')
+      .prepare(
+        'INSERT INTO silences (alert_id, silence_id, created_at, ends_at) VALUES (?, ?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET silence_id = excluded.silence_id, created_at = excluded.created_at, ends_at = excluded.ends_at',
+      )
       .run(record.alertId, record.silenceId, record.createdAt, record.endsAt);
   }
 
   all(): SilenceRecord[] {
     return this.db
-      .prepare<[], { alert_id: string; silence_id: string; created_at: number; ends_at: number }>('SELECT alert_id, silence_id, created_at, ends_at FROM silences ORDER BY alert_id')
+      .prepare<[], { alert_id: string; silence_id: string; created_at: number; ends_at: number }>(
+        'SELECT alert_id, silence_id, created_at, ends_at FROM silences ORDER BY alert_id',
+      )
       .all()
-      .map((row) => ({ alertId: row.alert_id, silenceId: row.silence_id, createdAt: row.created_at, endsAt: row.ends_at }));
+      .map((row) => ({
+        alertId: row.alert_id,
+        silenceId: row.silence_id,
+        createdAt: row.created_at,
+        endsAt: row.ends_at,
+      }));
   }
 
   delete(alertId: string): void {
@@ -62,7 +75,13 @@ export class SilenceStore {
 }
 
 export type Matcher = { name: string; value: string; isRegex: boolean; isEqual: boolean };
-export type SilenceRequest = { matchers: Matcher[]; startsAt: string; endsAt: string; createdBy: string; comment: string };
+export type SilenceRequest = {
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+};
 
 /** The two calls of Alertmanager's v2 API that Tocsin makes. */
 export class AlertmanagerApi {
@@ -77,17 +96,25 @@ export class AlertmanagerApi {
     const text = await response.text();
     if (!response.ok) throw new Error(`creating a silence: HTTP ${response.status} ${text.trim().slice(0, 200)}`);
     const json = parseBoundedJson(text);
-    const id = json.ok && typeof json.value === 'object' && json.value !== null ? (json.value as { silenceID?: unknown }).silenceID : undefined;
+    const id =
+      json.ok && typeof json.value === 'object' && json.value !== null
+        ? (json.value as { silenceID?: unknown }).silenceID
+        : undefined;
     if (typeof id !== 'string' || id === '') throw new Error('creating a silence: no silenceID in the answer');
     return id;
   }
 
   /** GET /api/v2/alerts: fingerprints of every alert Alertmanager holds as not resolved (silenced ones included). */
   async activeFingerprints(): Promise<Set<string>> {
-    const response = await this.request('GET', '/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true');
-    if (!response.ok) throw new Error(`listing alerts: HTTP ${response.status} ${(await response.text()).trim().slice(0, 200)}`);
+    const response = await this.request(
+      'GET',
+      '/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true',
+    );
+    if (!response.ok)
+      throw new Error(`listing alerts: HTTP ${response.status} ${(await response.text()).trim().slice(0, 200)}`);
     const json = parseBoundedJson(await response.text());
-    if (!json.ok || !Array.isArray(json.value)) throw new Error(`listing alerts: the answer is not a JSON array${json.ok ? '' : ` (${json.message})`}`);
+    if (!json.ok || !Array.isArray(json.value))
+      throw new Error(`listing alerts: the answer is not a JSON array${json.ok ? '' : ` (${json.message})`}`);
     const alerts = json.value as Array<{ fingerprint?: unknown } | null>;
     return new Set(alerts.flatMap((alert) => (typeof alert?.fingerprint === 'string' ? [alert.fingerprint] : [])));
   }
@@ -157,7 +184,13 @@ export class AlertmanagerSilencer implements SourceActionHandler {
     this.store.put({ alertId: alert.alertId, silenceId, createdAt: now, endsAt });
     // A second acknowledgement replaces the first silence rather than stacking them.
     if (previous && previous.silenceId !== silenceId) {
-      await this.api.expireSilence(previous.silenceId).catch((error: unknown) => this.options.log?.(`alertmanager: could not expire the replaced silence ${previous.silenceId}: ${errorMessage(error)}`));
+      await this.api
+        .expireSilence(previous.silenceId)
+        .catch((error: unknown) =>
+          this.options.log?.(
+            `alertmanager: could not expire the replaced silence ${previous.silenceId}: ${errorMessage(error)}`,
+          ),
+        );
     }
   }
 
@@ -238,10 +271,21 @@ export class SilenceReconciler {
           const since = this.missingSince.get(record.alertId) ?? now;
           this.missingSince.set(record.alertId, since);
           if (now - since < this.options.missingAfterMs) continue;
-          const key = dedupKey({ fingerprint: record.alertId, startsAt: new Date(state.startsAt).toISOString(), status: 'resolved' });
-          const [seq] = await this.sink.publish([{ event: { kind: 'resolved', alertId: record.alertId, source: ALERTMANAGER_SOURCE, at: now, endsAt: now }, dedupKey: key }]);
+          const key = dedupKey({
+            fingerprint: record.alertId,
+            startsAt: new Date(state.startsAt).toISOString(),
+            status: 'resolved',
+          });
+          const [seq] = await this.sink.publish([
+            {
+              event: { kind: 'resolved', alertId: record.alertId, source: ALERTMANAGER_SOURCE, at: now, endsAt: now },
+              dedupKey: key,
+            },
+          ]);
           if (seq !== null) this.resolved += 1;
-          this.options.log(`alertmanager: acknowledged alert ${record.alertId} is no longer active in Alertmanager (its resolve was muted by the silence): resolved`);
+          this.options.log(
+            `alertmanager: acknowledged alert ${record.alertId} is no longer active in Alertmanager (its resolve was muted by the silence): resolved`,
+          );
         }
         // Resolved (by the webhook or just now) or unknown: the silence has done its work.
         await this.api.expireSilence(record.silenceId);
@@ -250,7 +294,9 @@ export class SilenceReconciler {
       }
     } catch (error) {
       this.failures += 1;
-      this.options.log(`alertmanager: checking silenced alerts failed (${this.failures} so far): ${errorMessage(error)}`);
+      this.options.log(
+        `alertmanager: checking silenced alerts failed (${this.failures} so far): ${errorMessage(error)}`,
+      );
     }
   }
 }

@@ -13,11 +13,15 @@ async function run(options: { seed: number; stormPerMinute?: number }, seconds: 
   const events: Array<{ t: number; event: AlertEvent }> = [];
   const metrics: MetricSample[][] = [];
   const sink: EventSink = {
-    publish: async (entries: readonly SinkEntry[]) => entries.map((e) => (events.push({ t: clock.now(), event: e.event }), events.length)),
+    publish: async (entries: readonly SinkEntry[]) =>
+      entries.map((e) => (events.push({ t: clock.now(), event: e.event }), events.length)),
     publishMetrics: (samples) => void metrics.push([...samples]),
     alertState: () => undefined,
   };
-  const simulator = new DemoSimulator({ hosts: 20, stormPerMinute: options.stormPerMinute ?? 0, seed: options.seed }, clock);
+  const simulator = new DemoSimulator(
+    { hosts: 20, stormPerMinute: options.stormPerMinute ?? 0, seed: options.seed },
+    clock,
+  );
   await simulator.start(sink);
   const start = clock.now();
   for (let ms = 0; ms < seconds * 1000; ms += 100) {
@@ -41,7 +45,9 @@ describe('demo simulator', () => {
     expect(events[0]!.t - start).toBeLessThanOrEqual(1_000);
     expect(metrics.length).toBeGreaterThanOrEqual(4);
     expect(metrics[0]).toHaveLength(100); // 20 hosts × cpu, memory, requests, latency_p95, error_rate
-    expect(new Set(metrics[0]!.map((s) => s.metric))).toEqual(new Set(['cpu', 'memory', 'requests', 'latency_p95', 'error_rate']));
+    expect(new Set(metrics[0]!.map((s) => s.metric))).toEqual(
+      new Set(['cpu', 'memory', 'requests', 'latency_p95', 'error_rate']),
+    );
     for (const sample of metrics.flat()) expect(Number.isFinite(sample.value)).toBe(true);
   });
 

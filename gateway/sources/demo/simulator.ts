@@ -28,7 +28,10 @@ export class DemoSimulator implements EventSource {
   private stormOwed = 0;
   private lastTick: number | null = null;
 
-  constructor(private readonly options: DemoOptions, private readonly clock: Clock) {
+  constructor(
+    private readonly options: DemoOptions,
+    private readonly clock: Clock,
+  ) {
     this.random = seededRandom(options.seed);
     this.hosts = demoHosts(options.hosts);
   }
@@ -80,10 +83,18 @@ export class DemoSimulator implements EventSource {
     const [min, max] = template.lasts;
     this.firing.set(alertId, now + (min + this.random() * (max - min)) * 1000);
     const event: AlertEvent = {
-      kind: 'fired', alertId, source: 'demo', at: now,
+      kind: 'fired',
+      alertId,
+      source: 'demo',
+      at: now,
       alert: {
-        title: template.title(host), body: template.body(host, this.random), severity: template.severity, category: template.category,
-        host: host.name, service: host.service, startsAt: now,
+        title: template.title(host),
+        body: template.body(host, this.random),
+        severity: template.severity,
+        category: template.category,
+        host: host.name,
+        service: host.service,
+        startsAt: now,
         labels: { alertname: template.key, instance: host.name, service: host.service, role: host.role, env: 'demo' },
       },
     };
@@ -103,9 +114,27 @@ export class DemoSimulator implements EventSource {
       samples.push(
         { ...base, series: `${host.name}/cpu`, metric: 'cpu', unit: '%', value: walk('cpu', 35, 8, 2, 100) },
         { ...base, series: `${host.name}/memory`, metric: 'memory', unit: '%', value: walk('memory', 55, 3, 10, 99) },
-        { ...base, series: `${host.name}/requests`, metric: 'requests', unit: 'req/s', value: walk('requests', 800, 120, 0, 5000) },
-        { ...base, series: `${host.name}/latency_p95`, metric: 'latency_p95', unit: 'ms', value: walk('latency_p95', 180, 30, 20, 3000) },
-        { ...base, series: `${host.name}/error_rate`, metric: 'error_rate', unit: '%', value: walk('error_rate', 0.5, 0.3, 0, 50) },
+        {
+          ...base,
+          series: `${host.name}/requests`,
+          metric: 'requests',
+          unit: 'req/s',
+          value: walk('requests', 800, 120, 0, 5000),
+        },
+        {
+          ...base,
+          series: `${host.name}/latency_p95`,
+          metric: 'latency_p95',
+          unit: 'ms',
+          value: walk('latency_p95', 180, 30, 20, 3000),
+        },
+        {
+          ...base,
+          series: `${host.name}/error_rate`,
+          metric: 'error_rate',
+          unit: '%',
+          value: walk('error_rate', 0.5, 0.3, 0, 50),
+        },
       );
     }
     return samples;

@@ -11,12 +11,21 @@ let endpoint: string;
 let journalPath: string;
 beforeAll(async () => {
   journalPath = join(mkdtempSync(join(tmpdir(), 'tocsin-post-')), 'j.sqlite');
-  gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: journalPath } });
+  gateway = await startGateway({
+    listen: { host: '127.0.0.1', port: 0 },
+    tokens: [TOKEN],
+    journal: { path: journalPath },
+  });
   endpoint = `http://127.0.0.1:${gateway.port}/v1/events`;
 });
 afterAll(() => gateway.close());
 
-const post = (body: string, token = TOKEN) => fetch(endpoint, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+const post = (body: string, token = TOKEN) =>
+  fetch(endpoint, {
+    method: 'POST',
+    body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  });
 const alert = { title: 'Backup failed on db-01', severity: 'high', category: 'outage', host: 'db-01' };
 
 describe('POST /v1/events', () => {
@@ -24,9 +33,18 @@ describe('POST /v1/events', () => {
     const one = await post(JSON.stringify({ kind: 'fired', alertId: 'backup-db-01', alert }));
     expect(one.status).toBe(202);
     expect(await one.json()).toEqual({ seqs: [1] });
-    const batch = await post(JSON.stringify([{ kind: 'resolved', alertId: 'backup-db-01' }, { kind: 'fired', alertId: 'b2', alert }]));
+    const batch = await post(
+      JSON.stringify([
+        { kind: 'resolved', alertId: 'backup-db-01' },
+        { kind: 'fired', alertId: 'b2', alert },
+      ]),
+    );
     expect(await batch.json()).toEqual({ seqs: [2, 3] });
-    expect(gateway.journal.alertState('backup-db-01')).toMatchObject({ status: 'resolved', source: 'http', title: 'Backup failed on db-01' });
+    expect(gateway.journal.alertState('backup-db-01')).toMatchObject({
+      status: 'resolved',
+      source: 'http',
+      title: 'Backup failed on db-01',
+    });
   });
   it('refuses a wrong token (401), garbage (400 with the reason), and over 1 MiB (413)', async () => {
     const badToken = await post('{}', 'wrong-token-0123456789');
@@ -36,7 +54,9 @@ describe('POST /v1/events', () => {
     const garbage = await post('{"kind":"fired"');
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toEqual({ code: 'body_not_json', error: expect.stringMatching(/not JSON/) });
-    const invalid = await post(JSON.stringify({ kind: 'fired', alertId: 'x', alert: { ...alert, severity: 'apocalyptic' } }));
+    const invalid = await post(
+      JSON.stringify({ kind: 'fired', alertId: 'x', alert: { ...alert, severity: 'apocalyptic' } }),
+    );
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toEqual({ code: 'invalid_event', error: expect.stringMatching(/^alert\.severity: /) });
     const tooLarge = await post('x'.repeat(1024 * 1024 + 10));
@@ -48,15 +68,30 @@ describe('POST /v1/events', () => {
   it('answers 503 when the journal cannot write, stores nothing of that batch, and works again after', async () => {
     const before = gateway.journal.bounds().last;
     const other = new Database(journalPath);
-    other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
-    const refused = await post(JSON.stringify([{ kind: 'fired', alertId: 'c1', alert }, { kind: 'fired', alertId: 'c2', alert }]));
+    other.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    );
+    const refused = await post(
+      JSON.stringify([
+        { kind: 'fired', alertId: 'c1', alert },
+        { kind: 'fired', alertId: 'c2', alert },
+      ]),
+    );
     expect(refused.status).toBe(503);
-    expect(await refused.json()).toEqual({ code: 'journal_unavailable', error: expect.stringMatching(/journal write failed: database or disk is full/) });
+    expect(await refused.json()).toEqual({
+      code: 'journal_unavailable',
+      error: expect.stringMatching(/journal write failed: database or disk is full/),
+    });
     expect(gateway.journal.bounds().last).toBe(before);
     expect(gateway.journal.alertState('c1')).toBeUndefined();
     other.exec('DROP TRIGGER refuse');
     other.close();
-    const retried = await post(JSON.stringify([{ kind: 'fired', alertId: 'c1', alert }, { kind: 'fired', alertId: 'c2', alert }]));
+    const retried = await post(
+      JSON.stringify([
+        { kind: 'fired', alertId: 'c1', alert },
+        { kind: 'fired', alertId: 'c2', alert },
+      ]),
+    );
     expect(retried.status).toBe(202);
     expect(await retried.json()).toEqual({ seqs: [before + 1, before + 2] });
   });
@@ -74,7 +109,10 @@ describe('POST /v1/events', () => {
       for (const body of bodies(deep(depth))) {
         const answer = await post(body);
         expect(answer.status).toBe(400);
-        expect(await answer.json()).toEqual({ code: 'body_too_deep', error: expect.stringMatching(/^body refused: nested deeper than 32 levels/) });
+        expect(await answer.json()).toEqual({
+          code: 'body_too_deep',
+          error: expect.stringMatching(/^body refused: nested deeper than 32 levels/),
+        });
       }
     }
     expect((await post(deep(1_000_000))).status).toBe(413);
@@ -82,11 +120,18 @@ describe('POST /v1/events', () => {
     expect((await post(JSON.stringify({ kind: 'fired', alertId: 'after-deep', alert }))).status).toBe(202);
   });
   it('refuses a label key __proto__ with 400 naming it, rather than dropping it; keeps "constructor"', async () => {
-    const refused = await post(`{"kind":"fired","alertId":"proto","alert":{"title":"t","severity":"high","category":"outage","labels":{"__proto__":"x","team":"db"}}}`);
+    const refused = await post(
+      `{"kind":"fired","alertId":"proto","alert":{"title":"t","severity":"high","category":"outage","labels":{"__proto__":"x","team":"db"}}}`,
+    );
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ code: 'forbidden_key', error: 'body refused: the key "__proto__" is not accepted (at alert.labels)' });
+    expect(await refused.json()).toEqual({
+      code: 'forbidden_key',
+      error: 'body refused: the key "__proto__" is not accepted (at alert.labels)',
+    });
     expect(gateway.journal.alertState('proto')).toBeUndefined();
-    const kept = await post(JSON.stringify({ kind: 'fired', alertId: 'ctor', alert: { ...alert, labels: { constructor: 'y' } } }));
+    const kept = await post(
+      JSON.stringify({ kind: 'fired', alertId: 'ctor', alert: { ...alert, labels: { constructor: 'y' } } }),
+    );
     expect(kept.status).toBe(202);
     expect(gateway.journal.alertState('ctor')?.labels).toEqual({ constructor: 'y' });
   });

@@ -16,7 +16,11 @@ import type { EventSink, SinkEntry } from '../sink.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
 
 const PostedEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('fired'), alertId: AlertIdSchema, alert: AlertBodySchema.extend({ startsAt: AlertBodySchema.shape.startsAt.optional() }) }),
+  z.object({
+    kind: z.literal('fired'),
+    alertId: AlertIdSchema,
+    alert: AlertBodySchema.extend({ startsAt: AlertBodySchema.shape.startsAt.optional() }),
+  }),
   z.object({ kind: z.literal('resolved'), alertId: AlertIdSchema }),
 ]);
 const BatchSchema = z.array(PostedEventSchema).min(1).max(1000);
@@ -28,7 +32,12 @@ export const HTTP_SOURCE = 'http';
 export type EventsRefusal = 'bad_token' | BodyRefusal | 'invalid_event' | 'journal_unavailable';
 
 /** Handle one request: the journaled seqs, or the refusal; `now` is injected for tests. */
-export async function handlePostedEvents(request: IncomingMessage, sink: EventSink, tokens: readonly string[], now: () => number): Promise<Result<{ seqs: Array<number | null> }, EventsRefusal>> {
+export async function handlePostedEvents(
+  request: IncomingMessage,
+  sink: EventSink,
+  tokens: readonly string[],
+  now: () => number,
+): Promise<Result<{ seqs: Array<number | null> }, EventsRefusal>> {
   const token = bearerToken(request);
   if (token === null || !tokenMatches(token, tokens)) return httpError('bad_token');
   const body = await readJsonBody(request, MAX_FRAME_BYTES);
@@ -40,7 +49,15 @@ export async function handlePostedEvents(request: IncomingMessage, sink: EventSi
   const at = now();
   const entries: SinkEntry[] = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]).map((posted) =>
     posted.kind === 'fired'
-      ? { event: { kind: 'fired', alertId: posted.alertId, source: HTTP_SOURCE, at, alert: { ...posted.alert, startsAt: posted.alert.startsAt ?? at } } }
+      ? {
+          event: {
+            kind: 'fired',
+            alertId: posted.alertId,
+            source: HTTP_SOURCE,
+            at,
+            alert: { ...posted.alert, startsAt: posted.alert.startsAt ?? at },
+          },
+        }
       : { event: { kind: 'resolved', alertId: posted.alertId, source: HTTP_SOURCE, at, endsAt: at } },
   );
   try {
@@ -51,10 +68,18 @@ export async function handlePostedEvents(request: IncomingMessage, sink: EventSi
 }
 
 /** The route for startGateway's router: 202 with the seqs, or the error from the table. */
-export function eventsRoute(sink: EventSink, tokens: readonly string[], now: () => number, refused: (reason: string) => void = () => {}) {
+export function eventsRoute(
+  sink: EventSink,
+  tokens: readonly string[],
+  now: () => number,
+  refused: (reason: string) => void = () => {},
+) {
   return async (request: IncomingMessage, response: ServerResponse) => {
     const answer = await handlePostedEvents(request, sink, tokens, now);
-    if (answer.ok) return void response.writeHead(202, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
+    if (answer.ok)
+      return void response
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(`${JSON.stringify(answer.value)}\n`);
     // Counted in the gateway's statistics by status: events_400, events_401, events_413, events_503.
     refused(`events_${httpStatusOf(answer.code)}`);
     sendHttpError(response, answer);

@@ -50,10 +50,15 @@ export function seriesKey(name: string, labels: Record<string, string>): string 
 }
 
 /** The samples of one query's answer (throws with the reason if it is not usable). */
-export function samplesOf(query: PrometheusQuery, answer: unknown, maxSeries: number): { samples: MetricSample[]; dropped: number } {
+export function samplesOf(
+  query: PrometheusQuery,
+  answer: unknown,
+  maxSeries: number,
+): { samples: MetricSample[]; dropped: number } {
   const parsed = QueryResponseSchema.safeParse(answer);
   if (!parsed.success) throw new Error(`unexpected answer: ${describeZodIssue(parsed.error, '(answer)')}`);
-  if (parsed.data.status === 'error') throw new Error(`${parsed.data.errorType ?? 'error'}: ${parsed.data.error ?? 'no reason given'}`);
+  if (parsed.data.status === 'error')
+    throw new Error(`${parsed.data.errorType ?? 'error'}: ${parsed.data.error ?? 'no reason given'}`);
   const data = parsed.data.data;
   const unit = query.unit === undefined ? {} : { unit: query.unit };
   const sample = (labels: Record<string, string>, [seconds, text]: [number, string]): MetricSample | undefined => {
@@ -73,9 +78,13 @@ export function samplesOf(query: PrometheusQuery, answer: unknown, maxSeries: nu
     const one = sample({}, data.result);
     return { samples: one ? [one] : [], dropped: 0 };
   }
-  if (data.resultType !== 'vector') throw new Error(`result type ${data.resultType} is not an instant vector or scalar`);
+  if (data.resultType !== 'vector')
+    throw new Error(`result type ${data.resultType} is not an instant vector or scalar`);
   const kept = data.result.slice(0, maxSeries);
-  return { samples: kept.flatMap((element) => sample(element.metric, element.value) ?? []), dropped: data.result.length - kept.length };
+  return {
+    samples: kept.flatMap((element) => sample(element.metric, element.value) ?? []),
+    dropped: data.result.length - kept.length,
+  };
 }
 
 export class PrometheusPoller implements EventSource {
@@ -130,7 +139,10 @@ export class PrometheusPoller implements EventSource {
   private async run(query: PrometheusQuery): Promise<MetricSample[]> {
     try {
       const url = new URL('/api/v1/query', this.config.url);
-      const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+      };
       if (this.config.apiToken) headers.authorization = `Bearer ${this.config.apiToken}`;
       const response = await fetch(url, {
         method: 'POST',
@@ -140,7 +152,12 @@ export class PrometheusPoller implements EventSource {
       });
       const text = await response.text();
       const json = parseBoundedJson(text);
-      if (!json.ok) throw new Error(json.code === 'malformed_json' ? `HTTP ${response.status}: ${text.trim().slice(0, 200)}` : `HTTP ${response.status}: answer refused: ${json.message}`);
+      if (!json.ok)
+        throw new Error(
+          json.code === 'malformed_json'
+            ? `HTTP ${response.status}: ${text.trim().slice(0, 200)}`
+            : `HTTP ${response.status}: answer refused: ${json.message}`,
+        );
       const { samples, dropped } = samplesOf(query, json.value, this.config.maxSeriesPerQuery);
       if (dropped > 0) this.stats.dropped[query.name] = (this.stats.dropped[query.name] ?? 0) + dropped;
       if (this.lastLogged.delete(query.name)) this.deps.log?.(`prometheus query ${query.name}: recovered`);
@@ -153,7 +170,9 @@ export class PrometheusPoller implements EventSource {
       // Logged when the reason changes, not once per poll.
       if (this.lastLogged.get(query.name) !== message) {
         this.lastLogged.set(query.name, message);
-        this.deps.log?.(`prometheus query ${query.name} failed (${this.stats.failures[query.name]} so far): ${message}`);
+        this.deps.log?.(
+          `prometheus query ${query.name} failed (${this.stats.failures[query.name]} so far): ${message}`,
+        );
       }
       return [];
     }

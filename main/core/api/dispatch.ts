@@ -3,12 +3,7 @@
  * validates the request against the contract, calls the handler, and wraps the outcome in a
  * result envelope. Shells check *who* is asking before calling this; this checks *what*.
  */
-import {
-  apiOperations,
-  type ApiHandlers,
-  type OperationName,
-  type Result,
-} from '../../../common/api/contract.js';
+import { apiOperations, type ApiHandlers, type OperationName, type Result } from '../../../common/api/contract.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 
@@ -28,18 +23,17 @@ export function isOperationName(name: unknown): name is OperationName {
 }
 
 /** Validate a request against its operation's schema; the failure says which field and why. */
-export function validateRequest(name: OperationName, request: unknown): { ok: true; data: unknown } | { ok: false; code: 'invalid_request'; message: string } {
+export function validateRequest(
+  name: OperationName,
+  request: unknown,
+): { ok: true; data: unknown } | { ok: false; code: 'invalid_request'; message: string } {
   const parsed = apiOperations[name].request.safeParse(request ?? {});
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, code: 'invalid_request', message: `${name}: ${describeZodIssue(parsed.error, '(request)')}` };
 }
 
 /** Validate `request` for operation `name`, run its handler, and answer with an envelope. */
-export async function dispatch(
-  handlers: ApiHandlers,
-  name: OperationName,
-  request: unknown,
-): Promise<Result<unknown>> {
+export async function dispatch(handlers: ApiHandlers, name: OperationName, request: unknown): Promise<Result<unknown>> {
   const valid = validateRequest(name, request);
   if (!valid.ok) return valid;
   try {

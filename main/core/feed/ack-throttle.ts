@@ -14,7 +14,11 @@ export class AckThrottle {
   private committedSeq = 0;
   private timer: TimerHandle | null = null;
 
-  constructor(private readonly clock: Clock, private readonly send: (seq: number) => void, private readonly intervalMs = 50) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly send: (seq: number) => void,
+    private readonly intervalMs = 50,
+  ) {}
 
   /** Everything up to `seq` is committed. */
   committed(seq: number): void {

@@ -12,16 +12,29 @@
  */
 export type BackoffPolicy = { baseMs: number; capMs: number; stableAfterMs: number; afterLiveMs?: number };
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000, stableAfterMs: 60_000, afterLiveMs: 5_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseMs: 1_000,
+  capMs: 30_000,
+  stableAfterMs: 60_000,
+  afterLiveMs: 5_000,
+};
 
 /**
  * The delay before reconnect attempt `attempt` (0-based). `lostLiveAt`: when the live link this
  * run of attempts began with was lost, or null if it did not begin with one.
  */
-export function reconnectDelay(policy: BackoffPolicy, attempt: number, lostLiveAt: number | null, now: number, random: number): number {
+export function reconnectDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  lostLiveAt: number | null,
+  now: number,
+  random: number,
+): number {
   const spread = policy.afterLiveMs;
   if (spread !== undefined && lostLiveAt !== null && attempt <= 1) {
-    return attempt === 0 ? Math.floor(random * spread) : Math.max(0, lostLiveAt + spread - now) + Math.floor(random * spread);
+    return attempt === 0
+      ? Math.floor(random * spread)
+      : Math.max(0, lostLiveAt + spread - now) + Math.floor(random * spread);
   }
   return backoffDelay(policy, attempt, random);
 }

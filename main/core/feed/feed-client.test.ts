@@ -74,19 +74,31 @@ function setup(random = 0.5, onMetrics: () => void = () => {}) {
   const sockets: ScriptedSocket[] = [];
   const statuses: FeedStatus[] = [];
   let sink: RecordingSink | null = null;
-  const client = new FeedClient({ id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' }, {
-    clock, random: () => random, log: (line) => logs.push(line),
-    connect: () => {
-      const socket = new ScriptedSocket();
-      sockets.push(socket);
-      return socket;
+  const client = new FeedClient(
+    { id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' },
+    {
+      clock,
+      random: () => random,
+      log: (line) => logs.push(line),
+      connect: () => {
+        const socket = new ScriptedSocket();
+        sockets.push(socket);
+        return socket;
+      },
+      sink: (link) => (sink = new RecordingSink(link)),
+      onMetrics,
+      onStatus: (s) => statuses.push(s),
     },
-    sink: (link) => (sink = new RecordingSink(link)),
-    onMetrics, onStatus: (s) => statuses.push(s),
-  });
+  );
   const welcome = (socket: ScriptedSocket, last = 0) => {
     socket.emit('open');
-    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last } } });
+    socket.receive({
+      type: 'welcome',
+      v: 1,
+      gateway: { name: 'g', version: '1' },
+      heartbeatMs: 1000,
+      streams: { alerts: { first: 1, last } },
+    });
     socket.receive({ type: 'live', stream: 'alerts', seq: last });
   };
   return { clock, sink: sink!, sockets, statuses, logs, client, welcome, state: () => client.currentStatus().state };
@@ -179,7 +191,12 @@ describe('FeedClient', () => {
     socket.receive('{not json');
     socket.receive({ type: 'event', stream: 'alerts', seq: -1, event: {} });
     socket.receive({ type: 'from-the-future' });
-    socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
+    socket.receive({
+      type: 'event',
+      stream: 'alerts',
+      seq: 1,
+      event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 },
+    });
     await new Promise((r) => setImmediate(r));
     expect(t.client.currentStatus().rejected).toEqual({ malformed_json: 1, invalid_frame: 1, unknown_type: 1 });
     expect(t.sink.frames).toEqual(['open', 'live', 'event 1']);
@@ -193,9 +210,16 @@ describe('FeedClient', () => {
     const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
     for (const depth of [40, 50_000, 1_000_000]) {
       t.sockets[0]!.receive(`{"type":${deep(depth)}}`);
-      t.sockets[0]!.receive(`{"type":"event","stream":"alerts","seq":1,"event":{"kind":"fired","labels":${deep(depth)}}}`);
+      t.sockets[0]!.receive(
+        `{"type":"event","stream":"alerts","seq":1,"event":{"kind":"fired","labels":${deep(depth)}}}`,
+      );
     }
-    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
+    t.sockets[0]!.receive({
+      type: 'event',
+      stream: 'alerts',
+      seq: 1,
+      event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 },
+    });
     await new Promise((r) => setImmediate(r));
     expect(t.client.currentStatus().rejected).toEqual({ too_deep: 6 });
     expect(t.sink.frames).toEqual(['open', 'live', 'event 1']);
@@ -207,15 +231,37 @@ describe('FeedClient', () => {
     t.client.start();
     const socket = t.sockets[0]!;
     socket.emit('open');
-    socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 } });
+    socket.receive({
+      type: 'event',
+      stream: 'alerts',
+      seq: 1,
+      event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 },
+    });
     socket.receive({ type: 'live', stream: 'alerts', seq: 1 });
     await new Promise((r) => setImmediate(r));
     expect(t.client.currentStatus().rejected).toEqual({ before_welcome: 2 });
     expect(t.sink.frames).toEqual(['open']);
     expect(t.state()).toBe('connecting');
-    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 1 } } });
-    socket.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 } });
-    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 1 } } });
+    socket.receive({
+      type: 'welcome',
+      v: 1,
+      gateway: { name: 'g', version: '1' },
+      heartbeatMs: 1000,
+      streams: { alerts: { first: 1, last: 1 } },
+    });
+    socket.receive({
+      type: 'event',
+      stream: 'alerts',
+      seq: 1,
+      event: { kind: 'resolved', alertId: 'early', source: 's', at: 2, endsAt: 2 },
+    });
+    socket.receive({
+      type: 'welcome',
+      v: 1,
+      gateway: { name: 'g', version: '1' },
+      heartbeatMs: 1000,
+      streams: { alerts: { first: 1, last: 1 } },
+    });
     expect(t.sink.frames).toEqual(['open', 'event 1']);
     expect(t.client.currentStatus().rejected).toEqual({ before_welcome: 2, duplicate_welcome: 1 });
   });
@@ -229,7 +275,9 @@ describe('FeedClient', () => {
     t.sockets[0]!.receive({ type: 'metrics', samples: [] });
     expect(t.sockets[0]!.terminated).toBe(true);
     expect(t.client.currentStatus().rejected).toEqual({ internal_error: 1 });
-    expect(t.logs).toContain('feed feed: skipped a frame (internal_error): handling a frame failed: Maximum call stack size exceeded; reconnecting');
+    expect(t.logs).toContain(
+      'feed feed: skipped a frame (internal_error): handling a frame failed: Maximum call stack size exceeded; reconnecting',
+    );
     expect(t.logs.some((line) => /^feed feed: connection lost; reconnecting in \d+\.\d s$/.test(line))).toBe(true);
     t.clock.advance(30_000);
     expect(t.sockets).toHaveLength(2);
@@ -244,11 +292,13 @@ describe('FeedClient', () => {
     expect(t.logs.filter((line) => line.includes('skipped a frame'))).toHaveLength(5);
     expect(t.logs).toContain('feed feed: 9995 more frames skipped and not logged one by one (malformed_json 9995)');
     expect(t.logs.filter((line) => line.includes('closed 4002: console stopped reading'))).toHaveLength(1);
-    expect(t.logs.filter((line) => line.startsWith('feed feed: connected to ws://gateway.test/v1/feed'))).toHaveLength(1);
+    expect(t.logs.filter((line) => line.startsWith('feed feed: connected to ws://gateway.test/v1/feed'))).toHaveLength(
+      1,
+    );
     expect(t.logs.length).toBeLessThan(12);
   });
 
-  it('says hello with the sink\'s cursor, acks what the sink reports committed, and shows its seq', () => {
+  it("says hello with the sink's cursor, acks what the sink reports committed, and shows its seq", () => {
     const t = setup();
     t.sink.committedCursor = 7;
     t.client.start();
@@ -267,7 +317,13 @@ describe('FeedClient', () => {
     t.client.start();
     const socket = t.sockets[0]!;
     socket.emit('open');
-    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last: 5 } } });
+    socket.receive({
+      type: 'welcome',
+      v: 1,
+      gateway: { name: 'g', version: '1' },
+      heartbeatMs: 1000,
+      streams: { alerts: { first: 1, last: 5 } },
+    });
     expect(t.state()).toBe('resyncing');
     socket.receive({ type: 'snapshot', stream: 'alerts', seq: 5, alerts: [] });
     socket.receive({ type: 'gap', stream: 'alerts', from: 1, to: 4, reason: 'outside_replay_window' });
@@ -293,7 +349,10 @@ describe('FeedClient', () => {
     t.welcome(t.sockets[0]!);
     t.sink.blocked = true;
     t.sink.link.blocked('cannot write the alert history: disk full');
-    expect(t.client.currentStatus()).toMatchObject({ state: 'stale', lastError: 'cannot write the alert history: disk full' });
+    expect(t.client.currentStatus()).toMatchObject({
+      state: 'stale',
+      lastError: 'cannot write the alert history: disk full',
+    });
     t.sockets[0]!.receive({ type: 'ping', t: 1 });
     expect(t.state()).toBe('stale');
     t.sink.blocked = false;

@@ -8,7 +8,12 @@
 import type { FeedStatus } from '../../../common/api/contract.js';
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { decodeFrame } from '../../../common/protocol/decode.js';
-import { PROTOCOL_VERSION, ServerFrameSchema, type ClientFrame, type ServerFrame } from '../../../common/protocol/frames.js';
+import {
+  PROTOCOL_VERSION,
+  ServerFrameSchema,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../../common/protocol/frames.js';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js';
 import type { FeedSocket, SocketFactory } from './feed-socket.js';
@@ -19,7 +24,15 @@ import { RefusalLog } from './refusal-log.js';
 import type { FeedSink, LinkControl } from './link-port.js';
 
 /** One configured feed: which gateway, and how to reach and trust it. */
-export type FeedProfile = { id: string; name: string; url: string; token: string; ca?: string; pin?: string; embedded?: boolean };
+export type FeedProfile = {
+  id: string;
+  name: string;
+  url: string;
+  token: string;
+  ca?: string;
+  pin?: string;
+  embedded?: boolean;
+};
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 
 /** What a link needs; the console core's composition root provides it. */
@@ -60,15 +73,26 @@ export class FeedClient {
   private welcomed = false;
   private readonly refusals: RefusalLog;
 
-  constructor(private readonly profile: FeedProfile, private readonly deps: FeedClientDeps) {
+  constructor(
+    private readonly profile: FeedProfile,
+    private readonly deps: FeedClientDeps,
+  ) {
     this.heartbeatMs = deps.heartbeatMs ?? 10_000;
     this.actions = new PendingActions(deps.clock);
     this.refusals = new RefusalLog(deps.clock, deps.log, `feed ${profile.name}`);
     this.acks = new AckThrottle(deps.clock, (seq) => this.send({ type: 'ack', stream: 'alerts', seq }));
     this.sink = deps.sink(this.control());
     this.status = {
-      feedId: profile.id, name: profile.name, url: profile.url, embedded: profile.embedded ?? false,
-      state: 'connecting', since: deps.clock.now(), nextRetryAt: null, lastSeq: this.sink.cursor(), lastError: null, rejected: {},
+      feedId: profile.id,
+      name: profile.name,
+      url: profile.url,
+      embedded: profile.embedded ?? false,
+      state: 'connecting',
+      since: deps.clock.now(),
+      nextRetryAt: null,
+      lastSeq: this.sink.cursor(),
+      lastError: null,
+      rejected: {},
     };
   }
 
@@ -112,7 +136,12 @@ export class FeedClient {
       this.lastHeard = this.deps.clock.now();
       const resume = this.sink.open();
       this.deps.log(`feed ${this.profile.name}: connected to ${url}; resuming after seq ${resume}`);
-      this.send({ type: 'hello', v: PROTOCOL_VERSION, client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' }, resume: { alerts: resume } });
+      this.send({
+        type: 'hello',
+        v: PROTOCOL_VERSION,
+        client: { name: 'tocsin-console', version: this.deps.clientVersion ?? '0.1.0' },
+        resume: { alerts: resume },
+      });
       this.scheduleHeartbeat();
     });
     socket.on('message', (data, isBinary) => {
@@ -148,13 +177,15 @@ export class FeedClient {
   private onText(text: string): void {
     if (this.restarting) return;
     this.lastHeard = this.deps.clock.now();
-    if (this.status.state === 'stale' && !this.sink.blocked) this.setStatus({ state: this.sink.replaying ? 'resyncing' : 'live' });
+    if (this.status.state === 'stale' && !this.sink.blocked)
+      this.setStatus({ state: this.sink.replaying ? 'resyncing' : 'live' });
     const decoded = decodeFrame(text, ServerFrameSchema);
     // Counted, logged with its reason, skipped: one bad frame never stops the stream.
     if (!decoded.ok) return this.refuse(decoded.code, decoded.message);
     const frame = decoded.value;
     // Until the gateway has said who it is and where its journal stands, nothing it sends is history.
-    if (!this.welcomed && frame.type !== 'welcome' && frame.type !== 'error') return this.refuse('before_welcome', `${frame.type} before welcome`);
+    if (!this.welcomed && frame.type !== 'welcome' && frame.type !== 'error')
+      return this.refuse('before_welcome', `${frame.type} before welcome`);
     this.onFrame(frame);
   }
 
@@ -223,25 +254,32 @@ export class FeedClient {
       // While the history cannot be written no alert reaches the console: never show that as live.
       blocked: (message) => {
         this.deps.log(`feed ${this.profile.name}: ${message ?? 'the alert history is writable again'}`);
-        this.setStatus(message ? { state: 'stale', lastError: message } : { state: this.sink.replaying ? 'resyncing' : 'live', lastError: null });
+        this.setStatus(
+          message
+            ? { state: 'stale', lastError: message }
+            : { state: this.sink.replaying ? 'resyncing' : 'live', lastError: null },
+        );
       },
     };
   }
 
   /** Heartbeat: ping, mark stale after 1.5 missed intervals, dead after two. */
   private scheduleHeartbeat(): void {
-    this.heartbeatTimer = this.deps.clock.setTimeout(() => {
-      const silent = this.deps.clock.now() - this.lastHeard;
-      if (silent > 2 * this.heartbeatMs) {
-        this.deps.log(`feed ${this.profile.name}: no frame for ${silent} ms (two heartbeats): reconnecting`);
-        this.setStatus({ lastError: `no heartbeat for ${Math.round(silent / 1000)} s` });
-        this.socket?.terminate();
-        return;
-      }
-      if (silent > 1.5 * this.heartbeatMs && this.status.state !== 'stale') this.setStatus({ state: 'stale' });
-      this.send({ type: 'ping', t: this.deps.clock.now() });
-      this.scheduleHeartbeat();
-    }, Math.max(50, Math.floor(this.heartbeatMs / 4)));
+    this.heartbeatTimer = this.deps.clock.setTimeout(
+      () => {
+        const silent = this.deps.clock.now() - this.lastHeard;
+        if (silent > 2 * this.heartbeatMs) {
+          this.deps.log(`feed ${this.profile.name}: no frame for ${silent} ms (two heartbeats): reconnecting`);
+          this.setStatus({ lastError: `no heartbeat for ${Math.round(silent / 1000)} s` });
+          this.socket?.terminate();
+          return;
+        }
+        if (silent > 1.5 * this.heartbeatMs && this.status.state !== 'stale') this.setStatus({ state: 'stale' });
+        this.send({ type: 'ping', t: this.deps.clock.now() });
+        this.scheduleHeartbeat();
+      },
+      Math.max(50, Math.floor(this.heartbeatMs / 4)),
+    );
   }
 
   private onClosed(code: number, reason: string): void {
@@ -259,10 +297,14 @@ export class FeedClient {
     }
     this.liveSince = null;
     // After a journal change the console closed the link itself, to say hello again: at once.
-    const delay = this.restarting ? 0 : reconnectDelay(policy, this.attempt++, this.lostLiveAt, now, this.deps.random());
+    const delay = this.restarting
+      ? 0
+      : reconnectDelay(policy, this.attempt++, this.lostLiveAt, now, this.deps.random());
     const detail = code === 1006 ? 'connection lost' : `closed ${code}${reason ? `: ${reason}` : ''}`;
     this.refusals.flush();
-    this.deps.log(`feed ${this.profile.name}: ${detail}${this.status.lastError ? ` (${this.status.lastError})` : ''}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
+    this.deps.log(
+      `feed ${this.profile.name}: ${detail}${this.status.lastError ? ` (${this.status.lastError})` : ''}; reconnecting in ${(delay / 1000).toFixed(1)} s`,
+    );
     this.setStatus({ state: 'disconnected', nextRetryAt: now + delay, lastError: this.status.lastError ?? detail });
     this.retryTimer = this.deps.clock.setTimeout(() => this.connect(), delay);
   }

@@ -40,7 +40,9 @@ export function pinnedIdentityCheck(pin: string) {
     if (identity) return identity;
     if (!certificate.pubkey) return new Error('the gateway presented a certificate without a public key');
     const actual = spkiPin(certificate);
-    return actual === pin ? undefined : new Error(`the gateway's public key ${actual} does not match the pinned key ${pin}`);
+    return actual === pin
+      ? undefined
+      : new Error(`the gateway's public key ${actual} does not match the pinned key ${pin}`);
   };
 }
 export type SocketFactory = (endpoint: FeedEndpoint) => FeedSocket;

@@ -13,7 +13,10 @@ export type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
 export class PendingActions {
   private readonly waiting = new Map<string, { resolve: (r: ActionResult) => void; timer: TimerHandle }>();
 
-  constructor(private readonly clock: Clock, private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /** Register action `id`, then call `send`; resolves with its result. */
   wait(id: string, send: () => void): Promise<ActionResult> {

@@ -67,12 +67,15 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
   const core = await ConsoleCore.create({ dataDir: init.dataDir, feeds, userName: init.userName, log, settings });
   // Built beside the core, not by it: the core only hears of it as one more observer.
   const notifications = new NotificationCenter({
-    policy, clock: systemClock, log,
+    policy,
+    clock: systemClock,
+    log,
     notifier: hooks.notifier ?? notifierFor(process.platform, NOTIFICATION_APP_ID),
     mode: init.notifications === 'off' ? 'off' : 'native',
     settings: () => notificationSettings,
     windowState: () => core.currentWindowState(),
-    acknowledge: (feedId, alertId) => core.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
+    acknowledge: (feedId, alertId) =>
+      core.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
     open: hooks.openAlert,
     recordNotified: (feedId, alertId, at) => core.store.recordNotified(feedId, alertId, at),
   });
@@ -80,7 +83,9 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
   core.reportNotificationHealth(notifications.health());
   // Loaded once, before any feed connects; from then on kept by what is committed.
   const tray = new TrayObserver({
-    clock: systemClock, alerts: core.store.firingAlerts(), feeds: core.feedStatuses(),
+    clock: systemClock,
+    alerts: core.store.firingAlerts(),
+    feeds: core.feedStatuses(),
     notifications: () => ({ ...policy.state(), health: notifications.health() }),
   });
   notifications.onHealth(() => tray.changed());

@@ -13,13 +13,18 @@ import { CoreHost, type CoreDown } from './core-host.js';
 const root = join(import.meta.dirname, '../../..');
 describe('CoreHost', () => {
   it('runs the core and the embedded demo gateway in a worker thread', async () => {
-    const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir: mkdtempSync(join(tmpdir(), 'tocsin-host-')), userName: 'ann', notifications: 'off' });
+    const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), {
+      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-host-')),
+      userName: 'ann',
+      notifications: 'off',
+    });
     try {
       expect(host.embeddedGatewayUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/feed$/);
       const models: TrayModel[] = [];
       host.onTrayModel((model) => models.push(model));
       const deadline = Date.now() + 10_000;
-      while (!models.some((m) => m.status === '1 feed live' && m.counts.firing > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!models.some((m) => m.status === '1 feed live' && m.counts.firing > 0) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(models.at(-1)).toMatchObject({ status: '1 feed live', notificationsPaused: false, snoozedUntil: null });
       expect(['warning', 'critical', 'security', 'ok']).toContain(models.at(-1)!.state);
 
@@ -31,7 +36,8 @@ describe('CoreHost', () => {
       host.snoozeNotifications(4);
       host.setNotificationsPaused(true);
       const until = Date.now() + 5_000;
-      while (!(models.at(-1)?.notificationsPaused && models.at(-1)?.snoozedUntil) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      while (!(models.at(-1)?.notificationsPaused && models.at(-1)?.snoozedUntil) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
       expect(models.at(-1)!.snoozedUntil! - Date.now()).toBeGreaterThan(4 * 3600_000 - 10_000);
       expect(models.at(-1)!.notificationsPaused).toBe(true);
     } finally {
@@ -43,14 +49,21 @@ describe('CoreHost', () => {
   it('beats while running, and reports a crash with its reason and exit code', async () => {
     process.env.TOCSIN_TEST_HOOKS = '1'; // read by the worker when it starts
     try {
-      const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir: mkdtempSync(join(tmpdir(), 'tocsin-host-')), userName: 'ann', notifications: 'off' });
+      const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), {
+        dataDir: mkdtempSync(join(tmpdir(), 'tocsin-host-')),
+        userName: 'ann',
+        notifications: 'off',
+      });
       let beats = 0;
       host.onHeartbeat(() => beats++);
       await new Promise((r) => setTimeout(r, 1_200));
       expect(beats).toBeGreaterThanOrEqual(2);
       const down = new Promise<CoreDown>((resolve) => host.onDown(resolve));
       host.injectFault('crash');
-      expect(await down).toEqual({ reason: 'the core worker failed: RangeError: test hook: the core crashed on purpose', exitCode: 1 });
+      expect(await down).toEqual({
+        reason: 'the core worker failed: RangeError: test hook: the core crashed on purpose',
+        exitCode: 1,
+      });
       expect(await host.invoke('feedStatus', {})).toMatchObject({ ok: false, code: 'unavailable' });
       expect(await new Promise<CoreDown>((resolve) => host.onDown(resolve))).toMatchObject({ exitCode: 1 }); // told at once when already down
     } finally {
@@ -62,9 +75,15 @@ describe('CoreHost', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tocsin-host-'));
     const silent = join(dir, 'silent-worker.cjs');
     writeFileSync(silent, "require('node:worker_threads').parentPort.on('message', () => {});\n");
-    await expect(CoreHost.start(silent, { dataDir: dir, userName: 'ann' }, { startTimeoutMs: 300 })).rejects.toThrow('the core worker was not ready within 300 ms');
+    await expect(CoreHost.start(silent, { dataDir: dir, userName: 'ann' }, { startTimeoutMs: 300 })).rejects.toThrow(
+      'the core worker was not ready within 300 ms',
+    );
 
-    const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir: dir, userName: 'ann', notifications: 'off' });
+    const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), {
+      dataDir: dir,
+      userName: 'ann',
+      notifications: 'off',
+    });
     const down = new Promise<CoreDown>((resolve) => host.onDown(resolve));
     expect(await host.terminate('no heartbeat for 3 s')).toBe(1);
     expect(await down).toEqual({ reason: 'no heartbeat for 3 s', exitCode: 1 });

@@ -19,7 +19,16 @@ import type { WindowState } from '../../../common/window-state.js';
 import { until } from '../../../tests/support/until.js';
 
 const feed = (feedId: string, state: FeedStatus['state'] = 'live'): FeedStatus => ({
-  feedId, name: `Feed ${feedId}`, url: `ws://${feedId}`, embedded: false, state, since: 1, nextRetryAt: null, lastSeq: 7, lastError: null, rejected: {},
+  feedId,
+  name: `Feed ${feedId}`,
+  url: `ws://${feedId}`,
+  embedded: false,
+  state,
+  since: 1,
+  nextRetryAt: null,
+  lastSeq: 7,
+  lastError: null,
+  rejected: {},
 });
 
 /** A stand-in core: beats every 0.5 s on the manual clock until it dies or hangs; records what it is told. */
@@ -27,41 +36,84 @@ class FakeCore implements SupervisedCore {
   readonly told: Array<[string, unknown]> = [];
   readonly embeddedGatewayUrl: string | null;
   closed = false;
-  private readonly listeners = { update: new Set<(u: UiUpdate) => void>(), open: new Set<(f: string, a: string) => void>(), tray: new Set<(m: TrayModel) => void>(), beat: new Set<() => void>(), down: new Set<(d: CoreDown) => void>() };
+  private readonly listeners = {
+    update: new Set<(u: UiUpdate) => void>(),
+    open: new Set<(f: string, a: string) => void>(),
+    tray: new Set<(m: TrayModel) => void>(),
+    beat: new Set<() => void>(),
+    down: new Set<(d: CoreDown) => void>(),
+  };
   private beating: TimerHandle | null = null;
 
-  constructor(private readonly clock: ManualClock, readonly n: number, readonly feeds: FeedStatus[]) {
+  constructor(
+    private readonly clock: ManualClock,
+    readonly n: number,
+    readonly feeds: FeedStatus[],
+  ) {
     this.embeddedGatewayUrl = `ws://127.0.0.1:${9000 + n}/v1/feed`;
     this.beat();
   }
   invoke(op: string): Promise<Result<unknown>> {
     this.told.push(['invoke', op]);
-    return Promise.resolve({ ok: true, value: op === 'feedStatus' ? this.feeds : op === 'activeAlerts' ? [] : { from: this.n } });
+    return Promise.resolve({
+      ok: true,
+      value: op === 'feedStatus' ? this.feeds : op === 'activeAlerts' ? [] : { from: this.n },
+    });
   }
   onUpdate = (l: (u: UiUpdate) => void) => this.add(this.listeners.update, l);
   onOpenAlert = (l: (f: string, a: string) => void) => this.add(this.listeners.open, l);
   onTrayModel = (l: (m: TrayModel) => void) => this.add(this.listeners.tray, l);
   onHeartbeat = (l: () => void) => this.add(this.listeners.beat, l);
   onDown = (l: (d: CoreDown) => void) => this.add(this.listeners.down, l);
-  snoozeNotifications(hours: number) { this.told.push(['snooze', hours]); }
-  setNotificationsPaused(paused: boolean) { this.told.push(['pause', paused]); }
-  setWindowState(state: WindowState) { this.told.push(['window', state]); }
-  injectFault(fault: CoreFault) { this.told.push(['fault', fault]); }
-  close() { this.closed = true; this.stopBeating(); return Promise.resolve(); }
+  snoozeNotifications(hours: number) {
+    this.told.push(['snooze', hours]);
+  }
+  setNotificationsPaused(paused: boolean) {
+    this.told.push(['pause', paused]);
+  }
+  setWindowState(state: WindowState) {
+    this.told.push(['window', state]);
+  }
+  injectFault(fault: CoreFault) {
+    this.told.push(['fault', fault]);
+  }
+  close() {
+    this.closed = true;
+    this.stopBeating();
+    return Promise.resolve();
+  }
   terminate(reason: string) {
     this.told.push(['terminate', reason]);
     this.die(reason, 1);
     return Promise.resolve(1);
   }
-  update(update: Partial<UiUpdate>) { for (const l of this.listeners.update) l({ alerts: [], metrics: [], feeds: [], ...update }); }
-  tray(model: TrayModel) { for (const l of this.listeners.tray) l(model); }
-  die(reason: string, exitCode: number) { this.stopBeating(); for (const l of this.listeners.down) l({ reason, exitCode }); }
-  hang() { this.stopBeating(); }
-  private beat() {
-    this.beating = this.clock.setTimeout(() => { for (const l of this.listeners.beat) l(); this.beat(); }, 500);
+  update(update: Partial<UiUpdate>) {
+    for (const l of this.listeners.update) l({ alerts: [], metrics: [], feeds: [], ...update });
   }
-  private stopBeating() { if (this.beating) this.clock.clearTimeout(this.beating); this.beating = null; }
-  private add<T>(set: Set<T>, l: T) { set.add(l); return () => set.delete(l); }
+  tray(model: TrayModel) {
+    for (const l of this.listeners.tray) l(model);
+  }
+  die(reason: string, exitCode: number) {
+    this.stopBeating();
+    for (const l of this.listeners.down) l({ reason, exitCode });
+  }
+  hang() {
+    this.stopBeating();
+  }
+  private beat() {
+    this.beating = this.clock.setTimeout(() => {
+      for (const l of this.listeners.beat) l();
+      this.beat();
+    }, 500);
+  }
+  private stopBeating() {
+    if (this.beating) this.clock.clearTimeout(this.beating);
+    this.beating = null;
+  }
+  private add<T>(set: Set<T>, l: T) {
+    set.add(l);
+    return () => set.delete(l);
+  }
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -81,7 +133,13 @@ async function harness(options: { timing?: Partial<SupervisorTiming>; feeds?: Fe
     cores.push(core);
     return core;
   };
-  const supervisor = await CoreSupervisor.start({ start, clock, log: (l) => logs.push(l), raiseAlarm: (t, b) => alarms.push([t, b]), ...(options.timing ? { timing: options.timing } : {}) });
+  const supervisor = await CoreSupervisor.start({
+    start,
+    clock,
+    log: (l) => logs.push(l),
+    raiseAlarm: (t, b) => alarms.push([t, b]),
+    ...(options.timing ? { timing: options.timing } : {}),
+  });
   open.push(supervisor);
   const updates: UiUpdate[] = [];
   const trays: TrayModel[] = [];
@@ -94,7 +152,19 @@ async function harness(options: { timing?: Partial<SupervisorTiming>; feeds?: Fe
     await flush();
   };
   await flush();
-  return { clock, cores, startFailures, logs, alarms, starts, supervisor, updates, trays, step, last: () => cores.at(-1)! };
+  return {
+    clock,
+    cores,
+    startFailures,
+    logs,
+    alarms,
+    starts,
+    supervisor,
+    updates,
+    trays,
+    step,
+    last: () => cores.at(-1)!,
+  };
 }
 
 let open: CoreSupervisor[] = [];
@@ -110,7 +180,13 @@ describe('CoreSupervisor', () => {
     h.supervisor.onOpenAlert((f, a) => opened.push(`${f}/${a}`));
     expect(await h.supervisor.invoke('notificationHealth', {})).toEqual({ ok: true, value: { from: 0 } });
     h.last().update({ feeds: [feed('prod')] });
-    h.last().tray({ state: 'ok', status: '1 feed live', counts: { firing: 0, critical: 0, security: 0, unacknowledged: 0 }, snoozedUntil: null, notificationsPaused: false });
+    h.last().tray({
+      state: 'ok',
+      status: '1 feed live',
+      counts: { firing: 0, critical: 0, security: 0, unacknowledged: 0 },
+      snoozedUntil: null,
+      notificationsPaused: false,
+    });
     expect(h.updates.at(-1)!.feeds).toEqual([feed('prod')]);
     expect(h.trays.at(-1)!.state).toBe('ok');
     expect(h.supervisor.embeddedGatewayUrl).toBe('ws://127.0.0.1:9000/v1/feed');
@@ -123,16 +199,41 @@ describe('CoreSupervisor', () => {
     const h = await harness();
     h.last().die('the core worker failed: RangeError: Invalid array length', 1);
     await flush();
-    expect(h.logs).toEqual(['tocsin: core down: the core worker failed: RangeError: Invalid array length (exit code 1); restarting in 0.25 s']);
+    expect(h.logs).toEqual([
+      'tocsin: core down: the core worker failed: RangeError: Invalid array length (exit code 1); restarting in 0.25 s',
+    ]);
     const outage = h.updates.at(-1)!;
     expect(outage.feeds.map((f) => [f.feedId, f.state, f.lastError, f.core?.state])).toEqual([
-      ['prod', 'disconnected', 'core restarting: the core worker failed: RangeError: Invalid array length', 'restarting'],
-      ['lab', 'disconnected', 'core restarting: the core worker failed: RangeError: Invalid array length', 'restarting'],
+      [
+        'prod',
+        'disconnected',
+        'core restarting: the core worker failed: RangeError: Invalid array length',
+        'restarting',
+      ],
+      [
+        'lab',
+        'disconnected',
+        'core restarting: the core worker failed: RangeError: Invalid array length',
+        'restarting',
+      ],
     ]);
     expect(outage.feeds[0]!.nextRetryAt).toBe(h.clock.now() + 250);
-    expect(h.trays.at(-1)).toMatchObject({ state: 'disconnected', icon: 'tray-disconnected', status: 'Core restarting: the core worker failed: RangeError: Invalid array length' });
-    expect(h.alarms).toEqual([['Tocsin core restarting', 'the core worker failed: RangeError: Invalid array length. Alerts are not being received until it is back; restarting in 0.25 s.']]);
-    expect(await h.supervisor.invoke('activeAlerts', {})).toEqual({ ok: false, code: 'unavailable', message: 'the core is restarting: the core worker failed: RangeError: Invalid array length' });
+    expect(h.trays.at(-1)).toMatchObject({
+      state: 'disconnected',
+      icon: 'tray-disconnected',
+      status: 'Core restarting: the core worker failed: RangeError: Invalid array length',
+    });
+    expect(h.alarms).toEqual([
+      [
+        'Tocsin core restarting',
+        'the core worker failed: RangeError: Invalid array length. Alerts are not being received until it is back; restarting in 0.25 s.',
+      ],
+    ]);
+    expect(await h.supervisor.invoke('activeAlerts', {})).toEqual({
+      ok: false,
+      code: 'unavailable',
+      message: 'the core is restarting: the core worker failed: RangeError: Invalid array length',
+    });
     expect(h.supervisor.running).toBe(false);
   });
 
@@ -166,7 +267,11 @@ describe('CoreSupervisor', () => {
     h.last().die('boom', 1);
     await h.step(250);
     expect(h.cores).toHaveLength(2);
-    expect(h.last().told.filter(([k]) => k !== 'invoke')).toEqual([['window', window], ['snooze', 0.5], ['pause', true]]);
+    expect(h.last().told.filter(([k]) => k !== 'invoke')).toEqual([
+      ['window', window],
+      ['snooze', 0.5],
+      ['pause', true],
+    ]);
     h.last().update({ feeds: [feed('prod')] });
     expect(h.updates.at(-1)!.feeds).toEqual([feed('prod')]);
     expect(await h.supervisor.invoke('notificationHealth', {})).toEqual({ ok: true, value: { from: 1 } });
@@ -174,7 +279,7 @@ describe('CoreSupervisor', () => {
     expect(h.logs.at(-1)).toBe('tocsin: core restarted 0.25 s after it went down (boom)');
   });
 
-  it('replaces the outage on every page with the new core\'s feed statuses and active alerts', async () => {
+  it("replaces the outage on every page with the new core's feed statuses and active alerts", async () => {
     const h = await harness();
     h.last().die('boom', 1);
     await h.step(250);
@@ -204,8 +309,13 @@ describe('CoreSupervisor', () => {
     const detectedAfter = h.clock.now() - hungAt;
     expect(detectedAfter).toBeGreaterThan(3000 - 500);
     expect(detectedAfter).toBeLessThanOrEqual(3000 + 250);
-    expect(h.cores[0]!.told.at(-1)).toEqual(['terminate', expect.stringMatching(/^the core stopped answering \(no heartbeat for 3\.\d+ s\)$/)]);
-    expect(h.logs[0]).toMatch(/^tocsin: core down: the core stopped answering \(no heartbeat for 3\.\d+ s\) \(exit code 1\); restarting in 0\.25 s$/);
+    expect(h.cores[0]!.told.at(-1)).toEqual([
+      'terminate',
+      expect.stringMatching(/^the core stopped answering \(no heartbeat for 3\.\d+ s\)$/),
+    ]);
+    expect(h.logs[0]).toMatch(
+      /^tocsin: core down: the core stopped answering \(no heartbeat for 3\.\d+ s\) \(exit code 1\); restarting in 0\.25 s$/,
+    );
     expect(h.updates.at(-1)!.feeds[0]!.core?.reason).toMatch(/stopped answering/);
     await h.step(250);
     expect(h.cores).toHaveLength(2);
@@ -216,12 +326,22 @@ describe('CoreSupervisor', () => {
     const h = await harness({ timing: { hangAfterMs: 3000 } });
     let lag = 0;
     const clock = h.clock;
-    const lagging = { now: () => clock.now() + lag, setTimeout: clock.setTimeout.bind(clock), clearTimeout: clock.clearTimeout.bind(clock) };
+    const lagging = {
+      now: () => clock.now() + lag,
+      setTimeout: clock.setTimeout.bind(clock),
+      clearTimeout: clock.clearTimeout.bind(clock),
+    };
     // Rebuild the supervisor on a clock whose "now" jumps, as after a 5 s block of the event loop.
     const cores: FakeCore[] = [];
     const supervisor = await CoreSupervisor.start({
-      start: async () => { const c = new FakeCore(clock, 7, [feed('prod')]); cores.push(c); return c; },
-      clock: lagging, log: () => {}, raiseAlarm: () => {},
+      start: async () => {
+        const c = new FakeCore(clock, 7, [feed('prod')]);
+        cores.push(c);
+        return c;
+      },
+      clock: lagging,
+      log: () => {},
+      raiseAlarm: () => {},
     });
     open.push(supervisor);
     await h.step(1000);
@@ -242,9 +362,13 @@ describe('CoreSupervisor', () => {
     }
     const outage = h.updates.filter((u) => u.feeds[0]?.core).at(-1)!.feeds[0]!.core!;
     expect(outage).toMatchObject({ state: 'failing', reason: 'boom 4', failures: 5 });
-    expect(h.logs.at(-2)).toBe('tocsin: core down: boom 4 (exit code 1); restarting in 4 s; it keeps failing (5 failures in 120 s)');
+    expect(h.logs.at(-2)).toBe(
+      'tocsin: core down: boom 4 (exit code 1); restarting in 4 s; it keeps failing (5 failures in 120 s)',
+    );
     expect(h.alarms.map(([t]) => t)).toEqual([...Array(4).fill('Tocsin core restarting'), 'Tocsin core keeps failing']);
-    expect(h.alarms.at(-1)![1]).toBe('5 failures in 120 s; last: boom 4. Alerts are not being received; retrying in 4 s.');
+    expect(h.alarms.at(-1)![1]).toBe(
+      '5 failures in 120 s; last: boom 4. Alerts are not being received; retrying in 4 s.',
+    );
     h.last().die('boom 5', 1);
     await h.step(0);
     expect(h.trays.at(-1)!.status).toBe('Core keeps failing: boom 5; retrying in 8 s');
@@ -256,8 +380,12 @@ describe('CoreSupervisor', () => {
     h.startFailures.push('SQLITE_CORRUPT: database disk image is malformed');
     h.last().die('boom', 1);
     await h.step(250);
-    expect(h.logs.at(-1)).toBe('tocsin: the core could not start: SQLITE_CORRUPT: database disk image is malformed; restarting in 0.5 s');
-    expect(h.updates.at(-1)!.feeds[0]!.core?.reason).toBe('the core could not start: SQLITE_CORRUPT: database disk image is malformed');
+    expect(h.logs.at(-1)).toBe(
+      'tocsin: the core could not start: SQLITE_CORRUPT: database disk image is malformed; restarting in 0.5 s',
+    );
+    expect(h.updates.at(-1)!.feeds[0]!.core?.reason).toBe(
+      'the core could not start: SQLITE_CORRUPT: database disk image is malformed',
+    );
     expect(await h.supervisor.invoke('feedStatus', {})).toMatchObject({ ok: false, code: 'unavailable' });
     await h.step(500);
     expect(h.supervisor.running).toBe(true);
@@ -274,7 +402,11 @@ describe('CoreSupervisor', () => {
     const g = await harness();
     await g.supervisor.close();
     expect(g.cores[0]!.closed).toBe(true);
-    expect(await g.supervisor.invoke('feedStatus', {})).toEqual({ ok: false, code: 'unavailable', message: 'the core is not running' });
+    expect(await g.supervisor.invoke('feedStatus', {})).toEqual({
+      ok: false,
+      code: 'unavailable',
+      message: 'the core is not running',
+    });
   });
 });
 
@@ -288,8 +420,12 @@ describe('CoreSupervisor with the real worker', () => {
     const alarms: string[] = [];
     const { systemClock } = await import('../../../common/clock.js');
     const supervisor = await CoreSupervisor.start({
-      start: () => CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir, userName: 'ann', notifications: 'off' }),
-      clock: systemClock, log: (l) => logs.push(l), raiseAlarm: (t) => alarms.push(t), timing: { hangAfterMs: 1500 },
+      start: () =>
+        CoreHost.start(join(root, 'dist/core/worker.cjs'), { dataDir, userName: 'ann', notifications: 'off' }),
+      clock: systemClock,
+      log: (l) => logs.push(l),
+      raiseAlarm: (t) => alarms.push(t),
+      timing: { hangAfterMs: 1500 },
     });
     open.push(supervisor);
     expect(supervisor.running).toBe(true);
@@ -299,18 +435,32 @@ describe('CoreSupervisor with the real worker', () => {
       return result.ok ? result.value.total : -1;
     };
     for (const fault of ['crash', 'hang'] as const) {
-      await until(async () => (await committed()) > 0, 15_000, () => `events committed; log: ${logs.join(' | ')}`);
+      await until(
+        async () => (await committed()) > 0,
+        15_000,
+        () => `events committed; log: ${logs.join(' | ')}`,
+      );
       const before = await committed();
       const faulted = Date.now();
       supervisor.injectFault(fault);
-      await until(() => !supervisor.running, 3_000, () => `the core down; log: ${logs.join(' | ')}`);
+      await until(
+        () => !supervisor.running,
+        3_000,
+        () => `the core down; log: ${logs.join(' | ')}`,
+      );
       const downAfter = Date.now() - faulted;
       expect(downAfter).toBeLessThan(fault === 'crash' ? 500 : 2_500);
       await until(answering, 10_000, () => `the core answering again; log: ${logs.join(' | ')}`);
       expect(await committed()).toBeGreaterThanOrEqual(before); // the same history, reopened
     }
-    expect(logs[0]).toMatch(/^tocsin: core down: the core worker failed: RangeError: test hook: the core crashed on purpose \(exit code 1\); restarting in 0\.25 s$/);
-    expect(logs.some((l) => /^tocsin: core down: the core stopped answering \(no heartbeat for 1\.\d+ s\) \(exit code 1\)/.test(l))).toBe(true);
+    expect(logs[0]).toMatch(
+      /^tocsin: core down: the core worker failed: RangeError: test hook: the core crashed on purpose \(exit code 1\); restarting in 0\.25 s$/,
+    );
+    expect(
+      logs.some((l) =>
+        /^tocsin: core down: the core stopped answering \(no heartbeat for 1\.\d+ s\) \(exit code 1\)/.test(l),
+      ),
+    ).toBe(true);
     expect(alarms).toEqual(['Tocsin core restarting', 'Tocsin core restarting']);
   }, 40_000);
 });

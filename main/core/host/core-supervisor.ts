@@ -7,7 +7,15 @@
  * prevents: a dead core must never leave an empty, quiet board. Listeners, and the window, snooze
  * and pause state, outlive the restarts.
  */
-import type { CoreOutage, FeedStatus, OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../common/api/contract.js';
+import type {
+  CoreOutage,
+  FeedStatus,
+  OperationName,
+  RequestOf,
+  ResponseOf,
+  Result,
+  UiUpdate,
+} from '../../../common/api/contract.js';
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import type { TrayModel } from '../../../common/tray-model.js';
 import { coreDownTrayModel } from '../tray/tray-model.js';
@@ -26,14 +34,27 @@ export type { SupervisedCore } from './core-host.js';
  * every `repeatOutageEveryMs`, for pages that connect meanwhile.
  */
 export type SupervisorTiming = Record<
-  'hangAfterMs' | 'watchEveryMs' | 'initialBackoffMs' | 'maxBackoffMs' | 'resetAfterMs' | 'failingCount' | 'failingWindowMs' | 'repeatOutageEveryMs',
+  | 'hangAfterMs'
+  | 'watchEveryMs'
+  | 'initialBackoffMs'
+  | 'maxBackoffMs'
+  | 'resetAfterMs'
+  | 'failingCount'
+  | 'failingWindowMs'
+  | 'repeatOutageEveryMs',
   number
 >;
 
 /** 3 s of silence is a hang; restarts after 0.25 s, 0.5 s, 1 s … 30 s; 5 failures in 2 min is "keeps failing". */
 export const DEFAULT_SUPERVISOR_TIMING: SupervisorTiming = {
-  hangAfterMs: 3_000, watchEveryMs: 250, initialBackoffMs: 250, maxBackoffMs: 30_000, resetAfterMs: 60_000,
-  failingCount: 5, failingWindowMs: 120_000, repeatOutageEveryMs: 1_000,
+  hangAfterMs: 3_000,
+  watchEveryMs: 250,
+  initialBackoffMs: 250,
+  maxBackoffMs: 30_000,
+  resetAfterMs: 60_000,
+  failingCount: 5,
+  failingWindowMs: 120_000,
+  repeatOutageEveryMs: 1_000,
 };
 
 /** What a supervisor is built from: how to start a core (same init every time), time, a log and an alarm. */
@@ -78,7 +99,10 @@ export class CoreSupervisor {
   private starting: Promise<void> | null = null;
   private readonly timers: Record<TimerName, TimerHandle | null> = { restart: null, watch: null, repeat: null };
 
-  private constructor(private readonly options: SupervisorOptions, first: SupervisedCore) {
+  private constructor(
+    private readonly options: SupervisorOptions,
+    first: SupervisedCore,
+  ) {
     this.timing = { ...DEFAULT_SUPERVISOR_TIMING, ...options.timing };
     this.clock = options.clock;
     this.attach(first, false);
@@ -129,7 +153,8 @@ export class CoreSupervisor {
 
   /** Snooze notifications for `hours`; what is left of it is sent again to a restarted core. */
   snoozeNotifications(hours: number): void {
-    if (Number.isFinite(hours) && hours >= 0) this.snoozedUntil = hours === 0 ? null : this.clock.now() + hours * 3600_000;
+    if (Number.isFinite(hours) && hours >= 0)
+      this.snoozedUntil = hours === 0 ? null : this.clock.now() + hours * 3600_000;
     this.current?.snoozeNotifications(hours);
   }
 
@@ -182,11 +207,15 @@ export class CoreSupervisor {
 
   /** Learn the feeds; after a restart, replace the outage on every page with the new core's state. */
   private async seed(core: SupervisedCore, recovered: boolean): Promise<void> {
-    const [feeds, alerts] = await Promise.all([core.invoke('feedStatus', {}), recovered ? core.invoke('activeAlerts', {}) : null]);
+    const [feeds, alerts] = await Promise.all([
+      core.invoke('feedStatus', {}),
+      recovered ? core.invoke('activeAlerts', {}) : null,
+    ]);
     if (this.current !== core) return;
     const statuses = feeds.ok ? (feeds.value as FeedStatus[]) : [];
     for (const feed of statuses) this.feeds.set(feed.feedId, feed);
-    if (recovered) this.forward({ alerts: alerts?.ok ? (alerts.value as UiUpdate['alerts']) : [], metrics: [], feeds: statuses });
+    if (recovered)
+      this.forward({ alerts: alerts?.ok ? (alerts.value as UiUpdate['alerts']) : [], metrics: [], feeds: statuses });
   }
 
   private forward(update: UiUpdate): void {
@@ -213,7 +242,10 @@ export class CoreSupervisor {
       if (silent > this.timing.hangAfterMs) {
         const reason = `the core stopped answering (no heartbeat for ${seconds(silent)})`;
         this.current = null; // before terminate: its own exit report must not count as a second failure
-        this.down(reason, core.terminate(reason).catch(() => null));
+        this.down(
+          reason,
+          core.terminate(reason).catch(() => null),
+        );
         return;
       }
       this.watch(core, now + this.timing.watchEveryMs);
@@ -261,7 +293,9 @@ export class CoreSupervisor {
     if (this.closed) return void (await core.close());
     this.outage = null;
     this.stopTimer('repeat');
-    this.options.log(`tocsin: core restarted ${seconds(this.clock.now() - outage.since)} after it went down (${outage.reason})`);
+    this.options.log(
+      `tocsin: core restarted ${seconds(this.clock.now() - outage.since)} after it went down (${outage.reason})`,
+    );
     this.attach(core, true);
   }
 
@@ -269,7 +303,11 @@ export class CoreSupervisor {
     const now = this.clock.now();
     const delay = this.recordFailure(now);
     const outage = this.outage!;
-    Object.assign(outage, { reason: `the core could not start: ${message}`, nextRetryAt: now + delay, failing: this.isFailing() });
+    Object.assign(outage, {
+      reason: `the core could not start: ${message}`,
+      nextRetryAt: now + delay,
+      failing: this.isFailing(),
+    });
     this.options.log(`tocsin: ${outage.reason}; ${this.retryWords(delay)}`);
     this.pushOutage();
     this.alarm(false, delay);
@@ -289,7 +327,9 @@ export class CoreSupervisor {
   }
 
   private retryWords(delay: number): string {
-    const failing = this.isFailing() ? `; it keeps failing (${this.failures.length} failures in ${seconds(this.timing.failingWindowMs)})` : '';
+    const failing = this.isFailing()
+      ? `; it keeps failing (${this.failures.length} failures in ${seconds(this.timing.failingWindowMs)})`
+      : '';
     return `restarting in ${seconds(delay)}${failing}`;
   }
 
@@ -300,10 +340,16 @@ export class CoreSupervisor {
     try {
       if (outage.failing && !this.alarmedFailing) {
         this.alarmedFailing = true;
-        this.options.raiseAlarm('Tocsin core keeps failing', `${this.failures.length} failures in ${seconds(this.timing.failingWindowMs)}; last: ${outage.reason}. Alerts are not being received; retrying ${retry}.`);
+        this.options.raiseAlarm(
+          'Tocsin core keeps failing',
+          `${this.failures.length} failures in ${seconds(this.timing.failingWindowMs)}; last: ${outage.reason}. Alerts are not being received; retrying ${retry}.`,
+        );
       } else if (outageBegins && !outage.failing) {
         this.alarmedFailing = false;
-        this.options.raiseAlarm('Tocsin core restarting', `${outage.reason}. Alerts are not being received until it is back; restarting ${retry}.`);
+        this.options.raiseAlarm(
+          'Tocsin core restarting',
+          `${outage.reason}. Alerts are not being received until it is back; restarting ${retry}.`,
+        );
       }
     } catch (error) {
       this.options.log(`tocsin: could not raise the core alarm: ${errorMessage(error)}`);
@@ -313,15 +359,35 @@ export class CoreSupervisor {
   /** Every known feed disconnected with the reason, and the tray in its worst state. */
   private pushOutage(): void {
     const outage = this.outage!;
-    const core: CoreOutage = { state: outage.failing ? 'failing' : 'restarting', reason: outage.reason, failures: this.failures.length, nextRetryAt: outage.nextRetryAt };
+    const core: CoreOutage = {
+      state: outage.failing ? 'failing' : 'restarting',
+      reason: outage.reason,
+      failures: this.failures.length,
+      nextRetryAt: outage.nextRetryAt,
+    };
     const feeds = [...this.feeds.values()].map((feed): FeedStatus => ({
-      ...feed, state: 'disconnected', since: outage.since, nextRetryAt: outage.nextRetryAt, lastError: `core restarting: ${outage.reason}`, core,
+      ...feed,
+      state: 'disconnected',
+      since: outage.since,
+      nextRetryAt: outage.nextRetryAt,
+      lastError: `core restarting: ${outage.reason}`,
+      core,
     }));
     for (const listener of this.updateListeners) listener({ alerts: [], metrics: [], feeds });
-    const retry = outage.nextRetryAt === null ? 'starting now' : `retrying in ${Math.ceil((outage.nextRetryAt - this.clock.now()) / 1000)} s`;
-    const status = outage.failing ? `Core keeps failing: ${outage.reason}; ${retry}` : `Core restarting: ${outage.reason}`;
+    const retry =
+      outage.nextRetryAt === null
+        ? 'starting now'
+        : `retrying in ${Math.ceil((outage.nextRetryAt - this.clock.now()) / 1000)} s`;
+    const status = outage.failing
+      ? `Core keeps failing: ${outage.reason}; ${retry}`
+      : `Core restarting: ${outage.reason}`;
     const snoozedUntil = this.snoozedUntil !== null && this.snoozedUntil > this.clock.now() ? this.snoozedUntil : null;
-    this.emitTray(coreDownTrayModel(this.lastTray, status, { snoozedUntil, paused: this.paused ?? this.lastTray?.notificationsPaused ?? false }));
+    this.emitTray(
+      coreDownTrayModel(this.lastTray, status, {
+        snoozedUntil,
+        paused: this.paused ?? this.lastTray?.notificationsPaused ?? false,
+      }),
+    );
   }
 
   private repeatOutage(): void {

@@ -20,7 +20,11 @@ let desktop: DesktopSession;
 let gateway: Gateway;
 beforeAll(async () => {
   desktop = await startDesktopSession();
-  gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-open-')), 'j.sqlite') } });
+  gateway = await startGateway({
+    listen: { host: '127.0.0.1', port: 0 },
+    tokens: [TOKEN],
+    journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-open-')), 'j.sqlite') },
+  });
 }, 60_000);
 afterAll(async () => {
   desktop?.dunstctl('close-all');
@@ -28,14 +32,18 @@ afterAll(async () => {
   await desktop?.stop();
 });
 
-
 describe('Open on a notification', () => {
   it('asks the shell to show the window and the renderer to show that alert', async () => {
     // The worker thread inherits this environment: its notify-send talks to the test's dunst.
     const saved = { DISPLAY: process.env.DISPLAY, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
-    Object.assign(process.env, { DISPLAY: desktop.env.DISPLAY, DBUS_SESSION_BUS_ADDRESS: desktop.env.DBUS_SESSION_BUS_ADDRESS });
+    Object.assign(process.env, {
+      DISPLAY: desktop.env.DISPLAY,
+      DBUS_SESSION_BUS_ADDRESS: desktop.env.DBUS_SESSION_BUS_ADDRESS,
+    });
     const host = await CoreHost.start(join(root, 'dist/core/worker.cjs'), {
-      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-open-')), userName: 'ann', notifications: 'native',
+      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-open-')),
+      userName: 'ann',
+      notifications: 'native',
       feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
     });
     Object.assign(process.env, saved);
@@ -48,8 +56,25 @@ describe('Open on a notification', () => {
       host.onUpdate((update) => (live ||= update.feeds.some((f) => f.state === 'live')));
       await until(() => live, 10_000, 'the feed live');
       const before = desktop.notifyCalls().length;
-      await gateway.sink.publish([{ event: { kind: 'fired', alertId: 'ransomware-1', source: 'edr', at: Date.now(),
-        alert: { title: 'Ransomware note found on files-02', body: 'README_DECRYPT.txt in 40 shares', severity: 'critical', category: 'security', host: 'files-02', labels: {}, startsAt: Date.now() } } }]);
+      await gateway.sink.publish([
+        {
+          event: {
+            kind: 'fired',
+            alertId: 'ransomware-1',
+            source: 'edr',
+            at: Date.now(),
+            alert: {
+              title: 'Ransomware note found on files-02',
+              body: 'README_DECRYPT.txt in 40 shares',
+              severity: 'critical',
+              category: 'security',
+              host: 'files-02',
+              labels: {},
+              startsAt: Date.now(),
+            },
+          },
+        },
+      ]);
       await until(() => desktop.notifyCalls().length === before + 1, 10_000, 'one Notify call');
       await new Promise((r) => setTimeout(r, 300));
       desktop.dunstctl('action', '0'); // the default action: Open

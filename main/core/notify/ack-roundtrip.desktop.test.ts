@@ -27,7 +27,11 @@ let dir: string;
 beforeAll(async () => {
   desktop = await startDesktopSession();
   dir = mkdtempSync(join(tmpdir(), 'tocsin-ack-roundtrip-'));
-  gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: { path: join(dir, 'journal.sqlite') } });
+  gateway = await startGateway({
+    listen: { host: '127.0.0.1', port: 0 },
+    tokens: [TOKEN],
+    journal: { path: join(dir, 'journal.sqlite') },
+  });
 }, 30_000);
 afterAll(async () => {
   await gateway?.close();
@@ -43,7 +47,9 @@ let describeState: () => Promise<string> = async () => '';
 async function openConsole(name: string) {
   let notifications: NotificationCenter | null = null;
   const core = await ConsoleCore.open({
-    dataDir: join(dir, name), userName: 'oncall', feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
+    dataDir: join(dir, name),
+    userName: 'oncall',
+    feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
     observers: (self) => [
       (notifications = new NotificationCenter({
         policy: new NotificationPolicy(DEFAULT_NOTIFICATION_SETTINGS, systemClock),
@@ -51,33 +57,48 @@ async function openConsole(name: string) {
         clock: systemClock,
         settings: () => DEFAULT_NOTIFICATION_SETTINGS,
         windowState: () => HIDDEN,
-        acknowledge: (feedId, alertId) => self.act(feedId, alertId, { action: 'acknowledge', comment: 'from the notification' }),
+        acknowledge: (feedId, alertId) =>
+          self.act(feedId, alertId, { action: 'acknowledge', comment: 'from the notification' }),
         open: () => {},
         recordNotified: (feedId, alertId, at) => self.store.recordNotified(feedId, alertId, at),
         log: (message) => console.error(`notification center: ${message}`),
       })),
     ],
   });
-  describeState = async () => JSON.stringify({
-    feeds: (await core.handlers.feedStatus({})).map((f) => ({ state: f.state, lastError: f.lastError })),
-    notifications: notifications?.health(),
-    dunst: desktop.history().map((n) => ({ summary: n.summary, defaultAction: n.defaultActionName })),
-    displayed: desktop.dunstctl('count', 'displayed').trim(),
-    menu: desktop.menuOffered(),
-  });
+  describeState = async () =>
+    JSON.stringify({
+      feeds: (await core.handlers.feedStatus({})).map((f) => ({ state: f.state, lastError: f.lastError })),
+      notifications: notifications?.health(),
+      dunst: desktop.history().map((n) => ({ summary: n.summary, defaultAction: n.defaultActionName })),
+      displayed: desktop.dunstctl('count', 'displayed').trim(),
+      menu: desktop.menuOffered(),
+    });
   // Live first: an alert that arrives while the console resyncs is a replay, which does not notify.
   await until(async () => (await core.handlers.feedStatus({}))[0]?.state === 'live', 10_000, describeState);
   return { core, notifications: notifications! };
 }
 
 async function publishIntrusion(alertId: string): Promise<void> {
-  const event: AlertEvent = { kind: 'fired', alertId, source: 'edr', at: Date.now(),
-    alert: { title: 'Privilege escalation on bastion-01', body: 'uid 0 shell outside sudo', severity: 'critical', category: 'security', host: 'bastion-01', labels: {}, startsAt: Date.now() } };
+  const event: AlertEvent = {
+    kind: 'fired',
+    alertId,
+    source: 'edr',
+    at: Date.now(),
+    alert: {
+      title: 'Privilege escalation on bastion-01',
+      body: 'uid 0 shell outside sudo',
+      severity: 'critical',
+      category: 'security',
+      host: 'bastion-01',
+      labels: {},
+      startsAt: Date.now(),
+    },
+  };
   await gateway.sink.publish([{ event }]);
 }
 
 describe('Acknowledge from a notification reaches the gateway', () => {
-  it('through `dunstctl action 0` (Acknowledge as dunst\'s default action)', async () => {
+  it("through `dunstctl action 0` (Acknowledge as dunst's default action)", async () => {
     mkdirSync(join(dir, 'action'));
     const { core, notifications } = await openConsole('action');
     desktop.dunstctl('rule', 'tocsin-ack-default', 'enable');
@@ -89,8 +110,18 @@ describe('Acknowledge from a notification reaches the gateway', () => {
       desktop.screenshot('test-results/notification.png', '480x120+800+0'); // docs/screenshots/notification.png is a copy
       desktop.dunstctl('action', '0');
       await until(() => Boolean(gateway.journal.alertState('intrusion-1')?.acknowledged), 10_000, describeState);
-      expect(gateway.journal.alertState('intrusion-1')?.acknowledged).toMatchObject({ by: 'oncall', comment: 'from the notification' });
-      await until(async () => (await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-1' })).some((e) => e.kind === 'acknowledged'), 10_000, describeState);
+      expect(gateway.journal.alertState('intrusion-1')?.acknowledged).toMatchObject({
+        by: 'oncall',
+        comment: 'from the notification',
+      });
+      await until(
+        async () =>
+          (await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-1' })).some(
+            (e) => e.kind === 'acknowledged',
+          ),
+        10_000,
+        describeState,
+      );
       const timeline = await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-1' });
       expect(timeline.map((e) => e.kind)).toEqual(['fired', 'notified', 'acknowledged']);
     } finally {
@@ -100,7 +131,7 @@ describe('Acknowledge from a notification reaches the gateway', () => {
     }
   }, 30_000);
 
-  it('through dunst\'s context menu, choosing Acknowledge as a user would', async () => {
+  it("through dunst's context menu, choosing Acknowledge as a user would", async () => {
     mkdirSync(join(dir, 'menu'));
     const { core, notifications } = await openConsole('menu');
     try {
@@ -111,7 +142,9 @@ describe('Acknowledge from a notification reaches the gateway', () => {
       // Ask again if dunst was not ready to open the menu yet.
       for (let attempt = 0; attempt < 5 && !gateway.journal.alertState('intrusion-2')?.acknowledged; attempt++) {
         desktop.dunstctl('context');
-        await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged), 1_000, describeState).catch(() => undefined);
+        await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged), 1_000, describeState).catch(
+          () => undefined,
+        );
       }
       await until(() => Boolean(gateway.journal.alertState('intrusion-2')?.acknowledged), 10_000, describeState);
       expect(desktop.menuOffered()).toMatch(/Acknowledge/);

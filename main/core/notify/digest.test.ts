@@ -10,7 +10,10 @@ describe('digests', () => {
       ...Array.from({ length: 7 }, () => firedChange('high', 'security', 'vpn-01').row),
       firedChange('high', 'capacity', '').row,
     ];
-    expect(digestText(rows)).toEqual({ title: '38 new alerts', body: '30 outage on db-*, 7 security on vpn-01, 1 capacity' });
+    expect(digestText(rows)).toEqual({
+      title: '38 new alerts',
+      body: '30 outage on db-*, 7 security on vpn-01, 1 capacity',
+    });
   });
 
   it('collapse hosts only when they share a meaningful prefix', () => {
@@ -22,7 +25,8 @@ describe('digests', () => {
 
   it('keep constant memory in a long storm: counts, and a bounded list of covered alerts', () => {
     const buffer = new DigestBuffer();
-    for (let i = 0; i < DIGEST_COVERS_LIMIT + 500; i++) buffer.add(firedChange(i === 7 ? 'critical' : 'high', 'outage', `db-${i}`).row);
+    for (let i = 0; i < DIGEST_COVERS_LIMIT + 500; i++)
+      buffer.add(firedChange(i === 7 ? 'critical' : 'high', 'outage', `db-${i}`).row);
     expect(buffer.size).toBe(DIGEST_COVERS_LIMIT + 500);
     expect(buffer.covers()).toHaveLength(DIGEST_COVERS_LIMIT);
     expect(buffer.worstSeverity()).toBe('critical');

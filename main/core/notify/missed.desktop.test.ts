@@ -24,7 +24,8 @@ const TOKEN = 'missed-alert-token-0123456789';
 let desktop: DesktopSession;
 let dir: string;
 let port: number;
-const gatewayAt = (journal: string) => startGateway({ listen: { host: '127.0.0.1', port }, tokens: [TOKEN], journal: { path: journal }, heartbeatMs: 500 });
+const gatewayAt = (journal: string) =>
+  startGateway({ listen: { host: '127.0.0.1', port }, tokens: [TOKEN], journal: { path: journal }, heartbeatMs: 500 });
 beforeAll(async () => {
   desktop = await startDesktopSession();
   dir = mkdtempSync(join(tmpdir(), 'tocsin-missed-'));
@@ -41,12 +42,20 @@ it('a critical alert journaled while the console was disconnected is notified wh
   const settings = DEFAULT_NOTIFICATION_SETTINGS;
   let notifications: NotificationCenter | null = null;
   const core = await ConsoleCore.open({
-    dataDir: join(dir, 'console'), userName: 'oncall', feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
+    dataDir: join(dir, 'console'),
+    userName: 'oncall',
+    feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
     observers: (self) => [
       (notifications = new NotificationCenter({
-        policy: new NotificationPolicy(settings, systemClock), notifier: new NotifySendNotifier({ env: desktop.env }), clock: systemClock,
-        settings: () => settings, windowState: () => ({ visible: false, minimized: false, focused: false }),
-        acknowledge: async () => {}, open: () => {}, recordNotified: (feedId, alertId, at) => self.store.recordNotified(feedId, alertId, at), log: () => {},
+        policy: new NotificationPolicy(settings, systemClock),
+        notifier: new NotifySendNotifier({ env: desktop.env }),
+        clock: systemClock,
+        settings: () => settings,
+        windowState: () => ({ visible: false, minimized: false, focused: false }),
+        acknowledge: async () => {},
+        open: () => {},
+        recordNotified: (feedId, alertId, at) => self.store.recordNotified(feedId, alertId, at),
+        log: () => {},
       })),
     ],
   });
@@ -58,8 +67,25 @@ it('a critical alert journaled while the console was disconnected is notified wh
     // While it is away: the alert reaches the journal (as a source would have published it).
     const journal = new Journal({ path: journalPath, maxEvents: 1_000_000, maxAgeMs: 7 * 86_400_000 });
     const firedAt = Date.now() - 3 * 60_000;
-    journal.append([{ event: { kind: 'fired', alertId: 'intrusion-missed', source: 'edr', at: firedAt,
-      alert: { title: 'Privilege escalation on bastion-02', body: 'uid 0 shell outside sudo', severity: 'critical', category: 'security', host: 'bastion-02', labels: {}, startsAt: firedAt } } }]);
+    journal.append([
+      {
+        event: {
+          kind: 'fired',
+          alertId: 'intrusion-missed',
+          source: 'edr',
+          at: firedAt,
+          alert: {
+            title: 'Privilege escalation on bastion-02',
+            body: 'uid 0 shell outside sudo',
+            severity: 'critical',
+            category: 'security',
+            host: 'bastion-02',
+            labels: {},
+            startsAt: firedAt,
+          },
+        },
+      },
+    ]);
     journal.close();
     gateway = await gatewayAt(journalPath);
     await until(() => notifications!.health().shown === 1, 15_000, 'the missed alert shown');
@@ -67,7 +93,9 @@ it('a critical alert journaled while the console was disconnected is notified wh
     const calls = desktop.notifyCalls().filter((call) => call.includes('bastion-02'));
     expect(calls).toHaveLength(1);
     expect(calls[0]).toContain('"CRITICAL security: Privilege escalation on bastion-02"');
-    expect(calls[0]).toContain('"Fired 3 min ago, while this console was disconnected. bastion-02 — uid 0 shell outside sudo"');
+    expect(calls[0]).toContain(
+      '"Fired 3 min ago, while this console was disconnected. bastion-02 — uid 0 shell outside sudo"',
+    );
     const timeline = await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-missed' });
     expect(timeline.map((e) => e.kind)).toEqual(['fired', 'notified']);
   } finally {

@@ -28,14 +28,21 @@ class ScriptedNotifier implements Notifier {
   }
 }
 
-function setup(outcomes: DeliveryOutcome[] = [], settings: Partial<NotificationSettings> = {}, notifierOverride?: Notifier, mode: 'native' | 'off' = 'native') {
+function setup(
+  outcomes: DeliveryOutcome[] = [],
+  settings: Partial<NotificationSettings> = {},
+  notifierOverride?: Notifier,
+  mode: 'native' | 'off' = 'native',
+) {
   const clock = new ManualClock();
   const parsed = NotificationSettingsSchema.parse(settings);
   const notifier = new ScriptedNotifier(outcomes);
   const calls: string[] = [];
   const window = { ...HIDDEN };
   const center = new NotificationCenter({
-    policy: new NotificationPolicy(parsed, clock), notifier: notifierOverride ?? notifier, clock,
+    policy: new NotificationPolicy(parsed, clock),
+    notifier: notifierOverride ?? notifier,
+    clock,
     settings: () => parsed,
     windowState: () => window,
     acknowledge: async (feedId, alertId) => void calls.push(`ack ${feedId}/${alertId}`),
@@ -47,7 +54,18 @@ function setup(outcomes: DeliveryOutcome[] = [], settings: Partial<NotificationS
   });
   return { clock, notifier, calls, center, window };
 }
-const feed = (state: FeedStatus['state']): FeedStatus => ({ feedId: 'prod', name: 'prod', url: 'wss://x', embedded: false, state, since: 0, nextRetryAt: null, lastSeq: 0, lastError: null, rejected: {} });
+const feed = (state: FeedStatus['state']): FeedStatus => ({
+  feedId: 'prod',
+  name: 'prod',
+  url: 'wss://x',
+  embedded: false,
+  state,
+  since: 0,
+  nextRetryAt: null,
+  lastSeq: 0,
+  lastError: null,
+  rejected: {},
+});
 
 describe('NotificationCenter', () => {
   it('records the notification on the timeline and turns Acknowledge into an ack of that alert', async () => {
@@ -61,7 +79,10 @@ describe('NotificationCenter', () => {
   });
 
   it('turns Open into showing that alert, and Open on a digest into showing the console', async () => {
-    const { center, calls, clock } = setup([{ kind: 'open' }, { kind: 'open' }], { digestThreshold: 1, digestDelayMs: 1_000 });
+    const { center, calls, clock } = setup([{ kind: 'open' }, { kind: 'open' }], {
+      digestThreshold: 1,
+      digestDelayMs: 1_000,
+    });
     const one = firedChange();
     center.onCommitted([one]);
     center.onCommitted([firedChange(), firedChange()]);
@@ -72,12 +93,19 @@ describe('NotificationCenter', () => {
   });
 
   it('reports a failed delivery as health the UI can show, logs it, and records nothing', async () => {
-    const { center, calls } = setup([{ kind: 'failed', reason: 'no notification server is running on the session bus' }]);
+    const { center, calls } = setup([
+      { kind: 'failed', reason: 'no notification server is running on the session bus' },
+    ]);
     const reports: string[] = [];
     center.onHealth((h) => reports.push(`${h.state}: ${h.lastFailure?.reason}`));
     center.onCommitted([firedChange()]);
     await center.settle();
-    expect(center.health()).toMatchObject({ state: 'failing', shown: 0, failed: 1, lastFailure: { reason: 'no notification server is running on the session bus' } });
+    expect(center.health()).toMatchObject({
+      state: 'failing',
+      shown: 0,
+      failed: 1,
+      lastFailure: { reason: 'no notification server is running on the session bus' },
+    });
     // First the decision (suppression counts unchanged, nothing delivered yet), then the failure.
     expect(reports).toEqual(['idle: undefined', 'failing: no notification server is running on the session bus']);
     expect(calls).toEqual([expect.stringMatching(/^log notification ".*" was not shown: no notification server/)]);
@@ -154,7 +182,11 @@ describe('NotificationCenter', () => {
   });
 
   it('close stops the timers and the notifier: nothing is shown after it', async () => {
-    const { center, notifier, clock } = setup([], { feedLossAfterMs: 60_000, digestThreshold: 1, digestDelayMs: 1_000 });
+    const { center, notifier, clock } = setup([], {
+      feedLossAfterMs: 60_000,
+      digestThreshold: 1,
+      digestDelayMs: 1_000,
+    });
     center.onFeedStatus(feed('disconnected'));
     center.onCommitted([firedChange()]);
     center.onCommitted([firedChange(), firedChange()]);

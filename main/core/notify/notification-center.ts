@@ -50,7 +50,15 @@ export class NotificationCenter implements CommittedObserver {
   private closed = false;
 
   constructor(private readonly deps: NotificationCenterDeps) {
-    this.delivery = { mode: deps.mode ?? 'native', state: 'idle', shown: 0, failed: 0, lastShownAt: null, lastFailure: null, warning: null };
+    this.delivery = {
+      mode: deps.mode ?? 'native',
+      state: 'idle',
+      shown: 0,
+      failed: 0,
+      lastShownAt: null,
+      lastFailure: null,
+      warning: null,
+    };
   }
 
   /** Delivery health, with the policy's suppression counts. */
@@ -118,11 +126,14 @@ export class NotificationCenter implements CommittedObserver {
   private scheduleDigest(): void {
     const dueAt = this.deps.policy.digestDueAt();
     if (dueAt === null || this.digestTimer !== null || this.closed) return;
-    this.digestTimer = this.deps.clock.setTimeout(() => {
-      this.digestTimer = null;
-      this.deliverIf(this.deps.policy.takeDigest());
-      this.scheduleDigest();
-    }, Math.max(0, dueAt - this.deps.clock.now()));
+    this.digestTimer = this.deps.clock.setTimeout(
+      () => {
+        this.digestTimer = null;
+        this.deliverIf(this.deps.policy.takeDigest());
+        this.scheduleDigest();
+      },
+      Math.max(0, dueAt - this.deps.clock.now()),
+    );
   }
 
   private deliverIf(request: NotificationRequest | null): void {
@@ -136,8 +147,14 @@ export class NotificationCenter implements CommittedObserver {
       if (recorded) return;
       recorded = true;
       const at = this.deps.clock.now();
-      Object.assign(this.delivery, { state: 'ok', shown: this.delivery.shown + 1, lastShownAt: at, warning: warning ?? null });
-      for (const ref of request.covers ?? []) this.safely(() => this.deps.recordNotified(ref.feedId, ref.alertId, at), 'recording a notification');
+      Object.assign(this.delivery, {
+        state: 'ok',
+        shown: this.delivery.shown + 1,
+        lastShownAt: at,
+        warning: warning ?? null,
+      });
+      for (const ref of request.covers ?? [])
+        this.safely(() => this.deps.recordNotified(ref.feedId, ref.alertId, at), 'recording a notification');
       this.emitHealth();
     };
     const done = this.deps.notifier
@@ -153,16 +170,25 @@ export class NotificationCenter implements CommittedObserver {
 
   private async onOutcome(request: NotificationRequest, outcome: DeliveryOutcome): Promise<void> {
     if (outcome.kind === 'failed') {
-      Object.assign(this.delivery, { state: 'failing', failed: this.delivery.failed + 1, lastFailure: { at: this.deps.clock.now(), reason: outcome.reason } });
+      Object.assign(this.delivery, {
+        state: 'failing',
+        failed: this.delivery.failed + 1,
+        lastFailure: { at: this.deps.clock.now(), reason: outcome.reason },
+      });
       this.deps.log(`notification "${request.title}" was not shown: ${outcome.reason}`);
       this.emitHealth();
       return;
     }
     if (outcome.kind === 'acknowledge' && request.alert) {
       const { feedId, alertId } = request.alert;
-      await this.deps.acknowledge(feedId, alertId).catch((error: Error) => this.deps.log(`acknowledging ${feedId}/${alertId} from a notification failed: ${error.message}`));
+      await this.deps
+        .acknowledge(feedId, alertId)
+        .catch((error: Error) =>
+          this.deps.log(`acknowledging ${feedId}/${alertId} from a notification failed: ${error.message}`),
+        );
     } else if (outcome.kind === 'open') {
-      if (request.alert) this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');
+      if (request.alert)
+        this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');
       else this.safely(() => this.deps.showConsole?.(), 'showing the console');
     }
   }

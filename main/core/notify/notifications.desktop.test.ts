@@ -68,7 +68,13 @@ describe('native notifications through dunst', () => {
     expect(notify[0]).toMatch(/string "default"\s+string "Open"\s+string "ack"\s+string "Acknowledge"/);
     desktop.dunstctl('close-all');
     await notifications.settle(); // closing it ends notify-send: dismissed
-    expect(desktop.history()).toEqual([expect.objectContaining({ appname: 'Tocsin', summary: `CRITICAL security: ${change.row.title}`, category: 'x-tocsin.alert' })]);
+    expect(desktop.history()).toEqual([
+      expect.objectContaining({
+        appname: 'Tocsin',
+        summary: `CRITICAL security: ${change.row.title}`,
+        category: 'x-tocsin.alert',
+      }),
+    ]);
     expect(calls).toEqual([`notified f/${change.row.alertId}`]);
   });
 
@@ -112,14 +118,29 @@ describe('native notifications through dunst', () => {
     const before = desktop.notifyCalls().length;
     const { notifications } = center();
     const started = Date.now();
-    for (let i = 0; i < 1000; i++) notifications.onCommitted([firedChange('high', i % 4 ? 'outage' : 'security', `db-${String(i % 40).padStart(2, '0')}`)]);
-    await until(() => desktop.notifyCalls().slice(before).some((c) => c.includes('new alerts')), 10_000, 'a digest on the bus');
+    for (let i = 0; i < 1000; i++)
+      notifications.onCommitted([
+        firedChange('high', i % 4 ? 'outage' : 'security', `db-${String(i % 40).padStart(2, '0')}`),
+      ]);
+    await until(
+      () =>
+        desktop
+          .notifyCalls()
+          .slice(before)
+          .some((c) => c.includes('new alerts')),
+      10_000,
+      'a digest on the bus',
+    );
     await pause(1000);
     const calls = desktop.notifyCalls().slice(before);
-    console.log(`storm of 1,000 alerts: ${calls.length} Notify calls in ${Date.now() - started} ms (cap ${SETTINGS.capPerMinute}/min), suppressed ${JSON.stringify(notifications.health().suppressed)}`);
+    console.log(
+      `storm of 1,000 alerts: ${calls.length} Notify calls in ${Date.now() - started} ms (cap ${SETTINGS.capPerMinute}/min), suppressed ${JSON.stringify(notifications.health().suppressed)}`,
+    );
     expect(calls.length).toBeLessThanOrEqual(SETTINGS.capPerMinute);
     expect(calls.filter((c) => c.includes('new alerts'))).toHaveLength(1);
-    expect(calls.some((c) => /string "995 new alerts"\s+string "\d+ outage on db-\*, \d+ security on db-\*"/.test(c))).toBe(true);
+    expect(
+      calls.some((c) => /string "995 new alerts"\s+string "\d+ outage on db-\*, \d+ security on db-\*"/.test(c)),
+    ).toBe(true);
     mkdirSync('test-results', { recursive: true });
     desktop.screenshot('test-results/notification-storm.png', '480x800+800+0'); // an artifact to look at
     desktop.dunstctl('close-all');

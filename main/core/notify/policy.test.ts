@@ -3,7 +3,11 @@ import type { FeedStatus } from '../../../common/api/contract.js';
 import { firedChange as fired, refired } from '../../../tests/support/committed-changes.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { NotificationPolicy } from './policy.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, NotificationSettingsSchema, type NotificationSettings } from '../../../common/notify/settings.js';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  NotificationSettingsSchema,
+  type NotificationSettings,
+} from '../../../common/notify/settings.js';
 
 const HIDDEN = { visible: false, minimized: false, focused: false };
 const MINIMIZED = { visible: true, minimized: true, focused: false };
@@ -12,14 +16,30 @@ const VISIBLE = { visible: true, minimized: false, focused: true };
 const UTC = { utcOffsetMinutes: () => 0 };
 const policyWith = (settings: Partial<NotificationSettings> = {}, clock = new ManualClock()) =>
   new NotificationPolicy(NotificationSettingsSchema.parse(settings), clock, UTC);
-const feed = (state: FeedStatus['state'], since = 0): FeedStatus => ({ feedId: 'prod', name: 'prod', url: 'wss://x', embedded: false, state, since, nextRetryAt: null, lastSeq: 0, lastError: 'ECONNREFUSED', rejected: {} });
+const feed = (state: FeedStatus['state'], since = 0): FeedStatus => ({
+  feedId: 'prod',
+  name: 'prod',
+  url: 'wss://x',
+  embedded: false,
+  state,
+  since,
+  nextRetryAt: null,
+  lastSeq: 0,
+  lastError: 'ECONNREFUSED',
+  rejected: {},
+});
 
 describe('NotificationPolicy', () => {
   it('notifies a hidden-window security alert once, with the alert attached; urgency critical only for critical', () => {
     const policy = policyWith();
     const [critical, ...rest] = policy.decide([fired('critical', 'security')], HIDDEN);
     expect(rest).toEqual([]);
-    expect(critical).toMatchObject({ kind: 'alert', urgency: 'critical', alert: { feedId: 'f' }, title: expect.stringMatching(/^CRITICAL security: /) });
+    expect(critical).toMatchObject({
+      kind: 'alert',
+      urgency: 'critical',
+      alert: { feedId: 'f' },
+      title: expect.stringMatching(/^CRITICAL security: /),
+    });
     expect(critical!.covers).toEqual([critical!.alert]);
     expect(policy.decide([fired('high', 'outage')], HIDDEN)[0]).toMatchObject({ urgency: 'normal' });
   });
@@ -31,13 +51,22 @@ describe('NotificationPolicy', () => {
     const missed = fired('critical', 'security', 'bastion-01', { replayed: true });
     const [request, ...rest] = policy.decide([{ ...missed, event: { ...missed.event, at } }], HIDDEN);
     expect(rest).toEqual([]);
-    expect(request).toMatchObject({ kind: 'alert', urgency: 'critical', body: expect.stringMatching(/^Fired 4 min ago, while this console was disconnected\. bastion-01/) });
+    expect(request).toMatchObject({
+      kind: 'alert',
+      urgency: 'critical',
+      body: expect.stringMatching(/^Fired 4 min ago, while this console was disconnected\. bastion-01/),
+    });
     // Older than missedWithinMs (15 min by default): history only.
     const old = fired('critical', 'security', 'db-01', { replayed: true });
     expect(policy.decide([{ ...old, event: { ...old.event, at: clock.now() - 16 * 60_000 } }], HIDDEN)).toEqual([]);
     // Fired and resolved (or acknowledged) while away, within the same replayed batch: nothing to wake anyone for.
     const flapped = fired('critical', 'security', 'web-01', { replayed: true });
-    const resolvedLater = { ...flapped, seq: flapped.seq + 1000, event: { kind: 'resolved' as const, alertId: flapped.row.alertId, source: 's', at, endsAt: at }, row: { ...flapped.row, status: 'resolved' as const } };
+    const resolvedLater = {
+      ...flapped,
+      seq: flapped.seq + 1000,
+      event: { kind: 'resolved' as const, alertId: flapped.row.alertId, source: 's', at, endsAt: at },
+      row: { ...flapped.row, status: 'resolved' as const },
+    };
     expect(policy.decide([{ ...flapped, event: { ...flapped.event, at } }, resolvedLater], HIDDEN)).toEqual([]);
     // missedWithinMs 0: replays never notify.
     const never = policyWith({ missedWithinMs: 0 }, clock);
@@ -64,13 +93,27 @@ describe('NotificationPolicy', () => {
     const repeat = fired();
     expect(policy.decide([{ ...repeat, row: { ...repeat.row, firstSeq: repeat.seq - 1 } }], HIDDEN)).toEqual([]);
     const acked = fired();
-    expect(policy.decide([{ ...acked, row: { ...acked.row, acknowledged: { by: 'ann', at: 1 } } }], HIDDEN)).toEqual([]);
+    expect(policy.decide([{ ...acked, row: { ...acked.row, acknowledged: { by: 'ann', at: 1 } } }], HIDDEN)).toEqual(
+      [],
+    );
     const snoozed = fired();
-    expect(policy.decide([{ ...snoozed, row: { ...snoozed.row, snoozedUntil: Number.MAX_SAFE_INTEGER } }], HIDDEN)).toEqual([]);
+    expect(
+      policy.decide([{ ...snoozed, row: { ...snoozed.row, snoozedUntil: Number.MAX_SAFE_INTEGER } }], HIDDEN),
+    ).toEqual([]);
     const resolved = fired();
-    expect(policy.decide([{ ...resolved, event: { kind: 'resolved', alertId: resolved.row.alertId, source: 's', at: 0, endsAt: 0 } }], HIDDEN)).toEqual([]);
+    expect(
+      policy.decide(
+        [{ ...resolved, event: { kind: 'resolved', alertId: resolved.row.alertId, source: 's', at: 0, endsAt: 0 } }],
+        HIDDEN,
+      ),
+    ).toEqual([]);
     expect(policy.suppressed).toMatchObject({ filtered: 4 });
-    expect(policyWith({ minSeverity: 'warning', categories: ['performance'] }).decide([fired('warning', 'performance')], HIDDEN)).toHaveLength(1);
+    expect(
+      policyWith({ minSeverity: 'warning', categories: ['performance'] }).decide(
+        [fired('warning', 'performance')],
+        HIDDEN,
+      ),
+    ).toHaveLength(1);
   });
 
   it('notifies one alert at most once per cooldown, even when it flaps', () => {
@@ -88,13 +131,21 @@ describe('NotificationPolicy', () => {
   it('gathers a burst past the threshold into one digest, due after the digest delay', () => {
     const clock = new ManualClock();
     const policy = policyWith({ digestThreshold: 3, digestDelayMs: 5_000 }, clock);
-    const shown = policy.decide([1, 2, 3, 4, 5].map((i) => fired('high', 'outage', `db-0${i}`)), HIDDEN);
+    const shown = policy.decide(
+      [1, 2, 3, 4, 5].map((i) => fired('high', 'outage', `db-0${i}`)),
+      HIDDEN,
+    );
     expect(shown).toEqual([]);
     expect(policy.digestDueAt()).toBe(clock.now() + 5_000);
     policy.decide([fired('critical', 'security', 'vpn-01')], HIDDEN);
     clock.advance(5_000);
     const digest = policy.takeDigest();
-    expect(digest).toMatchObject({ kind: 'digest', title: '6 new alerts', body: '5 outage on db-*, 1 security on vpn-01', urgency: 'critical' });
+    expect(digest).toMatchObject({
+      kind: 'digest',
+      title: '6 new alerts',
+      body: '5 outage on db-*, 1 security on vpn-01',
+      urgency: 'critical',
+    });
     expect(digest!.covers).toHaveLength(6);
     expect(policy.digestDueAt()).toBeNull();
     expect(policy.suppressed.digested).toBe(6);
@@ -113,7 +164,11 @@ describe('NotificationPolicy', () => {
     };
     for (let i = 0; i < 1000; i++) {
       const severity = i % 7 === 0 ? 'critical' : 'high';
-      for (const n of policy.decide([fired(severity, i % 5 === 0 ? 'security' : 'outage', `db-${String(i % 30).padStart(2, '0')}`)], HIDDEN)) shown.push({ at: clock.now(), ...n });
+      for (const n of policy.decide(
+        [fired(severity, i % 5 === 0 ? 'security' : 'outage', `db-${String(i % 30).padStart(2, '0')}`)],
+        HIDDEN,
+      ))
+        shown.push({ at: clock.now(), ...n });
       clock.advance(30); // 1,000 alerts in 30 s
       takeDue();
     }
@@ -125,7 +180,10 @@ describe('NotificationPolicy', () => {
     const digests = shown.filter((n) => n.kind === 'digest');
     expect(singles).toHaveLength(settings.digestThreshold);
     expect(digests[0]!.body).toMatch(/^\d+ outage on db-\*, \d+ security on db-\*$/);
-    for (const n of shown) expect(shown.filter((m) => m.at >= n.at && m.at < n.at + 60_000).length).toBeLessThanOrEqual(settings.capPerMinute);
+    for (const n of shown)
+      expect(shown.filter((m) => m.at >= n.at && m.at < n.at + 60_000).length).toBeLessThanOrEqual(
+        settings.capPerMinute,
+      );
     const told = singles.length + digests.reduce((sum, d) => sum + Number(d.title.split(' ')[0]), 0);
     expect(told).toBe(1000);
     expect(shown.length).toBeLessThanOrEqual(settings.capPerMinute + 1); // 30 s of storm, then one held-back digest
@@ -151,12 +209,18 @@ describe('NotificationPolicy', () => {
   it('keeps quiet hours on the local clock, across midnight, letting critical through when asked', () => {
     const at = (hhmm: string) => Date.UTC(2026, 10, 22, Number(hhmm.slice(0, 2)), Number(hhmm.slice(3)));
     const clock = new ManualClock(at('23:00'));
-    const policy = policyWith({ quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } }, clock);
+    const policy = policyWith(
+      { quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } },
+      clock,
+    );
     expect(policy.decide([fired('high')], HIDDEN)).toEqual([]);
     expect(policy.decide([fired('critical')], HIDDEN)).toHaveLength(1);
     clock.advance(at('07:00') + 86_400_000 - at('23:00'));
     expect(policy.decide([fired('high')], HIDDEN)).toHaveLength(1);
-    const strict = policyWith({ quietHours: { enabled: true, start: '12:00', end: '13:00', criticalBypass: false } }, new ManualClock(at('12:30')));
+    const strict = policyWith(
+      { quietHours: { enabled: true, start: '12:00', end: '13:00', criticalBypass: false } },
+      new ManualClock(at('12:30')),
+    );
     expect(strict.decide([fired('critical')], HIDDEN)).toEqual([]);
     expect(policy.suppressed.quiet_hours + strict.suppressed.quiet_hours).toBe(2);
   });
@@ -184,9 +248,15 @@ describe('NotificationPolicy', () => {
 
   it('words a lost feed (critical, bypassing quiet hours) and its return, within the same rules', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 22, 23, 0));
-    const policy = policyWith({ quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } }, clock);
+    const policy = policyWith(
+      { quietHours: { enabled: true, start: '22:00', end: '07:00', criticalBypass: true } },
+      clock,
+    );
     expect(policy.feedLost(feed('disconnected', clock.now() - 120_000), HIDDEN)).toMatchObject({
-      kind: 'feed-lost', urgency: 'critical', title: 'Feed lost: prod', body: 'No connection from prod for 2 min (ECONNREFUSED). Alerts from this feed are not reaching you.',
+      kind: 'feed-lost',
+      urgency: 'critical',
+      title: 'Feed lost: prod',
+      body: 'No connection from prod for 2 min (ECONNREFUSED). Alerts from this feed are not reaching you.',
     });
     expect(policy.feedBack(feed('live'), HIDDEN)).toBeNull(); // normal urgency: quiet hours hold it
     expect(policyWith().feedBack(feed('live'), HIDDEN)).toMatchObject({ kind: 'feed-back', urgency: 'normal' });

@@ -36,7 +36,11 @@ export class NotificationPolicy {
   private digestAt: number | null = null;
   readonly suppressed: Suppressed = noneSuppressed();
 
-  constructor(private settings: NotificationSettings, private readonly clock: Clock, private readonly options: PolicyOptions = {}) {}
+  constructor(
+    private settings: NotificationSettings,
+    private readonly clock: Clock,
+    private readonly options: PolicyOptions = {},
+  ) {}
 
   updateSettings(settings: NotificationSettings): void {
     this.settings = settings;
@@ -44,7 +48,8 @@ export class NotificationPolicy {
 
   /** Silence notifications for `hours` from now (the tray's Snooze 1/4/8 h); 0 ends a snooze. */
   snooze(hours: number): void {
-    if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`snooze hours must be a non-negative number, not ${hours}`);
+    if (!Number.isFinite(hours) || hours < 0)
+      throw new RangeError(`snooze hours must be a non-negative number, not ${hours}`);
     this.snoozedUntil = hours === 0 ? 0 : this.clock.now() + hours * 3600_000;
   }
 
@@ -74,7 +79,8 @@ export class NotificationPolicy {
     const due = candidates.filter((row) => {
       const last = this.lastNotified.get(key(row));
       if (last !== undefined && now - last < this.settings.cooldownMs) return this.count('cooldown');
-      if (quiet && !(this.settings.quietHours.criticalBypass && row.severity === 'critical')) return this.count('quiet_hours');
+      if (quiet && !(this.settings.quietHours.criticalBypass && row.severity === 'critical'))
+        return this.count('quiet_hours');
       return true;
     });
     if (due.length === 0) return [];
@@ -119,7 +125,13 @@ export class NotificationPolicy {
     this.digestAt = null;
     this.sentAt.push(now);
     const worst = buffer.worstSeverity();
-    return { kind: 'digest', ...buffer.text(), urgency: urgencyOf(worst), covers: buffer.covers(), ...this.soundFor(worst) };
+    return {
+      kind: 'digest',
+      ...buffer.text(),
+      urgency: urgencyOf(worst),
+      covers: buffer.covers(),
+      ...this.soundFor(worst),
+    };
   }
 
   /** The notification for a feed lost longer than the threshold, or null if the rules silence it. */
@@ -127,18 +139,34 @@ export class NotificationPolicy {
     const minutes = Math.max(1, Math.round((this.clock.now() - status.since) / MINUTE));
     const why = status.lastError ? ` (${status.lastError})` : '';
     const body = `${status.state === 'stale' ? 'No data' : 'No connection'} from ${status.name} for ${minutes} min${why}. Alerts from this feed are not reaching you.`;
-    return this.feedNotification({ kind: 'feed-lost', title: `Feed lost: ${status.name}`, body, urgency: 'critical', ...this.soundFor('critical') }, window);
+    return this.feedNotification(
+      {
+        kind: 'feed-lost',
+        title: `Feed lost: ${status.name}`,
+        body,
+        urgency: 'critical',
+        ...this.soundFor('critical'),
+      },
+      window,
+    );
   }
 
   /** The notification that a lost feed is live again (only sent if its loss was notified). */
   feedBack(status: FeedStatus, window: WindowState): NotificationRequest | null {
     const body = `${status.name} is live again; alerts sent meanwhile are being replayed into the history.`;
-    return this.feedNotification({ kind: 'feed-back', title: `Feed back: ${status.name}`, body, urgency: 'normal' }, window);
+    return this.feedNotification(
+      { kind: 'feed-back', title: `Feed back: ${status.name}`, body, urgency: 'normal' },
+      window,
+    );
   }
 
   private feedNotification(request: NotificationRequest, window: WindowState): NotificationRequest | null {
     const now = this.clock.now();
-    const silenced = this.silencedBy(now, window) ?? (this.quietNow(now) && !(this.settings.quietHours.criticalBypass && request.urgency === 'critical') ? 'quiet_hours' : null);
+    const silenced =
+      this.silencedBy(now, window) ??
+      (this.quietNow(now) && !(this.settings.quietHours.criticalBypass && request.urgency === 'critical')
+        ? 'quiet_hours'
+        : null);
     this.forgetOldSends(now);
     const reason = silenced ?? (this.sentAt.length >= this.settings.capPerMinute ? 'capped' : null);
     if (reason) {
@@ -156,12 +184,18 @@ export class NotificationPolicy {
   private qualifies(change: CommittedChange, now: number, endsFiring: ReadonlyMap<string, boolean>): boolean {
     if (change.event.kind !== 'fired' || change.row.firstSeq !== change.seq) return false;
     if (change.replayed) {
-      const missed = this.settings.missedWithinMs > 0 && now - change.event.at <= this.settings.missedWithinMs && endsFiring.get(key(change.row)) === true;
+      const missed =
+        this.settings.missedWithinMs > 0 &&
+        now - change.event.at <= this.settings.missedWithinMs &&
+        endsFiring.get(key(change.row)) === true;
       if (!missed) return false;
     }
     const { row } = change;
-    const wanted = this.settings.categories.includes(row.category) && severityRank(row.severity) >= severityRank(this.settings.minSeverity);
-    if (!wanted || row.acknowledged !== null || (row.snoozedUntil !== null && row.snoozedUntil > now)) return this.count('filtered');
+    const wanted =
+      this.settings.categories.includes(row.category) &&
+      severityRank(row.severity) >= severityRank(this.settings.minSeverity);
+    if (!wanted || row.acknowledged !== null || (row.snoozedUntil !== null && row.snoozedUntil > now))
+      return this.count('filtered');
     return true;
   }
 
@@ -170,7 +204,8 @@ export class NotificationPolicy {
     if (!this.settings.enabled || this.paused) return 'paused';
     if (this.snoozedUntil > now) return 'snoozed';
     const { when } = this.settings;
-    const seen = (when.hidden && !window.visible) || (when.minimized && window.minimized) || (when.unfocused && !window.focused);
+    const seen =
+      (when.hidden && !window.visible) || (when.minimized && window.minimized) || (when.unfocused && !window.focused);
     return seen ? null : 'window';
   }
 
@@ -197,7 +232,10 @@ export class NotificationPolicy {
 
   private single(row: AlertRow, missedAt: number | undefined, now: number): NotificationRequest {
     const alert = { feedId: row.feedId, alertId: row.alertId };
-    const missed = missedAt === undefined ? null : `Fired ${Math.max(1, Math.round((now - missedAt) / MINUTE))} min ago, while this console was disconnected.`;
+    const missed =
+      missedAt === undefined
+        ? null
+        : `Fired ${Math.max(1, Math.round((now - missedAt) / MINUTE))} min ago, while this console was disconnected.`;
     return {
       kind: 'alert',
       title: `${row.severity.toUpperCase()} ${row.category}: ${row.title}`.slice(0, 200),
@@ -226,7 +264,8 @@ export class NotificationPolicy {
 }
 
 const key = (row: AlertRow) => alertKey(row);
-const urgencyOf = (severity: Severity): NotificationRequest['urgency'] => (severity === 'critical' ? 'critical' : 'normal');
+const urgencyOf = (severity: Severity): NotificationRequest['urgency'] =>
+  severity === 'critical' ? 'critical' : 'normal';
 
 const NO_STATES: ReadonlyMap<string, boolean> = new Map();
 

@@ -11,7 +11,12 @@ function minutesOf(time: string): number {
  * mean an empty window, never the whole day. `offsetMinutes` is the local offset from UTC at
  * `now` (injected for tests; by default the machine's).
  */
-export function inQuietHours(now: number, start: string, end: string, offsetMinutes = -new Date(now).getTimezoneOffset()): boolean {
+export function inQuietHours(
+  now: number,
+  start: string,
+  end: string,
+  offsetMinutes = -new Date(now).getTimezoneOffset(),
+): boolean {
   const local = (((Math.floor(now / 60_000) + offsetMinutes) % 1440) + 1440) % 1440;
   const from = minutesOf(start);
   const to = minutesOf(end);

@@ -18,13 +18,28 @@ function setup() {
   stores.push(store);
   const commits: number[] = [];
   const committer = new BatchCommitter({
-    feedId: 'f', store, clock: new ManualClock(), random: () => 0.5, replaying: () => true,
+    feedId: 'f',
+    store,
+    clock: new ManualClock(),
+    random: () => 0.5,
+    replaying: () => true,
     committed: (lastSeq, changes) => commits.push(changes.length),
-    blocked: (message) => { if (message) throw new Error(message); },
+    blocked: (message) => {
+      if (message) throw new Error(message);
+    },
   });
   const add = (from: number, n: number) => {
     for (let seq = from; seq < from + n; seq++) {
-      committer.add({ seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1_000 + seq, alert: { title: 't', body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1_000 } } });
+      committer.add({
+        seq,
+        event: {
+          kind: 'fired',
+          alertId: `a${seq}`,
+          source: 's',
+          at: 1_000 + seq,
+          alert: { title: 't', body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1_000 },
+        },
+      });
     }
   };
   return { store, commits, add };

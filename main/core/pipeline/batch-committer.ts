@@ -77,13 +77,18 @@ export class BatchCommitter {
     } catch (error) {
       this.pending = batch; // nothing else can have arrived: this runs synchronously
       const attempt = this.failure?.attempt ?? 0;
-      const delay = Math.max(MIN_RETRY_MS, backoffDelay(this.deps.backoff ?? DEFAULT_BACKOFF, attempt, this.deps.random()));
+      const delay = Math.max(
+        MIN_RETRY_MS,
+        backoffDelay(this.deps.backoff ?? DEFAULT_BACKOFF, attempt, this.deps.random()),
+      );
       this.failure = { attempt: attempt + 1, timer: null };
       this.failure.timer = this.deps.clock.setTimeout(() => {
         if (this.failure) this.failure.timer = null;
         this.flush();
       }, delay);
-      this.deps.blocked(`cannot write the alert history: ${(error as Error).message}; ${batch.length} events held unacknowledged, retrying in ${(delay / 1000).toFixed(1)} s`);
+      this.deps.blocked(
+        `cannot write the alert history: ${(error as Error).message}; ${batch.length} events held unacknowledged, retrying in ${(delay / 1000).toFixed(1)} s`,
+      );
       return;
     }
     if (this.failure) {

@@ -55,21 +55,42 @@ function setup(random = 0.5, maxUncommitted?: number) {
   const log = (line: string) => logs.push(line);
   const feed = { id: 'f', name: 'feed', url: 'ws://gateway.test/v1/feed', token: 't' };
   const client = new FeedClient(feed, {
-    clock, random: () => random, log,
+    clock,
+    random: () => random,
+    log,
     connect: () => {
       const socket = new ScriptedSocket();
       sockets.push(socket);
       return socket;
     },
-    sink: (link) => new FeedIngest({
-      feed, store, clock, random: () => random, log, ...(maxUncommitted ? { maxUncommitted } : {}),
-      observer: { onCommitted: (changes) => heard.push({ committed: [...changes] }), onSnapshot: (_feedId, rows) => heard.push({ snapshot: [...rows] }) },
-    }, link),
-    onMetrics: () => {}, onStatus: (s) => statuses.push(s),
+    sink: (link) =>
+      new FeedIngest(
+        {
+          feed,
+          store,
+          clock,
+          random: () => random,
+          log,
+          ...(maxUncommitted ? { maxUncommitted } : {}),
+          observer: {
+            onCommitted: (changes) => heard.push({ committed: [...changes] }),
+            onSnapshot: (_feedId, rows) => heard.push({ snapshot: [...rows] }),
+          },
+        },
+        link,
+      ),
+    onMetrics: () => {},
+    onStatus: (s) => statuses.push(s),
   });
   const welcome = (socket: ScriptedSocket, last = 0) => {
     socket.emit('open');
-    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams: { alerts: { first: 1, last } } });
+    socket.receive({
+      type: 'welcome',
+      v: 1,
+      gateway: { name: 'g', version: '1' },
+      heartbeatMs: 1000,
+      streams: { alerts: { first: 1, last } },
+    });
     socket.receive({ type: 'live', stream: 'alerts', seq: last });
   };
   return { clock, store, sockets, statuses, logs, heard, client, welcome, state: () => client.currentStatus().state };
@@ -94,7 +115,17 @@ describe('FeedIngest on its own', () => {
     const store = openStore();
     store.commit('f', [{ seq: 3, event: resolved('x') }], false);
     const { link, calls } = recordingLink();
-    const ingest = new FeedIngest({ feed: { id: 'f', name: 'feed' }, store, clock: new ManualClock(), random: () => 0.5, log: () => {}, observer: { onCommitted: () => {}, onSnapshot: () => {} } }, link);
+    const ingest = new FeedIngest(
+      {
+        feed: { id: 'f', name: 'feed' },
+        store,
+        clock: new ManualClock(),
+        random: () => 0.5,
+        log: () => {},
+        observer: { onCommitted: () => {}, onSnapshot: () => {} },
+      },
+      link,
+    );
     expect(ingest.cursor()).toBe(3);
     expect(ingest.open()).toBe(3);
     expect(ingest.welcome({ last: 9, journalId: 'j1' })).toEqual({ replaying: true });
@@ -113,9 +144,28 @@ describe('FeedIngest on its own', () => {
   it('a different journal: the history keeps its seqs, the new ones go after them, and the link is told to start again', () => {
     const store = openStore();
     store.setJournal('f', 'old');
-    store.commit('f', [{ seq: 1, event: resolved('x') }, { seq: 2, event: resolved('y') }], false);
-    const ingest = new FeedIngest({ feed: { id: 'f', name: 'feed' }, store, clock: new ManualClock(), random: () => 0.5, log: () => {}, observer: { onCommitted: () => {}, onSnapshot: () => {} } }, recordingLink().link);
-    expect(ingest.welcome({ last: 5, journalId: 'new' })).toEqual({ restart: "the gateway's journal changed (was old, now new)" });
+    store.commit(
+      'f',
+      [
+        { seq: 1, event: resolved('x') },
+        { seq: 2, event: resolved('y') },
+      ],
+      false,
+    );
+    const ingest = new FeedIngest(
+      {
+        feed: { id: 'f', name: 'feed' },
+        store,
+        clock: new ManualClock(),
+        random: () => 0.5,
+        log: () => {},
+        observer: { onCommitted: () => {}, onSnapshot: () => {} },
+      },
+      recordingLink().link,
+    );
+    expect(ingest.welcome({ last: 5, journalId: 'new' })).toEqual({
+      restart: "the gateway's journal changed (was old, now new)",
+    });
     expect(store.cursor('f')).toBe(0);
     expect(store.journalOf('f')).toBe('new');
   });
@@ -128,18 +178,26 @@ describe('FeedIngest behind a FeedClient', () => {
     t.client.start();
     t.welcome(t.sockets[0]!, 7);
     expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', v: 1, resume: { alerts: 7 } });
-    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 8, event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 } });
+    t.sockets[0]!.receive({
+      type: 'event',
+      stream: 'alerts',
+      seq: 8,
+      event: { kind: 'resolved', alertId: 'x', source: 's', at: 2, endsAt: 2 },
+    });
     expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false); // not yet committed
     await new Promise((r) => setImmediate(r));
     expect(t.store.cursor('f')).toBe(8);
     expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 8 });
   });
 
-
   it('a gateway that names no journal but ends before the cursor: seqs started again, hello again from 0 at once, nothing collides', async () => {
     const t = setup();
     const resolved = (at: number) => ({ kind: 'resolved', alertId: 'x', source: 's', at, endsAt: at });
-    t.store.commit('f', [1, 2, 3, 4, 5].map((seq) => ({ seq, event: resolved(seq) as never })), false);
+    t.store.commit(
+      'f',
+      [1, 2, 3, 4, 5].map((seq) => ({ seq, event: resolved(seq) as never })),
+      false,
+    );
     t.client.start();
     t.welcome(t.sockets[0]!, 2); // its journal ends at 2, before this console's 5
     expect(t.sockets[0]!.sent[0]).toMatchObject({ type: 'hello', resume: { alerts: 5 } });
@@ -154,17 +212,27 @@ describe('FeedIngest behind a FeedClient', () => {
     await new Promise((r) => setImmediate(r));
     expect(t.store.cursor('f')).toBe(2);
     expect(t.store.db.prepare("SELECT seq, at FROM events WHERE feed_id = 'f' ORDER BY seq").all()).toEqual([
-      { seq: 1, at: 1 }, { seq: 2, at: 2 }, { seq: 3, at: 3 }, { seq: 4, at: 4 }, { seq: 5, at: 5 }, { seq: 6, at: 11 }, { seq: 7, at: 12 },
+      { seq: 1, at: 1 },
+      { seq: 2, at: 2 },
+      { seq: 3, at: 3 },
+      { seq: 4, at: 4 },
+      { seq: 5, at: 5 },
+      { seq: 6, at: 11 },
+      { seq: 7, at: 12 },
     ]);
     expect(t.sockets[1]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 2 }); // acks speak the gateway's seqs
   });
-
 
   it('never lets the cursor pass a hole: repeats ignored, jumps refused and counted', async () => {
     const t = setup();
     t.client.start();
     t.welcome(t.sockets[0]!);
-    const ev = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'resolved', alertId: `x${seq}`, source: 's', at: 1, endsAt: 1 } });
+    const ev = (seq: number) => ({
+      type: 'event',
+      stream: 'alerts',
+      seq,
+      event: { kind: 'resolved', alertId: `x${seq}`, source: 's', at: 1, endsAt: 1 },
+    });
     for (const seq of [1, 2, 95, 2, 3]) t.sockets[0]!.receive(ev(seq));
     await new Promise((r) => setImmediate(r));
     expect(t.store.cursor('f')).toBe(3);
@@ -173,30 +241,64 @@ describe('FeedIngest behind a FeedClient', () => {
     expect(t.sockets[0]!.terminated).toBe(true); // resync from the cursor
   });
 
-
   it('outside the window: takes the union of a snapshot split over several frames, ends what it omits, records the gap', async () => {
     const t = setup();
     t.client.start();
     t.welcome(t.sockets[0]!);
-    const fired = (seq: number, alertId: string) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId, source: 's', at: 1, alert: { title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    const fired = (seq: number, alertId: string) => ({
+      type: 'event',
+      stream: 'alerts',
+      seq,
+      event: {
+        kind: 'fired',
+        alertId,
+        source: 's',
+        at: 1,
+        alert: { title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 },
+      },
+    });
     t.sockets[0]!.receive(fired(1, 'gone'));
     t.sockets[0]!.receive(fired(2, 'kept'));
     await new Promise((r) => setImmediate(r));
     expect(t.store.cursor('f')).toBe(2);
-    const state = (alertId: string, seq: number) => ({ alertId, source: 's', title: alertId, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1, status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: seq, lastSeq: seq, updatedAt: 5 });
+    const state = (alertId: string, seq: number) => ({
+      alertId,
+      source: 's',
+      title: alertId,
+      body: '',
+      severity: 'high',
+      category: 'outage',
+      labels: {},
+      startsAt: 1,
+      status: 'firing',
+      acknowledged: null,
+      snoozedUntil: null,
+      firstSeq: seq,
+      lastSeq: seq,
+      updatedAt: 5,
+    });
     // The gateway trimmed 3..699 meanwhile; its snapshot of three firing alerts comes in two frames.
-    t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 700, alerts: [state('kept', 2), state('new-1', 650)] });
+    t.sockets[0]!.receive({
+      type: 'snapshot',
+      stream: 'alerts',
+      seq: 700,
+      alerts: [state('kept', 2), state('new-1', 650)],
+    });
     t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 700, alerts: [state('new-2', 690)] });
     t.sockets[0]!.receive({ type: 'gap', stream: 'alerts', from: 3, to: 699, reason: 'outside_replay_window' });
     t.sockets[0]!.receive(fired(700, 'new-3'));
     await new Promise((r) => setImmediate(r));
-    const firing = t.store.activeAlerts({}).map((a) => a.alertId).sort();
+    const firing = t.store
+      .activeAlerts({})
+      .map((a) => a.alertId)
+      .sort();
     expect(firing).toEqual(['kept', 'new-1', 'new-2', 'new-3']);
     expect(t.store.alertState('f', 'gone')?.status).toBe('resolved');
     expect(t.store.cursor('f')).toBe(700);
-    expect(t.store.db.prepare('SELECT from_seq AS "from", to_seq AS "to" FROM gaps').all()).toEqual([{ from: 3, to: 699 }]);
+    expect(t.store.db.prepare('SELECT from_seq AS "from", to_seq AS "to" FROM gaps').all()).toEqual([
+      { from: 3, to: 699 },
+    ]);
   });
-
 
   it('full disk: acks nothing, keeps the link, shows stale with the reason, retries, and loses nothing', async () => {
     const t = setup();
@@ -205,14 +307,27 @@ describe('FeedIngest behind a FeedClient', () => {
     const pages = t.store.db.pragma('page_count', { simple: true }) as number;
     t.store.db.pragma(`max_page_count = ${pages}`);
     const big = 'x'.repeat(8_000);
-    const fired = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: big, severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    const fired = (seq: number) => ({
+      type: 'event',
+      stream: 'alerts',
+      seq,
+      event: {
+        kind: 'fired',
+        alertId: `a${seq}`,
+        source: 's',
+        at: 1,
+        alert: { title: 't', body: big, severity: 'high', category: 'outage', labels: {}, startsAt: 1 },
+      },
+    });
     for (let seq = 1; seq <= 50; seq++) t.sockets[0]!.receive(fired(seq));
     await new Promise((r) => setImmediate(r));
     expect(t.sockets[0]!.sent.some((f) => f.type === 'ack')).toBe(false);
     expect(t.store.cursor('f')).toBe(0);
     expect(t.sockets[0]!.terminated).toBe(false); // heartbeats and the operator's actions still flow
     expect(t.state()).toBe('stale'); // never "live" while alerts cannot reach the console
-    expect(t.client.currentStatus().lastError).toMatch(/cannot write the alert history: database or disk is full; 50 events held unacknowledged, retrying in 0.5 s/);
+    expect(t.client.currentStatus().lastError).toMatch(
+      /cannot write the alert history: database or disk is full; 50 events held unacknowledged, retrying in 0.5 s/,
+    );
     // Still full at the first retry; more events arrive meanwhile, and a ping does not clear "stale".
     for (let seq = 51; seq <= 60; seq++) t.sockets[0]!.receive(fired(seq));
     t.sockets[0]!.receive({ type: 'ping', t: 1 });
@@ -229,13 +344,23 @@ describe('FeedIngest behind a FeedClient', () => {
     expect((t.store.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).toBe(60);
   });
 
-
   it('full disk for long: past the bound of held events the link is dropped and resumes from the cursor', async () => {
     const t = setup(0.5, 1_000);
     t.client.start();
     t.welcome(t.sockets[0]!);
     t.store.db.pragma(`max_page_count = ${t.store.db.pragma('page_count', { simple: true })}`);
-    const ev = (seq: number) => ({ type: 'event', stream: 'alerts', seq, event: { kind: 'fired', alertId: `a${seq}`, source: 's', at: 1, alert: { title: 't', body: 'y'.repeat(8_000), severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    const ev = (seq: number) => ({
+      type: 'event',
+      stream: 'alerts',
+      seq,
+      event: {
+        kind: 'fired',
+        alertId: `a${seq}`,
+        source: 's',
+        at: 1,
+        alert: { title: 't', body: 'y'.repeat(8_000), severity: 'high', category: 'outage', labels: {}, startsAt: 1 },
+      },
+    });
     t.sockets[0]!.receive(ev(1));
     await new Promise((r) => setImmediate(r));
     for (let seq = 2; seq <= 2_000 && !t.sockets[0]!.terminated; seq++) t.sockets[0]!.receive(ev(seq));
@@ -251,14 +376,45 @@ describe('FeedIngest behind a FeedClient', () => {
     const t = setup();
     t.client.start();
     t.welcome(t.sockets[0]!);
-    t.sockets[0]!.receive({ type: 'event', stream: 'alerts', seq: 1, event: { kind: 'fired', alertId: 'gone', source: 's', at: 1, alert: { title: 'g', body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 } } });
+    t.sockets[0]!.receive({
+      type: 'event',
+      stream: 'alerts',
+      seq: 1,
+      event: {
+        kind: 'fired',
+        alertId: 'gone',
+        source: 's',
+        at: 1,
+        alert: { title: 'g', body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1 },
+      },
+    });
     await new Promise((r) => setImmediate(r));
     expect(t.sockets[0]!.sent.at(-1)).toEqual({ type: 'ack', stream: 'alerts', seq: 1 });
     expect(t.heard).toEqual([{ committed: [expect.objectContaining({ feedId: 'f', seq: 1, replayed: false })] }]);
-    const state = { alertId: 'new', source: 's', title: 'n', body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 1, status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: 40, lastSeq: 40, updatedAt: 5 };
+    const state = {
+      alertId: 'new',
+      source: 's',
+      title: 'n',
+      body: '',
+      severity: 'high',
+      category: 'outage',
+      labels: {},
+      startsAt: 1,
+      status: 'firing',
+      acknowledged: null,
+      snoozedUntil: null,
+      firstSeq: 40,
+      lastSeq: 40,
+      updatedAt: 5,
+    };
     t.sockets[0]!.receive({ type: 'snapshot', stream: 'alerts', seq: 50, alerts: [state] });
     t.sockets[0]!.receive({ type: 'gap', stream: 'alerts', from: 2, to: 49, reason: 'outside_replay_window' });
-    expect(t.heard[1]).toEqual({ snapshot: [expect.objectContaining({ feedId: 'f', alertId: 'new', status: 'firing' }), expect.objectContaining({ feedId: 'f', alertId: 'gone', status: 'resolved' })] });
+    expect(t.heard[1]).toEqual({
+      snapshot: [
+        expect.objectContaining({ feedId: 'f', alertId: 'new', status: 'firing' }),
+        expect.objectContaining({ feedId: 'f', alertId: 'gone', status: 'resolved' }),
+      ],
+    });
     expect(t.client.currentStatus().lastSeq).toBe(1); // a snapshot is not an event: nothing to acknowledge
   });
 });

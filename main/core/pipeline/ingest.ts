@@ -45,9 +45,16 @@ export class FeedIngest implements FeedSink {
   /** The snapshot being received: the union of every snapshot frame with this seq, applied at the gap. */
   private pendingSnapshot: { seq: number; alerts: AlertState[] } | null = null;
 
-  constructor(private readonly deps: FeedIngestDeps, private readonly link: LinkControl) {
+  constructor(
+    private readonly deps: FeedIngestDeps,
+    private readonly link: LinkControl,
+  ) {
     this.committer = new BatchCommitter({
-      feedId: deps.feed.id, store: deps.store, clock: deps.clock, random: deps.random, ...(deps.backoff ? { backoff: deps.backoff } : {}),
+      feedId: deps.feed.id,
+      store: deps.store,
+      clock: deps.clock,
+      random: deps.random,
+      ...(deps.backoff ? { backoff: deps.backoff } : {}),
       replaying: () => this.replayingNow,
       committed: (lastSeq, changes) => {
         this.link.committed(lastSeq); // acked before anyone reacts: the gateway may forget it now
@@ -95,7 +102,9 @@ export class FeedIngest implements FeedSink {
       this.committer.add({ seq, event });
       if (this.committer.isBlocked && this.committer.held > (this.deps.maxUncommitted ?? DEFAULT_MAX_UNCOMMITTED)) {
         // Memory stays bounded: let the gateway keep the rest, and resume from the cursor later.
-        this.deps.log(`feed ${this.deps.feed.name}: ${this.committer.held} events wait for the history; dropping the link until it can be written`);
+        this.deps.log(
+          `feed ${this.deps.feed.name}: ${this.committer.held} events wait for the history; dropping the link until it can be written`,
+        );
         this.link.drop();
       }
       return;
@@ -103,7 +112,9 @@ export class FeedIngest implements FeedSink {
     const reason = seq <= this.lastAccepted ? 'duplicate_seq' : 'out_of_sequence';
     this.link.refused(reason);
     if (reason === 'out_of_sequence' && ++this.outOfSequence >= MAX_OUT_OF_SEQUENCE) {
-      this.deps.log(`feed ${this.deps.feed.name}: events keep arriving out of sequence (expected ${this.lastAccepted + 1}, got ${seq}); resyncing`);
+      this.deps.log(
+        `feed ${this.deps.feed.name}: events keep arriving out of sequence (expected ${this.lastAccepted + 1}, got ${seq}); resyncing`,
+      );
       this.link.drop();
     }
   }
@@ -119,7 +130,9 @@ export class FeedIngest implements FeedSink {
     if (this.pendingSnapshot && !this.applySnapshot(this.pendingSnapshot.alerts, gap)) return;
     this.pendingSnapshot = null;
     this.lastAccepted = Math.max(this.lastAccepted, gap.to);
-    this.deps.log(`feed ${this.deps.feed.name}: events ${gap.from}-${gap.to} are outside the gateway's replay window; applied its snapshot`);
+    this.deps.log(
+      `feed ${this.deps.feed.name}: events ${gap.from}-${gap.to} are outside the gateway's replay window; applied its snapshot`,
+    );
   }
 
   live(): void {
@@ -151,7 +164,9 @@ export class FeedIngest implements FeedSink {
     const why = replaced
       ? `the gateway's journal changed (was ${known}, now ${journalId})`
       : `the gateway's journal ends at seq ${last}, before this console's ${cursor} (deleted or restored from a backup)`;
-    this.deps.log(`feed ${feed.name}: ${why}: its seqs started again; the history keeps everything so far and takes the new journal from its start`);
+    this.deps.log(
+      `feed ${feed.name}: ${why}: its seqs started again; the history keeps everything so far and takes the new journal from its start`,
+    );
     this.committer.discard();
     store.restartSeqs(feed.id, journalId ?? null);
     return why;

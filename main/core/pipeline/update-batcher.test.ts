@@ -4,7 +4,16 @@ import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { noneSuppressed, type NotificationHealth } from '../../../common/notify/health.js';
 import { UpdateBatcher } from './update-batcher.js';
 
-const health = (shown: number): NotificationHealth => ({ mode: 'native', state: 'ok', shown, failed: 0, lastShownAt: shown, lastFailure: null, warning: null, suppressed: noneSuppressed() });
+const health = (shown: number): NotificationHealth => ({
+  mode: 'native',
+  state: 'ok',
+  shown,
+  failed: 0,
+  lastShownAt: shown,
+  lastFailure: null,
+  warning: null,
+  suppressed: noneSuppressed(),
+});
 const sample = (t: number) => ({ series: 'web-01/cpu', metric: 'cpu', host: 'web-01', t, value: t });
 
 describe('UpdateBatcher', () => {
@@ -32,6 +41,9 @@ describe('UpdateBatcher', () => {
     clock.advance(50);
     batcher.addMetrics([sample(4)]);
     clock.advance(50);
-    expect(updates).toEqual([{ alerts: [], metrics: [], feeds: [], notifications: health(3) }, { alerts: [], metrics: [sample(4)], feeds: [] }]);
+    expect(updates).toEqual([
+      { alerts: [], metrics: [], feeds: [], notifications: health(3) },
+      { alerts: [], metrics: [sample(4)], feeds: [] },
+    ]);
   });
 });

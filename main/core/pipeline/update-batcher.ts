@@ -19,7 +19,10 @@ export class UpdateBatcher implements CommittedObserver {
   private timer: TimerHandle | null = null;
   private readonly listeners = new Set<(update: UiUpdate) => void>();
 
-  constructor(private readonly clock: Clock, private readonly intervalMs = 50) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly intervalMs = 50,
+  ) {}
 
   onUpdate(listener: (update: UiUpdate) => void): () => void {
     this.listeners.add(listener);
@@ -64,7 +67,11 @@ export class UpdateBatcher implements CommittedObserver {
     if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = null;
     if (this.alerts.size + this.metrics.size + this.feeds.size === 0 && !this.notifications) return;
-    const update: UiUpdate = { alerts: [...this.alerts.values()], metrics: [...this.metrics.values()], feeds: [...this.feeds.values()] };
+    const update: UiUpdate = {
+      alerts: [...this.alerts.values()],
+      metrics: [...this.metrics.values()],
+      feeds: [...this.feeds.values()],
+    };
     if (this.notifications) update.notifications = this.notifications;
     this.notifications = null;
     this.alerts = new Map();

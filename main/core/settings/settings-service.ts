@@ -6,7 +6,12 @@
 import type { LoadedSettings, Settings } from './settings.js';
 import { saveSettings, settingsErrors, SettingsSchema } from './settings.js';
 
-export type SettingsUpdate = { saved: boolean; errors: Record<string, string>; restartNeeded: boolean; settings: Settings };
+export type SettingsUpdate = {
+  saved: boolean;
+  errors: Record<string, string>;
+  restartNeeded: boolean;
+  settings: Settings;
+};
 
 export class SettingsService {
   private current: Settings;

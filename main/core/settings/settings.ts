@@ -17,12 +17,20 @@ export async function loadSettings(path: string): Promise<LoadedSettings> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: DEFAULT_SETTINGS, problems: [] };
-    return { settings: DEFAULT_SETTINGS, problems: [`${path}: cannot read (${errorMessage(error)}); using the defaults`] };
+    return {
+      settings: DEFAULT_SETTINGS,
+      problems: [`${path}: cannot read (${errorMessage(error)}); using the defaults`],
+    };
   }
   try {
     return settingsFrom(JSON.parse(text), path);
   } catch (error) {
-    return { settings: DEFAULT_SETTINGS, problems: [`${path} is not valid JSON (${errorMessage(error)}); using the defaults and leaving the file as it is`] };
+    return {
+      settings: DEFAULT_SETTINGS,
+      problems: [
+        `${path} is not valid JSON (${errorMessage(error)}); using the defaults and leaving the file as it is`,
+      ],
+    };
   }
 }
 

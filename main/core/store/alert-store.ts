@@ -34,7 +34,9 @@ export class AlertStore {
   private constructor(readonly db: Database) {
     migrate(db, HISTORY_MIGRATIONS, 'the alert history');
     this.fullText = new FtsIndexer(db);
-    this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (feed_id, seq, at, alert_id, kind, by, comment) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertEvent = db.prepare(
+      'INSERT OR IGNORE INTO events (feed_id, seq, at, alert_id, kind, by, comment) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.upsertAlert = db.prepare(`
       INSERT INTO alerts (feed_id, alert_id, source, title, body, labels, severity, severity_rank, category, host, status, acknowledged, first_seq, updated_at, state)
       VALUES (@feed_id, @alert_id, @source, @title, @body, @labels, @severity, @severity_rank, @category, @host, @status, @acknowledged, @first_seq, @updated_at, @state)
@@ -42,10 +44,18 @@ export class AlertStore {
         labels = excluded.labels, severity = excluded.severity, severity_rank = excluded.severity_rank, category = excluded.category,
         host = excluded.host, status = excluded.status, acknowledged = excluded.acknowledged, first_seq = excluded.first_seq,
         updated_at = excluded.updated_at, state = excluded.state`);
-    this.getAlert = db.prepare<[string, string], { state: string }>('SELECT state FROM alerts WHERE feed_id = ? AND alert_id = ?');
-    this.setCursor = db.prepare('INSERT INTO cursors (feed_id, seq) VALUES (?, ?) ON CONFLICT (feed_id) DO UPDATE SET seq = MAX(seq, excluded.seq)');
-    this.getCursor = db.prepare<[string], { seq: number; base: number; journal_id: string | null }>('SELECT seq, base, journal_id FROM cursors WHERE feed_id = ?');
-    this.countMinute = db.prepare('INSERT INTO minute_counts (minute, severity, category, n) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1');
+    this.getAlert = db.prepare<[string, string], { state: string }>(
+      'SELECT state FROM alerts WHERE feed_id = ? AND alert_id = ?',
+    );
+    this.setCursor = db.prepare(
+      'INSERT INTO cursors (feed_id, seq) VALUES (?, ?) ON CONFLICT (feed_id) DO UPDATE SET seq = MAX(seq, excluded.seq)',
+    );
+    this.getCursor = db.prepare<[string], { seq: number; base: number; journal_id: string | null }>(
+      'SELECT seq, base, journal_id FROM cursors WHERE feed_id = ?',
+    );
+    this.countMinute = db.prepare(
+      'INSERT INTO minute_counts (minute, severity, category, n) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1',
+    );
   }
 
   /** Open the history at `path`; a damaged file raises CorruptHistoryError, never a silent reset. */
@@ -66,7 +76,11 @@ export class AlertStore {
 
   /** Remember the journal this feed's seqs come from (the first time a gateway names it). */
   setJournal(feedId: string, journalId: string): void {
-    this.db.prepare('INSERT INTO cursors (feed_id, seq, journal_id) VALUES (?, 0, ?) ON CONFLICT (feed_id) DO UPDATE SET journal_id = excluded.journal_id').run(feedId, journalId);
+    this.db
+      .prepare(
+        'INSERT INTO cursors (feed_id, seq, journal_id) VALUES (?, 0, ?) ON CONFLICT (feed_id) DO UPDATE SET journal_id = excluded.journal_id',
+      )
+      .run(feedId, journalId);
   }
 
   /**
@@ -74,7 +88,11 @@ export class AlertStore {
    * are stored after it, so the cursor the client resumes from is 0 and nothing collides.
    */
   restartSeqs(feedId: string, journalId: string | null): void {
-    this.db.prepare('INSERT INTO cursors (feed_id, seq, base, journal_id) VALUES (?, 0, 0, ?) ON CONFLICT (feed_id) DO UPDATE SET base = seq, journal_id = excluded.journal_id').run(feedId, journalId);
+    this.db
+      .prepare(
+        'INSERT INTO cursors (feed_id, seq, base, journal_id) VALUES (?, 0, 0, ?) ON CONFLICT (feed_id) DO UPDATE SET base = seq, journal_id = excluded.journal_id',
+      )
+      .run(feedId, journalId);
     this.bases.delete(feedId);
   }
 
@@ -101,11 +119,23 @@ export class AlertStore {
         const seq = gatewaySeq + base;
         maxSeq = Math.max(maxSeq, seq);
         const actor = 'by' in event ? event : null;
-        if (this.insertEvent.run(feedId, seq, event.at, event.alertId, event.kind, actor?.by ?? null, actor?.comment ?? null).changes === 0) continue;
+        if (
+          this.insertEvent.run(
+            feedId,
+            seq,
+            event.at,
+            event.alertId,
+            event.kind,
+            actor?.by ?? null,
+            actor?.comment ?? null,
+          ).changes === 0
+        )
+          continue;
         const state = reduceAlert(this.alertState(feedId, event.alertId), event, seq);
         if (!state) continue;
         this.writeAlert(feedId, state);
-        if (event.kind === 'fired' && state.firstSeq === seq) this.countMinute.run(Math.floor(event.at / 60_000) * 60_000, state.severity, state.category);
+        if (event.kind === 'fired' && state.firstSeq === seq)
+          this.countMinute.run(Math.floor(event.at / 60_000) * 60_000, state.severity, state.category);
         changes.push({ feedId, seq, event, row: { ...state, feedId }, replayed });
       }
       if (maxSeq > 0) this.setCursor.run(feedId, maxSeq);
@@ -114,10 +144,17 @@ export class AlertStore {
   }
 
   /** Apply a snapshot (the state of every firing alert as of `seq`) and record the gap before it. */
-  applySnapshot(feedId: string, alerts: readonly AlertState[], gap: { from: number; to: number }, at: number): AlertRow[] {
+  applySnapshot(
+    feedId: string,
+    alerts: readonly AlertState[],
+    gap: { from: number; to: number },
+    at: number,
+  ): AlertRow[] {
     return this.db.transaction(() => {
       const base = this.baseOf(feedId);
-      this.db.prepare('INSERT INTO gaps (feed_id, from_seq, to_seq, at) VALUES (?, ?, ?, ?)').run(feedId, gap.from + base, gap.to + base, at);
+      this.db
+        .prepare('INSERT INTO gaps (feed_id, from_seq, to_seq, at) VALUES (?, ?, ?, ?)')
+        .run(feedId, gap.from + base, gap.to + base, at);
       // Alerts we think are firing but the snapshot does not list ended while we were away: every
       // one of this feed's firing alerts is checked, not a page of all feeds' (a busy feed has more).
       const listed = new Set(alerts.map((a) => a.alertId));
@@ -156,7 +193,11 @@ export class AlertStore {
     return queries.activeAlerts(this.db, filter);
   }
 
-  searchHistory(filter: AlertFilter, limit: number, before?: { at: number; seq: number }): { rows: AlertRow[]; total: number } {
+  searchHistory(
+    filter: AlertFilter,
+    limit: number,
+    before?: { at: number; seq: number },
+  ): { rows: AlertRow[]; total: number } {
     this.indexIfSearching(filter);
     return queries.searchHistory(this.db, filter, limit, before);
   }
@@ -186,10 +227,21 @@ export class AlertStore {
 
   private writeAlert(feedId: string, state: AlertState): void {
     this.upsertAlert.run({
-      feed_id: feedId, alert_id: state.alertId, source: state.source, title: state.title, body: state.body,
-      labels: JSON.stringify(state.labels), severity: state.severity, severity_rank: severityRank(state.severity),
-      category: state.category, host: state.host ?? null, status: state.status, acknowledged: state.acknowledged ? 1 : 0,
-      first_seq: state.firstSeq, updated_at: state.updatedAt, state: JSON.stringify(state),
+      feed_id: feedId,
+      alert_id: state.alertId,
+      source: state.source,
+      title: state.title,
+      body: state.body,
+      labels: JSON.stringify(state.labels),
+      severity: state.severity,
+      severity_rank: severityRank(state.severity),
+      category: state.category,
+      host: state.host ?? null,
+      status: state.status,
+      acknowledged: state.acknowledged ? 1 : 0,
+      first_seq: state.firstSeq,
+      updated_at: state.updatedAt,
+      state: JSON.stringify(state),
     });
   }
 }

@@ -9,11 +9,15 @@ import { DEFAULT_FTS_INDEXING } from './fts-indexer.js';
 import { enforceRetention } from './retention.js';
 
 const fired = (alertId: string, title: string, at = 1_000): AlertEvent => ({
-  kind: 'fired', alertId, source: 'test', at,
+  kind: 'fired',
+  alertId,
+  source: 'test',
+  at,
   alert: { title, body: '', severity: 'high', category: 'outage', labels: {}, startsAt: at },
 });
 const open = () => AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-fts-')), 'history.sqlite'));
-const indexed = (store: AlertStore, word: string) => store.db.prepare('SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?').all(word).length;
+const indexed = (store: AlertStore, word: string) =>
+  store.db.prepare('SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?').all(word).length;
 const found = (store: AlertStore, text: string) => store.searchHistory({ text }, 100).rows.map((r) => r.alertId);
 
 describe('deferred full-text indexing', () => {
@@ -41,7 +45,14 @@ describe('deferred full-text indexing', () => {
   it('an alert whose text changes again before the indexer runs is pending once (the upsert does not fail)', () => {
     const store = open();
     store.commit('f', [{ seq: 1, event: fired('a1', 'Disk full') }], false);
-    store.commit('f', [{ seq: 2, event: fired('a1', 'Disk fuller') }, { seq: 3, event: fired('a1', 'Disk fullest') }], false);
+    store.commit(
+      'f',
+      [
+        { seq: 2, event: fired('a1', 'Disk fuller') },
+        { seq: 3, event: fired('a1', 'Disk fullest') },
+      ],
+      false,
+    );
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM fts_pending').get()).toEqual({ n: 1 });
     expect(found(store, 'fullest')).toEqual(['a1']);
     expect(found(store, 'fuller')).toEqual([]);
@@ -66,7 +77,11 @@ describe('deferred full-text indexing', () => {
     };
     store.fullText.start(clock);
     const size = DEFAULT_FTS_INDEXING.sliceSize;
-    store.commit('f', Array.from({ length: 2.5 * size }, (_, i) => ({ seq: i + 1, event: fired(`a${i}`, `Error spike ${i}`) })), false);
+    store.commit(
+      'f',
+      Array.from({ length: 2.5 * size }, (_, i) => ({ seq: i + 1, event: fired(`a${i}`, `Error spike ${i}`) })),
+      false,
+    );
     store.fullText.noteWrite();
     store.fullText.noteWrite(); // a second write before the first slice: still one pending timer
     clock.advance(DEFAULT_FTS_INDEXING.delayMs - 1);
@@ -94,7 +109,14 @@ describe('deferred full-text indexing', () => {
 
   it('retention removes an expired alert from the index too', () => {
     const store = open();
-    store.commit('f', [{ seq: 1, event: fired('old', 'Old outage', 1_000) }, { seq: 2, event: { kind: 'resolved', alertId: 'old', source: 'test', at: 2_000, endsAt: 2_000 } }], false);
+    store.commit(
+      'f',
+      [
+        { seq: 1, event: fired('old', 'Old outage', 1_000) },
+        { seq: 2, event: { kind: 'resolved', alertId: 'old', source: 'test', at: 2_000, endsAt: 2_000 } },
+      ],
+      false,
+    );
     expect(found(store, 'outage')).toEqual(['old']);
     enforceRetention(store.db, { maxAgeMs: 1_000, maxBytes: 1e12 }, 1_000_000);
     expect(indexed(store, 'outage')).toBe(0);

@@ -24,7 +24,10 @@ export class FtsIndexer {
   private clock: Clock | null = null;
   private timer: TimerHandle | null = null;
 
-  constructor(private readonly db: Database, private readonly policy: FtsIndexingPolicy = DEFAULT_FTS_INDEXING) {
+  constructor(
+    private readonly db: Database,
+    private readonly policy: FtsIndexingPolicy = DEFAULT_FTS_INDEXING,
+  ) {
     // The same LIMIT over the same ordered pending rows, in one transaction: the three agree.
     const next = 'SELECT alert_rowid FROM fts_pending ORDER BY alert_rowid LIMIT ?';
     this.anyPending = db.prepare('SELECT 1 AS one FROM fts_pending LIMIT 1');

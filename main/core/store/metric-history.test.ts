@@ -5,10 +5,24 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
 import { AlertStore } from './alert-store.js';
-import { METRIC_BUCKET_MS, MetricRecorder, metricRange, metricSeries, pruneMetrics, stepFor } from './metric-history.js';
+import {
+  METRIC_BUCKET_MS,
+  MetricRecorder,
+  metricRange,
+  metricSeries,
+  pruneMetrics,
+  stepFor,
+} from './metric-history.js';
 
 const T0 = 1_800_000_000_000; // a multiple of 10 s
-const sample = (series: string, t: number, value: number): MetricSample => ({ series, metric: 'cpu', host: 'web-01', unit: '%', t, value });
+const sample = (series: string, t: number, value: number): MetricSample => ({
+  series,
+  metric: 'cpu',
+  host: 'web-01',
+  unit: '%',
+  t,
+  value,
+});
 const open = () => AlertStore.open(join(mkdtempSync(join(tmpdir(), 'tocsin-metrics-')), 'history.sqlite'));
 
 describe('metric history', () => {
@@ -16,18 +30,28 @@ describe('metric history', () => {
     const store = open();
     const clock = new ManualClock(T0);
     const recorder = new MetricRecorder(store.db, clock, 2_000);
-    recorder.record([sample('web-01/cpu', T0, 10), sample('web-01/cpu', T0 + 5_000, 30), sample('web-01/cpu', T0 + 12_000, 50)]);
+    recorder.record([
+      sample('web-01/cpu', T0, 10),
+      sample('web-01/cpu', T0 + 5_000, 30),
+      sample('web-01/cpu', T0 + 12_000, 50),
+    ]);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM metric_buckets').get()).toEqual({ n: 0 });
     clock.advance(2_000);
-    expect(store.db.prepare('SELECT bucket, n, sum, min, max, last FROM metric_buckets ORDER BY bucket').all()).toEqual([
-      { bucket: T0, n: 2, sum: 40, min: 10, max: 30, last: 30 },
-      { bucket: T0 + METRIC_BUCKET_MS, n: 1, sum: 50, min: 50, max: 50, last: 50 },
-    ]);
+    expect(store.db.prepare('SELECT bucket, n, sum, min, max, last FROM metric_buckets ORDER BY bucket').all()).toEqual(
+      [
+        { bucket: T0, n: 2, sum: 40, min: 10, max: 30, last: 30 },
+        { bucket: T0 + METRIC_BUCKET_MS, n: 1, sum: 50, min: 50, max: 50, last: 50 },
+      ],
+    );
     // A later flush into the same bucket merges rather than replacing.
     recorder.record([sample('web-01/cpu', T0 + 15_000, 70)]);
     recorder.flush();
-    expect(store.db.prepare('SELECT n, sum, min, max, last FROM metric_buckets WHERE bucket = ?').get(T0 + METRIC_BUCKET_MS)).toEqual({ n: 2, sum: 120, min: 50, max: 70, last: 70 });
-    expect(metricSeries(store.db)).toEqual([{ series: 'web-01/cpu', metric: 'cpu', host: 'web-01', unit: '%', lastT: T0 + 15_000, lastValue: 70 }]);
+    expect(
+      store.db.prepare('SELECT n, sum, min, max, last FROM metric_buckets WHERE bucket = ?').get(T0 + METRIC_BUCKET_MS),
+    ).toEqual({ n: 2, sum: 120, min: 50, max: 70, last: 70 });
+    expect(metricSeries(store.db)).toEqual([
+      { series: 'web-01/cpu', metric: 'cpu', host: 'web-01', unit: '%', lastT: T0 + 15_000, lastValue: 70 },
+    ]);
     store.close();
   });
 
@@ -36,7 +60,8 @@ describe('metric history', () => {
     const store = open();
     const recorder = new MetricRecorder(store.db, new ManualClock(T0));
     // One sample per second for a day of one series: 86,400 samples become 8,640 buckets.
-    for (let s = 0; s < 86_400; s += 600) recorder.record(Array.from({ length: 600 }, (_, i) => sample('a', T0 + (s + i) * 1000, (s + i) % 100)));
+    for (let s = 0; s < 86_400; s += 600)
+      recorder.record(Array.from({ length: 600 }, (_, i) => sample('a', T0 + (s + i) * 1000, (s + i) % 100)));
     recorder.flush();
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM metric_buckets').get()).toEqual({ n: 8_640 });
     const day = metricRange(store.db, ['a', 'missing'], T0, T0 + 86_400_000);

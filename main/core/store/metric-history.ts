@@ -26,7 +26,12 @@ export class MetricRecorder {
   private readonly upsertBucket: Statement;
   private readonly upsertSeries: Statement;
 
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly flushMs = 2_000, private readonly log: (message: string) => void = () => {}) {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly flushMs = 2_000,
+    private readonly log: (message: string) => void = () => {},
+  ) {
     this.upsertBucket = db.prepare(`
       INSERT INTO metric_buckets (series, bucket, n, sum, min, max, last) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (series, bucket) DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum,
@@ -44,7 +49,12 @@ export class MetricRecorder {
       const bucket = Math.floor(sample.t / METRIC_BUCKET_MS) * METRIC_BUCKET_MS;
       const key = `${sample.series}\u0000${bucket}`;
       const entry = this.buckets.get(key);
-      if (!entry) this.buckets.set(key, { series: sample.series, bucket, agg: { n: 1, sum: sample.value, min: sample.value, max: sample.value, last: sample.value, lastT: sample.t } });
+      if (!entry)
+        this.buckets.set(key, {
+          series: sample.series,
+          bucket,
+          agg: { n: 1, sum: sample.value, min: sample.value, max: sample.value, last: sample.value, lastT: sample.t },
+        });
       else {
         const a = entry.agg;
         a.n++;
@@ -70,8 +80,10 @@ export class MetricRecorder {
     this.latest = new Map();
     try {
       this.db.transaction(() => {
-        for (const { series, bucket, agg } of buckets) this.upsertBucket.run(series, bucket, agg.n, agg.sum, agg.min, agg.max, agg.last);
-        for (const s of latest) this.upsertSeries.run(s.series, s.metric, s.host ?? null, s.service ?? null, s.unit ?? null, s.t, s.value);
+        for (const { series, bucket, agg } of buckets)
+          this.upsertBucket.run(series, bucket, agg.n, agg.sum, agg.min, agg.max, agg.last);
+        for (const s of latest)
+          this.upsertSeries.run(s.series, s.metric, s.host ?? null, s.service ?? null, s.unit ?? null, s.t, s.value);
       })();
     } catch (error) {
       // Metrics are not journaled by the gateway: they cannot be replayed, and alerts come first.
@@ -82,12 +94,25 @@ export class MetricRecorder {
 
 /** Every series the history knows, with its latest value. */
 export function metricSeries(db: Database): MetricSeriesInfo[] {
-  const rows = db.prepare('SELECT series, metric, host, service, unit, last_t, last_value FROM metric_series ORDER BY series').all() as Array<{
-    series: string; metric: string; host: string | null; service: string | null; unit: string | null; last_t: number; last_value: number;
+  const rows = db
+    .prepare('SELECT series, metric, host, service, unit, last_t, last_value FROM metric_series ORDER BY series')
+    .all() as Array<{
+    series: string;
+    metric: string;
+    host: string | null;
+    service: string | null;
+    unit: string | null;
+    last_t: number;
+    last_value: number;
   }>;
   return rows.map((r) => ({
-    series: r.series, metric: r.metric, lastT: r.last_t, lastValue: r.last_value,
-    ...(r.host !== null ? { host: r.host } : {}), ...(r.service !== null ? { service: r.service } : {}), ...(r.unit !== null ? { unit: r.unit } : {}),
+    series: r.series,
+    metric: r.metric,
+    lastT: r.last_t,
+    lastValue: r.last_value,
+    ...(r.host !== null ? { host: r.host } : {}),
+    ...(r.service !== null ? { service: r.service } : {}),
+    ...(r.unit !== null ? { unit: r.unit } : {}),
   }));
 }
 
@@ -99,7 +124,10 @@ export function stepFor(from: number, to: number): number {
 /** Points of the named series in [from, to), averaged (with min and max) per step. */
 export function metricRange(db: Database, series: readonly string[], from: number, to: number): MetricRange {
   const stepMs = stepFor(from, to);
-  const query = db.prepare<[number, string, number, number], { t: number; n: number; sum: number; min: number; max: number }>(`
+  const query = db.prepare<
+    [number, string, number, number],
+    { t: number; n: number; sum: number; min: number; max: number }
+  >(`
     SELECT bucket - (bucket % ?) AS t, SUM(n) AS n, SUM(sum) AS sum, MIN(min) AS min, MAX(max) AS max
     FROM metric_buckets WHERE series = ? AND bucket >= ? AND bucket < ? GROUP BY 1 ORDER BY 1`);
   // `%` works on integers in SQLite whatever type the parameter is bound as.
@@ -108,7 +136,9 @@ export function metricRange(db: Database, series: readonly string[], from: numbe
     stepMs,
     series: series.map((name) => ({
       series: name,
-      points: query.all(stepMs, name, floorFrom, to).map((r): MetricPoint => ({ t: r.t, avg: r.sum / r.n, min: r.min, max: r.max })),
+      points: query
+        .all(stepMs, name, floorFrom, to)
+        .map((r): MetricPoint => ({ t: r.t, avg: r.sum / r.n, min: r.min, max: r.max })),
     })),
   };
 }

@@ -60,7 +60,10 @@ export const HISTORY_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       END;
     `),
   // 3: native notifications shown, for the alert's timeline ("notified").
-  (db) => db.exec('CREATE TABLE notifications (feed_id TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL) STRICT; CREATE INDEX notifications_alert ON notifications(feed_id, alert_id);'),
+  (db) =>
+    db.exec(
+      'CREATE TABLE notifications (feed_id TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL) STRICT; CREATE INDEX notifications_alert ON notifications(feed_id, alert_id);',
+    ),
   // 4: per-minute counts of alerts fired, kept up to date on commit (charts never scan history).
   (db) =>
     db.exec(`

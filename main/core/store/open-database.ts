@@ -8,7 +8,10 @@ import { existsSync, renameSync } from 'node:fs';
 
 /** Thrown when the history file exists but is not a healthy SQLite database. */
 export class CorruptHistoryError extends Error {
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(
       `the alert history ${path} is damaged (${detail}). Tocsin has not touched it. ` +
         `To keep it for recovery and start a fresh history, move it aside (or start with --reset-history, which renames it to ${path}.damaged-<time>).`,

@@ -54,14 +54,21 @@ function where(db: Database, filter: AlertFilter): Where {
   if (match) {
     // `+rowid` keeps SQLite from using the match list as the driving index (the planner cannot
     // know how many rows a MATCH returns; counting them in the index costs ~5 ms per 100,000).
-    const matches = (db.prepare('SELECT COUNT(*) AS n FROM alerts_fts WHERE alerts_fts MATCH ?').get(match) as { n: number }).n;
-    w.sql.push(`${matches < FTS_DRIVES_BELOW ? '' : '+'}rowid IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)`);
+    const matches = (
+      db.prepare('SELECT COUNT(*) AS n FROM alerts_fts WHERE alerts_fts MATCH ?').get(match) as { n: number }
+    ).n;
+    w.sql.push(
+      `${matches < FTS_DRIVES_BELOW ? '' : '+'}rowid IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)`,
+    );
     w.params.push(match);
   }
   return w;
 }
 
-const toRow = (row: { feed_id: string; state: string }): AlertRow => ({ ...(JSON.parse(row.state) as Omit<AlertRow, 'feedId'>), feedId: row.feed_id });
+const toRow = (row: { feed_id: string; state: string }): AlertRow => ({
+  ...(JSON.parse(row.state) as Omit<AlertRow, 'feedId'>),
+  feedId: row.feed_id,
+});
 
 /** Firing alerts matching the filter, most severe and newest first. */
 export function activeAlerts(db: Database, filter: AlertFilter, limit = 20_000): AlertRow[] {
@@ -72,24 +79,44 @@ export function activeAlerts(db: Database, filter: AlertFilter, limit = 20_000):
 
 /** The ids of one feed's firing alerts, all of them (no page limit: a snapshot must see every one). */
 export function firingAlertIds(db: Database, feedId: string): string[] {
-  return db.prepare<[string], { alert_id: string }>("SELECT alert_id FROM alerts WHERE feed_id = ? AND status = 'firing'").all(feedId).map((r) => r.alert_id);
+  return db
+    .prepare<[string], { alert_id: string }>("SELECT alert_id FROM alerts WHERE feed_id = ? AND status = 'firing'")
+    .all(feedId)
+    .map((r) => r.alert_id);
 }
 
 /** Every firing alert of every feed, in no particular order and without a page limit (the tray counts them all). */
 export function firingAlerts(db: Database): AlertRow[] {
-  return (db.prepare("SELECT feed_id, state FROM alerts WHERE status = 'firing'").all() as Array<{ feed_id: string; state: string }>).map(toRow);
+  return (
+    db.prepare("SELECT feed_id, state FROM alerts WHERE status = 'firing'").all() as Array<{
+      feed_id: string;
+      state: string;
+    }>
+  ).map(toRow);
 }
 
 /** History page: alerts matching the filter, newest first, strictly older than `before`. */
-export function searchHistory(db: Database, filter: AlertFilter, limit: number, before?: { at: number; seq: number }): { rows: AlertRow[]; total: number } {
+export function searchHistory(
+  db: Database,
+  filter: AlertFilter,
+  limit: number,
+  before?: { at: number; seq: number },
+): { rows: AlertRow[]; total: number } {
   const w = where(db, filter);
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM alerts${w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : ''}`).get(...w.params) as { n: number }).n;
+  const total = (
+    db
+      .prepare(`SELECT COUNT(*) AS n FROM alerts${w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : ''}`)
+      .get(...w.params) as { n: number }
+  ).n;
   if (before) {
     w.sql.push('(updated_at < ? OR (updated_at = ? AND first_seq < ?))');
     w.params.push(before.at, before.at, before.seq);
   }
   const sql = `SELECT feed_id, state FROM alerts${w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : ''} ORDER BY updated_at DESC, first_seq DESC LIMIT ?`;
-  return { rows: (db.prepare(sql).all(...w.params, limit) as Array<{ feed_id: string; state: string }>).map(toRow), total };
+  return {
+    rows: (db.prepare(sql).all(...w.params, limit) as Array<{ feed_id: string; state: string }>).map(toRow),
+    total,
+  };
 }
 
 /** Everything that happened to one alert, oldest first. */
@@ -101,14 +128,28 @@ export function timeline(db: Database, feedId: string, alertId: string): Timelin
        ORDER BY at, seq`,
     )
     .all(feedId, alertId, feedId, alertId) as Array<{
-    seq: number; at: number; kind: TimelineEntry['kind']; by: string | null; comment: string | null;
+    seq: number;
+    at: number;
+    kind: TimelineEntry['kind'];
+    by: string | null;
+    comment: string | null;
   }>;
-  return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, ...(r.by ? { by: r.by } : {}), ...(r.comment ? { comment: r.comment } : {}) }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.at,
+    kind: r.kind,
+    ...(r.by ? { by: r.by } : {}),
+    ...(r.comment ? { comment: r.comment } : {}),
+  }));
 }
 
 /** Alerts fired per minute in [from, to), by severity, from the rollup (never a scan of history). */
 export function minuteCounts(db: Database, from: number, to: number): MinuteCount[] {
-  const rows = db.prepare('SELECT minute, severity, SUM(n) AS n FROM minute_counts WHERE minute >= ? AND minute < ? GROUP BY minute, severity ORDER BY minute').all(from, to) as Array<{ minute: number; severity: string; n: number }>;
+  const rows = db
+    .prepare(
+      'SELECT minute, severity, SUM(n) AS n FROM minute_counts WHERE minute >= ? AND minute < ? GROUP BY minute, severity ORDER BY minute',
+    )
+    .all(from, to) as Array<{ minute: number; severity: string; n: number }>;
   const byMinute = new Map<number, MinuteCount>();
   for (const row of rows) {
     const bucket = byMinute.get(row.minute) ?? { t: row.minute, total: 0, bySeverity: {} };
@@ -119,7 +160,21 @@ export function minuteCounts(db: Database, from: number, to: number): MinuteCoun
   return [...byMinute.values()];
 }
 
-const CSV_COLUMNS = ['feedId', 'alertId', 'status', 'severity', 'category', 'title', 'host', 'service', 'source', 'startsAt', 'updatedAt', 'acknowledgedBy', 'body'] as const;
+const CSV_COLUMNS = [
+  'feedId',
+  'alertId',
+  'status',
+  'severity',
+  'category',
+  'title',
+  'host',
+  'service',
+  'source',
+  'startsAt',
+  'updatedAt',
+  'acknowledgedBy',
+  'body',
+] as const;
 
 /** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets never run it as a formula. */
 export function csvField(value: unknown): string {
@@ -133,7 +188,15 @@ export function exportHistory(db: Database, filter: AlertFilter, format: 'csv' |
   const { rows } = searchHistory(db, filter, limit);
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   const lines = rows.map((r) =>
-    CSV_COLUMNS.map((c) => csvField(c === 'acknowledgedBy' ? r.acknowledged?.by : c === 'startsAt' || c === 'updatedAt' ? new Date(r[c]).toISOString() : r[c])).join(','),
+    CSV_COLUMNS.map((c) =>
+      csvField(
+        c === 'acknowledgedBy'
+          ? r.acknowledged?.by
+          : c === 'startsAt' || c === 'updatedAt'
+            ? new Date(r[c]).toISOString()
+            : r[c],
+      ),
+    ).join(','),
   );
   return `${[CSV_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }

@@ -14,12 +14,17 @@ const usedBytes = (db: Database) => {
   return usedPages(db);
 };
 const usedPages = (db: Database) =>
-  ((db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number)) * (db.pragma('page_size', { simple: true }) as number);
+  ((db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number)) *
+  (db.pragma('page_size', { simple: true }) as number);
 
 /** Drop resolved alerts (and their events) older than the cutoff. */
 function dropResolvedBefore(db: Database, cutoff: number, limit: number): RetentionResult {
   return db.transaction(() => {
-    const victims = db.prepare("SELECT feed_id, alert_id FROM alerts WHERE status = 'resolved' AND updated_at < ? ORDER BY updated_at LIMIT ?").all(cutoff, limit) as Array<{ feed_id: string; alert_id: string }>;
+    const victims = db
+      .prepare(
+        "SELECT feed_id, alert_id FROM alerts WHERE status = 'resolved' AND updated_at < ? ORDER BY updated_at LIMIT ?",
+      )
+      .all(cutoff, limit) as Array<{ feed_id: string; alert_id: string }>;
     let events = 0;
     const dropEvents = db.prepare('DELETE FROM events WHERE feed_id = ? AND alert_id = ?');
     const dropNotified = db.prepare('DELETE FROM notifications WHERE feed_id = ? AND alert_id = ?');

@@ -5,10 +5,35 @@ import { firedChange } from '../../../tests/support/committed-changes.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { TrayObserver } from './tray-observer.js';
 
-const feed = (state: FeedStatus['state'], feedId = 'f'): FeedStatus => ({ feedId, name: feedId, url: 'ws://x', embedded: false, state, since: 0, nextRetryAt: null, lastSeq: 0, lastError: null, rejected: {} });
+const feed = (state: FeedStatus['state'], feedId = 'f'): FeedStatus => ({
+  feedId,
+  name: feedId,
+  url: 'ws://x',
+  embedded: false,
+  state,
+  since: 0,
+  nextRetryAt: null,
+  lastSeq: 0,
+  lastError: null,
+  rejected: {},
+});
 const row = (alertId: string, extra: Partial<AlertRow> = {}): AlertRow => ({
-  feedId: 'f', alertId, source: 's', title: 't', body: '', severity: 'high', category: 'outage', labels: {}, startsAt: 0,
-  status: 'firing', acknowledged: null, snoozedUntil: null, firstSeq: 1, lastSeq: 1, updatedAt: 1, ...extra,
+  feedId: 'f',
+  alertId,
+  source: 's',
+  title: 't',
+  body: '',
+  severity: 'high',
+  category: 'outage',
+  labels: {},
+  startsAt: 0,
+  status: 'firing',
+  acknowledged: null,
+  snoozedUntil: null,
+  firstSeq: 1,
+  lastSeq: 1,
+  updatedAt: 1,
+  ...extra,
 });
 
 function setup(alerts: AlertRow[] = [], feeds: FeedStatus[] = [feed('live')]) {

@@ -4,7 +4,12 @@
  * given, so nothing reaches it unchecked; a refusal says what was wrong, for the count and the
  * log, and never throws.
  */
-import { ConsoleErrorSchema, ConsoleReplySchema, ConsoleUpdateSchema, type ConsoleMessage } from '../../../common/api/page-socket';
+import {
+  ConsoleErrorSchema,
+  ConsoleReplySchema,
+  ConsoleUpdateSchema,
+  type ConsoleMessage,
+} from '../../../common/api/page-socket';
 import { parseBoundedJson, type JsonRefusal } from '../../../common/protocol/bounded-json';
 import { fail, ok, type Result } from '../../../common/result';
 import { describeZodIssue } from '../../../common/zod-issue';
@@ -27,8 +32,16 @@ export function readConsoleMessage(text: string): ReadConsoleMessage {
  * was wrong (`result.code: …`) rather than every shape it failed to be.
  */
 export function checkConsoleMessage(value: unknown): Result<ConsoleMessage, 'invalid_message'> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('invalid_message', 'expected {id, result}, {update} or {error}');
-  const schema = 'update' in value ? ConsoleUpdateSchema : 'id' in value ? ConsoleReplySchema : 'error' in value ? ConsoleErrorSchema : null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('invalid_message', 'expected {id, result}, {update} or {error}');
+  const schema =
+    'update' in value
+      ? ConsoleUpdateSchema
+      : 'id' in value
+        ? ConsoleReplySchema
+        : 'error' in value
+          ? ConsoleErrorSchema
+          : null;
   if (schema === null) return fail('invalid_message', 'expected {id, result}, {update} or {error}');
   const parsed = schema.safeParse(value);
   return parsed.success ? ok(parsed.data) : fail('invalid_message', describeZodIssue(parsed.error));

@@ -28,7 +28,11 @@ class FakeSocket {
 
 function connected() {
   const logs: string[] = [];
-  const api = createSocketApi('ws://console/api', () => {}, { WebSocket: FakeSocket as unknown as new (url: string) => WebSocket, log: (line) => logs.push(line), random: () => 0 });
+  const api = createSocketApi('ws://console/api', () => {}, {
+    WebSocket: FakeSocket as unknown as new (url: string) => WebSocket,
+    log: (line) => logs.push(line),
+    random: () => 0,
+  });
   const socket = FakeSocket.last!;
   socket.open();
   const updates: UiUpdate[] = [];
@@ -53,13 +57,23 @@ describe('the page socket client', () => {
 
   it('counts and drops what fails the schema, logging the first of each reason, and keeps working', async () => {
     const { api, socket, updates, logs } = connected();
-    for (const bad of ['not json', `${'['.repeat(40)}${']'.repeat(40)}`, '{"__proto__":{"update":1}}', [], { update: { alerts: 'many' } }, { update: { ...update, metrics: [{ t: 'now' }] } }, { hello: 1 }]) {
+    for (const bad of [
+      'not json',
+      `${'['.repeat(40)}${']'.repeat(40)}`,
+      '{"__proto__":{"update":1}}',
+      [],
+      { update: { alerts: 'many' } },
+      { update: { ...update, metrics: [{ t: 'now' }] } },
+      { hello: 1 },
+    ]) {
       expect(() => socket.deliver(bad)).not.toThrow();
     }
     expect(updates).toEqual([]);
     expect(api.rejectedMessages()).toEqual({ malformed_json: 1, too_deep: 1, forbidden_key: 1, invalid_message: 4 });
     expect(logs).toHaveLength(4);
-    expect(logs[3]).toMatch(/^console link: refused a message from the console \(invalid_message\): expected \{id, result\}/);
+    expect(logs[3]).toMatch(
+      /^console link: refused a message from the console \(invalid_message\): expected \{id, result\}/,
+    );
     socket.deliver({ update });
     expect(updates).toEqual([update]);
   });
@@ -69,7 +83,11 @@ describe('the page socket client', () => {
     const answer = api.feedStatus({});
     await flush();
     socket.deliver({ id: 1, result: { ok: false, code: 'teapot', message: 'short and stout' } });
-    expect(await answer).toEqual({ ok: false, code: 'internal', message: expect.stringMatching(/^the console sent an invalid answer: result/) });
+    expect(await answer).toEqual({
+      ok: false,
+      code: 'internal',
+      message: expect.stringMatching(/^the console sent an invalid answer: result/),
+    });
     expect(api.rejectedMessages()).toEqual({ invalid_message: 1 });
   });
 
@@ -85,13 +103,23 @@ describe('the page socket client', () => {
 
 describe('checkConsoleMessage', () => {
   it('accepts each server message shape, an answer without a value included', () => {
-    expect(checkConsoleMessage({ id: 4, result: { ok: true } })).toEqual({ ok: true, value: { id: 4, result: { ok: true } } });
+    expect(checkConsoleMessage({ id: 4, result: { ok: true } })).toEqual({
+      ok: true,
+      value: { id: 4, result: { ok: true } },
+    });
     expect(checkConsoleMessage({ error: 'malformed message' }).ok).toBe(true);
     expect(checkConsoleMessage({ id: 4, result: { ok: false, code: 'not_found', message: 'gone' } }).ok).toBe(true);
   });
 
   it('names the field that was wrong', () => {
-    expect(checkConsoleMessage({ id: -1, result: { ok: true } })).toEqual({ ok: false, code: 'invalid_message', message: expect.stringMatching(/^id: /) });
-    expect(readConsoleMessage('{"id":7,"result":{"ok":"yes"}}')).toEqual({ message: { ok: false, code: 'invalid_message', message: expect.stringMatching(/^result\.ok: /) }, id: 7 });
+    expect(checkConsoleMessage({ id: -1, result: { ok: true } })).toEqual({
+      ok: false,
+      code: 'invalid_message',
+      message: expect.stringMatching(/^id: /),
+    });
+    expect(readConsoleMessage('{"id":7,"result":{"ok":"yes"}}')).toEqual({
+      message: { ok: false, code: 'invalid_message', message: expect.stringMatching(/^result\.ok: /) },
+      id: 7,
+    });
   });
 });

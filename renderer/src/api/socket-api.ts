@@ -8,7 +8,13 @@
  * full-jitter backoff, and reports the link's state, so the UI never mistakes a dead console
  * link for a quiet feed.
  */
-import { OPERATION_NAMES, type OperationName, type Result, type TocsinApi, type UiUpdate } from '../../../common/api/contract';
+import {
+  OPERATION_NAMES,
+  type OperationName,
+  type Result,
+  type TocsinApi,
+  type UiUpdate,
+} from '../../../common/api/contract';
 import type { PageCall, PageWindow } from '../../../common/api/page-socket';
 import { fail, ok } from '../../../common/result';
 import { readConsoleMessage, type ConsoleMessageRefusal } from './console-message';
@@ -51,7 +57,11 @@ export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, token: 
 }
 
 /** Create the adapter for the socket at `url` (socketUrl gives it, with the page's token or none: the cookie carries it). */
-export function createSocketApi(url: string, onLink: (link: ShellLink) => void, options: SocketApiOptions = {}): TocsinApi & { rejectedMessages(): SocketRejections } {
+export function createSocketApi(
+  url: string,
+  onLink: (link: ShellLink) => void,
+  options: SocketApiOptions = {},
+): TocsinApi & { rejectedMessages(): SocketRejections } {
   const random = options.random ?? Math.random;
   const Socket = options.WebSocket ?? WebSocket;
   const log = options.log ?? ((line: string) => console.warn(line));
@@ -85,7 +95,8 @@ export function createSocketApi(url: string, onLink: (link: ShellLink) => void, 
     ws.onmessage = (event) => {
       const { message, id } = readConsoleMessage(String(event.data));
       if (!message.ok) {
-        if (rejected[message.code] === undefined) log(`console link: refused a message from the console (${message.code}): ${message.message}`);
+        if (rejected[message.code] === undefined)
+          log(`console link: refused a message from the console (${message.code}): ${message.message}`);
         rejected[message.code] = (rejected[message.code] ?? 0) + 1;
         // An answer that fails its schema fails its call now, rather than at the call's timeout.
         if (id !== null) settle(id, fail('internal', `the console sent an invalid answer: ${message.message}`));
@@ -107,23 +118,30 @@ export function createSocketApi(url: string, onLink: (link: ShellLink) => void, 
   connect();
 
   const openSocket = (): Promise<WebSocket | null> =>
-    socket?.readyState === OPEN ? Promise.resolve(socket) : new Promise((resolve) => {
-      waiting.push(resolve);
-      setTimeout(() => resolve(null), CALL_TIMEOUT_MS);
-    });
+    socket?.readyState === OPEN
+      ? Promise.resolve(socket)
+      : new Promise((resolve) => {
+          waiting.push(resolve);
+          setTimeout(() => resolve(null), CALL_TIMEOUT_MS);
+        });
 
   const call = async (op: OperationName, request: unknown): Promise<Result<unknown>> => {
     const ws = await openSocket();
     if (!ws || ws.readyState !== OPEN) return fail('unavailable', 'no link to the console');
     const id = nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(id, fail('unavailable', `the console did not answer ${op}`)), CALL_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => settle(id, fail('unavailable', `the console did not answer ${op}`)),
+        CALL_TIMEOUT_MS,
+      );
       pending.set(id, { resolve, timer });
       const message: PageCall = { id, op, request };
       ws.send(JSON.stringify(message));
     });
   };
-  const api = Object.fromEntries(OPERATION_NAMES.map((op) => [op, (request: unknown) => call(op, request)])) as unknown as TocsinApi;
+  const api = Object.fromEntries(
+    OPERATION_NAMES.map((op) => [op, (request: unknown) => call(op, request)]),
+  ) as unknown as TocsinApi;
   return Object.assign(api, {
     onUpdate(listener: (update: UiUpdate) => void) {
       listeners.add(listener);

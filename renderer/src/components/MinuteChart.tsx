@@ -4,7 +4,17 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MinuteCount } from '../../../common/api/contract';
 
-export function MinuteChart({ counts, from, to, label }: { counts: readonly MinuteCount[]; from: number; to: number; label: string }) {
+export function MinuteChart({
+  counts,
+  from,
+  to,
+  label,
+}: {
+  counts: readonly MinuteCount[];
+  from: number;
+  to: number;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = ref.current;
@@ -19,9 +29,24 @@ export function MinuteChart({ counts, from, to, label }: { counts: readonly Minu
         width: element.clientWidth || 800,
         height: 120,
         legend: { show: false },
-        scales: { x: { time: true, range: [from / 1000, to / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        axes: [{ stroke: text, grid: { show: false } }, { stroke: text, size: 40, grid: { stroke: 'rgba(128,128,128,0.2)' } }],
-        series: [{}, { label: 'alerts per minute', stroke: bar, fill: bar, paths: uPlot.paths.bars!({ size: [0.9, 12] }), points: { show: false } }],
+        scales: {
+          x: { time: true, range: [from / 1000, to / 1000] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
+        axes: [
+          { stroke: text, grid: { show: false } },
+          { stroke: text, size: 40, grid: { stroke: 'rgba(128,128,128,0.2)' } },
+        ],
+        series: [
+          {},
+          {
+            label: 'alerts per minute',
+            stroke: bar,
+            fill: bar,
+            paths: uPlot.paths.bars!({ size: [0.9, 12] }),
+            points: { show: false },
+          },
+        ],
       },
       [xs, ys],
       element,

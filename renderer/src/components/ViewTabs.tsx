@@ -23,7 +23,16 @@ export function ViewTabs({ view, onChange }: { view: View; onChange: (view: View
   return (
     <nav className="views" role="tablist" aria-label="Views" ref={list} onKeyDown={onKeyDown}>
       {VIEWS.map(({ view: v, label }) => (
-        <button key={v} id={`tab-${v}`} type="button" role="tab" aria-selected={view === v} aria-controls={`view-${v}`} tabIndex={view === v ? 0 : -1} onClick={() => onChange(v)}>
+        <button
+          key={v}
+          id={`tab-${v}`}
+          type="button"
+          role="tab"
+          aria-selected={view === v}
+          aria-controls={`view-${v}`}
+          tabIndex={view === v ? 0 : -1}
+          onClick={() => onChange(v)}
+        >
           {label}
         </button>
       ))}

@@ -28,7 +28,16 @@ const SERIES_POINTS = 300;
 const ANNOUNCE_EVERY_MS = 2000;
 
 export class ConsoleStore {
-  private snapshot: ConsoleSnapshot = { version: 0, alerts: new Map(), feeds: [], series: new Map(), link: { state: 'connecting', since: Date.now(), nextRetryAt: null }, notifications: null, announcement: null, focus: null };
+  private snapshot: ConsoleSnapshot = {
+    version: 0,
+    alerts: new Map(),
+    feeds: [],
+    series: new Map(),
+    link: { state: 'connecting', since: Date.now(), nextRetryAt: null },
+    notifications: null,
+    announcement: null,
+    focus: null,
+  };
   private queue: UiUpdate[] = [];
   private frame: number | null = null;
   private readonly listeners = new Set<() => void>();
@@ -84,7 +93,8 @@ export class ConsoleStore {
           if (!before || before.firstSeq !== row.firstSeq) {
             // Newly fired: counted towards the live region's next sentence.
             this.pendingFired++;
-            if (!this.pendingWorst || severityRank(row.severity) > severityRank(this.pendingWorst.severity)) this.pendingWorst = row;
+            if (!this.pendingWorst || severityRank(row.severity) > severityRank(this.pendingWorst.severity))
+              this.pendingWorst = row;
           }
           alerts.set(key, row);
         } else alerts.delete(key);
@@ -113,7 +123,10 @@ export class ConsoleStore {
       }, wait);
       return {};
     }
-    const announcement = { text: announce(this.pendingFired, this.pendingWorst), n: (this.snapshot.announcement?.n ?? 0) + 1 };
+    const announcement = {
+      text: announce(this.pendingFired, this.pendingWorst),
+      n: (this.snapshot.announcement?.n ?? 0) + 1,
+    };
     this.pendingFired = 0;
     this.pendingWorst = null;
     this.lastAnnouncedAt = Date.now();

@@ -11,13 +11,18 @@ export function measureContrastInPage(): ContrastReport {
   const parse = (css: string): RGBA => {
     const m = css.match(/rgba?\(([^)]+)\)/);
     if (!m) throw new Error(`unexpected colour ${css}`);
-    const [r, g, b, a] = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+    const [r, g, b, a] = m[1]!
+      .split(/[ ,/]+/)
+      .filter(Boolean)
+      .map(Number);
     return [r!, g!, b!, a ?? 1];
   };
   /** Alpha-composite `top` over `bottom`. */
   const over = (top: RGBA, bottom: RGBA): RGBA => {
     const a = top[3] + bottom[3] * (1 - top[3]);
-    return [0, 1, 2].map((i) => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / (a || 1)).concat(a) as RGBA;
+    return [0, 1, 2]
+      .map((i) => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / (a || 1))
+      .concat(a) as RGBA;
   };
   /** The colour an element's text is drawn on: its and its ancestors' backgrounds, over white. */
   const background = (element: Element | null): RGBA => {
@@ -53,7 +58,10 @@ export function measureContrastInPage(): ContrastReport {
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
     checked++;
     lowest = Math.min(lowest, ratio);
-    if (ratio < (large ? 3 : 4.5)) failures.push(`${ratio.toFixed(2)}:1 "${text.slice(0, 40)}" (${element.tagName.toLowerCase()}.${element.className})`);
+    if (ratio < (large ? 3 : 4.5))
+      failures.push(
+        `${ratio.toFixed(2)}:1 "${text.slice(0, 40)}" (${element.tagName.toLowerCase()}.${element.className})`,
+      );
   }
   return { checked, lowest, failures };
 }

@@ -13,8 +13,20 @@ import { ManualClock } from '../../../../tests/support/manual-clock.js';
 import type { NotificationRequest } from '../request.js';
 import { explainFailure, notifySendArgs, NotifySendNotifier, parseNotifySendOutput, type Spawn } from './linux.js';
 
-const ALERT: NotificationRequest = { kind: 'alert', title: '-CRITICAL security: x', body: 'b', urgency: 'critical', alert: { feedId: 'f', alertId: 'a' } };
-const DIGEST: NotificationRequest = { kind: 'digest', title: '3 new alerts', body: '3 new alerts: 3 outage', urgency: 'normal', sound: 'default' };
+const ALERT: NotificationRequest = {
+  kind: 'alert',
+  title: '-CRITICAL security: x',
+  body: 'b',
+  urgency: 'critical',
+  alert: { feedId: 'f', alertId: 'a' },
+};
+const DIGEST: NotificationRequest = {
+  kind: 'digest',
+  title: '3 new alerts',
+  body: '3 new alerts: 3 outage',
+  urgency: 'normal',
+  sound: 'default',
+};
 
 /** A stand-in notify-send: the test writes its output and ends it. */
 class FakeChild extends EventEmitter {
@@ -48,12 +60,29 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('notify-send arguments and output', () => {
   it('offer Open and Acknowledge on an alert, Open only on a digest, and never read a title as an option', () => {
     expect(notifySendArgs(ALERT)).toEqual([
-      '--app-name=Tocsin', '--urgency=critical', '--category=x-tocsin.alert', '--print-id',
-      '--action=default=Open', '--action=ack=Acknowledge', '--wait', '--', '-CRITICAL security: x', 'b',
+      '--app-name=Tocsin',
+      '--urgency=critical',
+      '--category=x-tocsin.alert',
+      '--print-id',
+      '--action=default=Open',
+      '--action=ack=Acknowledge',
+      '--wait',
+      '--',
+      '-CRITICAL security: x',
+      'b',
     ]);
     expect(notifySendArgs(DIGEST, '/icons/tocsin.png')).toEqual([
-      '--app-name=Tocsin', '--urgency=normal', '--category=x-tocsin.alert', '--print-id', '--icon=/icons/tocsin.png',
-      '--hint=string:sound-name:message-new-instant', '--action=default=Open', '--wait', '--', '3 new alerts', '3 new alerts: 3 outage',
+      '--app-name=Tocsin',
+      '--urgency=normal',
+      '--category=x-tocsin.alert',
+      '--print-id',
+      '--icon=/icons/tocsin.png',
+      '--hint=string:sound-name:message-new-instant',
+      '--action=default=Open',
+      '--wait',
+      '--',
+      '3 new alerts',
+      '3 new alerts: 3 outage',
     ]);
   });
 
@@ -66,7 +95,12 @@ describe('notify-send arguments and output', () => {
 
   it('explain failures in words people can act on', () => {
     expect(explainFailure(1, 'Unknown option --action=default=Open')).toMatch(/older than libnotify 0.7.12/);
-    expect(explainFailure(1, 'GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.Notifications was not provided by any .service files')).toMatch(/^no notification server/);
+    expect(
+      explainFailure(
+        1,
+        'GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.Notifications was not provided by any .service files',
+      ),
+    ).toMatch(/^no notification server/);
     expect(explainFailure(1, 'Could not connect: No such file or directory')).toMatch(/^no D-Bus session bus/);
     expect(explainFailure(3, '')).toBe('notify-send exited with 3 (no notification server?)');
   });
@@ -74,10 +108,16 @@ describe('notify-send arguments and output', () => {
 
 describe('NotifySendNotifier with a stand-in process', () => {
   it('reports shown when the id arrives, then the action the user chose', async () => {
-    for (const [printed, outcome] of [['ack', 'acknowledge'], ['default', 'open'], ['', 'dismissed']] as const) {
+    for (const [printed, outcome] of [
+      ['ack', 'acknowledge'],
+      ['default', 'open'],
+      ['', 'dismissed'],
+    ] as const) {
       const { spawn, children } = fakeSpawn();
       const shown: unknown[] = [];
-      const result = new NotifySendNotifier({ spawn, clock: new ManualClock() }).show(ALERT, { shown: (detail) => shown.push(detail) });
+      const result = new NotifySendNotifier({ spawn, clock: new ManualClock() }).show(ALERT, {
+        shown: (detail) => shown.push(detail),
+      });
       children[0]!.child.stdout.write('42\n');
       await tick();
       expect(shown).toEqual([undefined]);
@@ -94,7 +134,10 @@ describe('NotifySendNotifier with a stand-in process', () => {
       setImmediate(() => child.emit('error', Object.assign(new Error('spawn notify-send ENOENT'), { code: 'ENOENT' })));
       return child as unknown as ChildProcess;
     };
-    expect(await new NotifySendNotifier({ spawn: missing }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^notify-send is not installed/) });
+    expect(await new NotifySendNotifier({ spawn: missing }).show(ALERT)).toEqual({
+      kind: 'failed',
+      reason: expect.stringMatching(/^notify-send is not installed/),
+    });
 
     const { spawn, children } = fakeSpawn();
     const refused = new NotifySendNotifier({ spawn, clock: new ManualClock() }).show(ALERT);
@@ -110,15 +153,22 @@ describe('NotifySendNotifier with a stand-in process', () => {
     silent.children[0]!.child.stderr.write('libnotify-WARNING **: Failed to connect to proxy\n');
     await tick();
     clock.advance(5_000);
-    expect(await hanging).toEqual({ kind: 'failed', reason: expect.stringMatching(/^no notification server answered within 5000 ms: no D-Bus session bus/) });
+    expect(await hanging).toEqual({
+      kind: 'failed',
+      reason: expect.stringMatching(/^no notification server answered within 5000 ms: no D-Bus session bus/),
+    });
     expect(silent.children[0]!.child.killed).toBe(true);
   });
 
   it('says so when the server shows no action buttons', async () => {
     const { spawn, children } = fakeSpawn();
     const shown: unknown[] = [];
-    const result = new NotifySendNotifier({ spawn, clock: new ManualClock() }).show(ALERT, { shown: (detail) => shown.push(detail) });
-    children[0]!.child.stderr.write('Actions are not supported by this notifications server. Displaying non-interactively.\n');
+    const result = new NotifySendNotifier({ spawn, clock: new ManualClock() }).show(ALERT, {
+      shown: (detail) => shown.push(detail),
+    });
+    children[0]!.child.stderr.write(
+      'Actions are not supported by this notifications server. Displaying non-interactively.\n',
+    );
     await tick();
     children[0]!.child.stdout.write('9\n');
     await tick();
@@ -134,7 +184,8 @@ describe('NotifySendNotifier with a stand-in process', () => {
     const spawn: Spawn = (command, args) => {
       commands.push([command, ...args.slice(0, 2)].join(' '));
       const child = new FakeChild();
-      if (command === 'stdbuf') setImmediate(() => child.emit('error', Object.assign(new Error('spawn stdbuf ENOENT'), { code: 'ENOENT' })));
+      if (command === 'stdbuf')
+        setImmediate(() => child.emit('error', Object.assign(new Error('spawn stdbuf ENOENT'), { code: 'ENOENT' })));
       else children.push(child);
       return child as unknown as ChildProcess;
     };
@@ -171,33 +222,50 @@ describe('NotifySendNotifier with a stand-in process', () => {
 describe('NotifySendNotifier with the real notify-send', () => {
   it('names a missing notify-send', async () => {
     const env = { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'tocsin-empty-path-')) };
-    expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^notify-send is not installed/) });
+    expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({
+      kind: 'failed',
+      reason: expect.stringMatching(/^notify-send is not installed/),
+    });
   });
 
   it('names a missing notify-send where stdbuf exists', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'tocsin-stdbuf-only-'));
     symlinkSync(spawnSync('sh', ['-c', 'command -v stdbuf'], { encoding: 'utf8' }).stdout.trim(), join(bin, 'stdbuf'));
     const env = { ...process.env, PATH: bin };
-    expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^notify-send is not installed/) });
+    expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({
+      kind: 'failed',
+      reason: expect.stringMatching(/^notify-send is not installed/),
+    });
   });
 
   it('names a missing session bus at once (notify-send 0.8 would wait forever)', async () => {
     const started = Date.now();
     const nowhere = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: '' };
-    expect(await new NotifySendNotifier({ env: nowhere }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^no D-Bus session bus/) });
+    expect(await new NotifySendNotifier({ env: nowhere }).show(ALERT)).toEqual({
+      kind: 'failed',
+      reason: expect.stringMatching(/^no D-Bus session bus/),
+    });
     const noBus: NodeJS.ProcessEnv = { ...process.env, DISPLAY: '' };
     delete noBus.DBUS_SESSION_BUS_ADDRESS;
-    expect(await new NotifySendNotifier({ env: noBus }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^no D-Bus session bus/) });
+    expect(await new NotifySendNotifier({ env: noBus }).show(ALERT)).toEqual({
+      kind: 'failed',
+      reason: expect.stringMatching(/^no D-Bus session bus/),
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('names a session bus without a notification server', async () => {
     // A private bus and no display: nothing can serve org.freedesktop.Notifications.
-    const bus = spawnSync('dbus-daemon', ['--session', '--print-address=1', '--print-pid=1', '--fork'], { encoding: 'utf8' });
+    const bus = spawnSync('dbus-daemon', ['--session', '--print-address=1', '--print-pid=1', '--fork'], {
+      encoding: 'utf8',
+    });
     const [address, pid] = bus.stdout.trim().split('\n');
     try {
       const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, DISPLAY: '', WAYLAND_DISPLAY: '' };
-      expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({ kind: 'failed', reason: expect.stringMatching(/^no notification server is running/) });
+      expect(await new NotifySendNotifier({ env }).show(ALERT)).toEqual({
+        kind: 'failed',
+        reason: expect.stringMatching(/^no notification server is running/),
+      });
     } finally {
       process.kill(Number(pid));
     }

@@ -36,7 +36,8 @@ export type NotifySendOptions = {
 };
 
 /** What notify-send 0.8 prints when it cannot show a notification (with --wait it then hangs). */
-const FATAL = /Could not connect|Error spawning command line|StartServiceByName|ServiceUnknown|Unknown option|stdbuf: failed to run command/;
+const FATAL =
+  /Could not connect|Error spawning command line|StartServiceByName|ServiceUnknown|Unknown option|stdbuf: failed to run command/;
 /** Without stdbuf the id arrives only at exit: a notification nobody objected to within this long is shown. */
 const ASSUME_SHOWN_MS = 1_000;
 
@@ -69,7 +70,11 @@ export class NotifySendNotifier implements Notifier {
     await Promise.all([...this.waiting.keys()].map((child) => this.letGo(child)));
   }
 
-  private run(request: NotificationRequest, progress: DeliveryProgress | undefined, viaStdbuf: boolean): Promise<DeliveryOutcome | 'no-stdbuf'> {
+  private run(
+    request: NotificationRequest,
+    progress: DeliveryProgress | undefined,
+    viaStdbuf: boolean,
+  ): Promise<DeliveryOutcome | 'no-stdbuf'> {
     return new Promise((resolve) => {
       const args = notifySendArgs(request, this.options.icon);
       const shownWithinMs = this.options.shownWithinMs ?? 10_000;
@@ -89,19 +94,26 @@ export class NotifySendNotifier implements Notifier {
         if (shown || settled) return;
         shown = true;
         this.clock.clearTimeout(deadline);
-        const warning = /Actions are not supported/.test(stderr) ? 'the notification server shows no action buttons: acknowledge from the console' : undefined;
+        const warning = /Actions are not supported/.test(stderr)
+          ? 'the notification server shows no action buttons: acknowledge from the console'
+          : undefined;
         progress?.shown(warning ? { warning } : undefined);
         this.letGoOfOldest();
       };
       try {
-        child = viaStdbuf ? this.spawn('stdbuf', ['-oL', 'notify-send', ...args], { env: this.options.env ?? process.env }) : this.spawn('notify-send', args, { env: this.options.env ?? process.env });
+        child = viaStdbuf
+          ? this.spawn('stdbuf', ['-oL', 'notify-send', ...args], { env: this.options.env ?? process.env })
+          : this.spawn('notify-send', args, { env: this.options.env ?? process.env });
       } catch (error) {
         return resolve({ kind: 'failed', reason: `cannot run notify-send: ${errorMessage(error)}` });
       }
       const deadline = viaStdbuf
         ? this.clock.setTimeout(() => {
             child.kill();
-            finish({ kind: 'failed', reason: `no notification server answered within ${shownWithinMs} ms: ${explainFailure(null, stderr)}` });
+            finish({
+              kind: 'failed',
+              reason: `no notification server answered within ${shownWithinMs} ms: ${explainFailure(null, stderr)}`,
+            });
           }, shownWithinMs)
         : this.clock.setTimeout(markShown, ASSUME_SHOWN_MS);
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -116,17 +128,37 @@ export class NotifySendNotifier implements Notifier {
       });
       child.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') return finish({ kind: 'failed', reason: `notify-send failed: ${error.message}` });
-        finish(viaStdbuf ? 'no-stdbuf' : { kind: 'failed', reason: 'notify-send is not installed (Debian/Ubuntu: libnotify-bin; Fedora: libnotify)' });
+        finish(
+          viaStdbuf
+            ? 'no-stdbuf'
+            : {
+                kind: 'failed',
+                reason: 'notify-send is not installed (Debian/Ubuntu: libnotify-bin; Fedora: libnotify)',
+              },
+        );
       });
       child.on('close', (code) => {
         const { id, action } = parseNotifySendOutput(stdout);
         if (id === null) return finish({ kind: 'failed', reason: explainFailure(code, stderr) });
         markShown();
-        finish(action === 'ack' ? { kind: 'acknowledge' } : action === 'default' ? { kind: 'open' } : code === 0 ? { kind: 'dismissed' } : { kind: 'shown' });
+        finish(
+          action === 'ack'
+            ? { kind: 'acknowledge' }
+            : action === 'default'
+              ? { kind: 'open' }
+              : code === 0
+                ? { kind: 'dismissed' }
+                : { kind: 'shown' },
+        );
       });
       this.waiting.set(child, {
         isShown: () => shown,
-        abandon: () => finish(shown ? { kind: 'shown' } : { kind: 'failed', reason: 'Tocsin stopped before the notification server answered' }),
+        abandon: () =>
+          finish(
+            shown
+              ? { kind: 'shown' }
+              : { kind: 'failed', reason: 'Tocsin stopped before the notification server answered' },
+          ),
       });
     });
   }

@@ -8,7 +8,10 @@ import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier }
 import { errorMessage } from '../../../../common/protocol/bounded-json.js';
 
 /** node-notifier's notify(), or a stand-in for tests. */
-export type NotifyFunction = (options: Record<string, unknown>, callback: (error: Error | null, response?: string, metadata?: Record<string, unknown>) => void) => unknown;
+export type NotifyFunction = (
+  options: Record<string, unknown>,
+  callback: (error: Error | null, response?: string, metadata?: Record<string, unknown>) => void,
+) => unknown;
 
 /** How the node-notifier notifier runs. */
 export type NodeNotifierOptions = {
@@ -21,7 +24,10 @@ export type NodeNotifierOptions = {
 };
 
 /** The user's choice, from node-notifier's callback (exported for tests). */
-export function outcomeOf(response: string | undefined, metadata: Record<string, unknown> | undefined): DeliveryOutcome {
+export function outcomeOf(
+  response: string | undefined,
+  metadata: Record<string, unknown> | undefined,
+): DeliveryOutcome {
   // macOS reports a button as activationType "actionClicked" (response "activate") with its title
   // in activationValue; Windows reports the button's title as the response itself.
   const button = String(metadata?.activationValue ?? '').toLowerCase();
@@ -37,7 +43,9 @@ export class NodeNotifierNotifier implements Notifier {
   private readonly notify: NotifyFunction;
 
   constructor(private readonly options: NodeNotifierOptions) {
-    this.notify = options.notify ?? ((opts, callback) => notifier.notify(opts as notifier.Notification, callback as notifier.NotificationCallback));
+    this.notify =
+      options.notify ??
+      ((opts, callback) => notifier.notify(opts as notifier.Notification, callback as notifier.NotificationCallback));
   }
 
   show(request: NotificationRequest, progress?: DeliveryProgress): Promise<DeliveryOutcome> {

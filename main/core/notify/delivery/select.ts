@@ -5,5 +5,7 @@ import { NodeNotifierNotifier } from './node-notifier.js';
 
 /** Pick the notifier for `platform`; `appId` is the app's AppUserModelID (Windows). */
 export function notifierFor(platform: NodeJS.Platform, appId: string, icon?: string): Notifier {
-  return platform === 'linux' ? new NotifySendNotifier(icon ? { icon } : {}) : new NodeNotifierNotifier({ appId, ...(icon ? { icon } : {}) });
+  return platform === 'linux'
+    ? new NotifySendNotifier(icon ? { icon } : {})
+    : new NodeNotifierNotifier({ appId, ...(icon ? { icon } : {}) });
 }

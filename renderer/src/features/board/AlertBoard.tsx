@@ -32,7 +32,10 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (items[index]?.kind === 'group' ? GROUP_HEIGHT : ROW_HEIGHT),
-    getItemKey: (index) => { const item = items[index]!; return item.kind === 'group' ? item.key : alertKey(item.row); },
+    getItemKey: (index) => {
+      const item = items[index]!;
+      return item.kind === 'group' ? item.key : alertKey(item.row);
+    },
     overscan: 12,
   });
   const selectedIndex = items.findIndex((item) => item.kind === 'alert' && alertKey(item.row) === selected);
@@ -43,7 +46,8 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
   if (items.length === 0) {
     return (
       <p className="empty" data-testid="board-empty">
-        {filtering ? 'No active alert matches these filters.' : 'No active alerts.'} The feed status above says whether that is good news.
+        {filtering ? 'No active alert matches these filters.' : 'No active alerts.'} The feed status above says whether
+        that is good news.
       </p>
     );
   }
@@ -68,17 +72,35 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const item = items[v.index]!;
-            const position = { position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` } as const;
+            const position = {
+              position: 'absolute',
+              top: 0,
+              left: 0,
+              right: 0,
+              transform: `translateY(${v.start}px)`,
+            } as const;
             if (item.kind === 'group') {
               return (
-                <div key={v.key} id={rowId(v.index)} role="row" aria-rowindex={v.index + 2} data-testid="alert-group" className={`board-group severity-row-${item.severity}`} style={{ ...position, height: GROUP_HEIGHT }}>
+                <div
+                  key={v.key}
+                  id={rowId(v.index)}
+                  role="row"
+                  aria-rowindex={v.index + 2}
+                  data-testid="alert-group"
+                  className={`board-group severity-row-${item.severity}`}
+                  style={{ ...position, height: GROUP_HEIGHT }}
+                >
                   <span role="rowheader" aria-colspan={6}>
                     {item.key.startsWith('severity:') ? (
                       <SeverityBadge severity={item.severity} />
                     ) : (
-                      <span className="mono" title={item.label}><bdi>{item.label}</bdi></span>
+                      <span className="mono" title={item.label}>
+                        <bdi>{item.label}</bdi>
+                      </span>
                     )}{' '}
-                    <span className="muted">· {item.count} {item.count === 1 ? 'alert' : 'alerts'}</span>
+                    <span className="muted">
+                      · {item.count} {item.count === 1 ? 'alert' : 'alerts'}
+                    </span>
                   </span>
                 </div>
               );
@@ -99,18 +121,71 @@ export function AlertBoard({ items, selected, onSelect, onOpen, onAct, now, filt
                 onClick={() => onSelect(key)}
                 onDoubleClick={() => onOpen(row)}
               >
-                <span role="gridcell"><SeverityBadge severity={row.severity} /></span>
-                <span role="gridcell"><CategoryBadge category={row.category} /></span>
-                <span role="gridcell" className="title" data-testid="alert-title" title={row.title}><bdi>{row.title}</bdi></span>
-                <span role="gridcell" className="mono host" data-testid="alert-host" title={row.host}><bdi>{row.host ?? '—'}</bdi></span>
-                <span role="gridcell" className="muted">{formatAge(now - row.startsAt)}</span>
+                <span role="gridcell">
+                  <SeverityBadge severity={row.severity} />
+                </span>
+                <span role="gridcell">
+                  <CategoryBadge category={row.category} />
+                </span>
+                <span role="gridcell" className="title" data-testid="alert-title" title={row.title}>
+                  <bdi>{row.title}</bdi>
+                </span>
+                <span role="gridcell" className="mono host" data-testid="alert-host" title={row.host}>
+                  <bdi>{row.host ?? '—'}</bdi>
+                </span>
+                <span role="gridcell" className="muted">
+                  {formatAge(now - row.startsAt)}
+                </span>
                 <span role="gridcell" className="state-cell">
-                  {row.acknowledged ? <span className="acked">✓ <bdi>{row.acknowledged.by}</bdi></span> : <span className="unacked">Unacknowledged</span>}
-                  {row.snoozedUntil !== null && row.snoozedUntil > now && <span className="snoozed" title={`Snoozed until ${new Date(row.snoozedUntil).toLocaleTimeString()}`}> · ◔ snoozed</span>}
+                  {row.acknowledged ? (
+                    <span className="acked">
+                      ✓ <bdi>{row.acknowledged.by}</bdi>
+                    </span>
+                  ) : (
+                    <span className="unacked">Unacknowledged</span>
+                  )}
+                  {row.snoozedUntil !== null && row.snoozedUntil > now && (
+                    <span
+                      className="snoozed"
+                      title={`Snoozed until ${new Date(row.snoozedUntil).toLocaleTimeString()}`}
+                    >
+                      {' '}
+                      · ◔ snoozed
+                    </span>
+                  )}
                   <span className="row-actions">
-                    {!row.acknowledged && <button type="button" tabIndex={-1} onClick={(e) => { e.stopPropagation(); onAct(row, 'acknowledge'); }}>Ack</button>}
-                    <button type="button" tabIndex={-1} onClick={(e) => { e.stopPropagation(); onAct(row, 'snooze'); }}>Snooze</button>
-                    <button type="button" tabIndex={-1} onClick={(e) => { e.stopPropagation(); onOpen(row); }}>Open</button>
+                    {!row.acknowledged && (
+                      <button
+                        type="button"
+                        tabIndex={-1}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onAct(row, 'acknowledge');
+                        }}
+                      >
+                        Ack
+                      </button>
+                    )}
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onAct(row, 'snooze');
+                      }}
+                    >
+                      Snooze
+                    </button>
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onOpen(row);
+                      }}
+                    >
+                      Open
+                    </button>
                   </span>
                 </span>
               </div>

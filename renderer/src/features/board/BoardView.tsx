@@ -10,7 +10,14 @@ import { alertKey } from '../../../../common/alert-key';
 import { AlertBoard } from './AlertBoard';
 import { AlertCounts } from './AlertCounts';
 import { BoardFilters } from './BoardFilters';
-import { applyFilters, groupRows, isFiltering, loadFilters, saveFilters, type BoardFilters as Filters } from './filters';
+import {
+  applyFilters,
+  groupRows,
+  isFiltering,
+  loadFilters,
+  saveFilters,
+  type BoardFilters as Filters,
+} from './filters';
 
 type Props = {
   alerts: ReadonlyMap<string, AlertRow>;
@@ -57,7 +64,15 @@ export function BoardView({ alerts, selected, onSelect, onOpen, onAct }: Props) 
     <div className="board-view">
       <AlertCounts alerts={alerts} shown={rows.length} />
       <BoardFilters filters={filters} onChange={setFilters} searchRef={searchRef} sources={sources} />
-      <AlertBoard items={items} selected={selected} onSelect={onSelect} onOpen={onOpen} onAct={onAct} now={now} filtering={isFiltering(filters)} />
+      <AlertBoard
+        items={items}
+        selected={selected}
+        onSelect={onSelect}
+        onOpen={onOpen}
+        onAct={onAct}
+        now={now}
+        filtering={isFiltering(filters)}
+      />
     </div>
   );
 }

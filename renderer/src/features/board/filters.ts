@@ -17,7 +17,15 @@ export type BoardFilters = {
   acknowledged: 'any' | 'yes' | 'no';
   group: BoardGrouping;
 };
-export const NO_FILTERS: BoardFilters = { text: '', severities: [], category: 'any', source: 'any', label: '', acknowledged: 'any', group: 'severity' };
+export const NO_FILTERS: BoardFilters = {
+  text: '',
+  severities: [],
+  category: 'any',
+  source: 'any',
+  label: '',
+  acknowledged: 'any',
+  group: 'severity',
+};
 const STORAGE_KEY = 'tocsin.board.filters';
 
 /** The saved filters; anything unreadable or of the wrong type falls back to "no filter". */
@@ -34,7 +42,9 @@ export function loadFilters(storage: Storage): BoardFilters {
     allowed.includes(saved[key] as T) ? (saved[key] as T) : fallback;
   return {
     text: text('text', ''),
-    severities: Array.isArray(saved.severities) ? SEVERITIES.filter((s) => (saved.severities as unknown[]).includes(s)) : [],
+    severities: Array.isArray(saved.severities)
+      ? SEVERITIES.filter((s) => (saved.severities as unknown[]).includes(s))
+      : [],
     category: oneOf('category', ['any', ...CATEGORIES], 'any'),
     source: text('source', 'any'),
     label: text('label', ''),
@@ -53,7 +63,14 @@ export function saveFilters(storage: Storage, filters: BoardFilters): void {
 
 /** True when some filter narrows the board (grouping does not count). */
 export function isFiltering(filters: BoardFilters): boolean {
-  return filters.text.trim() !== '' || filters.severities.length > 0 || filters.category !== 'any' || filters.source !== 'any' || filters.label.trim() !== '' || filters.acknowledged !== 'any';
+  return (
+    filters.text.trim() !== '' ||
+    filters.severities.length > 0 ||
+    filters.category !== 'any' ||
+    filters.source !== 'any' ||
+    filters.label.trim() !== '' ||
+    filters.acknowledged !== 'any'
+  );
 }
 
 function labelMatcher(spec: string): ((labels: Record<string, string>) => boolean) | null {
@@ -81,7 +98,11 @@ export function applyFilters(alerts: Iterable<AlertRow>, filters: BoardFilters):
     if (filters.acknowledged !== 'any' && (row.acknowledged !== null) !== (filters.acknowledged === 'yes')) continue;
     if (label && !label(row.labels)) continue;
     if (words.length) {
-      const haystack = `${row.title} ${row.body} ${row.host ?? ''} ${row.service ?? ''} ${row.source} ${Object.entries(row.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`.toLowerCase();
+      const haystack = `${row.title} ${row.body} ${row.host ?? ''} ${row.service ?? ''} ${row.source} ${Object.entries(
+        row.labels,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`.toLowerCase();
       if (!words.every((w) => haystack.includes(w))) continue;
     }
     rows.push(row);
@@ -91,8 +112,7 @@ export function applyFilters(alerts: Iterable<AlertRow>, filters: BoardFilters):
 
 /** A line of the board: a group's heading or an alert. */
 export type BoardItem =
-  | { kind: 'group'; key: string; label: string; count: number; severity: Severity }
-  | { kind: 'alert'; row: AlertRow };
+  { kind: 'group'; key: string; label: string; count: number; severity: Severity } | { kind: 'alert'; row: AlertRow };
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
@@ -110,7 +130,9 @@ export function groupRows(rows: readonly AlertRow[], group: BoardGrouping): Boar
     entry.rows.push(row);
     groups.set(key, entry);
   }
-  const ordered = [...groups.entries()].sort(([a, x], [b, y]) => rank(y.severity) - rank(x.severity) || y.rows.length - x.rows.length || a.localeCompare(b));
+  const ordered = [...groups.entries()].sort(
+    ([a, x], [b, y]) => rank(y.severity) - rank(x.severity) || y.rows.length - x.rows.length || a.localeCompare(b),
+  );
   const items: BoardItem[] = [];
   for (const [key, entry] of ordered) {
     const label = group === 'severity' ? key : key || 'no host';

@@ -12,10 +12,20 @@ import { formatValue, Sparkline } from './Sparkline';
 import { useMetricWindow, WINDOW_LABELS, type MetricWindow } from './useMetricWindow';
 
 const LABELS: Record<(typeof METRIC_NAMES)[number], string> = {
-  cpu: 'CPU', memory: 'Memory', requests: 'Requests', latency_p95: 'p95 latency', error_rate: 'Error rate',
+  cpu: 'CPU',
+  memory: 'Memory',
+  requests: 'Requests',
+  latency_p95: 'p95 latency',
+  error_rate: 'Error rate',
 };
 
-export function DashboardView({ series: live, api }: { series: ReadonlyMap<string, readonly MetricSample[]>; api: ConsoleApi }) {
+export function DashboardView({
+  series: live,
+  api,
+}: {
+  series: ReadonlyMap<string, readonly MetricSample[]>;
+  api: ConsoleApi;
+}) {
   const [host, setHost] = useState<string | null>(null);
   const [wall, setWall] = useState(false);
   const [window, setWindow] = useState<MetricWindow>('5m');
@@ -43,32 +53,67 @@ export function DashboardView({ series: live, api }: { series: ReadonlyMap<strin
   return (
     <section className={`dashboard${wall ? ' wall' : ''}`} aria-label="Dashboards" aria-busy={loading}>
       <div className="dashboard-bar">
-        <span className="muted" data-testid="dashboard-summary">{hosts.length} hosts · {WINDOW_LABELS[window]}{loading ? ' · loading…' : ''}</span>
+        <span className="muted" data-testid="dashboard-summary">
+          {hosts.length} hosts · {WINDOW_LABELS[window]}
+          {loading ? ' · loading…' : ''}
+        </span>
         <span className="dashboard-controls">
           <span role="group" aria-label="Time window" className="chips">
             {(Object.keys(WINDOW_LABELS) as MetricWindow[]).map((w) => (
-              <button key={w} type="button" className="chip" aria-pressed={window === w} onClick={() => setWindow(w)}>{w === '5m' ? '5 min' : w === '1h' ? '1 h' : '24 h'}</button>
+              <button key={w} type="button" className="chip" aria-pressed={window === w} onClick={() => setWindow(w)}>
+                {w === '5m' ? '5 min' : w === '1h' ? '1 h' : '24 h'}
+              </button>
             ))}
           </span>
-          <button type="button" onClick={toggleWall} aria-pressed={wall}>{wall ? 'Leave wall display' : 'Wall display'}</button>
+          <button type="button" onClick={toggleWall} aria-pressed={wall}>
+            {wall ? 'Leave wall display' : 'Wall display'}
+          </button>
         </span>
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
-      {hosts.length === 0 && !loading && <p className="empty">{window === '5m' ? 'No metrics from the feed yet.' : 'No metrics in the history for this window.'}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {hosts.length === 0 && !loading && (
+        <p className="empty">
+          {window === '5m' ? 'No metrics from the feed yet.' : 'No metrics in the history for this window.'}
+        </p>
+      )}
       {selected && host && (
         <div className="host-detail" aria-label={`Metrics of ${host}`}>
-          <h2 className="mono">{host} <button type="button" className="link-button" onClick={() => setHost(null)}>back to all hosts</button></h2>
+          <h2 className="mono">
+            {host}{' '}
+            <button type="button" className="link-button" onClick={() => setHost(null)}>
+              back to all hosts
+            </button>
+          </h2>
           <div className="chart-grid">
-            {METRIC_NAMES.map((metric) => <MetricChart key={metric} title={`${LABELS[metric]} (${selected.get(metric)?.at(-1)?.unit ?? ''})`} points={selected.get(metric) ?? []} span={WINDOW_LABELS[window]} />)}
+            {METRIC_NAMES.map((metric) => (
+              <MetricChart
+                key={metric}
+                title={`${LABELS[metric]} (${selected.get(metric)?.at(-1)?.unit ?? ''})`}
+                points={selected.get(metric) ?? []}
+                span={WINDOW_LABELS[window]}
+              />
+            ))}
           </div>
         </div>
       )}
       <div className="host-grid" role="list">
         {hosts.map(([name, metrics]) => (
-          <button type="button" key={name} role="listitem" className="host-card" data-testid="host-card" onClick={(e) => {
-            setHost(name);
-            e.currentTarget.closest('.dashboard')?.scrollTo({ top: 0 }); // its charts are at the top
-          }} aria-label={`Show ${name}`}>
+          <button
+            type="button"
+            key={name}
+            role="listitem"
+            className="host-card"
+            data-testid="host-card"
+            onClick={(e) => {
+              setHost(name);
+              e.currentTarget.closest('.dashboard')?.scrollTo({ top: 0 }); // its charts are at the top
+            }}
+            aria-label={`Show ${name}`}
+          >
             <span className="mono host-name">{name}</span>
             {METRIC_NAMES.map((metric) => {
               const points = metrics.get(metric) ?? [];

@@ -4,7 +4,17 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricSample } from '../../../../common/protocol/metrics';
 
-export function MetricChart({ title, points, span, height = 160 }: { title: string; points: readonly MetricSample[]; span: string; height?: number }) {
+export function MetricChart({
+  title,
+  points,
+  span,
+  height = 160,
+}: {
+  title: string;
+  points: readonly MetricSample[];
+  span: string;
+  height?: number;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
@@ -14,8 +24,13 @@ export function MetricChart({ title, points, span, height = 160 }: { title: stri
     const text = style.getPropertyValue('--muted').trim() || '#999';
     plot.current = new uPlot(
       {
-        width: element.clientWidth || 400, height, legend: { show: false },
-        axes: [{ stroke: text, grid: { show: false } }, { stroke: text, size: 50, grid: { stroke: 'rgba(128,128,128,0.2)' } }],
+        width: element.clientWidth || 400,
+        height,
+        legend: { show: false },
+        axes: [
+          { stroke: text, grid: { show: false } },
+          { stroke: text, size: 50, grid: { stroke: 'rgba(128,128,128,0.2)' } },
+        ],
         series: [{}, { label: title, stroke, width: 1.5, points: { show: false } }],
       },
       [[], []],

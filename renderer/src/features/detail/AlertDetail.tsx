@@ -17,7 +17,17 @@ export function safeHttpsUrl(url: string | undefined): string | null {
   }
 }
 
-export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api: ConsoleApi; onClose: () => void; onError: (message: string) => void }) {
+export function AlertDetail({
+  row,
+  api,
+  onClose,
+  onError,
+}: {
+  row: AlertRow;
+  api: ConsoleApi;
+  onClose: () => void;
+  onError: (message: string) => void;
+}) {
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [comment, setComment] = useState('');
   const ref = { feedId: row.feedId, alertId: row.alertId };
@@ -43,39 +53,79 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
     <aside className="detail" aria-label="Alert detail">
       <header>
         <SeverityBadge severity={row.severity} /> <CategoryBadge category={row.category} />
-        <button type="button" className="close" aria-label="Close detail" onClick={onClose}>✕</button>
+        <button type="button" className="close" aria-label="Close detail" onClick={onClose}>
+          ✕
+        </button>
       </header>
-      <h2 data-testid="detail-title"><bdi>{row.title}</bdi></h2>
+      <h2 data-testid="detail-title">
+        <bdi>{row.title}</bdi>
+      </h2>
       <p className="mono muted meta" data-testid="detail-meta">
         <bdi>{row.host ?? 'no host'}</bdi> · <bdi>{row.service ?? 'no service'}</bdi> · <bdi>{row.source}</bdi>
       </p>
-      <p className="body"><bdi>{row.body}</bdi></p>
-      {row.url && (link ? <a className="url" href={link} target="_blank" rel="noreferrer noopener"><bdi>{link}</bdi></a> : <p className="mono muted url"><bdi>{row.url}</bdi></p>)}
+      <p className="body">
+        <bdi>{row.body}</bdi>
+      </p>
+      {row.url &&
+        (link ? (
+          <a className="url" href={link} target="_blank" rel="noreferrer noopener">
+            <bdi>{link}</bdi>
+          </a>
+        ) : (
+          <p className="mono muted url">
+            <bdi>{row.url}</bdi>
+          </p>
+        ))}
       <dl className="labels">
         {Object.entries(row.labels).map(([name, value]) => (
-          <div key={name}><dt><bdi>{name}</bdi></dt><dd><bdi>{value}</bdi></dd></div>
+          <div key={name}>
+            <dt>
+              <bdi>{name}</bdi>
+            </dt>
+            <dd>
+              <bdi>{value}</bdi>
+            </dd>
+          </div>
         ))}
       </dl>
       <div className="actions">
         {row.acknowledged ? (
-          <button type="button" onClick={() => void run(api.unacknowledge(ref))}>Unacknowledge</button>
+          <button type="button" onClick={() => void run(api.unacknowledge(ref))}>
+            Unacknowledge
+          </button>
         ) : (
-          <button type="button" className="primary" onClick={() => void run(api.acknowledge({ ...ref, ...(comment ? { comment } : {}) }))}>Acknowledge (a)</button>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void run(api.acknowledge({ ...ref, ...(comment ? { comment } : {}) }))}
+          >
+            Acknowledge (a)
+          </button>
         )}
-        <button type="button" onClick={() => void run(api.snooze({ ...ref, minutes: 60 }))}>Snooze 1 h (s)</button>
+        <button type="button" onClick={() => void run(api.snooze({ ...ref, minutes: 60 }))}>
+          Snooze 1 h (s)
+        </button>
       </div>
-      <form className="comment" onSubmit={(e) => {
-        e.preventDefault();
-        addComment();
-      }}>
+      <form
+        className="comment"
+        onSubmit={(e) => {
+          e.preventDefault();
+          addComment();
+        }}
+      >
         <label htmlFor="comment">Comment (c; Ctrl+Enter adds it)</label>
-        <textarea id="comment" value={comment} maxLength={16_384} onChange={(e) => setComment(e.target.value)}
+        <textarea
+          id="comment"
+          value={comment}
+          maxLength={16_384}
+          onChange={(e) => setComment(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
               addComment();
             }
-          }} />
+          }}
+        />
         <button type="submit">Add comment</button>
       </form>
       <h3>Timeline</h3>
@@ -83,7 +133,18 @@ export function AlertDetail({ row, api, onClose, onError }: { row: AlertRow; api
         {timeline.map((entry) => (
           <li key={`${entry.kind}-${entry.seq}-${entry.at}`}>
             <time dateTime={new Date(entry.at).toISOString()}>{new Date(entry.at).toLocaleTimeString()}</time>{' '}
-            <strong>{entry.kind}</strong>{entry.by && <> by <bdi>{entry.by}</bdi></>}{entry.comment && <>: <bdi>{entry.comment}</bdi></>}
+            <strong>{entry.kind}</strong>
+            {entry.by && (
+              <>
+                {' '}
+                by <bdi>{entry.by}</bdi>
+              </>
+            )}
+            {entry.comment && (
+              <>
+                : <bdi>{entry.comment}</bdi>
+              </>
+            )}
           </li>
         ))}
       </ol>

@@ -34,8 +34,10 @@ export function SettingsView({ api, onSaved }: Props) {
   if (!draft) return <section className="settings">Loading settings…</section>;
 
   const n = draft.notifications;
-  const setN = (change: Partial<Settings['notifications']>) => setDraft({ ...draft, notifications: { ...n, ...change } });
-  const toggleCategory = (c: Category) => setN({ categories: n.categories.includes(c) ? n.categories.filter((x) => x !== c) : [...n.categories, c] });
+  const setN = (change: Partial<Settings['notifications']>) =>
+    setDraft({ ...draft, notifications: { ...n, ...change } });
+  const toggleCategory = (c: Category) =>
+    setN({ categories: n.categories.includes(c) ? n.categories.filter((x) => x !== c) : [...n.categories, c] });
   const minutes = (ms: number) => Math.round(ms / 60_000);
 
   const save = async (candidate: Settings) => {
@@ -52,64 +54,191 @@ export function SettingsView({ api, onSaved }: Props) {
     <section className="settings" aria-label="Settings">
       {problems.length > 0 && (
         <div className="error" role="alert">
-          The settings file had problems (the rest was kept): <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+          The settings file had problems (the rest was kept):{' '}
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
         </div>
       )}
-      <form onSubmit={(e) => { e.preventDefault(); void save(draft); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save(draft);
+        }}
+      >
         <fieldset>
           <legend>Feeds</legend>
-          {draft.feeds.length === 0 && <p className="muted">No feed configured: the console uses the embedded demo feed.</p>}
+          {draft.feeds.length === 0 && (
+            <p className="muted">No feed configured: the console uses the embedded demo feed.</p>
+          )}
           {draft.feeds.map((f, i) => (
             <div key={f.id || i} className="feed-row">
-              <span className="mono">{f.name} · {f.url}{f.ca ? ' · custom CA' : ''}{f.pin ? ' · key pinned' : ''}</span>
-              {Object.entries(errors).filter(([k]) => k.startsWith(`feeds.${i}.`)).map(([k, v]) => <span key={k} className="field-error" role="alert">{k.split('.').pop()}: {v}</span>)}
-              <button type="button" onClick={() => setDraft({ ...draft, feeds: draft.feeds.filter((_, j) => j !== i) })}>Remove</button>
+              <span className="mono">
+                {f.name} · {f.url}
+                {f.ca ? ' · custom CA' : ''}
+                {f.pin ? ' · key pinned' : ''}
+              </span>
+              {Object.entries(errors)
+                .filter(([k]) => k.startsWith(`feeds.${i}.`))
+                .map(([k, v]) => (
+                  <span key={k} className="field-error" role="alert">
+                    {k.split('.').pop()}: {v}
+                  </span>
+                ))}
+              <button
+                type="button"
+                onClick={() => setDraft({ ...draft, feeds: draft.feeds.filter((_, j) => j !== i) })}
+              >
+                Remove
+              </button>
             </div>
           ))}
           <div className="add-feed">
-            <input aria-label="Feed id" placeholder="id (e.g. prod)" value={feed.id} onChange={(e) => setFeed({ ...feed, id: e.target.value })} />
-            <input aria-label="Feed name" placeholder="name" value={feed.name} onChange={(e) => setFeed({ ...feed, name: e.target.value })} />
-            <input aria-label="Feed URL" placeholder="wss://gateway.example:7420/v1/feed" value={feed.url} onChange={(e) => setFeed({ ...feed, url: e.target.value })} />
-            <input aria-label="Feed token" type="password" placeholder="token" value={feed.token} onChange={(e) => setFeed({ ...feed, token: e.target.value })} />
-            <input aria-label="Feed key pin" className="mono" placeholder="key pin (base64 SHA-256 of the SPKI, optional)" value={feed.pin} onChange={(e) => setFeed({ ...feed, pin: e.target.value })} />
-            <textarea aria-label="Feed CA certificate" className="mono" placeholder="-----BEGIN CERTIFICATE----- (custom CA for wss, optional)" value={feed.ca} onChange={(e) => setFeed({ ...feed, ca: e.target.value })} />
-            <button type="button" onClick={() => { setDraft({ ...draft, feeds: [...draft.feeds, feedSetting(feed)] }); setFeed(NEW_FEED); }}>Add feed</button>
+            <input
+              aria-label="Feed id"
+              placeholder="id (e.g. prod)"
+              value={feed.id}
+              onChange={(e) => setFeed({ ...feed, id: e.target.value })}
+            />
+            <input
+              aria-label="Feed name"
+              placeholder="name"
+              value={feed.name}
+              onChange={(e) => setFeed({ ...feed, name: e.target.value })}
+            />
+            <input
+              aria-label="Feed URL"
+              placeholder="wss://gateway.example:7420/v1/feed"
+              value={feed.url}
+              onChange={(e) => setFeed({ ...feed, url: e.target.value })}
+            />
+            <input
+              aria-label="Feed token"
+              type="password"
+              placeholder="token"
+              value={feed.token}
+              onChange={(e) => setFeed({ ...feed, token: e.target.value })}
+            />
+            <input
+              aria-label="Feed key pin"
+              className="mono"
+              placeholder="key pin (base64 SHA-256 of the SPKI, optional)"
+              value={feed.pin}
+              onChange={(e) => setFeed({ ...feed, pin: e.target.value })}
+            />
+            <textarea
+              aria-label="Feed CA certificate"
+              className="mono"
+              placeholder="-----BEGIN CERTIFICATE----- (custom CA for wss, optional)"
+              value={feed.ca}
+              onChange={(e) => setFeed({ ...feed, ca: e.target.value })}
+            />
+            <button
+              type="button"
+              onClick={() => {
+                setDraft({ ...draft, feeds: [...draft.feeds, feedSetting(feed)] });
+                setFeed(NEW_FEED);
+              }}
+            >
+              Add feed
+            </button>
           </div>
         </fieldset>
         <fieldset>
           <legend>Notifications</legend>
-          <label className="check"><input type="checkbox" checked={n.enabled} onChange={(e) => setN({ enabled: e.target.checked })} /> Native notifications</label>
+          <label className="check">
+            <input type="checkbox" checked={n.enabled} onChange={(e) => setN({ enabled: e.target.checked })} /> Native
+            notifications
+          </label>
           <div role="group" aria-label="Categories">
-            {CATEGORIES.map((c) => <label key={c} className="check"><input type="checkbox" checked={n.categories.includes(c)} onChange={() => toggleCategory(c)} /> {c}</label>)}
+            {CATEGORIES.map((c) => (
+              <label key={c} className="check">
+                <input type="checkbox" checked={n.categories.includes(c)} onChange={() => toggleCategory(c)} /> {c}
+              </label>
+            ))}
           </div>
           <Field label="At least this severe" path="notifications.minSeverity" errors={errors}>
-            <select id="field-notifications-minSeverity" value={n.minSeverity} onChange={(e) => setN({ minSeverity: e.target.value as Settings['notifications']['minSeverity'] })}>
-              {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+            <select
+              id="field-notifications-minSeverity"
+              value={n.minSeverity}
+              onChange={(e) => setN({ minSeverity: e.target.value as Settings['notifications']['minSeverity'] })}
+            >
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
             </select>
           </Field>
           <div role="group" aria-label="When">
-            <label className="check"><input type="checkbox" checked={n.when.hidden} onChange={(e) => setN({ when: { ...n.when, hidden: e.target.checked } })} /> window hidden</label>
-            <label className="check"><input type="checkbox" checked={n.when.minimized} onChange={(e) => setN({ when: { ...n.when, minimized: e.target.checked } })} /> minimised</label>
-            <label className="check"><input type="checkbox" checked={n.when.unfocused} onChange={(e) => setN({ when: { ...n.when, unfocused: e.target.checked } })} /> unfocused</label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={n.when.hidden}
+                onChange={(e) => setN({ when: { ...n.when, hidden: e.target.checked } })}
+              />{' '}
+              window hidden
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={n.when.minimized}
+                onChange={(e) => setN({ when: { ...n.when, minimized: e.target.checked } })}
+              />{' '}
+              minimised
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={n.when.unfocused}
+                onChange={(e) => setN({ when: { ...n.when, unfocused: e.target.checked } })}
+              />{' '}
+              unfocused
+            </label>
           </div>
           <Field label="Cooldown per alert (minutes)" path="notifications.cooldownMs" errors={errors}>
-            <input {...numberInput('notifications.cooldownMs', minutes(n.cooldownMs), (v) => setN({ cooldownMs: v * 60_000 }))} />
+            <input
+              {...numberInput('notifications.cooldownMs', minutes(n.cooldownMs), (v) =>
+                setN({ cooldownMs: v * 60_000 }),
+              )}
+            />
           </Field>
           <Field label="Digest past this many per minute" path="notifications.digestThreshold" errors={errors}>
-            <input {...numberInput('notifications.digestThreshold', n.digestThreshold, (v) => setN({ digestThreshold: v }))} />
+            <input
+              {...numberInput('notifications.digestThreshold', n.digestThreshold, (v) => setN({ digestThreshold: v }))}
+            />
           </Field>
           <Field label="At most this many notifications per minute" path="notifications.capPerMinute" errors={errors}>
             <input {...numberInput('notifications.capPerMinute', n.capPerMinute, (v) => setN({ capPerMinute: v }))} />
           </Field>
           <Field label="Feed lost: notify after (minutes)" path="notifications.feedLossAfterMs" errors={errors}>
-            <input {...numberInput('notifications.feedLossAfterMs', minutes(n.feedLossAfterMs), (v) => setN({ feedLossAfterMs: v * 60_000 }))} />
+            <input
+              {...numberInput('notifications.feedLossAfterMs', minutes(n.feedLossAfterMs), (v) =>
+                setN({ feedLossAfterMs: v * 60_000 }),
+              )}
+            />
           </Field>
-          <Field label="Missed while disconnected: notify if fired within (minutes, 0 = never)" path="notifications.missedWithinMs" errors={errors}>
-            <input {...numberInput('notifications.missedWithinMs', minutes(n.missedWithinMs), (v) => setN({ missedWithinMs: v * 60_000 }))} />
+          <Field
+            label="Missed while disconnected: notify if fired within (minutes, 0 = never)"
+            path="notifications.missedWithinMs"
+            errors={errors}
+          >
+            <input
+              {...numberInput('notifications.missedWithinMs', minutes(n.missedWithinMs), (v) =>
+                setN({ missedWithinMs: v * 60_000 }),
+              )}
+            />
           </Field>
           <div role="group" aria-label="Sounds">
             {(['critical', 'high', 'warning', 'info'] as const).map((severity) => (
-              <Field key={severity} label={`Sound for ${severity}`} path={`notifications.sounds.${severity}`} errors={errors}>
+              <Field
+                key={severity}
+                label={`Sound for ${severity}`}
+                path={`notifications.sounds.${severity}`}
+                errors={errors}
+              >
                 <input
                   id={`field-notifications-sounds-${severity}`}
                   placeholder="none"
@@ -122,27 +251,75 @@ export function SettingsView({ api, onSaved }: Props) {
               </Field>
             ))}
           </div>
-          <label className="check"><input type="checkbox" checked={n.quietHours.enabled} onChange={(e) => setN({ quietHours: { ...n.quietHours, enabled: e.target.checked } })} /> Quiet hours</label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={n.quietHours.enabled}
+              onChange={(e) => setN({ quietHours: { ...n.quietHours, enabled: e.target.checked } })}
+            />{' '}
+            Quiet hours
+          </label>
           <Field label="from" path="notifications.quietHours.start" errors={errors}>
-            <input id="field-notifications-quietHours-start" value={n.quietHours.start} onChange={(e) => setN({ quietHours: { ...n.quietHours, start: e.target.value } })} />
+            <input
+              id="field-notifications-quietHours-start"
+              value={n.quietHours.start}
+              onChange={(e) => setN({ quietHours: { ...n.quietHours, start: e.target.value } })}
+            />
           </Field>
           <Field label="to" path="notifications.quietHours.end" errors={errors}>
-            <input id="field-notifications-quietHours-end" value={n.quietHours.end} onChange={(e) => setN({ quietHours: { ...n.quietHours, end: e.target.value } })} />
+            <input
+              id="field-notifications-quietHours-end"
+              value={n.quietHours.end}
+              onChange={(e) => setN({ quietHours: { ...n.quietHours, end: e.target.value } })}
+            />
           </Field>
-          <label className="check"><input type="checkbox" checked={n.quietHours.criticalBypass} onChange={(e) => setN({ quietHours: { ...n.quietHours, criticalBypass: e.target.checked } })} /> critical alerts still notify</label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={n.quietHours.criticalBypass}
+              onChange={(e) => setN({ quietHours: { ...n.quietHours, criticalBypass: e.target.checked } })}
+            />{' '}
+            critical alerts still notify
+          </label>
         </fieldset>
         <fieldset>
           <legend>Application</legend>
           <Field label="Theme" path="theme" errors={errors}>
-            <select id="field-theme" value={draft.theme} onChange={(e) => setDraft({ ...draft, theme: e.target.value as Settings['theme'] })}>
-              <option value="system">follow the system</option><option value="dark">dark</option><option value="light">light</option>
+            <select
+              id="field-theme"
+              value={draft.theme}
+              onChange={(e) => setDraft({ ...draft, theme: e.target.value as Settings['theme'] })}
+            >
+              <option value="system">follow the system</option>
+              <option value="dark">dark</option>
+              <option value="light">light</option>
             </select>
           </Field>
-          <label className="check"><input type="checkbox" checked={draft.startAtLogin} onChange={(e) => setDraft({ ...draft, startAtLogin: e.target.checked })} /> Start at login (desktop app)</label>
-          <label className="check"><input type="checkbox" checked={draft.closeToTray} onChange={(e) => setDraft({ ...draft, closeToTray: e.target.checked })} /> Closing the window keeps Tocsin in the tray</label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={draft.startAtLogin}
+              onChange={(e) => setDraft({ ...draft, startAtLogin: e.target.checked })}
+            />{' '}
+            Start at login (desktop app)
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={draft.closeToTray}
+              onChange={(e) => setDraft({ ...draft, closeToTray: e.target.checked })}
+            />{' '}
+            Closing the window keeps Tocsin in the tray
+          </label>
         </fieldset>
-        <button type="submit" className="primary">Save settings</button>
-        {message && <span className="save-message" role="status" data-testid="settings-message">{message}</span>}
+        <button type="submit" className="primary">
+          Save settings
+        </button>
+        {message && (
+          <span className="save-message" role="status" data-testid="settings-message">
+            {message}
+          </span>
+        )}
       </form>
     </section>
   );

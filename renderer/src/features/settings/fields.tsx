@@ -3,7 +3,17 @@ import type { ReactNode } from 'react';
 
 export type Errors = Record<string, string>;
 
-export function Field({ label, path, errors, children }: { label: string; path: string; errors: Errors; children: ReactNode }) {
+export function Field({
+  label,
+  path,
+  errors,
+  children,
+}: {
+  label: string;
+  path: string;
+  errors: Errors;
+  children: ReactNode;
+}) {
   const error = errors[path];
   const id = `field-${path.replaceAll('.', '-')}`;
   return (
@@ -25,6 +35,7 @@ export function numberInput(path: string, value: number, onChange: (n: number) =
     id: `field-${path.replaceAll('.', '-')}`,
     type: 'number' as const,
     value: Number.isNaN(value) ? '' : value,
-    onChange: (e: { target: { value: string } }) => onChange(e.target.value === '' ? Number.NaN : Number(e.target.value)),
+    onChange: (e: { target: { value: string } }) =>
+      onChange(e.target.value === '' ? Number.NaN : Number(e.target.value)),
   };
 }

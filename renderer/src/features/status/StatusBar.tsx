@@ -21,15 +21,19 @@ const STATE: Record<FeedStatus['state'], { label: string; glyph: string }> = {
   disconnected: { label: 'Disconnected', glyph: '✕' },
 };
 
-const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clock = (at: number) =>
+  new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function ConsoleLink({ link, now }: { link: ShellLink; now: number }) {
   if (link.state === 'open') return null;
   return (
     <span className="feed feed-disconnected" data-testid="console-link">
-      <span aria-hidden="true">✕</span> <strong>{link.state === 'closed' ? 'Console link lost' : 'Connecting to the console'}</strong>
+      <span aria-hidden="true">✕</span>{' '}
+      <strong>{link.state === 'closed' ? 'Console link lost' : 'Connecting to the console'}</strong>
       {link.state === 'closed' && <span> since {clock(link.since)}</span>}
-      {link.nextRetryAt !== null && <span className="detail-text"> · retry in {formatAge(Math.max(0, link.nextRetryAt - now))}</span>}
+      {link.nextRetryAt !== null && (
+        <span className="detail-text"> · retry in {formatAge(Math.max(0, link.nextRetryAt - now))}</span>
+      )}
       <span className="detail-text"> · feed states below are the last known</span>
     </span>
   );
@@ -37,21 +41,31 @@ function ConsoleLink({ link, now }: { link: ShellLink; now: number }) {
 
 /** The core is down and being restarted: the first thing in the bar, never a quiet board. */
 function CoreStatus({ outage, now }: { outage: CoreOutage; now: number }) {
-  const retry = outage.nextRetryAt === null ? 'starting now' : `retrying in ${formatAge(Math.max(0, outage.nextRetryAt - now))}`;
+  const retry =
+    outage.nextRetryAt === null ? 'starting now' : `retrying in ${formatAge(Math.max(0, outage.nextRetryAt - now))}`;
   return (
     <span className="feed feed-disconnected core-outage" data-testid="core-status">
       <span aria-hidden="true">✕</span>{' '}
       {outage.state === 'failing' ? (
-        <><strong>Core keeps failing</strong>: {outage.reason}; {retry}</>
+        <>
+          <strong>Core keeps failing</strong>: {outage.reason}; {retry}
+        </>
       ) : (
-        <><strong>Core restarting</strong> — {outage.reason} · {retry}</>
+        <>
+          <strong>Core restarting</strong> — {outage.reason} · {retry}
+        </>
       )}
       <span className="detail-text"> · alerts are not being received; the board shows the last known</span>
     </span>
   );
 }
 
-type Props = { feeds: readonly FeedStatus[]; link: ShellLink; notifications: NotificationHealth | null; onAddFeed: () => void };
+type Props = {
+  feeds: readonly FeedStatus[];
+  link: ShellLink;
+  notifications: NotificationHealth | null;
+  onAddFeed: () => void;
+};
 
 export function StatusBar({ feeds, link, notifications, onAddFeed }: Props) {
   const now = useNow(1000);
@@ -61,14 +75,28 @@ export function StatusBar({ feeds, link, notifications, onAddFeed }: Props) {
     <div className="status-bar" role="status" aria-label="Feed status">
       <ConsoleLink link={link} now={now} />
       {outage && <CoreStatus outage={outage} now={now} />}
-      {feeds.length === 0 && !linkDown && <span className="feed feed-connecting"><span aria-hidden="true">◌</span> <strong>No feed yet</strong></span>}
+      {feeds.length === 0 && !linkDown && (
+        <span className="feed feed-connecting">
+          <span aria-hidden="true">◌</span> <strong>No feed yet</strong>
+        </span>
+      )}
       {feeds.map((feed) => {
         const state = STATE[feed.state];
         return (
-          <span key={feed.feedId} className={`feed feed-${feed.state}${linkDown ? ' feed-unknown' : ''}`} data-testid={`feed-${feed.feedId}`} title={feed.url}>
+          <span
+            key={feed.feedId}
+            className={`feed feed-${feed.state}${linkDown ? ' feed-unknown' : ''}`}
+            data-testid={`feed-${feed.feedId}`}
+            title={feed.url}
+          >
             <span aria-hidden="true">{state.glyph}</span> <strong>{state.label}</strong> {feed.name}
             {feed.embedded && <span className="demo-tag"> demo feed: simulated alerts, not your systems</span>}
-            {feed.state !== 'live' && <span className="detail-text"> for {formatAge(now - feed.since)} (since {clock(feed.since)})</span>}
+            {feed.state !== 'live' && (
+              <span className="detail-text">
+                {' '}
+                for {formatAge(now - feed.since)} (since {clock(feed.since)})
+              </span>
+            )}
             {feed.state === 'disconnected' && feed.nextRetryAt !== null && (
               <span className="detail-text"> · retry in {formatAge(Math.max(0, feed.nextRetryAt - now))}</span>
             )}
