@@ -16,10 +16,19 @@ function run(title, command, args, env = {}) {
 
 const stages = [];
 // Three programs: Node code, the renderer (DOM), and the Playwright specs (Node and, inside page.evaluate, DOM).
-let ok = ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.e2e.json'].map((config) => run('typecheck', 'npx', ['tsc', '-p', config])).every(Boolean);
+let ok = ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.e2e.json']
+  .map((config) => run('typecheck', 'npx', ['tsc', '-p', config]))
+  .every(Boolean);
 ok = run('lint', 'npx', ['eslint', '--max-warnings', '0', '.']) && ok;
+ok = run('format', 'npx', ['prettier', '--check', '.']) && ok;
 
-const vitestOk = run('unit and lint-rule tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}/vitest.json`]);
+const vitestOk = run('unit and lint-rule tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${results}/vitest.json`,
+]);
 const unit = { name: 'unit', passed: 0, failed: 0, skipped: 0 };
 const lintRules = { name: 'lint-rule', passed: 0, failed: 0, skipped: 0 };
 try {
@@ -42,7 +51,9 @@ stages.push(unit, lintRules);
 const e2e = { name: 'end-to-end', passed: 0, failed: 0, skipped: 0 };
 const e2eOk =
   run('build', 'node', ['scripts/build.mjs']) &&
-  run('end-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json` });
+  run('end-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json`,
+  });
 try {
   const stats = JSON.parse(readFileSync(`${results}/playwright.json`, 'utf8')).stats;
   e2e.passed = stats.expected + stats.flaky;
@@ -59,7 +70,10 @@ for (const stage of stages) {
   console.log(`${stage.name.padEnd(12)} ${stage.passed} passed, ${stage.failed} failed, ${stage.skipped} skipped`);
   if (stage.passed === 0) console.log(`${stage.name}: ran no test`);
 }
-const total = stages.reduce((sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = stages.reduce(
+  (sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 const green = ok && vitestOk && e2eOk && total.failed === 0 && total.skipped === 0 && stages.every((s) => s.passed > 0);
 console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 if (!ok) console.log('typecheck or lint failed');
