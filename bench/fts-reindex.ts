@@ -9,27 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertEvent } from '../common/protocol/alert.js';
 import { AlertStore } from '../main/core/store/alert-store.js';
+import { benchEvent, PIPELINE_EPOCH } from './support/pipeline-events.js';
 
 function run(deletemerge: number | null): { p50: number; p90: number; max: number; total: number } {
   const store = AlertStore.open(join(mkdtempSync(join(tmpdir(), 'bench-fts-')), 'history.sqlite'));
   if (deletemerge !== null)
     store.db.exec(`INSERT INTO alerts_fts(alerts_fts, rank) VALUES ('deletemerge', ${deletemerge})`);
   let seq = 0;
-  const event = (i: number): AlertEvent => ({
-    kind: 'fired',
-    alertId: `a-${i % 20_000}`,
-    source: 'bench',
-    at: 1_795_000_000_000 + seq,
-    alert: {
-      title: `Error-rate spike on web-${i % 20}`,
-      body: '5xx rate is 7.5% (threshold 2%).',
-      severity: 'high',
-      category: 'outage',
-      host: `web-${i % 20}`,
-      labels: { env: 'prod', revision: String(seq) },
+  const event = (i: number): AlertEvent =>
+    benchEvent(i, {
+      alerts: 20_000,
+      at: PIPELINE_EPOCH + seq,
       startsAt: 1,
-    },
-  });
+      labels: { env: 'prod', revision: String(seq) },
+    });
   for (let i = 0; i < 40_000; i += 1_000) {
     store.commit(
       'f',

@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { startGateway } from '../gateway/gateway.js';
 import type { AlertEvent } from '../common/protocol/alert.js';
 import { startCountingClients } from './support/counting-clients.js';
+import { benchEvent } from './support/pipeline-events.js';
 
 const DELIVERIES = Number(process.argv[2] ?? 300_000);
 const FANOUTS = [1, 10, 100];
@@ -19,21 +20,7 @@ const BATCH = 100;
 const TIMEOUT_MS = 120_000;
 const TOKEN = 'bench-token-0123456789abcdef';
 
-const event = (i: number): AlertEvent => ({
-  kind: 'fired',
-  alertId: `bench-${i % 5_000}`,
-  source: 'bench',
-  at: 1_795_000_000_000 + i,
-  alert: {
-    title: `Error-rate spike on web-${i % 20}`,
-    body: '5xx rate is 7.5% (threshold 2%).',
-    severity: 'high',
-    category: 'outage',
-    host: `web-${i % 20}`,
-    labels: { env: 'prod', team: 'web' },
-    startsAt: 1_795_000_000_000,
-  },
-});
+const event = (i: number): AlertEvent => benchEvent(i, { alerts: 5_000 });
 const yieldToIo = () => new Promise((r) => setImmediate(r));
 
 /** Raw ws: the same event frames, serialized before the clock starts, sent to every client, pausing a client over 1 MiB buffered. */

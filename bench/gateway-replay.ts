@@ -14,25 +14,12 @@ import { startGateway } from '../gateway/gateway.js';
 import { Journal } from '../gateway/journal/journal.js';
 import type { AlertEvent } from '../common/protocol/alert.js';
 import { startCountingClients } from './support/counting-clients.js';
+import { benchEvent } from './support/pipeline-events.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const TIMEOUT_MS = 180_000;
 const TOKEN = 'bench-token-0123456789abcdef';
-const event = (i: number): AlertEvent => ({
-  kind: 'fired',
-  alertId: `bench-${i % 5_000}`,
-  source: 'bench',
-  at: 1_795_000_000_000 + i,
-  alert: {
-    title: `Error-rate spike on web-${i % 20}`,
-    body: '5xx rate is 7.5% (threshold 2%).',
-    severity: 'high',
-    category: 'outage',
-    host: `web-${i % 20}`,
-    labels: { env: 'prod', team: 'web' },
-    startsAt: 1_795_000_000_000,
-  },
-});
+const event = (i: number): AlertEvent => benchEvent(i, { alerts: 5_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
 const path = join(dir, 'journal.sqlite');

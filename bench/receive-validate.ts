@@ -6,6 +6,7 @@
 import WebSocket, { WebSocketServer } from 'ws';
 import { decodeFrame } from '../common/protocol/decode.js';
 import { ServerFrameSchema } from '../common/protocol/frames.js';
+import { benchEvent } from './support/pipeline-events.js';
 
 const N = Number(process.argv[2] ?? 300_000);
 const frames = Array.from({ length: N }, (_, i) =>
@@ -13,21 +14,7 @@ const frames = Array.from({ length: N }, (_, i) =>
     type: 'event',
     stream: 'alerts',
     seq: i + 1,
-    event: {
-      kind: 'fired',
-      alertId: `bench-${i % 5000}`,
-      source: 'bench',
-      at: 1_795_000_000_000 + i,
-      alert: {
-        title: `Error-rate spike on web-${i % 20}`,
-        body: '5xx rate is 7.5% (threshold 2%).',
-        severity: 'high',
-        category: 'outage',
-        host: `web-${i % 20}`,
-        labels: { env: 'prod', team: 'web' },
-        startsAt: 1_795_000_000_000,
-      },
-    },
+    event: benchEvent(i, { alerts: 5_000 }),
   }),
 );
 

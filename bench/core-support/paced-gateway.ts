@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startGateway } from '../../gateway/gateway.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
+import { benchEvent } from '../support/pipeline-events.js';
 
 const token = 'bench-latency-token-0123456789';
 const gateway = await startGateway({
@@ -28,24 +29,8 @@ const gateway = await startGateway({
 });
 let n = 0;
 const now = () => performance.timeOrigin + performance.now();
-const event = (): AlertEvent => {
-  const i = n++;
-  return {
-    kind: 'fired',
-    alertId: `bench-${i}`,
-    source: 'bench',
-    at: Date.now(),
-    alert: {
-      title: `Error-rate spike on web-${i % 20}`,
-      body: '5xx rate is 7.5% (threshold 2%).',
-      severity: 'high',
-      category: 'outage',
-      host: `web-${i % 20}`,
-      labels: { env: 'prod' },
-      startsAt: Math.round(now() * 1000),
-    },
-  };
-};
+const event = (): AlertEvent =>
+  benchEvent(n++, { at: Date.now(), startsAt: Math.round(now() * 1000), labels: { env: 'prod' } });
 
 /**
  * Publish `rate` events a second for `seconds`: every millisecond, the events that fell due since
