@@ -9,6 +9,7 @@ import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../
 import type { CoreFault, CoreInit, FromWorker, ToWorker } from './messages.js';
 import type { TrayModel } from '../../../common/tray-model.js';
 import type { WindowState } from '../../../common/window-state.js';
+import { LatestListeners, Listeners } from './listeners.js';
 
 type Pending = (result: Result<unknown>) => void;
 
@@ -40,12 +41,11 @@ export interface SupervisedCore {
 export class CoreHost implements SupervisedCore {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly updateListeners = new Set<(update: UiUpdate) => void>();
-  private readonly openListeners = new Set<(feedId: string, alertId: string) => void>();
-  private readonly trayListeners = new Set<(model: TrayModel) => void>();
-  private readonly heartbeatListeners = new Set<() => void>();
-  private readonly downListeners = new Set<(down: CoreDown) => void>();
-  private lastTray: TrayModel | null = null;
+  private readonly updateListeners = new Listeners<[UiUpdate]>();
+  private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
+  private readonly trayListeners = new LatestListeners<TrayModel>();
+  private readonly heartbeatListeners = new Listeners<[]>();
+  private readonly downListeners = new Listeners<[CoreDown]>();
   private exited = false;
   /** Why the worker is going away, when it fails or is ended on purpose, before its exit code is known. */
   private cause: string | null = null;
@@ -114,35 +114,30 @@ export class CoreHost implements SupervisedCore {
 
   /** Subscribe to the core's coalesced UI updates. */
   onUpdate(listener: (update: UiUpdate) => void): () => void {
-    this.updateListeners.add(listener);
-    return () => this.updateListeners.delete(listener);
+    return this.updateListeners.add(listener);
   }
 
   /** Subscribe to "open this alert" requests (a notification's Open action or click). */
   onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void {
-    this.openListeners.add(listener);
-    return () => this.openListeners.delete(listener);
+    return this.openListeners.add(listener);
   }
 
   /** Subscribe to the tray model (the latest is delivered at once if there is one). */
   onTrayModel(listener: (model: TrayModel) => void): () => void {
-    this.trayListeners.add(listener);
-    if (this.lastTray) listener(this.lastTray);
-    return () => this.trayListeners.delete(listener);
+    return this.trayListeners.add(listener);
   }
 
   /** Called on every heartbeat the worker posts (the supervisor's watchdog). */
   onHeartbeat(listener: () => void): () => void {
-    this.heartbeatListeners.add(listener);
-    return () => this.heartbeatListeners.delete(listener);
+    return this.heartbeatListeners.add(listener);
   }
 
   /** Called once when the worker has exited, with why and its exit code (at once if it already has). */
   onDown(listener: (down: CoreDown) => void): () => void {
     const down = this.down;
-    if (down) queueMicrotask(() => listener(down));
-    else this.downListeners.add(listener);
-    return () => this.downListeners.delete(listener);
+    if (!down) return this.downListeners.add(listener);
+    queueMicrotask(() => listener(down));
+    return () => {};
   }
 
   /** End the worker now, without a flush (it is hung); `reason` is what onDown reports. Resolves with the exit code. */
@@ -194,17 +189,16 @@ export class CoreHost implements SupervisedCore {
         this.pending.delete(message.id);
         return;
       case 'update':
-        for (const listener of this.updateListeners) listener(message.update);
+        this.updateListeners.emit(message.update);
         return;
       case 'tray':
-        this.lastTray = message.model;
-        for (const listener of this.trayListeners) listener(message.model);
+        this.trayListeners.emit(message.model);
         return;
       case 'open-alert':
-        for (const listener of this.openListeners) listener(message.feedId, message.alertId);
+        this.openListeners.emit(message.feedId, message.alertId);
         return;
       case 'heartbeat':
-        for (const listener of this.heartbeatListeners) listener();
+        this.heartbeatListeners.emit();
         return;
       default:
         return;
@@ -223,7 +217,7 @@ export class CoreHost implements SupervisedCore {
     const down = { reason: this.cause ?? 'the core worker exited', exitCode };
     this.down = down;
     this.failPending(down.reason);
-    for (const listener of this.downListeners) listener(down);
+    this.downListeners.emit(down);
     this.downListeners.clear();
   }
 

@@ -23,6 +23,7 @@ import type { SupervisedCore } from './core-host.js';
 import type { CoreFault } from './messages.js';
 import type { WindowState } from '../../../common/window-state.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
+import { LatestListeners, Listeners } from './listeners.js';
 
 export type { SupervisedCore } from './core-host.js';
 
@@ -77,12 +78,11 @@ const seconds = (ms: number) => `${Math.round(ms / 10) / 100} s`;
 /** A core that is restarted when it dies or hangs; the same surface as CoreHost. */
 export class CoreSupervisor {
   private current: SupervisedCore | null = null;
-  private readonly updateListeners = new Set<(update: UiUpdate) => void>();
-  private readonly openListeners = new Set<(feedId: string, alertId: string) => void>();
-  private readonly trayListeners = new Set<(model: TrayModel) => void>();
+  private readonly updateListeners = new Listeners<[UiUpdate]>();
+  private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
+  private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly timing: SupervisorTiming;
   private readonly clock: Clock;
-  private lastTray: TrayModel | null = null;
   private embeddedUrl: string | null = null;
   /** The feeds' last known statuses, so an outage can mark every one of them. */
   private readonly feeds = new Map<string, FeedStatus>();
@@ -134,21 +134,17 @@ export class CoreSupervisor {
 
   /** Subscribe to UI updates from whichever core runs, and to the outage updates in between. */
   onUpdate(listener: (update: UiUpdate) => void): () => void {
-    this.updateListeners.add(listener);
-    return () => this.updateListeners.delete(listener);
+    return this.updateListeners.add(listener);
   }
 
   /** Subscribe to "open this alert" requests. */
   onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void {
-    this.openListeners.add(listener);
-    return () => this.openListeners.delete(listener);
+    return this.openListeners.add(listener);
   }
 
   /** Subscribe to the tray model (the latest at once if there is one). */
   onTrayModel(listener: (model: TrayModel) => void): () => void {
-    this.trayListeners.add(listener);
-    if (this.lastTray) listener(this.lastTray);
-    return () => this.trayListeners.delete(listener);
+    return this.trayListeners.add(listener);
   }
 
   /** Snooze notifications for `hours`; what is left of it is sent again to a restarted core. */
@@ -191,7 +187,7 @@ export class CoreSupervisor {
     this.embeddedUrl = core.embeddedGatewayUrl;
     this.upSince = this.lastBeatAt = this.clock.now();
     core.onUpdate((update) => mine() && this.forward(update));
-    core.onOpenAlert((feedId, alertId) => mine() && this.openListeners.forEach((l) => l(feedId, alertId)));
+    core.onOpenAlert((feedId, alertId) => mine() && this.openListeners.emit(feedId, alertId));
     core.onTrayModel((model) => mine() && this.emitTray(model));
     core.onHeartbeat(() => mine() && (this.lastBeatAt = this.clock.now()));
     core.onDown((down) => mine() && this.down(down.reason, Promise.resolve(down.exitCode)));
@@ -220,12 +216,11 @@ export class CoreSupervisor {
 
   private forward(update: UiUpdate): void {
     for (const feed of update.feeds) this.feeds.set(feed.feedId, feed);
-    for (const listener of this.updateListeners) listener(update);
+    this.updateListeners.emit(update);
   }
 
   private emitTray(model: TrayModel): void {
-    this.lastTray = model;
-    for (const listener of this.trayListeners) listener(model);
+    this.trayListeners.emit(model);
   }
 
   /**
@@ -373,7 +368,7 @@ export class CoreSupervisor {
       lastError: `core restarting: ${outage.reason}`,
       core,
     }));
-    for (const listener of this.updateListeners) listener({ alerts: [], metrics: [], feeds });
+    this.updateListeners.emit({ alerts: [], metrics: [], feeds });
     const retry =
       outage.nextRetryAt === null
         ? 'starting now'
@@ -383,9 +378,9 @@ export class CoreSupervisor {
       : `Core restarting: ${outage.reason}`;
     const snoozedUntil = this.snoozedUntil !== null && this.snoozedUntil > this.clock.now() ? this.snoozedUntil : null;
     this.emitTray(
-      coreDownTrayModel(this.lastTray, status, {
+      coreDownTrayModel(this.trayListeners.latest, status, {
         snoozedUntil,
-        paused: this.paused ?? this.lastTray?.notificationsPaused ?? false,
+        paused: this.paused ?? this.trayListeners.latest?.notificationsPaused ?? false,
       }),
     );
   }
