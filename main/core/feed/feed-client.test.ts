@@ -2,34 +2,14 @@
  * The link on its own, behind a sink that records what reaches it: the protocol, heartbeats,
  * reconnects and refusals. What the history does with the frames: pipeline/ingest.test.ts.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../../common/api/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { AckThrottle } from './ack-throttle.js';
 import { backoffDelay, DEFAULT_BACKOFF, reconnectDelay } from './backoff.js';
 import { FeedClient } from './feed-client.js';
-import type { FeedSocket } from './feed-socket.js';
 import type { FeedSink, LinkControl, WelcomeAnswer } from './link-port.js';
-
-/** An in-memory socket the test drives: what the client sent, and what "the gateway" says. */
-class ScriptedSocket extends EventEmitter implements FeedSocket {
-  sent: Array<Record<string, unknown>> = [];
-  terminated = false;
-  send(text: string) {
-    this.sent.push(JSON.parse(text) as Record<string, unknown>);
-  }
-  close() {
-    this.emit('close', 1000, Buffer.from(''));
-  }
-  terminate() {
-    this.terminated = true;
-    this.emit('close', 1006, Buffer.from(''));
-  }
-  receive(frame: unknown) {
-    this.emit('message', Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), false);
-  }
-}
+import { ScriptedSocket } from '../../../tests/support/scripted-socket.js';
 
 /** A sink that records every history frame, answers welcomes as told, and lets the test drive the link back. */
 class RecordingSink implements FeedSink {

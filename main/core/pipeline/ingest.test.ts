@@ -3,7 +3,6 @@
  * the order check, commits and acks, the journal's identity, snapshots, and a history that
  * cannot be written.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,30 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { FeedClient } from '../feed/feed-client.js';
-import type { FeedSocket } from '../feed/feed-socket.js';
 import type { LinkControl } from '../feed/link-port.js';
 import { AlertStore } from '../store/alert-store.js';
 import { FeedIngest } from './ingest.js';
 import type { CommittedChange } from './observer.js';
-
-/** An in-memory socket the test drives: what the client sent, and what "the gateway" says. */
-class ScriptedSocket extends EventEmitter implements FeedSocket {
-  sent: Array<Record<string, unknown>> = [];
-  terminated = false;
-  send(text: string) {
-    this.sent.push(JSON.parse(text) as Record<string, unknown>);
-  }
-  close() {
-    this.emit('close', 1000, Buffer.from(''));
-  }
-  terminate() {
-    this.terminated = true;
-    this.emit('close', 1006, Buffer.from(''));
-  }
-  receive(frame: unknown) {
-    this.emit('message', Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), false);
-  }
-}
+import { ScriptedSocket } from '../../../tests/support/scripted-socket.js';
 
 const stores: AlertStore[] = [];
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
