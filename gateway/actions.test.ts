@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import type { AlertEvent } from '../common/protocol/alert.js';
 import { SUBPROTOCOL, type ServerFrame } from '../common/protocol/frames.js';
 import { startGateway, type Gateway } from './gateway.js';
+import { until as waitUntil } from '../tests/support/until.js';
 
 const TOKEN = 'actions-test-token-0123456789';
 const open: Array<{ close(): Promise<void> | void }> = [];
@@ -37,13 +38,13 @@ async function consoleClient(
   ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as ServerFrame));
   await new Promise((resolve) => ws.once('open', resolve));
   ws.send(JSON.stringify({ type: 'hello', v: 1, client: { name: 'test', version: '0' }, resume: {} }));
-  const until = async (test: (f: ServerFrame[]) => boolean) => {
-    const deadline = Date.now() + 3_000;
-    while (!test(frames)) {
-      if (Date.now() > deadline) throw new Error(`timed out; got ${frames.map((f) => f.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const until = (test: (f: ServerFrame[]) => boolean) =>
+    waitUntil(
+      () => test(frames),
+      3_000,
+      () => `frames so far: ${frames.map((f) => f.type).join(',')}`,
+      10,
+    );
   await until((f) => f.some((x) => x.type === 'live'));
   return { ws, frames, until };
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { ConsoleCore, historyPath } from './console-core.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
+import { until } from '../../tests/support/until.js';
 
 const TOKEN = 'core-test-token-0123456789';
 const cleanup: Array<() => Promise<void>> = [];
@@ -52,14 +53,6 @@ async function consoleFor(
   return core;
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('ConsoleCore against a real gateway', () => {
   it('stores every event exactly once, contiguous, across gateway restarts mid-stream', async () => {
     const journal = join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite');
@@ -77,7 +70,7 @@ describe('ConsoleCore against a real gateway', () => {
     }
     cleanup.push(() => gateway.close());
     await gateway.sink.publish([{ event: fired(++published) }]);
-    await until(() => core.store.cursor('f1') === published);
+    await until(() => core.store.cursor('f1') === published, 10_000, 'the console to catch up');
     const db = new Database(historyPath(core['options'].dataDir), { readonly: true });
     const stats = db
       .prepare(
@@ -93,7 +86,7 @@ describe('ConsoleCore against a real gateway', () => {
     const port = gateway.port;
     const core = await consoleFor(gateway.url);
     await gateway.sink.publish([1, 2, 3].map((n) => ({ event: fired(n) })));
-    await until(() => core.store.cursor('f1') === 3);
+    await until(() => core.store.cursor('f1') === 3, 10_000, 'the console to catch up');
     const firstJournal = core.store.journalOf('f1');
     expect(firstJournal).toMatch(/^[0-9a-f]{32}$/);
     await gateway.close();
@@ -101,7 +94,11 @@ describe('ConsoleCore against a real gateway', () => {
     gateway = await gatewayAt(join(mkdtempSync(join(tmpdir(), 'tocsin-gw-')), 'journal.sqlite'), port);
     cleanup.push(() => gateway.close());
     await gateway.sink.publish([4, 5, 6, 7].map((n) => ({ event: fired(n) })));
-    await until(() => core.store.cursor('f1') === 4 && core.store.journalOf('f1') !== firstJournal);
+    await until(
+      () => core.store.cursor('f1') === 4 && core.store.journalOf('f1') !== firstJournal,
+      10_000,
+      'the console to catch up',
+    );
     const rows = core.store.db
       .prepare(
         "SELECT e.seq, a.title FROM events e JOIN alerts a ON a.feed_id = e.feed_id AND a.alert_id = e.alert_id WHERE e.feed_id = 'f1' ORDER BY e.seq",
@@ -116,7 +113,7 @@ describe('ConsoleCore against a real gateway', () => {
     ).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `alert-${n}`).sort());
     // And it goes on from there: the next event of the new journal is its seq 5, stored as 8.
     await gateway.sink.publish([{ event: fired(8) }]);
-    await until(() => core.store.cursor('f1') === 5);
+    await until(() => core.store.cursor('f1') === 5, 10_000, 'the console to catch up');
     expect(core.store.db.prepare("SELECT MAX(seq) AS hi FROM events WHERE feed_id = 'f1'").get()).toEqual({ hi: 8 });
   });
 
@@ -126,11 +123,15 @@ describe('ConsoleCore against a real gateway', () => {
     const ann = await consoleFor(gateway.url, undefined, 'ann');
     const bob = await consoleFor(gateway.url, undefined, 'bob');
     await gateway.sink.publish([{ event: fired(1) }]);
-    await until(async () => (await bob.handlers.activeAlerts({})).length === 1);
+    await until(async () => (await bob.handlers.activeAlerts({})).length === 1, 10_000, 'the console to catch up');
     const acked = Date.now();
     const result = await ann.handlers.acknowledge({ feedId: 'f1', alertId: 'alert-1', comment: 'looking' });
     expect(result.seq).toBe(2);
-    await until(async () => (await bob.handlers.activeAlerts({}))[0]?.acknowledged !== null, 1_000);
+    await until(
+      async () => (await bob.handlers.activeAlerts({}))[0]?.acknowledged !== null,
+      1_000,
+      'the console to catch up',
+    );
     expect(Date.now() - acked).toBeLessThan(1_000);
     expect((await bob.handlers.activeAlerts({}))[0]!.acknowledged).toMatchObject({ by: 'ann', comment: 'looking' });
     expect((await bob.handlers.timeline({ feedId: 'f1', alertId: 'alert-1' })).map((e) => e.kind)).toEqual([
@@ -144,7 +145,7 @@ describe('ConsoleCore against a real gateway', () => {
     cleanup.push(() => gateway.close());
     const core = await consoleFor(gateway.url);
     await gateway.sink.publish([1, 2, 3].map((n) => ({ event: fired(n) })));
-    await until(() => core.store.cursor('f1') === 3);
+    await until(() => core.store.cursor('f1') === 3, 10_000, 'the console to catch up');
     expect(
       (await core.handlers.searchHistory({ filter: { text: 'number 2' }, limit: 10 })).rows.map((r) => r.alertId),
     ).toEqual(['alert-2']);
@@ -176,9 +177,9 @@ describe('ConsoleCore against a real gateway', () => {
     expect(heard).toEqual([]); // not connected until started
     expect(core.feedStatuses().map((s) => s.state)).toEqual(['connecting']);
     core.start();
-    await until(() => heard.includes('live'));
+    await until(() => heard.includes('live'), 10_000, 'the console to catch up');
     await gateway.sink.publish([{ event: fired(3) }]);
-    await until(() => heard.includes('alert-3'));
+    await until(() => heard.includes('alert-3'), 10_000, 'the console to catch up');
     expect(heard.filter((h) => h.startsWith('alert-'))).toEqual([
       'alert-1 (replayed)',
       'alert-2 (replayed)',

@@ -21,6 +21,7 @@ import {
   type RealMonitoring,
 } from '../../../tests/support/real-monitoring.js';
 import { startGateway, type Gateway } from '../../gateway.js';
+import { until } from '../../../tests/support/until.js';
 
 const TOKEN = 'console-token-real-0123456789';
 const AM_TOKEN = 'alertmanager-token-real-0123456789';
@@ -82,13 +83,6 @@ type Silence = {
   matchers: Array<{ name: string; value: string; isEqual?: boolean; isRegex: boolean }>;
 };
 
-const until = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 const eventOf = (r: Received) => (r.frame.type === 'event' ? r.frame.event : undefined);
 const eventsFor = (alertId: string) => probe.events().filter((r) => r.frame.event.alertId === alertId);
 const firedNamed = (alertname: string) => (r: Received) => {
