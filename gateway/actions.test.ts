@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import type { AlertEvent } from '../common/protocol/alert.js';
 import { SUBPROTOCOL, type ServerFrame } from '../common/protocol/frames.js';
 import { startGateway, type Gateway } from './gateway.js';
+import { ActionDesk, actorFor } from './actions.js';
 import { until as waitUntil } from '../tests/support/until.js';
 
 const TOKEN = 'actions-test-token-0123456789';
@@ -69,7 +70,8 @@ describe('console actions', () => {
     await b.until((f) => kinds(f).includes('acknowledged'));
     expect(results(a.frames)[0]).toEqual({ type: 'action_result', id: 'action-0001', ok: true, seq: 2 });
     expect(b.frames.find((f) => f.type === 'event' && f.seq === 2)).toMatchObject({
-      event: { kind: 'acknowledged', by: 'ann', comment: 'on it', actionId: 'action-0001' },
+      // A plain token: the gateway attributes the action to "console", not to the `by` the console sent.
+      event: { kind: 'acknowledged', by: 'console', comment: 'on it', actionId: 'action-0001' },
     });
     expect(results(b.frames)).toHaveLength(0);
   });
@@ -137,5 +139,40 @@ describe('console actions', () => {
       }),
     ]);
     expect(g.journal.bounds().last).toBe(1);
+  });
+
+  it("are attributed to the actor the session gives, also towards the source, never to the frame's by", async () => {
+    const g = await gateway();
+    await g.sink.publish([{ event: fired }]);
+    const seen: string[] = [];
+    const desk = new ActionDesk(
+      g.journal,
+      (event) => g.journal.append([{ event }])[0]!,
+      new Map([
+        ['test', { source: 'test', onAction: async (_a: unknown, _b: unknown, by: string) => void seen.push(by) }],
+      ]),
+      () => 5_000,
+    );
+    const frame = {
+      type: 'action' as const,
+      id: 'action-0005',
+      alertId: 'db-down',
+      by: 'mallory',
+      request: { action: 'snooze' as const, until: 9_000 },
+    };
+    expect(await desk.apply(frame, actorFor({ id: 'ann', name: 'Ann Example' }))).toMatchObject({ ok: true, seq: 2 });
+    expect(JSON.parse(g.journal.readAfter(1, 1)[0]!.frame).event).toEqual({
+      kind: 'snoozed',
+      alertId: 'db-down',
+      source: 'test',
+      at: 5_000,
+      by: 'Ann Example',
+      byId: 'ann',
+      actionId: 'action-0005',
+      until: 9_000,
+    });
+    expect(await desk.apply({ ...frame, id: 'action-0006' })).toMatchObject({ ok: true, seq: 3 });
+    expect(JSON.parse(g.journal.readAfter(2, 1)[0]!.frame).event).toMatchObject({ by: 'console' });
+    expect(seen).toEqual(['Ann Example', 'console']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Console actions (acknowledge, snooze, …) become journaled events that every console
  * receives. Each carries an idempotency key: the same key applied twice has one effect,
- * and both calls get the same answer, even across a gateway restart.
+ * and both calls get the same answer, even across a gateway restart. The gateway, not the
+ * console, says who acted: the `by` a console puts in its frame is ignored.
  */
 import type { AlertEvent } from '../common/protocol/alert.js';
 import type { ClientFrame, ServerFrame } from '../common/protocol/frames.js';
@@ -11,6 +12,17 @@ import { errorMessage } from '../common/protocol/bounded-json.js';
 
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
+
+/** Who an action is attributed to: a person's display name and id, or "console". */
+export type Actor = { by: string; byId?: string };
+
+/** A connection with a plain token: nobody in particular, and never who the console claims to be. */
+export const CONSOLE_ACTOR: Actor = { by: 'console' };
+
+/** The actor of a connection, from the person its token belongs to (null for a plain token). */
+export function actorFor(person: { id: string; name: string } | null): Actor {
+  return person ? { by: person.name, byId: person.id } : CONSOLE_ACTOR;
+}
 
 /**
  * Applies actions one effect per idempotency key: a key already answered gets the stored
@@ -27,11 +39,11 @@ export class ActionDesk {
     private readonly now: () => number,
   ) {}
 
-  /** Apply `frame`, or answer with the result its idempotency key already has. */
-  apply(frame: ActionFrame): Promise<ActionResult> {
+  /** Apply `frame` as `actor`, or answer with the result its idempotency key already has. */
+  apply(frame: ActionFrame, actor: Actor = CONSOLE_ACTOR): Promise<ActionResult> {
     const running = this.inFlight.get(frame.id);
     if (running) return running;
-    const applying = applyAction(frame, this.journal, this.publish, this.handlers, this.now()).finally(() =>
+    const applying = applyAction(frame, this.journal, this.publish, this.handlers, this.now(), actor).finally(() =>
       this.inFlight.delete(frame.id),
     );
     this.inFlight.set(frame.id, applying);
@@ -39,13 +51,14 @@ export class ActionDesk {
   }
 }
 
-/** Apply one action; `publish` journals and fans out the resulting event. */
+/** Apply one action as `actor`; `publish` journals and fans out the resulting event. */
 export async function applyAction(
   frame: ActionFrame,
   journal: Journal,
   publish: (event: AlertEvent) => number,
   handlers: ReadonlyMap<string, SourceActionHandler>,
   now: number,
+  actor: Actor = CONSOLE_ACTOR,
 ): Promise<ActionResult> {
   const previous = journal.actionResult(frame.id);
   if (previous !== undefined) return JSON.parse(previous) as ActionResult;
@@ -62,22 +75,22 @@ export async function applyAction(
   if (frame.request.action === 'resolve' && handler)
     return fail('not_supported', `${alert.source} alerts resolve at their source`);
   try {
-    await handler?.onAction(alert, frame.request, frame.by);
+    await handler?.onAction(alert, frame.request, actor.by);
   } catch (error) {
     return fail('source_failed', `${alert.source}: ${errorMessage(error)}`);
   }
   const base = { alertId: frame.alertId, source: alert.source, at: now };
-  const actor = { by: frame.by, actionId: frame.id };
+  const who = { by: actor.by, ...(actor.byId === undefined ? {} : { byId: actor.byId }), actionId: frame.id };
   const request = frame.request;
   const event: AlertEvent =
     request.action === 'acknowledge'
-      ? { kind: 'acknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
+      ? { kind: 'acknowledged', ...base, ...who, ...(request.comment ? { comment: request.comment } : {}) }
       : request.action === 'unacknowledge'
-        ? { kind: 'unacknowledged', ...base, ...actor, ...(request.comment ? { comment: request.comment } : {}) }
+        ? { kind: 'unacknowledged', ...base, ...who, ...(request.comment ? { comment: request.comment } : {}) }
         : request.action === 'snooze'
-          ? { kind: 'snoozed', ...base, ...actor, until: request.until }
+          ? { kind: 'snoozed', ...base, ...who, until: request.until }
           : request.action === 'comment'
-            ? { kind: 'commented', ...base, ...actor, comment: request.comment }
+            ? { kind: 'commented', ...base, ...who, comment: request.comment }
             : { kind: 'resolved', ...base, endsAt: now };
   let seq: number;
   try {

@@ -53,8 +53,13 @@ const base = {
   at: z.number().int().nonnegative(),
 };
 const actor = {
-  /** Who performed the action (a user name as the console reports it). */
+  /**
+   * Who performed the action, as the gateway attributes it: the display name of the person whose
+   * device token the console used, or "console" for a plain token (older journals: what the console said).
+   */
   by: shortText.min(1),
+  /** The person's id in the gateway's configuration, when a person acted (optional: older events have none). */
+  byId: z.string().max(64).optional(),
   comment: longText.optional(),
   /** The idempotency key of the console action that caused this event, if any. */
   actionId: z.string().max(128).optional(),

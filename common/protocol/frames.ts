@@ -57,12 +57,20 @@ export const ActionFrameSchema = z.object({
   request: ActionSchema,
 });
 
+/** Whether someone can see the console: only `watched` counts as someone watching. */
+export const PresenceStateSchema = z.enum(['watched', 'hidden', 'idle', 'locked']);
+export type PresenceState = z.infer<typeof PresenceStateSchema>;
+
+/** The console's window state, after welcome and on every change (new in v1; older gateways ignore it). */
+export const PresenceFrameSchema = z.object({ type: z.literal('presence'), state: PresenceStateSchema });
+
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   HelloFrameSchema,
   AckFrameSchema,
   PingFrameSchema,
   PongFrameSchema,
   ActionFrameSchema,
+  PresenceFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 

@@ -4,7 +4,9 @@
  * from the journal while the socket drains (resuming on the write callback of the frame that
  * filled it), so a slow console costs a bounded amount of gateway memory. A console whose
  * buffer passes the hard bound, or that does not drain for the stall timeout, is closed (4002)
- * and resumes later from its committed seq.
+ * and resumes later from its committed seq. A session knows who its console is (the person of
+ * its device token, or nobody for a plain token): it attributes every action, and reports the
+ * console's presence.
  */
 import type { WebSocket } from 'ws';
 import {
@@ -21,6 +23,9 @@ import type { Journal } from '../journal/journal.js';
 import { FrameRateLimit } from './rate-limit.js';
 import { snapshotFrames } from './snapshot.js';
 import type { ServerStats } from '../../common/node/http/server-stats.js';
+import { actorFor, type Actor } from '../actions.js';
+import type { Person } from '../identity/config.js';
+import type { PresenceHandle, PresenceRegistry } from '../identity/presence.js';
 
 export type SessionLimits = {
   heartbeatMs: number;
@@ -37,7 +42,8 @@ export type SessionLimits = {
   maxInvalidFrames: number;
 };
 
-export type ActionHandler = (frame: Extract<ClientFrame, { type: 'action' }>) => Promise<ServerFrame>;
+/** Applies an action as `actor`: the session's, never the `by` the console claimed. */
+export type ActionHandler = (frame: Extract<ClientFrame, { type: 'action' }>, actor: Actor) => Promise<ServerFrame>;
 
 /** What a session needs from its gateway, injected. */
 export type SessionDeps = {
@@ -50,6 +56,8 @@ export type SessionDeps = {
   log: (message: string) => void;
   /** The connection's TCP/TLS socket, corked while a burst is written so frames share syscalls. */
   transport?: { cork(): void; uncork(): void };
+  /** Where a person's consoles report presence; plain-token consoles report nowhere. */
+  presence?: PresenceRegistry;
 };
 
 const REPLAY_CHUNK = 500;
@@ -76,12 +84,17 @@ export class FeedSession {
   private readonly preamble: string[] = [];
   private pendingMetrics: string | null = null;
   private closed = false;
+  private readonly actor: Actor;
+  private presence: PresenceHandle | null = null;
 
+  /** `person`: whose device token opened the connection; null for a plain token ("console"). */
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
     private readonly remote: string,
+    private readonly person: Person | null = null,
   ) {
+    this.actor = actorFor(person);
     this.lastHeard = deps.clock.now();
     this.rate = new FrameRateLimit(deps.limits.maxFramesPerSecond, deps.clock.now());
     ws.on('message', (data, isBinary) => this.guard('frame', () => this.onMessage(data.toString(), isBinary)));
@@ -156,8 +169,11 @@ export class FeedSession {
         return this.send({ type: 'pong', t: frame.t });
       case 'pong':
         return;
+      case 'presence':
+        this.presence?.update(frame.state);
+        return;
       case 'action':
-        void this.deps.onAction(frame).then(
+        void this.deps.onAction(frame, this.actor).then(
           (result) => this.send(result),
           (error: unknown) => {
             this.deps.log(`feed ${this.remote}: action ${frame.id} failed: ${errorMessage(error)}`);
@@ -176,6 +192,8 @@ export class FeedSession {
 
   private start(resumeFrom: number): void {
     this.helloed = true;
+    // Connected once it has said hello: a socket that never does is closed by the hello timeout.
+    if (this.person) this.presence = this.deps.presence?.connect(this.person.id) ?? null;
     const { journal, limits, gateway } = this.deps;
     const { first, last } = journal.bounds();
     this.send({
@@ -331,6 +349,7 @@ export class FeedSession {
   /** Stop all timers and sending (the gateway calls this before it closes the journal). */
   dispose(): void {
     this.closed = true;
+    this.presence?.close();
     this.live = false;
     this.preamble.length = 0;
     this.pendingMetrics = null;
