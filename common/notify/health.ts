@@ -31,6 +31,8 @@ export const NotificationHealthSchema = z.object({
   /** A limitation of the notification server (e.g. it shows no action buttons), or null. */
   warning: z.string().nullable(),
   suppressed: SuppressedSchema,
+  /** Alerts shown on their own, at once, while another storm was being gathered or capped. */
+  breakthroughs: z.number().int().optional(),
 });
 /** The notification path's health (see NotificationHealthSchema). */
 export type NotificationHealth = z.infer<typeof NotificationHealthSchema>;

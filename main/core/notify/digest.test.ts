@@ -11,8 +11,8 @@ describe('digests', () => {
       firedChange('high', 'capacity', '').row,
     ];
     expect(digestText(rows)).toEqual({
-      title: '38 new alerts',
-      body: '30 outage on db-*, 7 security on vpn-01, 1 capacity',
+      title: '38 high alerts',
+      body: `${rows[0]!.title} on db-0, ${rows[1]!.title} on db-1 and 36 more (30 outage on db-*, 7 security on vpn-01, 1 capacity)`,
     });
   });
 

@@ -94,7 +94,7 @@ it('a critical alert journaled while the console was disconnected is notified wh
     expect(calls).toHaveLength(1);
     expect(calls[0]).toContain('"CRITICAL security: Privilege escalation on bastion-02"');
     expect(calls[0]).toContain(
-      '"Fired 3 min ago, while this console was disconnected. bastion-02 — uid 0 shell outside sudo"',
+      '"Fired 3 min ago, while this console was disconnected. uid 0 shell outside sudo — bastion-02"',
     );
     const timeline = await core.handlers.timeline({ feedId: 'prod', alertId: 'intrusion-missed' });
     expect(timeline.map((e) => e.kind)).toEqual(['fired', 'notified']);

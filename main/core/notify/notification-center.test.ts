@@ -178,7 +178,7 @@ describe('NotificationCenter', () => {
     expect(notifier.shown).toHaveLength(1);
     clock.advance(59_000);
     await center.settle();
-    expect(notifier.shown.map((r) => r.title)).toEqual([expect.stringMatching(/^HIGH security/), '2 new alerts']);
+    expect(notifier.shown.map((r) => r.title)).toEqual([expect.stringMatching(/^HIGH security/), '2 high alerts']);
   });
 
   it('close stops the timers and the notifier: nothing is shown after it', async () => {

@@ -11,6 +11,7 @@ import type { Clock, TimerHandle } from '../../../common/clock.js';
 import type { WindowState } from '../../../common/window-state.js';
 import type { CommittedChange, CommittedObserver } from '../pipeline/observer.js';
 import type { NotificationHealth } from '../../../common/notify/health.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import type { NotificationPolicy } from './policy.js';
 import type { DeliveryOutcome, NotificationRequest, Notifier } from './request.js';
 import type { NotificationSettings } from '../../../common/notify/settings.js';
@@ -63,7 +64,11 @@ export class NotificationCenter implements CommittedObserver {
 
   /** Delivery health, with the policy's suppression counts. */
   health(): NotificationHealth {
-    return { ...this.delivery, suppressed: { ...this.deps.policy.suppressed } };
+    return {
+      ...this.delivery,
+      suppressed: { ...this.deps.policy.suppressed },
+      breakthroughs: this.deps.policy.breakthroughs,
+    };
   }
 
   /** Called after every delivery (shown or failed) and every decision (suppression counts); returns the unsubscribe function. */
@@ -179,13 +184,14 @@ export class NotificationCenter implements CommittedObserver {
       this.emitHealth();
       return;
     }
-    if (outcome.kind === 'acknowledge' && request.alert) {
-      const { feedId, alertId } = request.alert;
-      await this.deps
-        .acknowledge(feedId, alertId)
-        .catch((error: Error) =>
-          this.deps.log(`acknowledging ${feedId}/${alertId} from a notification failed: ${error.message}`),
-        );
+    if (outcome.kind === 'acknowledge' && request.acknowledges?.length) {
+      // Each acknowledgement goes through the console's action path: attributed and journaled.
+      for (const { feedId, alertId } of request.acknowledges)
+        await this.deps
+          .acknowledge(feedId, alertId)
+          .catch((error: unknown) =>
+            this.deps.log(`acknowledging ${feedId}/${alertId} from a notification failed: ${errorMessage(error)}`),
+          );
     } else if (outcome.kind === 'open') {
       if (request.alert)
         this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');
@@ -202,7 +208,7 @@ export class NotificationCenter implements CommittedObserver {
     try {
       run();
     } catch (error) {
-      this.deps.log(`${what} failed: ${(error as Error).message}`);
+      this.deps.log(`${what} failed: ${errorMessage(error)}`);
     }
   }
 }

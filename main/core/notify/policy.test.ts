@@ -54,7 +54,7 @@ describe('NotificationPolicy', () => {
     expect(request).toMatchObject({
       kind: 'alert',
       urgency: 'critical',
-      body: expect.stringMatching(/^Fired 4 min ago, while this console was disconnected\. bastion-01/),
+      body: expect.stringMatching(/^Fired 4 min ago, while this console was disconnected\. b — bastion-01/),
     });
     // Older than missedWithinMs (15 min by default): history only.
     const old = fired('critical', 'security', 'db-01', { replayed: true });
@@ -128,27 +128,53 @@ describe('NotificationPolicy', () => {
     expect(policy.suppressed.cooldown).toBe(1);
   });
 
-  it('gathers a burst past the threshold into one digest, due after the digest delay', () => {
+  it('gathers a burst past the threshold into one digest that names the alerts, due after the digest delay', () => {
     const clock = new ManualClock();
     const policy = policyWith({ digestThreshold: 3, digestDelayMs: 5_000 }, clock);
-    const shown = policy.decide(
-      [1, 2, 3, 4, 5].map((i) => fired('high', 'outage', `db-0${i}`)),
-      HIDDEN,
-    );
-    expect(shown).toEqual([]);
+    const burst = [1, 2, 3, 4, 5].map((i) => fired('high', 'outage', `db-0${i}`));
+    expect(policy.decide(burst, HIDDEN)).toEqual([]);
     expect(policy.digestDueAt()).toBe(clock.now() + 5_000);
-    policy.decide([fired('critical', 'security', 'vpn-01')], HIDDEN);
     clock.advance(5_000);
     const digest = policy.takeDigest();
     expect(digest).toMatchObject({
       kind: 'digest',
-      title: '6 new alerts',
-      body: '5 outage on db-*, 1 security on vpn-01',
-      urgency: 'critical',
+      title: '5 high alerts',
+      body: `${burst[0]!.row.title} on db-01, ${burst[1]!.row.title} on db-02 and 3 more (5 outage on db-*)`,
+      urgency: 'normal',
     });
-    expect(digest!.covers).toHaveLength(6);
+    expect(digest!.covers).toHaveLength(5);
+    expect(digest!.acknowledges).toEqual(digest!.covers);
     expect(policy.digestDueAt()).toBeNull();
-    expect(policy.suppressed.digested).toBe(6);
+    expect(policy.suppressed.digested).toBe(5);
+  });
+
+  it('lets an alert of another kind break through a gathering storm at once, on its own, counted', () => {
+    const clock = new ManualClock();
+    const policy = policyWith({ digestThreshold: 3, digestDelayMs: 5_000 }, clock);
+    policy.decide(
+      [1, 2, 3, 4, 5].map((i) => fired('high', 'outage', `db-0${i}`)),
+      HIDDEN,
+    );
+    const [intrusion, ...rest] = policy.decide([fired('critical', 'security', 'vpn-01')], HIDDEN);
+    expect(rest).toEqual([]);
+    expect(intrusion).toMatchObject({ kind: 'alert', title: expect.stringMatching(/^CRITICAL security: /) });
+    expect(policy.breakthroughs).toBe(1);
+    expect(policy.digestDueAt()).toBe(clock.now() + 5_000); // the outage storm still waits for its digest
+  });
+
+  it('never holds a critical alert back by the digest delay, and a digest of one alert is its own notification', () => {
+    const clock = new ManualClock();
+    const policy = policyWith({ digestThreshold: 1, digestDelayMs: 5_000 }, clock);
+    const [first] = policy.decide([fired('critical', 'outage', 'db-01')], HIDDEN);
+    expect(first).toMatchObject({ kind: 'alert' });
+    const second = fired('critical', 'outage', 'db-02');
+    expect(policy.decide([second], HIDDEN)).toEqual([]); // past the threshold: gathered…
+    expect(policy.digestDueAt()).toBe(clock.now()); // …but due at once
+    expect(policy.takeDigest()).toMatchObject({
+      kind: 'alert',
+      alert: { alertId: second.row.alertId },
+      acknowledges: [{ alertId: second.row.alertId }],
+    });
   });
 
   it('turns a storm of 1,000 alerts into digests within the per-minute cap, every alert accounted for', () => {
@@ -176,18 +202,22 @@ describe('NotificationPolicy', () => {
       clock.advance(Math.max(0, policy.digestDueAt()! - clock.now()));
       takeDue();
     }
+    // Four storms (critical and high, security and outage), each digested and capped on its own.
+    const storms = new Set(shown.map((n) => n.title.replace(/^\d+ /, '').split(':')[0]));
     const singles = shown.filter((n) => n.kind === 'alert');
     const digests = shown.filter((n) => n.kind === 'digest');
-    expect(singles).toHaveLength(settings.digestThreshold);
-    expect(digests[0]!.body).toMatch(/^\d+ outage on db-\*, \d+ security on db-\*$/);
+    expect(singles.length).toBeLessThanOrEqual(4 * settings.digestThreshold + digests.length);
+    expect(digests[0]!.body).toMatch(/ and \d+ more \(\d+ (outage|security) on db-\*\)$/);
+    const stormOf = (n: { title: string; urgency?: string }) =>
+      n.title.replace(/^\d+ /, '').split(' ')[0]!.toLowerCase();
     for (const n of shown)
-      expect(shown.filter((m) => m.at >= n.at && m.at < n.at + 60_000).length).toBeLessThanOrEqual(
-        settings.capPerMinute,
-      );
-    const told = singles.length + digests.reduce((sum, d) => sum + Number(d.title.split(' ')[0]), 0);
+      expect(
+        shown.filter((m) => stormOf(m) === stormOf(n) && m.at >= n.at && m.at < n.at + 60_000).length,
+      ).toBeLessThanOrEqual(2 * settings.capPerMinute); // per severity: two categories, each capped
+    const told = shown.reduce((sum, n) => sum + (n.kind === 'digest' ? Number(n.title.split(' ')[0]) : 1), 0);
     expect(told).toBe(1000);
-    expect(shown.length).toBeLessThanOrEqual(settings.capPerMinute + 1); // 30 s of storm, then one held-back digest
-    expect(policy.suppressed.digested + policy.suppressed.capped).toBe(1000 - settings.digestThreshold);
+    expect(storms.size).toBeGreaterThan(1);
+    expect(shown.length).toBeLessThanOrEqual(4 * settings.capPerMinute + 4);
   });
 
   it('holds a digest back while the cap is reached, and shows it, with everything gathered, when the cap allows', () => {
@@ -196,14 +226,14 @@ describe('NotificationPolicy', () => {
     expect(policy.decide([fired()], HIDDEN)).toHaveLength(1); // single: 1 of 2 this minute
     policy.decide([fired(), fired()], HIDDEN);
     clock.advance(1_000);
-    expect(policy.takeDigest()).toMatchObject({ title: '2 new alerts' }); // 2 of 2
+    expect(policy.takeDigest()).toMatchObject({ title: '2 high alerts' }); // 2 of 2
     policy.decide([fired(), fired(), fired()], HIDDEN);
     clock.advance(1_000);
     expect(policy.takeDigest()).toBeNull(); // capped: held back, not lost
     expect(policy.digestDueAt()).toBe(clock.now() - 2_000 + 60_000);
     policy.decide([fired()], HIDDEN);
     clock.advance(policy.digestDueAt()! - clock.now());
-    expect(policy.takeDigest()).toMatchObject({ title: '4 new alerts' });
+    expect(policy.takeDigest()).toMatchObject({ title: '4 high alerts' });
   });
 
   it('keeps quiet hours on the local clock, across midnight, letting critical through when asked', () => {

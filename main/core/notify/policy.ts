@@ -29,12 +29,15 @@ const MINUTE = 60_000;
 /** The notification decisions for one console (all feeds). */
 export class NotificationPolicy {
   private readonly lastNotified = new Map<string, number>();
+  /** Everything sent in the last minute, storms and feed notifications alike (feed notifications' cap). */
   private sentAt: number[] = [];
   private snoozedUntil = 0;
   private paused = false;
-  private digest = new DigestBuffer();
-  private digestAt: number | null = null;
+  /** One storm per category and severity: each gathers and is capped on its own. */
+  private readonly storms = new Map<string, Storm>();
   readonly suppressed: Suppressed = noneSuppressed();
+  /** Alerts that were notified on their own while another storm was being gathered or capped. */
+  breakthroughs = 0;
 
   constructor(
     private settings: NotificationSettings,
@@ -86,50 +89,66 @@ export class NotificationPolicy {
     if (due.length === 0) return [];
     this.forgetOldCooldowns(now);
     for (const row of due) this.lastNotified.set(key(row), now);
-    this.forgetOldSends(now);
-    const recent = this.sentAt.filter((t) => now - t < this.settings.digestWindowMs).length;
-    if (this.digest.size > 0 || recent + due.length > this.settings.digestThreshold) {
-      this.gather(due, 'digested', now);
-      return [];
+    // Digests and the cap apply per storm: an alert of a kind the current storm does not hold
+    // is not waiting behind it; it is shown at once, on its own, and counted as a breakthrough.
+    const stormy = this.stormyNow(now);
+    const shown: NotificationRequest[] = [];
+    for (const [name, rows] of groupBy(due, stormOf)) {
+      const storm = this.storm(name, now);
+      const recent = storm.sentAt.filter((t) => now - t < this.settings.digestWindowMs).length;
+      if (storm.digest.size > 0 || recent + rows.length > this.settings.digestThreshold) {
+        this.gather(storm, rows, 'digested', now);
+        continue;
+      }
+      if (storm.sentAt.length + rows.length > this.settings.capPerMinute) {
+        this.gather(storm, rows, 'capped', now);
+        continue;
+      }
+      if ([...stormy].some((other) => other !== name)) this.breakthroughs += rows.length;
+      this.sent(storm, rows.length, now);
+      shown.push(...rows.map((row) => this.single(row, missedAt.get(key(row)), now)));
     }
-    if (this.sentAt.length + due.length > this.settings.capPerMinute) {
-      this.gather(due, 'capped', now);
-      return [];
-    }
-    this.sentAt.push(...due.map(() => now));
-    return due.map((row) => this.single(row, missedAt.get(key(row)), now));
+    return shown;
   }
 
-  /** When the gathered digest should be shown, or null when nothing is gathered. */
+  /** When the next gathered digest should be shown, or null when nothing is gathered. */
   digestDueAt(): number | null {
-    return this.digestAt;
+    let due: number | null = null;
+    for (const storm of this.storms.values())
+      if (storm.digestAt !== null && (due === null || storm.digestAt < due)) due = storm.digestAt;
+    return due;
   }
 
   /**
-   * The digest of everything gathered so far, or null if nothing is gathered or the per-minute
-   * cap is reached; then the alerts stay gathered and digestDueAt says when the cap allows.
+   * The digest of the storm due first, or null if nothing is gathered or that storm's per-minute
+   * cap is reached; then its alerts stay gathered and digestDueAt says when the cap allows. A
+   * digest of one alert is that alert's own notification; a digest of several names the first.
    */
   takeDigest(): NotificationRequest | null {
-    if (this.digest.size === 0) {
-      this.digestAt = null;
-      return null;
-    }
     const now = this.clock.now();
-    this.forgetOldSends(now);
-    if (this.sentAt.length >= this.settings.capPerMinute) {
-      this.digestAt = this.sentAt[0]! + MINUTE;
+    let next: Storm | null = null;
+    for (const storm of this.storms.values())
+      if (storm.digestAt !== null && (next === null || storm.digestAt < next.digestAt!)) next = storm;
+    if (next === null) return null;
+    this.forgetOldSends(next, now);
+    if (next.sentAt.length >= this.settings.capPerMinute) {
+      next.digestAt = next.sentAt[0]! + MINUTE;
       return null;
     }
-    const buffer = this.digest;
-    this.digest = new DigestBuffer();
-    this.digestAt = null;
-    this.sentAt.push(now);
+    const buffer = next.digest;
+    next.digest = new DigestBuffer();
+    next.digestAt = null;
+    this.sent(next, 1, now);
+    const only = buffer.only();
+    if (only) return this.single(only, undefined, now);
     const worst = buffer.worstSeverity();
+    const covers = buffer.covers();
     return {
       kind: 'digest',
       ...buffer.text(),
       urgency: urgencyOf(worst),
-      covers: buffer.covers(),
+      covers,
+      acknowledges: covers,
       ...this.soundFor(worst),
     };
   }
@@ -167,7 +186,7 @@ export class NotificationPolicy {
       (this.quietNow(now) && !(this.settings.quietHours.criticalBypass && request.urgency === 'critical')
         ? 'quiet_hours'
         : null);
-    this.forgetOldSends(now);
+    this.sentAt = this.sentAt.filter((t) => now - t < MINUTE);
     const reason = silenced ?? (this.sentAt.length >= this.settings.capPerMinute ? 'capped' : null);
     if (reason) {
       this.suppressed[reason]++;
@@ -214,10 +233,39 @@ export class NotificationPolicy {
     return q.enabled && inQuietHours(now, q.start, q.end, this.options.utcOffsetMinutes?.(now));
   }
 
-  private gather(rows: readonly AlertRow[], reason: 'digested' | 'capped', now: number): void {
-    for (const row of rows) this.digest.add(row);
+  /** Gather rows into a storm's digest. Critical alerts are never held back by the digest delay. */
+  private gather(storm: Storm, rows: readonly AlertRow[], reason: 'digested' | 'capped', now: number): void {
+    for (const row of rows) storm.digest.add(row);
     this.suppressed[reason] += rows.length;
-    this.digestAt ??= now + this.settings.digestDelayMs;
+    // (A storm held back by its cap keeps the time the cap allows; takeDigest sets it again.)
+    if (rows.some((row) => row.severity === 'critical')) storm.digestAt = Math.min(storm.digestAt ?? now, now);
+    else storm.digestAt ??= now + this.settings.digestDelayMs;
+  }
+
+  /** The storm of this name, its sends older than a minute forgotten. */
+  private storm(name: string, now: number): Storm {
+    let storm = this.storms.get(name);
+    if (!storm) this.storms.set(name, (storm = { sentAt: [], digest: new DigestBuffer(), digestAt: null }));
+    this.forgetOldSends(storm, now);
+    return storm;
+  }
+
+  /** Storms gathering a digest or at their cap now. */
+  private stormyNow(now: number): Set<string> {
+    const stormy = new Set<string>();
+    for (const [name, storm] of this.storms) {
+      this.forgetOldSends(storm, now);
+      if (storm.digest.size > 0 || storm.sentAt.length >= this.settings.capPerMinute) stormy.add(name);
+      else if (storm.sentAt.length === 0 && storm.digestAt === null) this.storms.delete(name); // a storm that ended
+    }
+    return stormy;
+  }
+
+  private sent(storm: Storm, count: number, now: number): void {
+    for (let i = 0; i < count; i++) {
+      storm.sentAt.push(now);
+      this.sentAt.push(now);
+    }
   }
 
   /** Cooldowns that have run out are forgotten, so a long-running console does not grow. */
@@ -226,7 +274,8 @@ export class NotificationPolicy {
     for (const [k, at] of this.lastNotified) if (now - at >= this.settings.cooldownMs) this.lastNotified.delete(k);
   }
 
-  private forgetOldSends(now: number): void {
+  private forgetOldSends(storm: Storm, now: number): void {
+    storm.sentAt = storm.sentAt.filter((t) => now - t < MINUTE);
     this.sentAt = this.sentAt.filter((t) => now - t < MINUTE);
   }
 
@@ -239,10 +288,12 @@ export class NotificationPolicy {
     return {
       kind: 'alert',
       title: `${row.severity.toUpperCase()} ${row.category}: ${row.title}`.slice(0, 200),
-      body: [missed, [row.host, row.body].filter(Boolean).join(' — ')].filter(Boolean).join(' ').slice(0, 300),
+      // What the source said first, then where: the description is what wakes someone up.
+      body: cutAtWord([missed, [row.body, row.host].filter(Boolean).join(' — ')].filter(Boolean).join(' '), 300),
       urgency: urgencyOf(row.severity),
       alert,
       covers: [alert],
+      acknowledges: [alert],
       ...this.soundFor(row.severity),
     };
   }
@@ -264,6 +315,29 @@ export class NotificationPolicy {
 }
 
 const key = (row: AlertRow) => alertKey(row);
+
+/** One storm: what was sent for it in the last minute, and what it is gathering. */
+type Storm = { sentAt: number[]; digest: DigestBuffer; digestAt: number | null };
+/** Alerts of one category and severity are one storm. */
+const stormOf = (row: AlertRow) => `${row.category}/${row.severity}`;
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
+}
+
+/** `text` cut to at most `max` characters at a word boundary, with an ellipsis when cut. */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
 const urgencyOf = (severity: Severity): NotificationRequest['urgency'] =>
   severity === 'critical' ? 'critical' : 'normal';
 

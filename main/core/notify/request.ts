@@ -15,6 +15,8 @@ export type NotificationRequest = {
   alert?: AlertRef;
   /** Every alert the notification speaks for (one, or a digest's); each timeline records it. */
   covers?: readonly AlertRef[];
+  /** What its Acknowledge action acknowledges: the alert, or every alert of a digest ("Acknowledge all"). */
+  acknowledges?: readonly AlertRef[];
   /** A sound name from the settings (per severity), if the user chose one. */
   sound?: string;
 };

@@ -19,6 +19,7 @@ const ALERT: NotificationRequest = {
   body: 'b',
   urgency: 'critical',
   alert: { feedId: 'f', alertId: 'a' },
+  acknowledges: [{ feedId: 'f', alertId: 'a' }],
 };
 const DIGEST: NotificationRequest = {
   kind: 'digest',
@@ -26,6 +27,11 @@ const DIGEST: NotificationRequest = {
   body: '3 new alerts: 3 outage',
   urgency: 'normal',
   sound: 'default',
+  acknowledges: [
+    { feedId: 'f', alertId: 'a' },
+    { feedId: 'f', alertId: 'b' },
+    { feedId: 'f', alertId: 'c' },
+  ],
 };
 
 /** A stand-in notify-send: the test writes its output and ends it. */
@@ -58,12 +64,13 @@ function fakeSpawn() {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('notify-send arguments and output', () => {
-  it('offer Open and Acknowledge on an alert, Open only on a digest, and never read a title as an option', () => {
+  it('offer Open and Acknowledge on an alert, Acknowledge all on a digest, keep critical ones, never read a title as an option', () => {
     expect(notifySendArgs(ALERT)).toEqual([
       '--app-name=Tocsin',
       '--urgency=critical',
       '--category=x-tocsin.alert',
       '--print-id',
+      '--expire-time=0',
       '--action=default=Open',
       '--action=ack=Acknowledge',
       '--wait',
@@ -79,6 +86,7 @@ describe('notify-send arguments and output', () => {
       '--icon=/icons/tocsin.png',
       '--hint=string:sound-name:message-new-instant',
       '--action=default=Open',
+      '--action=ack=Acknowledge all',
       '--wait',
       '--',
       '3 new alerts',

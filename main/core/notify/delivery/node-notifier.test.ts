@@ -10,6 +10,7 @@ const ALERT: NotificationRequest = {
   body: '',
   urgency: 'critical',
   alert: { feedId: 'f', alertId: 'a' },
+  acknowledges: [{ feedId: 'f', alertId: 'a' }],
   sound: 'Basso',
 };
 

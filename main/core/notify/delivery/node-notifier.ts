@@ -61,7 +61,9 @@ export class NodeNotifierNotifier implements Notifier {
             ...sound,
             wait: true,
             timeout: this.options.waitSeconds ?? 3600,
-            ...(request.alert ? { actions: ['Acknowledge', 'Open'] } : {}),
+            ...(request.acknowledges?.length
+              ? { actions: [request.alert ? 'Acknowledge' : 'Acknowledge all', 'Open'] }
+              : {}),
           },
           (error, response, metadata) => {
             if (error) return resolve({ kind: 'failed', reason: `native notification failed: ${error.message}` });

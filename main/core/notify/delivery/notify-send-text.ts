@@ -7,8 +7,10 @@ export function notifySendArgs(request: NotificationRequest, icon?: string): str
   if (icon) args.push(`--icon=${icon}`);
   if (request.sound)
     args.push(`--hint=string:sound-name:${request.sound === 'default' ? 'message-new-instant' : request.sound}`);
+  // A critical notification stays until it is acted on (servers that honour the hint).
+  if (request.urgency === 'critical') args.push('--expire-time=0');
   args.push('--action=default=Open');
-  if (request.alert) args.push('--action=ack=Acknowledge');
+  if (request.acknowledges?.length) args.push(`--action=ack=${request.alert ? 'Acknowledge' : 'Acknowledge all'}`);
   // "--" so a title starting with "-" is never read as an option.
   return [...args, '--wait', '--', request.title, request.body];
 }
