@@ -41,4 +41,21 @@ describe('journal migrations', () => {
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(b).not.toBe(a);
   });
+  it('4 adds durable escalation steps, single-use link nonces and a link secret of its own', () => {
+    const db = new Database(':memory:');
+    migrate(db, JOURNAL_MIGRATIONS.slice(0, 3), 'test journal');
+    migrate(db, JOURNAL_MIGRATIONS.slice(0, 4), 'test journal');
+    const { secret } = db.prepare('SELECT secret FROM escalation_secret').get() as { secret: string };
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    db.prepare("INSERT INTO escalation_ladders VALUES (1, 'a', 'p', 0, '{}', 'active')").run();
+    const step = db.prepare(
+      "INSERT INTO escalation_steps (ladder_id, alert_id, policy, step, person, channel, due_at, state) VALUES (1, 'a', 'p', 0, 'ann', ?, 5, ?)",
+    );
+    step.run('email', 'pending');
+    expect(() => step.run('email', 'pending')).toThrow(/UNIQUE/);
+    expect(() => step.run('webhook', 'lost')).toThrow(/CHECK constraint/);
+    expect(() => step.run('pigeon', 'pending')).toThrow(/CHECK constraint/);
+    db.prepare("INSERT INTO escalation_link_nonces VALUES ('n', 1, 2)").run();
+    expect(() => db.prepare("INSERT INTO escalation_link_nonces VALUES ('n', 3, 4)").run()).toThrow(/UNIQUE/);
+  });
 });

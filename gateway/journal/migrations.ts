@@ -52,4 +52,44 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE TABLE journal_identity (id INTEGER PRIMARY KEY CHECK (id = 1), journal_id TEXT NOT NULL) STRICT;
       INSERT INTO journal_identity VALUES (1, lower(hex(randomblob(16))));
     `),
+  // 4: the escalation engine's durable state. A ladder is one alert's escalation under one
+  // policy (with the fired event it escalates, so a restart can still write the message); its
+  // steps are one row per person and channel, marked `sending` before a send and `sent` after,
+  // so a restart never sends one twice. Used acknowledge-link nonces make links single-use, and
+  // the link secret is made here once, so links stay valid across restarts without configuring it.
+  (db) =>
+    db.exec(`
+      CREATE TABLE escalation_ladders (
+        id INTEGER PRIMARY KEY,
+        alert_id TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        fired_at INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'ended'))
+      ) STRICT;
+      CREATE INDEX escalation_ladders_alert ON escalation_ladders(alert_id, state);
+      CREATE TABLE escalation_steps (
+        id INTEGER PRIMARY KEY,
+        ladder_id INTEGER NOT NULL REFERENCES escalation_ladders(id),
+        alert_id TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        person TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+        due_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped', 'unknown')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at INTEGER,
+        UNIQUE (ladder_id, step, person, channel)
+      ) STRICT;
+      CREATE INDEX escalation_steps_due ON escalation_steps(state, due_at);
+      CREATE TABLE escalation_link_nonces (
+        nonce TEXT PRIMARY KEY,
+        used_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE escalation_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL) STRICT;
+      INSERT INTO escalation_secret VALUES (1, lower(hex(randomblob(32))));
+    `),
 ];

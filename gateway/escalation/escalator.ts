@@ -1,0 +1,228 @@
+/**
+ * The escalation engine: it watches journaled events, keeps each alert's ladder in the
+ * journal's database, and sends due steps through the channels, publishing each outcome on
+ * the alert's timeline as a `commented` event by `escalation`.
+ *
+ * Exactly once: a row is marked `sending` (one UPDATE, committed) before its send and `sent`
+ * after. A row found `sending` at start belongs to a run that stopped mid-send: it may have been
+ * delivered, so it is marked `unknown` and reported, never resent. A failed send is retried with
+ * backoff (`retryDelay`), each failure recorded on the row and on the timeline.
+ */
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
+import { errorMessage } from '../../common/protocol/bounded-json.js';
+import type { ActionLinks } from './action-links.js';
+import type { Channel } from './channels/channel.js';
+import type { EscalationPolicy } from './config.js';
+import type { Directory, Presence } from './directory.js';
+import {
+  matchPolicy,
+  MAX_ATTEMPTS,
+  outcomeComment,
+  planLadder,
+  retryDelay,
+  skipWhenDue,
+  type ChannelName,
+  type StepOutcome,
+} from './ladder.js';
+import type { EscalationStore, StepRow } from './store.js';
+
+/** A journaled event, as the journal's append hands them on. */
+export type JournaledEvent = { seq: number; event: AlertEvent };
+
+/** What the escalator is given. */
+export type EscalatorDeps = {
+  store: EscalationStore;
+  directory: Directory;
+  presence: Presence;
+  channels: Partial<Record<ChannelName, Channel>>;
+  links: ActionLinks;
+  /** Journal and fan out an event (the timeline comments). */
+  publish: (event: AlertEvent) => void;
+  clock: Clock;
+  log?: (message: string) => void;
+};
+
+/** Counts of what the escalator did, for statistics. */
+export type EscalatorStats = {
+  laddersStarted: number;
+  sent: number;
+  failures: number;
+  skipped: number;
+  cancelled: number;
+};
+
+/** Starts, advances and stops escalation ladders. */
+export class Escalator {
+  readonly stats: EscalatorStats = { laddersStarted: 0, sent: 0, failures: 0, skipped: 0, cancelled: 0 };
+  private timer: TimerHandle | null = null;
+  private timerAt: number | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly policies: readonly EscalationPolicy[],
+    private readonly deps: EscalatorDeps,
+  ) {}
+
+  /** Report rows a previous run left mid-send, then send whatever is due and arm the timer. */
+  start(): void {
+    for (const row of this.deps.store.recoverSending()) this.report(row, { kind: 'unknown' });
+    this.kick();
+  }
+
+  /** Observe journaled events: a `fired` starts a ladder, `acknowledged` or `resolved` stops it. */
+  onEvents(entries: readonly JournaledEvent[]): void {
+    const { store } = this.deps;
+    let changed = false;
+    for (const { event } of entries) {
+      if (event.kind === 'fired') {
+        // A ladder runs once per incident: a re-fire while it runs or after an acknowledgement changes nothing.
+        if (store.hasLadder(event.alertId)) continue;
+        const policy = matchPolicy(this.policies, event);
+        if (!policy) continue;
+        const rows = planLadder(policy, event.at, this.deps.directory, this.deps.presence);
+        store.startLadder(event, policy.name, rows);
+        this.stats.laddersStarted++;
+        changed = true;
+      } else if (event.kind === 'acknowledged' || event.kind === 'resolved') {
+        const cancelled = store.stopLadders(event.alertId, event.kind === 'acknowledged' ? 'stopped' : 'ended');
+        this.stats.cancelled += cancelled;
+        changed ||= cancelled > 0;
+      }
+    }
+    if (changed) this.kick();
+  }
+
+  /** Stop the timer; a send under way finishes (and is recorded) first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Resolves when no send is under way (tests wait on it after moving the clock). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Send what is due now, then arm the timer for the next due row. */
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.sendDue()
+      .catch((error: unknown) => this.deps.log?.(`escalation: ${errorMessage(error)}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else this.arm();
+      });
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const next = this.deps.store.nextDueAt();
+    if (next === this.timerAt && this.timer) return;
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = next;
+    if (next === null) return;
+    this.timer = this.deps.clock.setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = null;
+        this.kick();
+      },
+      Math.max(0, next - this.deps.clock.now()),
+    );
+  }
+
+  private async sendDue(): Promise<void> {
+    const { store, clock } = this.deps;
+    for (const row of store.due(clock.now())) {
+      if (this.stopped) return;
+      await this.sendRow(row);
+    }
+  }
+
+  private async sendRow(row: StepRow): Promise<void> {
+    const { store, clock, directory, presence, links } = this.deps;
+    const policy = this.policies.find((p) => p.name === row.policy);
+    const person = directory.person(row.person);
+    const channel = this.deps.channels[row.channel];
+    const skip = !person
+      ? 'no longer in the directory'
+      : !channel
+        ? `no ${row.channel} channel configured`
+        : policy
+          ? skipWhenDue(policy, row.step, row.person, presence)
+          : 'its policy is no longer configured';
+    if (skip) {
+      store.settle(row.id, 'skipped', clock.now(), skip);
+      this.stats.skipped++;
+      this.report(row, { kind: 'skipped', why: skip });
+      return;
+    }
+    if (!store.claim(row.id)) return;
+    const fired = store.firedEvent(row.ladder_id);
+    const now = clock.now();
+    let result;
+    try {
+      result = await channel!.send({
+        person: person!,
+        fired,
+        consoleUrl: links.consoleUrl(row.alert_id),
+        ackUrl: links.url(links.sign(row.alert_id, row.person, now)),
+      });
+    } catch (error) {
+      result = { ok: false as const, code: 'channel_threw', message: errorMessage(error) };
+    }
+    if (result.ok) {
+      store.settle(row.id, 'sent', clock.now());
+      this.stats.sent++;
+      this.report(row, { kind: 'sent', detail: result.value });
+      return;
+    }
+    this.stats.failures++;
+    const attempts = row.attempts + 1;
+    if (!store.isActive(row.ladder_id)) {
+      // Acknowledged or resolved while this send was failing: nothing left to retry for.
+      store.settle(row.id, 'cancelled', clock.now(), result.message);
+      this.report(row, { kind: 'failed', error: `${result.message} (not retried: the escalation has stopped)` });
+    } else if (attempts >= MAX_ATTEMPTS) {
+      store.settle(row.id, 'failed', clock.now(), result.message);
+      this.report(row, { kind: 'failed', error: result.message });
+    } else {
+      store.retryAt(row.id, clock.now() + retryDelay(attempts), result.message);
+      this.report(row, { kind: 'retrying', error: result.message });
+    }
+  }
+
+  private report(row: StepRow, outcome: StepOutcome): void {
+    const name = this.deps.directory.person(row.person)?.name ?? row.person;
+    const fired = this.safeFired(row);
+    this.deps.publish({
+      kind: 'commented',
+      alertId: row.alert_id,
+      source: fired?.source ?? 'escalation',
+      at: this.deps.clock.now(),
+      by: 'escalation',
+      comment: outcomeComment(name, row.channel, outcome),
+    });
+  }
+
+  private safeFired(row: StepRow) {
+    try {
+      return this.deps.store.firedEvent(row.ladder_id);
+    } catch {
+      return undefined;
+    }
+  }
+}
