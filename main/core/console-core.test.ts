@@ -7,6 +7,7 @@ import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { ConsoleCore, historyPath } from './console-core.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { until } from '../../tests/support/until.js';
+import { ScriptedSocket } from '../../tests/support/scripted-socket.js';
 
 const TOKEN = 'core-test-token-0123456789';
 const cleanup: Array<() => Promise<void>> = [];
@@ -198,5 +199,32 @@ describe('ConsoleCore against a real gateway', () => {
       /alert history .*history\.sqlite is damaged.*has not touched it/,
     );
     expect(readFileSync(historyPath(dataDir)).equals(before)).toBe(true);
+  });
+});
+
+describe('ConsoleCore presence', () => {
+  it("tells each feed's gateway whether its window is watched, after welcome and on every change", async () => {
+    const sockets: ScriptedSocket[] = [];
+    const core = await ConsoleCore.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'tocsin-core-')),
+      userName: 'ann',
+      feeds: [{ id: 'f1', name: 'scripted', url: 'ws://gateway.test/v1/feed', token: TOKEN }],
+      connect: () => {
+        const socket = new ScriptedSocket();
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    cleanup.push(() => core.close());
+    const socket = sockets[0]!;
+    const presence = () => socket.sent.filter((f) => f.type === 'presence').map((f) => f.state);
+    socket.emit('open');
+    const streams = { alerts: { first: 0, last: 0 } };
+    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams });
+    expect(presence()).toEqual(['hidden']); // no shell has reported yet: nobody can see it
+    core.setWindowState({ visible: true, minimized: false, focused: false });
+    core.setWindowState({ visible: true, minimized: false, focused: true });
+    core.setWindowState({ visible: true, minimized: true, focused: false });
+    expect(presence()).toEqual(['hidden', 'watched', 'hidden']);
   });
 });

@@ -12,6 +12,7 @@ import { ApiError } from './api/dispatch.js';
 import { systemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 import { FeedClient, type FeedProfile } from './feed/feed-client.js';
 import { connectWebSocket, type SocketFactory } from './feed/feed-socket.js';
+import { presenceOf } from './feed/presence.js';
 import { HIDDEN_WINDOW, type WindowState } from '../../common/window-state.js';
 import type { NotificationHealth } from '../../common/notify/health.js';
 import type { CommittedObserver } from './pipeline/observer.js';
@@ -113,6 +114,7 @@ export class ConsoleCore {
           this.metrics.record(samples);
         },
         onStatus: (status: FeedStatus) => this.observers.onFeedStatus(status),
+        presence: () => presenceOf(this.windowState),
       });
       this.clients.set(profile.id, client);
     }
@@ -162,9 +164,10 @@ export class ConsoleCore {
     return this.batcher.onUpdate(listener);
   }
 
-  /** The shell reports whether anyone can see the window. */
+  /** The shell reports whether anyone can see the window (and every gateway hears of it: presence). */
   setWindowState(state: WindowState): void {
     this.windowState = state;
+    for (const client of this.clients.values()) client.presenceChanged();
     for (const listener of this.windowListeners) listener(state);
   }
 

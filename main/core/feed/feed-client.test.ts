@@ -10,6 +10,7 @@ import { backoffDelay, DEFAULT_BACKOFF, reconnectDelay } from './backoff.js';
 import { FeedClient } from './feed-client.js';
 import type { FeedSink, LinkControl, WelcomeAnswer } from './link-port.js';
 import { ScriptedSocket } from '../../../tests/support/scripted-socket.js';
+import type { PresenceState } from '../../../common/protocol/frames.js';
 
 /** A sink that records every history frame, answers welcomes as told, and lets the test drive the link back. */
 class RecordingSink implements FeedSink {
@@ -48,7 +49,7 @@ class RecordingSink implements FeedSink {
   }
 }
 
-function setup(random = 0.5, onMetrics: () => void = () => {}) {
+function setup(random = 0.5, onMetrics: () => void = () => {}, presence?: () => PresenceState) {
   const logs: string[] = [];
   const clock = new ManualClock();
   const sockets: ScriptedSocket[] = [];
@@ -68,6 +69,7 @@ function setup(random = 0.5, onMetrics: () => void = () => {}) {
       sink: (link) => (sink = new RecordingSink(link)),
       onMetrics,
       onStatus: (s) => statuses.push(s),
+      ...(presence ? { presence } : {}),
     },
   );
   const welcome = (socket: ScriptedSocket, last = 0) => {
@@ -362,5 +364,65 @@ describe('AckThrottle', () => {
     clock.advance(100);
     acks.committed(41);
     expect(sent).toEqual([1, 40, 41]);
+  });
+});
+
+describe('FeedClient presence', () => {
+  const types = (socket: ScriptedSocket): string[] =>
+    socket.sent.map((f) => (f.type === 'presence' ? `presence ${String(f.state)}` : String(f.type)));
+  /** The gateway's side of the handshake, on a socket already open. */
+  const welcomeOn = (socket: ScriptedSocket) => {
+    const streams = { alerts: { first: 1, last: 0 } };
+    socket.receive({ type: 'welcome', v: 1, gateway: { name: 'g', version: '1' }, heartbeatMs: 1000, streams });
+    socket.receive({ type: 'live', stream: 'alerts', seq: 0 });
+  };
+
+  it('tells the gateway after welcome, then only when the state changes', () => {
+    let state: PresenceState = 'hidden';
+    const t = setup(
+      0.5,
+      () => {},
+      () => state,
+    );
+    t.client.start();
+    const socket = t.sockets[0]!;
+    socket.emit('open');
+    t.client.presenceChanged(); // before welcome: the gateway has not said who it is
+    expect(types(socket)).toEqual(['hello']);
+    welcomeOn(socket);
+    expect(types(socket)).toEqual(['hello', 'presence hidden']);
+    t.client.presenceChanged(); // unchanged: nothing
+    state = 'watched';
+    t.client.presenceChanged();
+    t.client.presenceChanged();
+    expect(types(socket)).toEqual(['hello', 'presence hidden', 'presence watched']);
+  });
+
+  it('tells every new connection again, after its welcome', () => {
+    let state: PresenceState = 'watched';
+    const t = setup(
+      0.5,
+      () => {},
+      () => state,
+    );
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    t.sockets[0]!.terminate();
+    state = 'hidden';
+    t.client.presenceChanged(); // disconnected: nobody to tell
+    t.clock.advance(30_000);
+    const second = t.sockets[1]!;
+    second.emit('open');
+    expect(types(second)).toEqual(['hello']);
+    welcomeOn(second);
+    expect(types(second)).toEqual(['hello', 'presence hidden']);
+  });
+
+  it('sends no presence when the console has none to give', () => {
+    const t = setup();
+    t.client.start();
+    t.welcome(t.sockets[0]!);
+    t.client.presenceChanged();
+    expect(types(t.sockets[0]!)).toEqual(['hello']);
   });
 });

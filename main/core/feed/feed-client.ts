@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   ServerFrameSchema,
   type ClientFrame,
+  type PresenceState,
   type ServerFrame,
 } from '../../../common/protocol/frames.js';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
@@ -48,6 +49,8 @@ export type FeedClientDeps = {
   backoff?: BackoffPolicy;
   /** Until the gateway's welcome says otherwise. */
   heartbeatMs?: number;
+  /** Whether anyone can see the console now; sent after welcome and on `presenceChanged`. None: never sent. */
+  presence?: () => PresenceState;
   clientVersion?: string;
 };
 
@@ -71,6 +74,8 @@ export class FeedClient {
   private restarting = false;
   /** Whether this connection's gateway has said welcome: nothing else it sends is accepted before. */
   private welcomed = false;
+  /** The presence this connection's gateway was last told (null: nothing yet). */
+  private sentPresence: PresenceState | null = null;
   private readonly refusals: RefusalLog;
 
   constructor(
@@ -124,6 +129,15 @@ export class FeedClient {
     return this.actions.wait(frame.id, () => this.send(frame));
   }
 
+  /** The console's presence may have changed: tell the gateway, if it has welcomed us and it did. */
+  presenceChanged(): void {
+    if (!this.welcomed || this.restarting || !this.socket || !this.deps.presence) return;
+    const state = this.deps.presence();
+    if (state === this.sentPresence) return;
+    this.sentPresence = state;
+    this.send({ type: 'presence', state });
+  }
+
   private connect(): void {
     if (this.stopped) return;
     this.setStatus({ state: 'connecting', nextRetryAt: null });
@@ -133,6 +147,7 @@ export class FeedClient {
     socket.on('open', () => {
       this.restarting = false;
       this.welcomed = false;
+      this.sentPresence = null;
       this.lastHeard = this.deps.clock.now();
       const resume = this.sink.open();
       this.deps.log(`feed ${this.profile.name}: connected to ${url}; resuming after seq ${resume}`);
@@ -198,7 +213,9 @@ export class FeedClient {
         this.heartbeatMs = frame.heartbeatMs;
         if (this.heartbeatTimer) this.deps.clock.clearTimeout(this.heartbeatTimer);
         this.scheduleHeartbeat();
-        return this.welcome(frame.streams.alerts);
+        this.welcome(frame.streams.alerts);
+        // Never before welcome: a gateway that does not know the frame would only count it.
+        return this.presenceChanged();
       case 'event':
         return this.sink.event(frame.seq, frame.event);
       case 'snapshot':
