@@ -59,6 +59,22 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig({ ...minimal, demo: { enabeld: true } })).toThrow(/demo: .*enabeld/);
   });
 
+  it('refuses unknown keys inside the alertmanager and prometheus sections too', () => {
+    expect(() => parseGatewayConfig({ ...minimal, alertmanager: { silence: {} } })).toThrow(/alertmanager: .*silence/);
+    expect(() => parseGatewayConfig({ ...minimal, alertmanager: { silences: { statepath: 'x' } } })).toThrow(
+      /alertmanager\.silences: .*statepath/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, alertmanager: { mapping: { severty: [] } } })).toThrow(
+      /alertmanager\.mapping: .*severty/,
+    );
+    expect(() =>
+      parseGatewayConfig({
+        ...minimal,
+        prometheus: { url: 'http://127.0.0.1:9090', queries: [{ name: 'up', promql: 'up', every: 5 }] },
+      }),
+    ).toThrow(/prometheus\.queries\.0: .*every/);
+  });
+
   it('says when the file is missing or not JSON', async () => {
     await expect(loadGatewayConfig('/nonexistent/gateway.json')).rejects.toThrow(
       /cannot read gateway configuration \/nonexistent\/gateway.json/,
@@ -73,6 +89,16 @@ describe('gateway configuration', () => {
     const dir = path.slice(0, -'/gateway.json'.length);
     expect(config.journal.path).toBe(join(dir, 'j.sqlite'));
     expect(config.tls).toEqual({ certFile: join(dir, 'tls/cert.pem'), keyFile: '/etc/key.pem' });
+  });
+
+  it('resolves the Alertmanager silences state path against the configuration file', async () => {
+    const path = file(
+      JSON.stringify({ ...minimal, alertmanager: { silences: { statePath: 'state/silences.sqlite' } } }),
+    );
+    const config = await loadGatewayConfig(path);
+    expect(config.alertmanager?.silences.statePath).toBe(
+      join(path.slice(0, -'/gateway.json'.length), 'state/silences.sqlite'),
+    );
   });
 
   it('accepts the example configurations', async () => {

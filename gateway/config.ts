@@ -144,5 +144,16 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
     ...(config.tls
       ? { tls: { certFile: resolve(base, config.tls.certFile), keyFile: resolve(base, config.tls.keyFile) } }
       : {}),
+    ...(config.alertmanager?.silences.statePath !== undefined
+      ? {
+          alertmanager: {
+            ...config.alertmanager,
+            silences: {
+              ...config.alertmanager.silences,
+              statePath: resolve(base, config.alertmanager.silences.statePath),
+            },
+          },
+        }
+      : {}),
   };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { LabelMappingSchema } from './mapping.js';
 
-export const AlertmanagerConfigSchema = z.object({
+export const AlertmanagerConfigSchema = z.strictObject({
   /**
    * Bearer tokens Alertmanager presents (its receiver's http_config.authorization). Absent:
    * the gateway's own `tokens`.
@@ -25,7 +25,7 @@ export const AlertmanagerConfigSchema = z.object({
   apiToken: z.string().optional(),
   requestTimeoutMs: z.number().int().positive().default(5_000),
   silences: z
-    .object({
+    .strictObject({
       /** Acknowledge creates a silence, unacknowledge expires it. */
       enabled: z.boolean().default(true),
       /** How long a silence lasts from the acknowledgement. */

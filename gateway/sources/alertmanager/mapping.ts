@@ -18,7 +18,7 @@ import {
   type Severity,
 } from '../../../common/protocol/alert.js';
 
-const PatternSchema = z.object({
+const PatternSchema = z.strictObject({
   /** A JavaScript regular expression (case-insensitive) tested against the alertname. */
   pattern: z
     .string()
@@ -47,7 +47,7 @@ export const DEFAULT_CATEGORY_PATTERNS: Array<z.input<typeof PatternSchema>> = [
   { pattern: 'latency|slow|cpu|load|saturat|throttl|queue|lag', category: 'performance' },
 ];
 
-export const LabelMappingSchema = z.object({
+export const LabelMappingSchema = z.strictObject({
   /** Labels read for the severity, first present wins. */
   severityLabels: z.array(z.string().min(1)).min(1).default(['severity', 'priority']),
   /** Label values (case-insensitive) for each Tocsin severity above info. */

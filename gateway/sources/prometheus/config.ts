@@ -1,14 +1,14 @@
 /** `prometheus` in the gateway configuration (optional): PromQL queries polled for the dashboards. */
 import { z } from 'zod';
 
-export const PrometheusQuerySchema = z.object({
+export const PrometheusQuerySchema = z.strictObject({
   /** The metric name the dashboards show (cpu, memory, requests, latency_p95, error_rate fill the standard views). */
   name: z.string().min(1).max(128),
   promql: z.string().min(1).max(8192),
   unit: z.string().max(32).optional(),
 });
 
-export const PrometheusConfigSchema = z.object({
+export const PrometheusConfigSchema = z.strictObject({
   /** Prometheus's base URL, e.g. http://127.0.0.1:9090. */
   url: z.url({ protocol: /^https?$/ }),
   /** Sent as `Authorization: Bearer …`, if Prometheus sits behind a proxy that wants one. */
