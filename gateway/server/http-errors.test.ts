@@ -12,6 +12,12 @@ describe('the HTTP errors table', () => {
     });
     expect(httpError('bad_token', 'wrong token').message).toBe('a valid bearer token is required (wrong token)');
     expect(httpStatusOf('journal_unavailable')).toBe(503);
+    expect([httpStatusOf('link_invalid'), httpStatusOf('link_expired'), httpStatusOf('link_used')]).toEqual([
+      403, 410, 409,
+    ]);
+    expect(httpError('link_expired', '2026-01-01T00:00:00.000Z').message).toBe(
+      'this acknowledge link has expired (2026-01-01T00:00:00.000Z)',
+    );
     expect(JSON.parse(httpErrorBody(httpError('body_too_large', '10')))).toEqual({
       code: 'body_too_large',
       error: 'body over 10 bytes',

@@ -67,6 +67,21 @@ export const HTTP_ERRORS = {
     when: 'Alertmanager webhook: JSON that is not a version 4 payload; the message names the field',
     message: (issue) => issue,
   },
+  link_invalid: {
+    status: 403,
+    when: '`/v1/ack`: an acknowledge link whose token is missing, malformed or not signed by this gateway',
+    message: (why) => `not a valid acknowledge link: ${why}`,
+  },
+  link_expired: {
+    status: 410,
+    when: '`/v1/ack`: an acknowledge link past its expiry (`escalation.linkTtlMs`)',
+    message: (when) => `this acknowledge link has expired (${when})`,
+  },
+  link_used: {
+    status: 409,
+    when: '`POST /v1/ack`: an acknowledge link already used (each acknowledges once)',
+    message: 'this acknowledge link has already been used',
+  },
   journal_unavailable: {
     status: 503,
     when: 'the journal could not store the events: nothing of the request was stored, retry it',

@@ -1,0 +1,112 @@
+/**
+ * Mounting escalation on a gateway: parse the section against the directory, open the
+ * channels, mount the acknowledge link's routes and start the engine. The gateway calls the
+ * returned `onEvents` after each journal append and `close` when it stops.
+ */
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../common/clock.js';
+import { migrate } from '../../common/node/sqlite/migrate.js';
+import type { AlertEvent } from '../../common/protocol/alert.js';
+import { JOURNAL_MIGRATIONS } from '../journal/migrations.js';
+import { ACK_PATH, ActionLinks } from './action-links.js';
+import { ackRoutes, type Acknowledge, type LinkStats } from './ack-routes.js';
+import type { Channel } from './channels/channel.js';
+import { EmailChannel } from './channels/email.js';
+import { WebhookChannel } from './channels/webhook.js';
+import { parseEscalationConfig } from './config.js';
+import type { Directory, Presence } from './directory.js';
+import { Escalator, type JournaledEvent } from './escalator.js';
+import type { ChannelName } from './ladder.js';
+import { EscalationStore } from './store.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The part of the gateway escalation mounts itself on. */
+export type EscalationHooks = {
+  addRoute(
+    method: string,
+    path: string,
+    handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+  ): void;
+};
+
+/** What escalation needs from the gateway. */
+export type EscalationDeps = {
+  /** A connection to the journal's database (see `openEscalationDatabase`). */
+  db: Database.Database;
+  directory: Directory;
+  presence: Presence;
+  /** Acknowledge an alert as a person; called once per valid link POST. */
+  acknowledge: Acknowledge;
+  /** Journal and fan out an event (escalation outcomes, as `commented` by `escalation`). */
+  publish: (event: AlertEvent) => void;
+  clock?: Clock;
+  log?: (message: string) => void;
+  /** Replace the channels built from the configuration (tests). */
+  channels?: Partial<Record<ChannelName, Channel>>;
+};
+
+/** Escalation, running. */
+export type InstalledEscalation = {
+  escalator: Escalator;
+  /** Feed it every journaled event (after each append). */
+  onEvents(entries: readonly JournaledEvent[]): void;
+  linkStats: LinkStats;
+  links: ActionLinks;
+  store: EscalationStore;
+  close(): Promise<void>;
+};
+
+/** A second connection to the journal's database, brought up to the newest migration. */
+export function openEscalationDatabase(journalPath: string): Database.Database {
+  const db = new Database(journalPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, JOURNAL_MIGRATIONS, `the gateway journal ${journalPath}`);
+  return db;
+}
+
+/** Parse `input` (the `escalation` section; throws naming the field), mount `GET`/`POST /v1/ack`, and start the engine. */
+export function installEscalation(hooks: EscalationHooks, input: unknown, deps: EscalationDeps): InstalledEscalation {
+  const parsed = parseEscalationConfig(input, deps.directory);
+  if (!parsed.ok) throw new Error(`gateway configuration: ${parsed.message}`);
+  const config = parsed.value;
+  const clock = deps.clock ?? systemClock;
+  const store = new EscalationStore(deps.db);
+  const links = new ActionLinks(config.linkSecret ?? store.linkSecret(), config.publicUrl, config.linkTtlMs);
+  const email = config.smtp ? new EmailChannel(config.smtp) : undefined;
+  const channels = deps.channels ?? {
+    ...(email ? { email } : {}),
+    webhook: new WebhookChannel({ now: () => clock.now() }),
+  };
+  const routes = ackRoutes({
+    links,
+    store,
+    acknowledge: deps.acknowledge,
+    now: () => clock.now(),
+    personName: (id) => deps.directory.person(id)?.name ?? id,
+  });
+  hooks.addRoute('GET', ACK_PATH, routes.get);
+  hooks.addRoute('POST', ACK_PATH, routes.post);
+  const escalator = new Escalator(config.policies, {
+    store,
+    directory: deps.directory,
+    presence: deps.presence,
+    channels,
+    links,
+    publish: deps.publish,
+    clock,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  escalator.start();
+  return {
+    escalator,
+    onEvents: (entries) => escalator.onEvents(entries),
+    linkStats: routes.stats,
+    links,
+    store,
+    close: async () => {
+      await escalator.stop();
+      email?.close();
+    },
+  };
+}
