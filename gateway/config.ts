@@ -9,6 +9,7 @@ import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
+import { PeopleConfigSchema, refineIdentity, TeamsConfigSchema } from './identity/config.js';
 
 const HTTP_DEFAULTS = {
   headersTimeoutMs: 10_000,
@@ -21,93 +22,99 @@ const HTTP_DEFAULTS = {
 };
 
 /** Unknown keys are refused (a misspelt `heartbeatMS` must not be silently ignored). */
-export const GatewayConfigSchema = z.strictObject({
-  name: z.string().default('tocsin-gateway'),
-  listen: z
-    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) })
-    .default({ host: '127.0.0.1', port: 7420 }),
-  /** Bearer tokens accepted from consoles (and from scripts posting events). */
-  tokens: z.array(z.string().min(16, 'tokens must be at least 16 characters')).min(1),
-  /** Browser origins allowed to open a feed; none by default. */
-  allowedOrigins: z.array(z.string()).default([]),
-  tls: z.strictObject({ certFile: z.string(), keyFile: z.string() }).optional(),
-  journal: z.strictObject({
-    path: z.string(),
-    maxEvents: z.number().int().positive().default(1_000_000),
-    maxAgeMs: z
-      .number()
-      .int()
-      .positive()
-      .default(7 * 24 * 3600_000),
-    /** Approximate bytes of events kept for replay; unbounded by size when absent. */
-    maxBytes: z.number().int().positive().optional(),
-  }),
-  heartbeatMs: z.number().int().min(100).default(10_000),
-  limits: z
-    .strictObject({
-      helloTimeoutMs: z.number().int().positive().default(10_000),
-      softBufferBytes: z
+export const GatewayConfigSchema = z
+  .strictObject({
+    name: z.string().default('tocsin-gateway'),
+    listen: z
+      .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(7420) })
+      .default({ host: '127.0.0.1', port: 7420 }),
+    /** Bearer tokens accepted from consoles (and from scripts posting events). */
+    tokens: z.array(z.string().min(16, 'tokens must be at least 16 characters')).min(1),
+    /** Browser origins allowed to open a feed; none by default. */
+    allowedOrigins: z.array(z.string()).default([]),
+    tls: z.strictObject({ certFile: z.string(), keyFile: z.string() }).optional(),
+    journal: z.strictObject({
+      path: z.string(),
+      maxEvents: z.number().int().positive().default(1_000_000),
+      maxAgeMs: z
         .number()
         .int()
         .positive()
-        .default(1024 * 1024),
-      /** A console with more than this waiting in its socket is closed at once (4002); at least soft + 1 MiB. */
-      maxBufferBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(4 * 1024 * 1024),
-      stallTimeoutMs: z.number().int().positive().default(30_000),
-      maxFramesPerSecond: z.number().int().positive().default(200),
-      maxInvalidFrames: z.number().int().nonnegative().default(100),
-    })
-    .default({
-      helloTimeoutMs: 10_000,
-      softBufferBytes: 1024 * 1024,
-      maxBufferBytes: 4 * 1024 * 1024,
-      stallTimeoutMs: 30_000,
-      maxFramesPerSecond: 200,
-      maxInvalidFrames: 100,
+        .default(7 * 24 * 3600_000),
+      /** Approximate bytes of events kept for replay; unbounded by size when absent. */
+      maxBytes: z.number().int().positive().optional(),
     }),
-  /**
-   * The HTTP edge (gateway/server/http-edge.ts). A real client sends its headers in one packet,
-   * so 10 s is generous for a slow link while cutting a slow-loris six times sooner than
-   * Node's 60 s; 30 s for a whole request lets the largest `POST /v1/events` body (1 MiB)
-   * arrive at about 35 KB/s. 10,000 connections in all stays well under a raised descriptor
-   * limit; 256 from one address lets a NAT'd room of consoles in while one host holds at most
-   * 2.5 % of the total. Handshakes complete within a turn of the event loop, so 128 waiting
-   * upgrades only ever fill up under attack.
-   */
-  http: z
-    .strictObject({
-      headersTimeoutMs: z.number().int().min(100).default(10_000),
-      requestTimeoutMs: z.number().int().min(100).default(30_000),
-      /** Node's own default: a script posting events reuses its connection for this long. */
-      keepAliveTimeoutMs: z.number().int().min(100).default(5_000),
-      maxConnections: z.number().int().positive().default(10_000),
-      maxConnectionsPerAddress: z.number().int().positive().default(256),
-      maxPendingUpgrades: z.number().int().positive().default(128),
-      upgradeTimeoutMs: z.number().int().min(100).default(10_000),
-    })
-    .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {
-      message: 'headersTimeoutMs must not exceed requestTimeoutMs',
-      path: ['headersTimeoutMs'],
-    })
-    .default(HTTP_DEFAULTS),
-  demo: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      hosts: z.number().int().min(1).max(500).default(20),
-      /** Alerts per minute in storm mode; 0 is the calm default. */
-      stormPerMinute: z.number().int().min(0).max(1_000_000).default(0),
-      seed: z.number().int().optional(),
-    })
-    .default({ enabled: false, hosts: 20, stormPerMinute: 0 }),
-  /** Alertmanager webhook receiver and silences (docs/sources.md). */
-  alertmanager: AlertmanagerConfigSchema.optional(),
-  /** PromQL queries polled for the dashboards (docs/sources.md). */
-  prometheus: PrometheusConfigSchema.optional(),
-});
+    heartbeatMs: z.number().int().min(100).default(10_000),
+    limits: z
+      .strictObject({
+        helloTimeoutMs: z.number().int().positive().default(10_000),
+        softBufferBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+        /** A console with more than this waiting in its socket is closed at once (4002); at least soft + 1 MiB. */
+        maxBufferBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
+        stallTimeoutMs: z.number().int().positive().default(30_000),
+        maxFramesPerSecond: z.number().int().positive().default(200),
+        maxInvalidFrames: z.number().int().nonnegative().default(100),
+      })
+      .default({
+        helloTimeoutMs: 10_000,
+        softBufferBytes: 1024 * 1024,
+        maxBufferBytes: 4 * 1024 * 1024,
+        stallTimeoutMs: 30_000,
+        maxFramesPerSecond: 200,
+        maxInvalidFrames: 100,
+      }),
+    /**
+     * The HTTP edge (gateway/server/http-edge.ts). A real client sends its headers in one packet,
+     * so 10 s is generous for a slow link while cutting a slow-loris six times sooner than
+     * Node's 60 s; 30 s for a whole request lets the largest `POST /v1/events` body (1 MiB)
+     * arrive at about 35 KB/s. 10,000 connections in all stays well under a raised descriptor
+     * limit; 256 from one address lets a NAT'd room of consoles in while one host holds at most
+     * 2.5 % of the total. Handshakes complete within a turn of the event loop, so 128 waiting
+     * upgrades only ever fill up under attack.
+     */
+    http: z
+      .strictObject({
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        /** Node's own default: a script posting events reuses its connection for this long. */
+        keepAliveTimeoutMs: z.number().int().min(100).default(5_000),
+        maxConnections: z.number().int().positive().default(10_000),
+        maxConnectionsPerAddress: z.number().int().positive().default(256),
+        maxPendingUpgrades: z.number().int().positive().default(128),
+        upgradeTimeoutMs: z.number().int().min(100).default(10_000),
+      })
+      .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {
+        message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+        path: ['headersTimeoutMs'],
+      })
+      .default(HTTP_DEFAULTS),
+    demo: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        hosts: z.number().int().min(1).max(500).default(20),
+        /** Alerts per minute in storm mode; 0 is the calm default. */
+        stormPerMinute: z.number().int().min(0).max(1_000_000).default(0),
+        seed: z.number().int().optional(),
+      })
+      .default({ enabled: false, hosts: 20, stormPerMinute: 0 }),
+    /** Alertmanager webhook receiver and silences (docs/sources.md). */
+    alertmanager: AlertmanagerConfigSchema.optional(),
+    /** PromQL queries polled for the dashboards (docs/sources.md). */
+    prometheus: PrometheusConfigSchema.optional(),
+    /** People and their device tokens: actions are attributed to them, presence is kept per person. */
+    people: PeopleConfigSchema.optional(),
+    /** Named groups of people, for escalation policies. */
+    teams: TeamsConfigSchema.optional(),
+  })
+  .superRefine(refineIdentity);
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 

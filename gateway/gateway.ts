@@ -27,6 +27,8 @@ import { PrometheusPoller } from './sources/prometheus/poller.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { requestUrl } from '../common/node/http/request-url.js';
+import { Directory } from './identity/directory.js';
+import { PresenceRegistry } from './identity/presence.js';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -40,6 +42,10 @@ export type Gateway = {
   sink: EventSink;
   stats: ServerStats;
   journal: Journal;
+  /** The people of the configuration, by token and id. */
+  directory: Directory;
+  /** Whether each person has a console connected and watched. */
+  presence: PresenceRegistry;
   /** Mount an HTTP route (sources such as the Alertmanager webhook use this). */
   addRoute(method: string, path: string, handler: RouteHandler): void;
   /** Let a source act on console actions for its alerts (e.g. silences). */
@@ -145,12 +151,15 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     actionHandlers,
     () => clock.now(),
   );
+  const directory = new Directory(config);
+  const presence = new PresenceRegistry(() => clock.now());
   const sessionDeps = {
     journal,
     clock,
     stats,
     log,
-    onAction: (frame: Parameters<ActionDesk['apply']>[0]) => actions.apply(frame),
+    presence,
+    onAction: (...args: Parameters<ActionDesk['apply']>) => actions.apply(...args),
     gateway: { name: config.name, version: GATEWAY_VERSION },
   };
   server.on('upgrade', (request, socket, head) => {
@@ -171,7 +180,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const handshakeDone = edge.admitUpgrade(socket);
     if (!handshakeDone) return;
-    const decision = decideUpgrade(request, config.tokens, config.allowedOrigins);
+    const decision = decideUpgrade(request, config.tokens, config.allowedOrigins, directory);
     if (!decision.ok) {
       stats.reject(`upgrade_${httpStatusOf(decision.code)}`);
       log(`refused feed upgrade from ${request.socket.remoteAddress}: ${decision.message}`);
@@ -182,7 +191,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     wss.handleUpgrade(request, socket, head, (ws) => {
       handshakeDone();
       const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-      const session = new FeedSession(ws, { ...sessionDeps, limits, transport: socket }, remote);
+      const session = new FeedSession(ws, { ...sessionDeps, limits, transport: socket }, remote, decision.value);
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });
@@ -219,6 +228,8 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     sink,
     stats,
     journal,
+    directory,
+    presence,
     addRoute: (method, path, handler) => void routes.set(`${method.toUpperCase()} ${path}`, handler),
     addActionHandler: (handler) => void actionHandlers.set(handler.source, handler),
     addSource: async (source) => {
