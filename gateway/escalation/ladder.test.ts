@@ -90,3 +90,19 @@ describe('ladder decisions', () => {
     );
   });
 });
+
+describe('the example configuration', () => {
+  it('has an escalation section valid against its own people and teams', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = JSON.parse(await readFile(new URL('../examples/escalation.json', import.meta.url), 'utf8')) as {
+      people: Array<{ id: string; name: string }>;
+      teams: Array<{ id: string; members: string[] }>;
+      escalation: unknown;
+    };
+    const parsed = parseEscalationConfig(example.escalation, {
+      person: (id) => example.people.find((p) => p.id === id),
+      team: (id) => example.teams.find((t) => t.id === id),
+    });
+    expect(parsed).toMatchObject({ ok: true, value: { smtp: { host: '127.0.0.1', port: 2525 } } });
+  });
+});
