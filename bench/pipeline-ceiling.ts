@@ -50,6 +50,9 @@ async function run(handOff: HandOff): Promise<number> {
   }
   store.fullText.catchUp();
   const rate = N / ((performance.now() - t0) / 1000);
+  // Every event must be stored: a run that committed less did not measure the loop it names.
+  const events = (store.db.prepare("SELECT COUNT(*) AS n FROM events WHERE feed_id = 'f'").get() as { n: number }).n;
+  if (events !== N) throw new Error(`hand-off ${handOff}: ${events} events stored, not ${N}: nothing measured`);
   await checkpoints.stop();
   store.close();
   return rate;
