@@ -132,5 +132,13 @@ console.log(
   `  result sizes: latest ${store.searchHistory({}, 100).total.toLocaleString('en')} total, filtered ${store.searchHistory(filtered, 100).total}, text ${store.searchHistory(text, 100).total}, minutes ${store.minuteCounts(END - DAY, END).length}`,
 );
 console.log(`  ${results.filter((ms) => ms < 50).length}/${results.length} under 50 ms`);
+// Queries over an empty or truncated history are fast and mean nothing: the history must be what the bench names.
+const sizes = {
+  total: store.searchHistory({}, 100).total,
+  filtered: store.searchHistory(filtered, 100).total,
+  text: store.searchHistory(text, 100).total,
+};
+if (sizes.total < N || sizes.filtered === 0 || sizes.text === 0)
+  throw new Error(`the history is not what was measured: ${JSON.stringify(sizes)} for ${N} alerts`);
 store.close();
 if (!keep) rmSync(dir, { recursive: true, force: true });
