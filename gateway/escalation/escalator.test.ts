@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../../common/protocol/alert.js';
+import { AlertEventSchema, type AlertEvent } from '../../common/protocol/alert.js';
 import { ManualClock } from '../../tests/support/manual-clock.js';
 import { ActionLinks } from './action-links.js';
 import { parseEscalationConfig, type EscalationPolicy } from './config.js';
@@ -92,6 +92,25 @@ describe('the escalation ladder', () => {
     t.escalator.onEvents([{ seq: 1, event: fired('a1', t.clock.now()) }]);
     await t.advance(0);
     expect(t.email.sent.map((n) => n.person.id)).toEqual(['ann', 'bob']);
+  });
+
+  it('fires a waiting step at once when the last person watching goes away', async () => {
+    const { store } = openStore();
+    const t = rig(store, policies([{ name: 'ops', team: 'ops' }]));
+    t.escalator.start();
+    t.presence.watched.add('bob');
+    t.escalator.onEvents([{ seq: 1, event: fired('a1', t.clock.now()) }]);
+    await t.advance(MINUTE);
+    t.escalator.presenceChanged();
+    await t.advance(0);
+    expect(t.email.sent).toEqual([]);
+    t.presence.watched.delete('bob');
+    t.escalator.presenceChanged();
+    await t.advance(0);
+    expect(t.email.sent.map((n) => n.person.id)).toEqual(['ann', 'bob']);
+    await t.advance(4 * MINUTE);
+    expect(t.email.sent).toHaveLength(2);
+    expect(t.published.every((e) => AlertEventSchema.safeParse(e).success)).toBe(true);
   });
 
   it('ignores alerts no policy matches, and re-fires of an alert already escalating', async () => {

@@ -95,6 +95,30 @@ export class Escalator {
     if (changed) this.kick();
   }
 
+  /**
+   * Someone's presence changed: a step with `atOnceWhenUnwatched` whose people are now all away
+   * falls due at once, instead of waiting out its delay. (Retries keep their backoff: they are
+   * rows already attempted.)
+   */
+  presenceChanged(): void {
+    const { store, clock, presence } = this.deps;
+    const now = clock.now();
+    const groups = new Map<string, StepRow[]>();
+    for (const row of store.upcoming(now)) {
+      if (row.attempts > 0) continue;
+      const step = this.policies.find((p) => p.name === row.policy)?.steps[row.step];
+      if (!step?.atOnceWhenUnwatched) continue;
+      const key = `${row.ladder_id}:${row.step}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    const due = [...groups.values()]
+      .filter((rows) => !rows.some((row) => presence.isWatched(row.person)))
+      .flatMap((rows) => rows.map((row) => row.id));
+    if (due.length === 0) return;
+    store.bringForward(due, now);
+    this.kick();
+  }
+
   /** Stop the timer; a send under way finishes (and is recorded) first. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -102,6 +102,21 @@ export class EscalationStore {
       .all(now) as StepRow[];
   }
 
+  /** Pending rows not yet due at `now`. */
+  upcoming(now: number): StepRow[] {
+    return this.db
+      .prepare("SELECT * FROM escalation_steps WHERE state = 'pending' AND due_at > ? ORDER BY id")
+      .all(now) as StepRow[];
+  }
+
+  /** Bring pending rows forward to `dueAt`. */
+  bringForward(ids: readonly number[], dueAt: number): void {
+    const update = this.db.prepare(
+      "UPDATE escalation_steps SET due_at = ? WHERE id = ? AND state = 'pending' AND due_at > ?",
+    );
+    this.db.transaction(() => ids.forEach((id) => update.run(dueAt, id, dueAt)))();
+  }
+
   /** When the next pending row is due, or null. */
   nextDueAt(): number | null {
     return (
