@@ -82,6 +82,11 @@ const calm = await run(0);
 const storm = await run(10_000);
 const line = (name: string, r: { firstPaintMs: number; figures: Figures }) =>
   `${name.padEnd(6)} first paint ${r.firstPaintMs.toFixed(0)} ms · active alerts on the board ${r.figures.rows} · long tasks ${r.figures.longTasks} (longest ${r.figures.longestTaskMs.toFixed(0)} ms) · frames p50 ${r.figures.p50FrameMs.toFixed(1)} ms, p99 ${r.figures.p99FrameMs.toFixed(1)} ms, max ${r.figures.maxFrameMs.toFixed(0)} ms`;
+// A storm that never reached the board, or a page that drew nothing, measured nothing.
+if (storm.figures.rows < calm.figures.rows + 100 || calm.figures.frames === 0 || storm.figures.frames === 0)
+  throw new Error(
+    `the storm did not reach the board (calm ${calm.figures.rows} rows, storm ${storm.figures.rows}; frames ${calm.figures.frames}/${storm.figures.frames})`,
+  );
 console.log(`UI storm benchmark, ${seconds} s each, 1440×900, Debian Chromium`);
 console.log(line('calm', calm));
 console.log(line('storm', storm));
