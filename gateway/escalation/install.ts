@@ -73,7 +73,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   const clock = deps.clock ?? systemClock;
   const store = new EscalationStore(deps.db);
   const links = new ActionLinks(config.linkSecret ?? store.linkSecret(), config.publicUrl, config.linkTtlMs);
-  const email = config.smtp ? new EmailChannel(config.smtp) : undefined;
+  const email = config.smtp && !deps.channels ? new EmailChannel(config.smtp) : undefined;
   const channels = deps.channels ?? {
     ...(email ? { email } : {}),
     webhook: new WebhookChannel({ now: () => clock.now() }),
