@@ -9,7 +9,7 @@ import type { Failure, Result } from '../../common/result.js';
 import { requestUrl } from '../../common/node/http/request-url.js';
 import { errorMessage } from '../../common/protocol/bounded-json.js';
 import { httpError, sendHttpError, type HttpErrorCode } from '../server/http-errors.js';
-import { ACK_PATH, type ActionLinks, type LinkGrant } from './action-links.js';
+import type { ActionLinks, LinkGrant } from './action-links.js';
 import { escapeHtml } from './channels/email.js';
 import type { EscalationStore } from './store.js';
 
@@ -57,6 +57,9 @@ export function ackRoutes(deps: {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
+        // Framing would let another page trick a click on the button.
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        'x-frame-options': 'DENY',
         'content-length': Buffer.byteLength(html),
       })
       .end(html);
@@ -72,7 +75,7 @@ export function ackRoutes(deps: {
         response,
         200,
         `<p>Acknowledge alert <code>${escapeHtml(alertId)}</code> as ${escapeHtml(deps.personName(personId))}?</p>` +
-          `<form method="post" action="${ACK_PATH}?t=${escapeHtml(token)}"><button type="submit">Acknowledge</button></form>`,
+          `<form method="post" action="${escapeHtml(deps.links.url(token))}"><button type="submit">Acknowledge</button></form>`,
       );
     },
     post: async (request, response) => {

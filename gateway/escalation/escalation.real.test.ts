@@ -127,6 +127,7 @@ describe('escalation by e-mail, with acknowledge links', () => {
     const page = await fetch(ackUrl);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<form method="post"[^>]*>.*Acknowledge/s);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(t.acknowledge).not.toHaveBeenCalled();
 
     const acked = await fetch(ackUrl, { method: 'POST' });

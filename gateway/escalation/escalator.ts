@@ -232,14 +232,20 @@ export class Escalator {
   private report(row: StepRow, outcome: StepOutcome): void {
     const name = this.deps.directory.person(row.person)?.name ?? row.person;
     const fired = this.safeFired(row);
-    this.deps.publish({
+    const event: AlertEvent = {
       kind: 'commented',
       alertId: row.alert_id,
       source: fired?.source ?? 'escalation',
       at: this.deps.clock.now(),
       by: 'escalation',
       comment: outcomeComment(name, row.channel, outcome),
-    });
+    };
+    try {
+      this.deps.publish(event);
+    } catch (error) {
+      // The row's state is already stored; a timeline comment that could not be journaled must not stop the ladder.
+      this.deps.log?.(`escalation: could not publish "${event.comment}": ${errorMessage(error)}`);
+    }
   }
 
   private safeFired(row: StepRow) {
