@@ -113,6 +113,11 @@ export const GatewayConfigSchema = z
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */
     teams: TeamsConfigSchema.optional(),
+    /**
+     * Escalation policies, channels and links (docs/escalation.md). Validated when the gateway
+     * starts, against its people and teams; errors name the field as here.
+     */
+    escalation: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine(refineIdentity);
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -29,6 +29,8 @@ import { errorMessage } from '../common/protocol/bounded-json.js';
 import { requestUrl } from '../common/node/http/request-url.js';
 import { Directory } from './identity/directory.js';
 import { PresenceRegistry } from './identity/presence.js';
+import { attachEscalation, type AttachedEscalation } from './escalation/attach.js';
+import type { InstalledEscalation } from './escalation/install.js';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -55,6 +57,8 @@ export type Gateway = {
   sessions(): number;
   /** The Alertmanager source, when configured (its statistics and silence handler). */
   alertmanager?: AlertmanagerReceiver;
+  /** Escalation (people reached away from a console), when configured. */
+  escalation?: InstalledEscalation;
   /** The Prometheus poller, when configured. */
   prometheus?: PrometheusPoller;
   close(): Promise<void>;
@@ -81,8 +85,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const actionHandlers = new Map<string, SourceActionHandler>();
   const sources: EventSource[] = [];
 
+  let escalation: AttachedEscalation | null = null;
   const appendAndFanOut = (entries: readonly SinkEntry[]) => {
     const seqs = journal.append(entries);
+    escalation?.journaled(entries, seqs);
     // Journaled is what the caller is told: a console's send failing is that console's problem.
     for (const session of sessions) {
       try {
@@ -247,6 +253,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       edge.dispose();
+      await escalation?.close();
       await checkpoints.stop();
       journal.close();
     },
@@ -280,6 +287,18 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   if (config.prometheus) {
     gateway.prometheus = new PrometheusPoller(config.prometheus, { log });
     await gateway.addSource(gateway.prometheus);
+  }
+  if (config.escalation) {
+    escalation = attachEscalation(gateway, config.escalation, {
+      journalPath: config.journal.path,
+      directory,
+      presence,
+      actions,
+      publish: (event) => void appendAndFanOut([{ event }]),
+      clock,
+      log,
+    });
+    gateway.escalation = escalation.installed;
   }
   return gateway;
 }

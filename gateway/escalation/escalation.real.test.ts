@@ -2,16 +2,16 @@
  * Escalation against real parts: a real SMTP server (aiosmtpd, writing a Maildir), the
  * acknowledge routes on a real HTTP server, and a local webhook receiver.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { ok } from '../../common/result.js';
 import { ManualClock } from '../../tests/support/manual-clock.js';
-import { startProcess, type Started } from '../../tests/support/processes.js';
+import { decoded, freePort, header, mails, startSmtp as startSmtpSink } from '../../tests/support/smtp-sink.js';
 import { until } from '../../tests/support/until.js';
 import { installEscalation, openEscalationDatabase, type InstalledEscalation } from './install.js';
 import { directory, fired, StandInPresence } from './test-support.js';
@@ -21,20 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function freePort(): Promise<number> {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startSmtp(port: number, maildir: string): Promise<Started> {
-  const smtp = await startProcess(
-    '/usr/bin/python3',
-    ['-m', 'aiosmtpd', '-n', '-d', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
-    /Server is listening/,
-  );
+async function startSmtp(port: number, maildir: string) {
+  const smtp = await startSmtpSink(port, maildir);
   cleanups.push(() => smtp.stop());
   return smtp;
 }
@@ -58,26 +46,6 @@ async function startRoutes(): Promise<{ url: string; addRoute: (m: string, p: st
     addRoute: (method, path, handler) => void routes.set(`${method} ${path}`, handler),
   };
 }
-
-/** The messages in a Maildir's new/, as raw text. */
-const mails = (maildir: string) => {
-  try {
-    return readdirSync(join(maildir, 'new')).map((f) => readFileSync(join(maildir, 'new', f), 'utf8'));
-  } catch {
-    return [];
-  }
-};
-
-/** A header's unfolded value. */
-const header = (mail: string, name: string) =>
-  mail
-    .split(/\r?\n\r?\n/)[0]!
-    .replace(/\r?\n[ \t]+/g, ' ')
-    .match(new RegExp(`^${name}: (.*)$`, 'mi'))?.[1];
-
-/** The message decoded from quoted-printable (nodemailer's encoding for long lines). */
-const decoded = (mail: string) =>
-  mail.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 async function rig(smtpPort: number) {
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-esc-real-'));
