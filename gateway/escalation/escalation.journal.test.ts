@@ -1,5 +1,5 @@
 /**
- * Escalation wired to a real journal, as the gateway will wire it: the engine's connection and
+ * Escalation wired to a real journal, as the gateway wires it: the engine's connection and
  * the journal's share one database file, outcomes are journaled as comments, and the
  * journal's appends feed the engine.
  */
