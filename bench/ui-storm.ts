@@ -9,21 +9,10 @@
  */
 import { chromium, type Page } from 'playwright-core';
 import { startConsole, startGatewayProcess } from '../tests/e2e/fixtures.js';
+import { CHROMIUM_LAUNCH } from '../tests/support/chromium.js';
 
 const seconds = Number(process.argv[2] ?? 20);
-const launch = () =>
-  chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+const launch = () => chromium.launch(CHROMIUM_LAUNCH);
 
 type Figures = {
   longTasks: number;

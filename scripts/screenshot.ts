@@ -5,21 +5,11 @@
  */
 import { chromium } from 'playwright-core';
 import { startConsole, startGatewayProcess } from '../tests/e2e/fixtures.js';
+import { CHROMIUM_LAUNCH } from '../tests/support/chromium.js';
 
 const gateway = await startGatewayProcess({ demo: true, stormPerMinute: 240 });
 const instance = await startConsole({ feed: gateway });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
   for (const colorScheme of ['dark', 'light'] as const) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme });
