@@ -108,6 +108,7 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
   }
   // A notification's Open action: bring the window up (the core tells the renderer which alert).
   core.onOpenAlert(() => revealWindow(window));
+  core.onShowConsole(() => revealWindow(window));
   if (options.startHidden && tray === null) revealWindow(window);
   return { core, window, tray, stopIpc };
 }

@@ -18,6 +18,8 @@ export interface ShellCore {
   invoke(op: OperationName, request: unknown): Promise<Result<unknown>>;
   onUpdate(listener: (update: UiUpdate) => void): () => void;
   onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void;
+  /** Open on a digest or a feed notification: show the window, on no alert in particular. */
+  onShowConsole(listener: () => void): () => void;
   setWindowState(state: WindowState): void;
   /** Stop supervising, flush the store and stop the worker. */
   close(): Promise<void>;

@@ -33,7 +33,12 @@ export type Backend = {
   close(): Promise<void>;
 };
 /** What the worker's shell side provides. */
-export type BackendHooks = { openAlert(feedId: string, alertId: string): void; notifier?: Notifier };
+export type BackendHooks = {
+  openAlert(feedId: string, alertId: string): void;
+  /** Open on a digest or a feed notification: bring the console up. */
+  showConsole?(): void;
+  notifier?: Notifier;
+};
 
 export const EMBEDDED_FEED_ID = 'embedded';
 
@@ -77,6 +82,7 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     acknowledge: (feedId, alertId) =>
       core.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
     open: hooks.openAlert,
+    ...(hooks.showConsole ? { showConsole: hooks.showConsole } : {}),
     recordNotified: (feedId, alertId, at) => core.store.recordNotified(feedId, alertId, at),
   });
   notifications.onHealth((health) => core.reportNotificationHealth(health));

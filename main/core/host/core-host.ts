@@ -25,6 +25,8 @@ export interface SupervisedCore {
   invoke(op: OperationName, request: unknown): Promise<Result<unknown>>;
   onUpdate(listener: (update: UiUpdate) => void): () => void;
   onOpenAlert(listener: (feedId: string, alertId: string) => void): () => void;
+  /** Open on a digest or a feed notification: show the console on no alert in particular. */
+  onShowConsole(listener: () => void): () => void;
   onTrayModel(listener: (model: TrayModel) => void): () => void;
   onHeartbeat(listener: () => void): () => void;
   onDown(listener: (down: CoreDown) => void): () => void;
@@ -43,6 +45,7 @@ export class CoreHost implements SupervisedCore {
   private readonly pending = new Map<number, Pending>();
   private readonly updateListeners = new Listeners<[UiUpdate]>();
   private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
+  private readonly showListeners = new Listeners<[]>();
   private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly heartbeatListeners = new Listeners<[]>();
   private readonly downListeners = new Listeners<[CoreDown]>();
@@ -122,6 +125,11 @@ export class CoreHost implements SupervisedCore {
     return this.openListeners.add(listener);
   }
 
+  /** Subscribe to "show the console" requests (Open on a digest or a feed notification). */
+  onShowConsole(listener: () => void): () => void {
+    return this.showListeners.add(listener);
+  }
+
   /** Subscribe to the tray model (the latest is delivered at once if there is one). */
   onTrayModel(listener: (model: TrayModel) => void): () => void {
     return this.trayListeners.add(listener);
@@ -196,6 +204,9 @@ export class CoreHost implements SupervisedCore {
         return;
       case 'open-alert':
         this.openListeners.emit(message.feedId, message.alertId);
+        return;
+      case 'show-console':
+        this.showListeners.emit();
         return;
       case 'heartbeat':
         this.heartbeatListeners.emit();

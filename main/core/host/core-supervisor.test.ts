@@ -36,9 +36,10 @@ class FakeCore implements SupervisedCore {
   readonly told: Array<[string, unknown]> = [];
   readonly embeddedGatewayUrl: string | null;
   closed = false;
-  private readonly listeners = {
+  readonly listeners = {
     update: new Set<(u: UiUpdate) => void>(),
     open: new Set<(f: string, a: string) => void>(),
+    show: new Set<() => void>(),
     tray: new Set<(m: TrayModel) => void>(),
     beat: new Set<() => void>(),
     down: new Set<(d: CoreDown) => void>(),
@@ -62,6 +63,7 @@ class FakeCore implements SupervisedCore {
   }
   onUpdate = (l: (u: UiUpdate) => void) => this.add(this.listeners.update, l);
   onOpenAlert = (l: (f: string, a: string) => void) => this.add(this.listeners.open, l);
+  onShowConsole = (l: () => void) => this.add(this.listeners.show, l);
   onTrayModel = (l: (m: TrayModel) => void) => this.add(this.listeners.tray, l);
   onHeartbeat = (l: () => void) => this.add(this.listeners.beat, l);
   onDown = (l: (d: CoreDown) => void) => this.add(this.listeners.down, l);
@@ -174,7 +176,7 @@ afterEach(async () => {
 });
 
 describe('CoreSupervisor', () => {
-  it('passes calls, updates, trays and open requests through to the running core', async () => {
+  it('passes calls, updates, trays, open and show requests through to the running core', async () => {
     const h = await harness();
     const opened: string[] = [];
     h.supervisor.onOpenAlert((f, a) => opened.push(`${f}/${a}`));
@@ -193,6 +195,11 @@ describe('CoreSupervisor', () => {
     h.supervisor.injectFault('crash');
     expect(h.last().told).toContainEqual(['fault', 'crash']);
     expect(opened).toEqual([]);
+    // Open on a digest or a feed notification reaches the shell as "show the console".
+    let shown = 0;
+    h.supervisor.onShowConsole(() => shown++);
+    for (const listener of h.last().listeners.show) listener();
+    expect(shown).toBe(1);
   });
 
   it('on a crash: logs the reason and exit code, marks every feed "core restarting", shows the tray disconnected, raises one alarm, answers unavailable', async () => {

@@ -80,6 +80,7 @@ export class CoreSupervisor {
   private current: SupervisedCore | null = null;
   private readonly updateListeners = new Listeners<[UiUpdate]>();
   private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
+  private readonly showListeners = new Listeners<[]>();
   private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly timing: SupervisorTiming;
   private readonly clock: Clock;
@@ -142,6 +143,11 @@ export class CoreSupervisor {
     return this.openListeners.add(listener);
   }
 
+  /** Subscribe to "show the console" requests (Open on a digest or a feed notification). */
+  onShowConsole(listener: () => void): () => void {
+    return this.showListeners.add(listener);
+  }
+
   /** Subscribe to the tray model (the latest at once if there is one). */
   onTrayModel(listener: (model: TrayModel) => void): () => void {
     return this.trayListeners.add(listener);
@@ -188,6 +194,7 @@ export class CoreSupervisor {
     this.upSince = this.lastBeatAt = this.clock.now();
     core.onUpdate((update) => mine() && this.forward(update));
     core.onOpenAlert((feedId, alertId) => mine() && this.openListeners.emit(feedId, alertId));
+    core.onShowConsole(() => mine() && this.showListeners.emit());
     core.onTrayModel((model) => mine() && this.emitTray(model));
     core.onHeartbeat(() => mine() && (this.lastBeatAt = this.clock.now()));
     core.onDown((down) => mine() && this.down(down.reason, Promise.resolve(down.exitCode)));

@@ -45,6 +45,8 @@ export type FromWorker =
   | { type: 'tray'; model: TrayModel }
   /** A notification's Open action: the shell brings the window up on that alert. */
   | { type: 'open-alert'; feedId: string; alertId: string }
+  /** Open on a digest or a feed notification: the shell brings the window up, on no alert in particular. */
+  | { type: 'show-console' }
   | { type: 'closed' }
   /** Posted from a timer every HEARTBEAT_INTERVAL_MS: the worker's event loop is turning. */
   | { type: 'heartbeat' };

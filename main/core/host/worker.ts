@@ -30,6 +30,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init': {
       try {
         backend = await startBackend(message.init, {
+          showConsole: () => post({ type: 'show-console' }),
           openAlert: (feedId, alertId) => {
             post({ type: 'open-alert', feedId, alertId }); // the shell brings the window up…
             post({ type: 'update', update: { alerts: [], metrics: [], feeds: [], focus: { feedId, alertId } } }); // …on that alert
