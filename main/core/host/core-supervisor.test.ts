@@ -17,19 +17,10 @@ import { CoreSupervisor, type SupervisedCore, type SupervisorTiming } from './co
 import type { CoreFault } from './messages.js';
 import type { WindowState } from '../../../common/window-state.js';
 import { until } from '../../../tests/support/until.js';
+import { feedStatus } from '../../../tests/support/feed-status.js';
 
-const feed = (feedId: string, state: FeedStatus['state'] = 'live'): FeedStatus => ({
-  feedId,
-  name: `Feed ${feedId}`,
-  url: `ws://${feedId}`,
-  embedded: false,
-  state,
-  since: 1,
-  nextRetryAt: null,
-  lastSeq: 7,
-  lastError: null,
-  rejected: {},
-});
+const feed = (feedId: string, state: FeedStatus['state'] = 'live'): FeedStatus =>
+  feedStatus(state, { feedId, name: `Feed ${feedId}`, url: `ws://${feedId}`, since: 1, lastSeq: 7 });
 
 /** A stand-in core: beats every 0.5 s on the manual clock until it dies or hangs; records what it is told. */
 class FakeCore implements SupervisedCore {

@@ -7,6 +7,7 @@ import { NotificationCenter } from './notification-center.js';
 import { NotificationPolicy } from './policy.js';
 import type { DeliveryOutcome, DeliveryProgress, NotificationRequest, Notifier } from './request.js';
 import { NotificationSettingsSchema, type NotificationSettings } from '../../../common/notify/settings.js';
+import { feedStatus } from '../../../tests/support/feed-status.js';
 
 const HIDDEN: WindowState = { visible: false, minimized: false, focused: false };
 
@@ -54,18 +55,7 @@ function setup(
   });
   return { clock, notifier, calls, center, window };
 }
-const feed = (state: FeedStatus['state']): FeedStatus => ({
-  feedId: 'prod',
-  name: 'prod',
-  url: 'wss://x',
-  embedded: false,
-  state,
-  since: 0,
-  nextRetryAt: null,
-  lastSeq: 0,
-  lastError: null,
-  rejected: {},
-});
+const feed = (state: FeedStatus['state']): FeedStatus => feedStatus(state, { url: 'wss://x' });
 
 describe('NotificationCenter', () => {
   it('records the notification on the timeline and turns Acknowledge into an ack of that alert', async () => {

@@ -8,6 +8,7 @@ import {
   NotificationSettingsSchema,
   type NotificationSettings,
 } from '../../../common/notify/settings.js';
+import { feedStatus } from '../../../tests/support/feed-status.js';
 
 const HIDDEN = { visible: false, minimized: false, focused: false };
 const MINIMIZED = { visible: true, minimized: true, focused: false };
@@ -16,18 +17,8 @@ const VISIBLE = { visible: true, minimized: false, focused: true };
 const UTC = { utcOffsetMinutes: () => 0 };
 const policyWith = (settings: Partial<NotificationSettings> = {}, clock = new ManualClock()) =>
   new NotificationPolicy(NotificationSettingsSchema.parse(settings), clock, UTC);
-const feed = (state: FeedStatus['state'], since = 0): FeedStatus => ({
-  feedId: 'prod',
-  name: 'prod',
-  url: 'wss://x',
-  embedded: false,
-  state,
-  since,
-  nextRetryAt: null,
-  lastSeq: 0,
-  lastError: 'ECONNREFUSED',
-  rejected: {},
-});
+const feed = (state: FeedStatus['state'], since = 0): FeedStatus =>
+  feedStatus(state, { url: 'wss://x', since, lastError: 'ECONNREFUSED' });
 
 describe('NotificationPolicy', () => {
   it('notifies a hidden-window security alert once, with the alert attached; urgency critical only for critical', () => {

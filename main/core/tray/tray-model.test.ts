@@ -3,19 +3,9 @@ import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
 import type { Category, Severity } from '../../../common/protocol/alert.js';
 import { TRAY_STATES } from '../../../common/tray-model.js';
 import { coreDownTrayModel, deriveTrayModel, startingTrayModel, TOOLTIP_MAX } from './tray-model.js';
+import { feedStatus } from '../../../tests/support/feed-status.js';
 
-const feed = (state: FeedStatus['state'], name = 'prod'): FeedStatus => ({
-  feedId: name,
-  name,
-  url: 'ws://x',
-  embedded: false,
-  state,
-  since: 0,
-  nextRetryAt: null,
-  lastSeq: 0,
-  lastError: null,
-  rejected: {},
-});
+const feed = (state: FeedStatus['state'], name = 'prod'): FeedStatus => feedStatus(state, { feedId: name });
 let n = 0;
 const alert = (
   severity: Severity,

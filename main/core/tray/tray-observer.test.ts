@@ -4,19 +4,9 @@ import type { DerivedTrayModel, TrayNotificationState } from '../../../common/tr
 import { firedChange } from '../../../tests/support/committed-changes.js';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { TrayObserver } from './tray-observer.js';
+import { feedStatus } from '../../../tests/support/feed-status.js';
 
-const feed = (state: FeedStatus['state'], feedId = 'f'): FeedStatus => ({
-  feedId,
-  name: feedId,
-  url: 'ws://x',
-  embedded: false,
-  state,
-  since: 0,
-  nextRetryAt: null,
-  lastSeq: 0,
-  lastError: null,
-  rejected: {},
-});
+const feed = (state: FeedStatus['state'], feedId = 'f'): FeedStatus => feedStatus(state, { feedId });
 const row = (alertId: string, extra: Partial<AlertRow> = {}): AlertRow => ({
   feedId: 'f',
   alertId,
