@@ -112,7 +112,7 @@ export type SmtpConfig = NonNullable<EscalationConfig['smtp']>;
 /** Parse the section and check every id it names against the directory; errors name the field. */
 export function parseEscalationConfig(
   input: unknown,
-  directory: Directory,
+  directory: Pick<Directory, 'person' | 'team'>,
   where = 'escalation',
 ): Result<EscalationConfig, 'invalid_escalation'> {
   const parsed = EscalationConfigSchema.safeParse(input);

@@ -13,28 +13,15 @@ export type Person = { id: string; name: string; email?: string; webhooks?: Pers
 /** A team: its members are person ids. */
 export type Team = { id: string; members: string[] };
 
-/** Looks people and teams up by id. */
+/** Looks people and teams up by id (the gateway's identity Directory implements it). */
 export interface Directory {
   person(id: string): Person | undefined;
   team(id: string): Team | undefined;
+  /** The people behind person or team ids, each once, in the order named; unknown ids are dropped. */
+  members(ids: readonly string[]): { people: Person[] };
 }
 
 /** Whether a person is watching a console right now. */
 export interface Presence {
   isWatched(personId: string): boolean;
-}
-
-/** The people behind a list of person or team ids, each once, in order; unknown ids are dropped. */
-export function resolveTargets(directory: Directory, ids: readonly string[]): Person[] {
-  const seen = new Map<string, Person>();
-  const add = (id: string) => {
-    const person = directory.person(id);
-    if (person && !seen.has(person.id)) seen.set(person.id, person);
-  };
-  for (const id of ids) {
-    const team = directory.team(id);
-    if (team) team.members.forEach(add);
-    else add(id);
-  }
-  return [...seen.values()];
 }

@@ -5,7 +5,7 @@
  */
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import type { EscalationPolicy } from './config.js';
-import { resolveTargets, type Directory, type Person, type Presence } from './directory.js';
+import type { Directory, Person, Presence } from './directory.js';
 
 /** A `fired` event: what starts a ladder. */
 export type FiredEvent = Extract<AlertEvent, { kind: 'fired' }>;
@@ -41,7 +41,7 @@ export function planLadder(
   const rows: PlannedRow[] = [];
   let previousDue = firedAt;
   for (const [index, step] of policy.steps.entries()) {
-    const people = resolveTargets(directory, step.notify);
+    const { people } = directory.members(step.notify);
     let dueAt = (step.afterPrevious ? previousDue : firedAt) + step.after;
     if (step.atOnceWhenUnwatched && !people.some((person) => presence.isWatched(person.id))) {
       dueAt = step.afterPrevious ? previousDue : firedAt;

@@ -7,6 +7,7 @@ import { JOURNAL_MIGRATIONS } from '../journal/migrations.js';
 import type { Channel, Notice } from './channels/channel.js';
 import type { Directory, Person, Presence, Team } from './directory.js';
 import type { FiredEvent } from './ladder.js';
+import { Directory as IdentityDirectory } from '../identity/directory.js';
 import { EscalationStore } from './store.js';
 
 /** Ann and Bob on team ops; Cy on no team and without an address. */
@@ -17,11 +18,16 @@ export const PEOPLE: Person[] = [
 ];
 export const TEAMS: Team[] = [{ id: 'ops', members: ['ann', 'bob'] }];
 
-/** A directory of PEOPLE and TEAMS. */
-export const directory: Directory = {
-  person: (id) => PEOPLE.find((p) => p.id === id),
-  team: (id) => TEAMS.find((t) => t.id === id),
-};
+/** A directory of PEOPLE and TEAMS: the gateway's own, built from their configuration. */
+export const directory: Directory = new IdentityDirectory({
+  tokens: [],
+  people: PEOPLE.map((person) => ({
+    ...person,
+    webhooks: (person.webhooks ?? []).map((hook) => ({ flavour: 'json' as const, ...hook })),
+    tokens: [],
+  })),
+  teams: TEAMS.map((team) => ({ ...team, name: team.id })),
+});
 
 /** Presence a test sets by hand. */
 export class StandInPresence implements Presence {
