@@ -58,4 +58,30 @@ describe('journal migrations', () => {
     db.prepare("INSERT INTO escalation_link_nonces VALUES ('n', 1, 2)").run();
     expect(() => db.prepare("INSERT INTO escalation_link_nonces VALUES ('n', 3, 4)").run()).toThrow(/UNIQUE/);
   });
+
+  it('5 lets steps go by push, keeping the rows of 4, and adds push subscriptions and the VAPID keys', () => {
+    const db = new Database(':memory:');
+    migrate(db, JOURNAL_MIGRATIONS.slice(0, 4), 'test journal');
+    db.prepare("INSERT INTO escalation_ladders VALUES (1, 'a', 'p', 0, '{}', 'active')").run();
+    db.prepare(
+      "INSERT INTO escalation_steps (ladder_id, alert_id, policy, step, person, channel, due_at, state) VALUES (1, 'a', 'p', 0, 'ann', 'email', 5, 'sent')",
+    ).run();
+    migrate(db, JOURNAL_MIGRATIONS, 'test journal');
+    expect(db.prepare('SELECT person, channel, state FROM escalation_steps').all()).toEqual([
+      { person: 'ann', channel: 'email', state: 'sent' },
+    ]);
+    const step = db.prepare(
+      "INSERT INTO escalation_steps (ladder_id, alert_id, policy, step, person, channel, due_at, state) VALUES (1, 'a', 'p', 1, 'ann', ?, 5, 'pending')",
+    );
+    step.run('push');
+    expect(() => step.run('pigeon')).toThrow(/CHECK constraint/);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'escalation_steps'")
+      .all();
+    expect(indexes).toContainEqual({ name: 'escalation_steps_due' });
+    db.prepare(
+      "INSERT INTO push_subscriptions (endpoint, person, device, p256dh, auth, created_at) VALUES ('https://p/1', 'ann', 'laptop', 'k', 'a', 1)",
+    ).run();
+    expect(() => db.prepare("INSERT INTO push_vapid VALUES (2, 'pub', 'priv')").run()).toThrow(/CHECK constraint/);
+  });
 });

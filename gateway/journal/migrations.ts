@@ -92,4 +92,44 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE TABLE escalation_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL) STRICT;
       INSERT INTO escalation_secret VALUES (1, lower(hex(randomblob(32))));
     `),
+  // 5: Web Push. Step rows may go by `push` (the table is rebuilt: SQLite cannot alter a CHECK);
+  // each person's browser and device subscriptions, with the time a push service asked us to
+  // wait until (429 Retry-After); the gateway's VAPID key pair, made by the gateway at first start.
+  (db) =>
+    db.exec(`
+      CREATE TABLE escalation_steps_v5 (
+        id INTEGER PRIMARY KEY,
+        ladder_id INTEGER NOT NULL REFERENCES escalation_ladders(id),
+        alert_id TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        person TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook', 'push')),
+        due_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped', 'unknown')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at INTEGER,
+        UNIQUE (ladder_id, step, person, channel)
+      ) STRICT;
+      INSERT INTO escalation_steps_v5 SELECT * FROM escalation_steps;
+      DROP TABLE escalation_steps;
+      ALTER TABLE escalation_steps_v5 RENAME TO escalation_steps;
+      CREATE INDEX escalation_steps_due ON escalation_steps(state, due_at);
+      CREATE TABLE push_subscriptions (
+        endpoint TEXT PRIMARY KEY,
+        person TEXT NOT NULL,
+        device TEXT NOT NULL,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        wait_until INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX push_subscriptions_person ON push_subscriptions(person);
+      CREATE TABLE push_vapid (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        private_key TEXT NOT NULL
+      ) STRICT;
+    `),
 ];
