@@ -67,6 +67,11 @@ export const HTTP_ERRORS = {
     when: 'Alertmanager webhook: JSON that is not a version 4 payload; the message names the field',
     message: (issue) => issue,
   },
+  invalid_subscription: {
+    status: 400,
+    when: '`/v1/push/subscriptions`: JSON that is not a Web Push subscription (https endpoint, p256dh and auth keys, device name); the message names the field',
+    message: (issue) => issue,
+  },
   link_invalid: {
     status: 403,
     when: '`/v1/ack`: an acknowledge link whose token is missing, malformed or not signed by this gateway',
