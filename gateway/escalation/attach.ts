@@ -45,6 +45,7 @@ export function attachEscalation(hooks: EscalationHooks, section: unknown, deps:
     installed = installEscalation(hooks, section, {
       db,
       directory: deps.directory,
+      identify: (token) => deps.directory.personForToken(token),
       presence: deps.presence,
       publish: deps.publish,
       clock: deps.clock,

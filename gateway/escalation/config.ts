@@ -17,7 +17,7 @@ const StepSchema = z.strictObject({
   afterPrevious: z.boolean().default(false),
   /** Person or team ids; a team is its members. */
   notify: z.array(z.string().min(1)).min(1),
-  via: z.array(z.enum(['email', 'webhook'])).min(1),
+  via: z.array(z.enum(['push', 'email', 'webhook'])).min(1),
   /** Skip people watching a console when the step falls due. */
   onlyWhenAway: z.boolean().default(false),
   /** Due at once (not after `after`) when, as the alert fires, nobody the step notifies is watching. */
@@ -35,14 +35,14 @@ const MatchSchema = z.strictObject({
 /** Critical security and outage alerts: what a policy matches unless it says otherwise. */
 export const DEFAULT_MATCH = { severities: ['critical'], categories: ['security', 'outage'] } as const;
 
-/** The default ladder for a team: e-mail after 5 minutes unacknowledged (at once when nobody on it is watching), the webhook after 15. */
+/** The default ladder for a team: Web Push and e-mail after 5 minutes unacknowledged (at once when nobody on it is watching), the webhook after 15. */
 export function defaultSteps(team: string): EscalationStep[] {
   return [
     {
       after: 5 * MINUTE,
       afterPrevious: false,
       notify: [team],
-      via: ['email'],
+      via: ['push', 'email'],
       onlyWhenAway: false,
       atOnceWhenUnwatched: true,
     },
@@ -100,6 +100,27 @@ export const EscalationConfigSchema = z.strictObject({
       tls: z.strictObject({ caFile: z.string().min(1) }).optional(),
     })
     .optional(),
+  /** Web Push: the VAPID key pair is made at the first start and kept with the journal. */
+  push: z
+    .strictObject({
+      /** RFC 8292 `sub`, a mailto: or https: URL push services can reach the operator by; default: publicUrl when https. */
+      subject: z
+        .string()
+        .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https:// URL')
+        .optional(),
+      /** How long a push service keeps a push for a device that is offline. */
+      ttlSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(28 * 24 * 3600)
+        .default(3600),
+      /** A push service that does not answer in this time has failed the attempt. */
+      timeoutMs: z.number().int().positive().default(10_000),
+      /** Trust this CA for push services too (a self-hosted UnifiedPush server behind an internal CA). */
+      tls: z.strictObject({ caFile: z.string().min(1) }).optional(),
+    })
+    .default({ ttlSeconds: 3600, timeoutMs: 10_000 }),
   policies: z.array(PolicySchema).default([]),
 });
 
@@ -108,6 +129,12 @@ export type EscalationConfig = z.output<typeof EscalationConfigSchema>;
 export type EscalationPolicy = EscalationConfig['policies'][number];
 export type EscalationStep = z.output<typeof StepSchema>;
 export type SmtpConfig = NonNullable<EscalationConfig['smtp']>;
+export type PushConfig = EscalationConfig['push'];
+
+/** The VAPID subject: the configured one, else the public URL when it is https (push services refuse http), else none. */
+export function vapidSubject(config: EscalationConfig): string | undefined {
+  return config.push.subject ?? (config.publicUrl.startsWith('https://') ? config.publicUrl : undefined);
+}
 
 /** Parse the section and check every id it names against the directory; errors name the field. */
 export function parseEscalationConfig(
@@ -129,6 +156,12 @@ export function parseEscalationConfig(
         if (!directory.person(id) && !directory.team(id)) {
           return fail('invalid_escalation', `${where}.policies.${p}.steps.${s}.notify.${n}: no person or team "${id}"`);
         }
+      }
+      if (step.via.includes('push') && !vapidSubject(config)) {
+        return fail(
+          'invalid_escalation',
+          `${where}.push.subject: Web Push needs a mailto: or https: contact for push services when publicUrl is not https`,
+        );
       }
       if (step.via.includes('email') && !config.smtp) {
         return fail('invalid_escalation', `${where}.policies.${p}.steps.${s}.via: e-mail needs ${where}.smtp`);

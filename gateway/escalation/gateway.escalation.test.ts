@@ -52,6 +52,7 @@ async function rig(): Promise<{ gateway: Gateway; maildir: string }> {
     teams: [{ id: 'ops', name: 'Operations', members: ['ann'] }],
     escalation: {
       publicUrl: `http://127.0.0.1:${port}`,
+      push: { subject: 'mailto:oncall@example.test' },
       smtp: { host: '127.0.0.1', port: smtpPort, from: 'Tocsin <tocsin@example.test>' },
       policies: [{ name: 'ops-critical', team: 'ops' }],
     },
@@ -93,8 +94,14 @@ describe('escalation in a started gateway', () => {
     const mail = decoded(mails(maildir)[0]!);
     expect(header(mail, 'Subject')).toBe('[CRITICAL security] Privilege escalation on bastion-1');
     expect(header(mail, 'X-RcptTo')).toBe('ann@example.test');
-    await until(() => comments(gateway, 'intrusion-1').length > 0, 5_000, 'the step on the timeline');
-    expect(comments(gateway, 'intrusion-1')[0]).toMatch(/^escalated to Ann Example by e-mail: delivered/);
+    await until(() => comments(gateway, 'intrusion-1').length > 1, 5_000, 'both rows of the step on the timeline');
+    // Ann has no browser subscribed to push: that row says so (and is retried), the e-mail went.
+    expect(comments(gateway, 'intrusion-1')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^escalated to Ann Example by e-mail: delivered/),
+        "escalated to Ann Example by Web Push failed: no browser or device has turned on push (Settings → Reach me when I'm away), retrying",
+      ]),
+    );
 
     const ackUrl = mail.match(/^Acknowledge: (\S+)$/m)![1]!;
     expect((await fetch(ackUrl)).status).toBe(200); // a GET acts on nothing

@@ -3,6 +3,8 @@
  * channels, mount the acknowledge link's routes and start the engine. The gateway calls the
  * returned `onEvents` after each journal append and `close` when it stops.
  */
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { migrate } from '../../common/node/sqlite/migrate.js';
@@ -13,8 +15,11 @@ import { ackRoutes, type Acknowledge, type LinkStats } from './ack-routes.js';
 import type { Channel } from './channels/channel.js';
 import { EmailChannel } from './channels/email.js';
 import { WebhookChannel } from './channels/webhook.js';
-import { parseEscalationConfig } from './config.js';
-import type { Directory, Presence } from './directory.js';
+import { WebPushChannel } from './channels/web-push.js';
+import { parseEscalationConfig, vapidSubject, type EscalationConfig } from './config.js';
+import type { Directory, Person, Presence } from './directory.js';
+import { pushRoutes, type PushRouteStats } from './push/push-routes.js';
+import { PushStore } from './push/push-store.js';
 import { Escalator, type JournaledEvent } from './escalator.js';
 import type { ChannelName } from './ladder.js';
 import { EscalationStore } from './store.js';
@@ -35,6 +40,8 @@ export type EscalationDeps = {
   db: Database.Database;
   directory: Directory;
   presence: Presence;
+  /** The person behind a device token (push registrations are theirs), or null. */
+  identify?: (token: string) => Person | null;
   /** Acknowledge an alert as a person; called once per valid link POST. */
   acknowledge: Acknowledge;
   /** Journal and fan out an event (escalation outcomes, as `commented` by `escalation`). */
@@ -51,7 +58,9 @@ export type InstalledEscalation = {
   /** Feed it every journaled event (after each append). */
   onEvents(entries: readonly JournaledEvent[]): void;
   linkStats: LinkStats;
+  pushStats: PushRouteStats;
   links: ActionLinks;
+  push: PushStore;
   store: EscalationStore;
   close(): Promise<void>;
 };
@@ -74,8 +83,12 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   const store = new EscalationStore(deps.db);
   const links = new ActionLinks(config.linkSecret ?? store.linkSecret(), config.publicUrl, config.linkTtlMs);
   const email = config.smtp && !deps.channels ? new EmailChannel(config.smtp) : undefined;
+  const push = new PushStore(deps.db);
+  const vapid = push.vapidKeys();
+  const webPush = webPushChannel(config, push, vapid, () => clock.now());
   const channels = deps.channels ?? {
     ...(email ? { email } : {}),
+    ...(webPush ? { push: webPush } : {}),
     webhook: new WebhookChannel({ now: () => clock.now() }),
   };
   const routes = ackRoutes({
@@ -87,6 +100,15 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   });
   hooks.addRoute('GET', ACK_PATH, routes.get);
   hooks.addRoute('POST', ACK_PATH, routes.post);
+  const registration = pushRoutes({
+    store: push,
+    publicKey: vapid.publicKey,
+    identify: deps.identify ?? (() => null),
+    channel: channels.push ?? unavailablePush,
+    consoleUrl: `${config.publicUrl}/console`,
+    now: () => clock.now(),
+  });
+  for (const [method, path, route] of registration.routes) hooks.addRoute(method, path, route);
   const escalator = new Escalator(config.policies, {
     store,
     directory: deps.directory,
@@ -102,7 +124,9 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     escalator,
     onEvents: (entries) => escalator.onEvents(entries),
     linkStats: routes.stats,
+    pushStats: registration.stats,
     links,
+    push,
     store,
     close: async () => {
       await escalator.stop();
@@ -110,3 +134,31 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     },
   };
 }
+
+/** The Web Push channel, when push services can be told who runs this gateway (see `vapidSubject`). */
+function webPushChannel(
+  config: EscalationConfig,
+  store: PushStore,
+  vapid: { publicKey: string; privateKey: string },
+  now: () => number,
+): WebPushChannel | undefined {
+  const subject = vapidSubject(config);
+  if (!subject) return undefined;
+  const ca = config.push.tls ? readFileSync(config.push.tls.caFile) : undefined;
+  return new WebPushChannel(store, {
+    vapid,
+    subject,
+    ttlSeconds: config.push.ttlSeconds,
+    timeoutMs: config.push.timeoutMs,
+    now,
+    ...(ca ? { agent: new Agent({ ca, keepAlive: true }) } : {}),
+  });
+}
+
+const unavailablePush: Channel = {
+  send: async () => ({
+    ok: false,
+    code: 'push_unconfigured',
+    message: 'Web Push needs escalation.push.subject (a mailto: or https: contact) when publicUrl is not https',
+  }),
+};

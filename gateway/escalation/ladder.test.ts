@@ -19,7 +19,7 @@ describe('escalation configuration', () => {
     const [policy] = parsed.value.policies;
     expect(policy!.match).toEqual({ severities: ['critical'], categories: ['security', 'outage'] });
     expect(policy!.steps.map((s) => [s.after, s.via, s.atOnceWhenUnwatched])).toEqual([
-      [300_000, ['email'], true],
+      [300_000, ['push', 'email'], true],
       [900_000, ['webhook'], false],
     ]);
   });
@@ -44,6 +44,15 @@ describe('escalation configuration', () => {
     });
     expect(config({ publicUrl: 'https://t.example.test', policies: [{ name: 'p', team: 'ops' }] })).toMatchObject({
       message: 'escalation.policies.0.steps.0.via: e-mail needs escalation.smtp',
+    });
+    expect(
+      config({ ...base, publicUrl: 'http://t.example.test', policies: [{ name: 'p', team: 'ops' }] }),
+    ).toMatchObject({
+      message:
+        'escalation.push.subject: Web Push needs a mailto: or https: contact for push services when publicUrl is not https',
+    });
+    expect(config({ ...base, push: { subject: 'ann@example.org' } })).toMatchObject({
+      message: expect.stringMatching(/^escalation\.push\.subject: /),
     });
   });
 });
@@ -71,7 +80,9 @@ describe('ladder decisions', () => {
     const presence = new StandInPresence();
     const away = planLadder(policies[1]!, 1_000, directory, presence);
     expect(away).toEqual([
+      { step: 0, person: 'ann', channel: 'push', dueAt: 1_000 },
       { step: 0, person: 'ann', channel: 'email', dueAt: 1_000 },
+      { step: 0, person: 'bob', channel: 'push', dueAt: 1_000 },
       { step: 0, person: 'bob', channel: 'email', dueAt: 1_000 },
       { step: 1, person: 'ann', channel: 'webhook', dueAt: 901_000 },
       { step: 1, person: 'bob', channel: 'webhook', dueAt: 901_000, skip: 'no webhook' },

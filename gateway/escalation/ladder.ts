@@ -11,7 +11,7 @@ import type { Directory, Person, Presence } from './directory.js';
 export type FiredEvent = Extract<AlertEvent, { kind: 'fired' }>;
 
 /** The channels a step sends by. */
-export type ChannelName = 'email' | 'webhook';
+export type ChannelName = 'push' | 'email' | 'webhook';
 
 /** One row of a ladder: a step, for one person, by one channel. `skip` says why it will not be sent. */
 export type PlannedRow = { step: number; person: string; channel: ChannelName; dueAt: number; skip?: string };
@@ -81,7 +81,7 @@ export function retryDelay(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
 }
 
-const CHANNEL_WORDS: Record<ChannelName, string> = { email: 'e-mail', webhook: 'webhook' };
+const CHANNEL_WORDS: Record<ChannelName, string> = { push: 'Web Push', email: 'e-mail', webhook: 'webhook' };
 
 /** The outcome of one row, as the alert's timeline shows it. */
 export type StepOutcome =
