@@ -8,6 +8,7 @@
  * delivered, so it is marked `unknown` and reported, never resent. A failed send is retried with
  * backoff (`retryDelay`), each failure recorded on the row and on the timeline.
  */
+import type { ChannelHealth } from './channel-health.js';
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { errorMessage } from '../../common/protocol/bounded-json.js';
@@ -41,6 +42,8 @@ export type EscalatorDeps = {
   publish: (event: AlertEvent) => void;
   clock: Clock;
   log?: (message: string) => void;
+  /** Told every send's outcome, by channel. */
+  health?: ChannelHealth;
 };
 
 /** Counts of what the escalator did, for statistics. */
@@ -208,6 +211,7 @@ export class Escalator {
     } catch (error) {
       result = { ok: false as const, code: 'channel_threw', message: errorMessage(error) };
     }
+    this.deps.health?.record(row.channel, result, clock.now());
     if (result.ok) {
       store.settle(row.id, 'sent', clock.now());
       this.stats.sent++;

@@ -19,6 +19,8 @@ import { WebPushChannel } from './channels/web-push.js';
 import { parseEscalationConfig, vapidSubject, type EscalationConfig } from './config.js';
 import type { Directory, Person, Presence } from './directory.js';
 import { pushRoutes, type PushRouteStats } from './push/push-routes.js';
+import { ChannelHealth } from './channel-health.js';
+import { consoleRoutes } from './console-routes.js';
 import { PushStore } from './push/push-store.js';
 import { Escalator, type JournaledEvent } from './escalator.js';
 import type { ChannelName } from './ladder.js';
@@ -59,6 +61,8 @@ export type InstalledEscalation = {
   onEvents(entries: readonly JournaledEvent[]): void;
   linkStats: LinkStats;
   pushStats: PushRouteStats;
+  /** Whether each channel's last send worked. */
+  health: ChannelHealth;
   links: ActionLinks;
   push: PushStore;
   store: EscalationStore;
@@ -108,7 +112,17 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     consoleUrl: `${config.publicUrl}/console`,
     now: () => clock.now(),
   });
-  for (const [method, path, route] of registration.routes) hooks.addRoute(method, path, route);
+  const health = new ChannelHealth(Object.keys(channels) as ChannelName[]);
+  const forConsoles = consoleRoutes({
+    store,
+    push,
+    directory: deps.directory,
+    identify: deps.identify ?? (() => null),
+    health,
+    publicKey: vapid.publicKey,
+    pushAvailable: channels.push !== undefined,
+  });
+  for (const [method, path, route] of [...registration.routes, ...forConsoles]) hooks.addRoute(method, path, route);
   const escalator = new Escalator(config.policies, {
     store,
     directory: deps.directory,
@@ -117,6 +131,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     links,
     publish: deps.publish,
     clock,
+    health,
     ...(deps.log ? { log: deps.log } : {}),
   });
   escalator.start();
@@ -125,6 +140,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     onEvents: (entries) => escalator.onEvents(entries),
     linkStats: routes.stats,
     pushStats: registration.stats,
+    health,
     links,
     push,
     store,

@@ -8,6 +8,7 @@
  * - `DELETE /v1/push/subscriptions`: `{ endpoint }`, only the person's own.
  * - `POST /v1/push/test`: a test push to every subscription of the person, answering how it went.
  */
+import { sendJson } from '../../../common/node/http/send-json.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Failure, Result } from '../../../common/result.js';
@@ -84,7 +85,7 @@ export function pushRoutes(deps: {
       createdAt: deps.now(),
     });
     stats.subscribed++;
-    json(response, 201, { person: who.id, device });
+    sendJson(response, 201, { person: who.id, device });
   };
   const unsubscribe: Route = async (request, response) => {
     const who = person(request);
@@ -93,7 +94,7 @@ export function pushRoutes(deps: {
     if (!parsed.ok) return refuse(response, parsed);
     const removed = deps.store.remove(parsed.value.endpoint, who.id);
     if (removed) stats.unsubscribed++;
-    json(response, 200, { removed });
+    sendJson(response, 200, { removed });
   };
   const test: Route = async (request, response) => {
     request.resume();
@@ -106,11 +107,15 @@ export function pushRoutes(deps: {
       consoleUrl: deps.consoleUrl,
       ackUrl: '',
     });
-    json(response, 200, sent.ok ? { delivered: true, detail: sent.value } : { delivered: false, detail: sent.message });
+    sendJson(
+      response,
+      200,
+      sent.ok ? { delivered: true, detail: sent.value } : { delivered: false, detail: sent.message },
+    );
   };
   const key: Route = async (request, response) => {
     request.resume();
-    json(response, 200, { publicKey: deps.publicKey });
+    sendJson(response, 200, { publicKey: deps.publicKey });
   };
   return {
     stats,
@@ -139,15 +144,4 @@ function testEvent(now: number): FiredEvent {
       startsAt: now,
     },
   };
-}
-
-function json(response: ServerResponse, status: number, value: unknown): void {
-  const text = `${JSON.stringify(value)}\n`;
-  response
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      'content-length': Buffer.byteLength(text),
-    })
-    .end(text);
 }

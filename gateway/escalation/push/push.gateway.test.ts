@@ -146,6 +146,25 @@ describe('Web Push in a started gateway', () => {
       .filter((f) => f.event.kind === 'commented')
       .map((f) => f.event.comment);
     expect(timeline).toContain('escalated to Ann Example by Web Push: delivered to phone');
+
+    // What Ann's console shows: the ladder, who she is to the gateway, and whether it reaches anyone.
+    const get = async (path: string, token: string) => {
+      const response = await http(gateway, path, {}, token);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect((await get('/v1/escalation/ladder?alert=intrusion-1', PLAIN)).status).toBe(401);
+    expect((await get('/v1/escalation/ladder?alert=intrusion-1', ANN)).body).toMatchObject({
+      alertId: 'intrusion-1',
+      rows: [{ step: 0, person: 'Ann Example', channel: 'push', state: 'sent', attempts: 1, lastError: null }],
+    });
+    expect((await get('/v1/escalation/me', ANN)).body).toMatchObject({
+      person: { id: 'ann', name: 'Ann Example', email: null },
+      push: { available: true, publicKey, subscriptions: [{ device: 'phone' }] },
+    });
+    expect((await get('/v1/escalation/health', ANN)).body).toMatchObject({
+      failing: false,
+      channels: expect.arrayContaining([expect.objectContaining({ channel: 'push', failing: false })]),
+    });
   });
 
   it('keeps its VAPID key across restarts, so browsers’ subscriptions stay valid', async () => {
