@@ -24,6 +24,11 @@ export const CHANNEL_OPERATIONS = [
   'updateSettings',
   'metricSeries',
   'metricRange',
+  'escalationLadder',
+  'reachMe',
+  'pushSubscribe',
+  'pushUnsubscribe',
+  'pushTest',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof CHANNEL_OPERATIONS)[number]>;

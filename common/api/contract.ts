@@ -12,6 +12,7 @@ import { AlertStateSchema, CategorySchema, SeveritySchema } from '../protocol/al
 import { NotificationHealthSchema } from '../notify/health.js';
 import { MetricSampleSchema } from '../protocol/metrics.js';
 import { SettingsSchema } from '../settings/schema.js';
+import { EscalationLadderSchema, PushSubscriptionJsonSchema, ReachMeSchema } from './escalation.js';
 
 /** Result envelope for every operation. */
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
@@ -110,6 +111,8 @@ export const FeedStatusSchema = z.object({
   lastError: z.string().nullable(),
   /** Frames that failed validation or had unknown types, by reason. */
   rejected: z.record(z.string(), z.number().int()),
+  /** Set while the feed's gateway reports that escalation cannot reach anyone (every channel tried is failing). */
+  escalationFailing: z.string().optional(),
   /** Present only while the console's core is down: the status above is the supervisor's, not the feed's. */
   core: CoreOutageSchema.optional(),
 });
@@ -203,6 +206,28 @@ export const apiOperations = {
       to: z.number().int().optional(),
     }),
     response: MetricRangeSchema,
+  },
+  /** The alert's escalation ladder at its feed's gateway (null: no escalation there, or a plain token). */
+  escalationLadder: { request: alertRef, response: EscalationLadderSchema.nullable() },
+  /** "Reach me when I'm away": per feed, the person, e-mail on record and push subscriptions. */
+  reachMe: { request: empty, response: z.array(ReachMeSchema) },
+  /** Register this browser's push subscription with a feed's gateway, for the feed token's person. */
+  pushSubscribe: {
+    request: z.object({
+      feedId: z.string().max(128),
+      subscription: PushSubscriptionJsonSchema,
+      device: z.string().min(1).max(128),
+    }),
+    response: empty,
+  },
+  pushUnsubscribe: {
+    request: z.object({ feedId: z.string().max(128), endpoint: z.string().min(1).max(2048) }),
+    response: empty,
+  },
+  /** Ask a feed's gateway to send a test push to every subscription of the person. */
+  pushTest: {
+    request: z.object({ feedId: z.string().max(128) }),
+    response: z.object({ delivered: z.boolean(), detail: z.string() }),
   },
 } as const;
 

@@ -32,6 +32,9 @@ import {
 } from './store/metric-history.js';
 import { enforceRetention } from './store/retention.js';
 import { WalCheckpoints } from '../../common/node/sqlite/wal-checkpoints.js';
+import { escalationHandlers, gatewaysOf } from './escalation/escalation-handlers.js';
+import { EscalationWatch } from './escalation/escalation-watch.js';
+import type { GatewayEscalation } from './escalation/gateway-escalation.js';
 
 /** How to open a console core. */
 export type ConsoleCoreOptions = {
@@ -48,6 +51,8 @@ export type ConsoleCoreOptions = {
   settings?: SettingsService;
   /** Move a damaged history aside and start fresh (only on the user's explicit request). */
   resetHistory?: boolean;
+  /** How often each live feed's gateway is asked whether escalation reaches anyone (default a minute). */
+  escalationPollMs?: number;
 };
 
 /** The history file inside a data directory. */
@@ -67,6 +72,8 @@ export class ConsoleCore {
   private retentionTimer: TimerHandle | null = null;
   private readonly windowListeners = new Set<(state: WindowState) => void>();
   private notificationHealth: NotificationHealth | null = null;
+  private readonly gateways: Map<string, GatewayEscalation>;
+  private readonly escalation: EscalationWatch;
 
   private constructor(
     readonly store: AlertStore,
@@ -97,6 +104,16 @@ export class ConsoleCore {
       onFeedStatus: () => {},
     };
     this.observers = new ObserverFanOut([writes, this.batcher], log);
+    this.gateways = gatewaysOf(options.feeds);
+    this.escalation = new EscalationWatch(this.gateways, {
+      clock,
+      isLive: (feedId) => this.clients.get(feedId)?.currentStatus().state === 'live',
+      onChange: (feedId) => {
+        const client = this.clients.get(feedId);
+        if (client) this.observers.onFeedStatus(this.withEscalation(client.currentStatus()));
+      },
+      ...(options.escalationPollMs ? { intervalMs: options.escalationPollMs } : {}),
+    });
     for (const observer of typeof options.observers === 'function'
       ? options.observers(this)
       : (options.observers ?? []))
@@ -113,7 +130,7 @@ export class ConsoleCore {
           this.batcher.addMetrics(samples);
           this.metrics.record(samples);
         },
-        onStatus: (status: FeedStatus) => this.observers.onFeedStatus(status),
+        onStatus: (status: FeedStatus) => this.observers.onFeedStatus(this.withEscalation(status)),
         presence: () => presenceOf(this.windowState),
       });
       this.clients.set(profile.id, client);
@@ -153,11 +170,18 @@ export class ConsoleCore {
     if (this.started) return;
     this.started = true;
     for (const client of this.clients.values()) client.start();
+    this.escalation.start();
   }
 
   /** Every feed's link status, in the order the feeds were configured. */
   feedStatuses(): FeedStatus[] {
-    return [...this.clients.values()].map((c) => c.currentStatus());
+    return [...this.clients.values()].map((c) => this.withEscalation(c.currentStatus()));
+  }
+
+  /** A feed's status with the line its gateway's escalation health adds, if any. */
+  private withEscalation(status: FeedStatus): FeedStatus {
+    const line = this.escalation.line(status.feedId);
+    return line ? { ...status, escalationFailing: line } : status;
   }
 
   onUpdate(listener: (update: UiUpdate) => void): () => void {
@@ -225,6 +249,7 @@ export class ConsoleCore {
   async close(): Promise<void> {
     if (this.retentionTimer) (this.options.clock ?? systemClock).clearTimeout(this.retentionTimer);
     for (const client of this.clients.values()) client.stop();
+    this.escalation.stop();
     this.batcher.flush();
     this.metrics.flush();
     await this.checkpoints.stop();
@@ -254,6 +279,7 @@ export class ConsoleCore {
         const end = to ?? (this.options.clock ?? systemClock).now();
         return metricRange(this.store.db, series, end - METRIC_WINDOWS[window], end);
       },
+      ...escalationHandlers(this.options.feeds, this.gateways),
       exportHistory: async ({ filter, format, limit }) => ({
         filename: `tocsin-history-${new Date((this.options.clock ?? systemClock).now()).toISOString().replaceAll(':', '-').slice(0, 19)}.${format}`,
         mimeType: format === 'csv' ? 'text/csv' : 'application/json',
