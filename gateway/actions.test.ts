@@ -147,7 +147,7 @@ describe('console actions', () => {
     const seen: string[] = [];
     const desk = new ActionDesk(
       g.journal,
-      (event) => g.journal.append([{ event }])[0]!,
+      async (event) => (await g.journal.append([{ event }]))[0]!,
       new Map([
         ['test', { source: 'test', onAction: async (_a: unknown, _b: unknown, by: string) => void seen.push(by) }],
       ]),

@@ -4,14 +4,33 @@
  * and both calls get the same answer, even across a gateway restart. The gateway, not the
  * console, says who acted: the `by` a console puts in its frame is ignored.
  */
-import type { AlertEvent } from '../common/protocol/alert.js';
+import type { AlertEvent, AlertState } from '../common/protocol/alert.js';
 import type { ClientFrame, ServerFrame } from '../common/protocol/frames.js';
-import type { Journal } from './journal/journal.js';
 import type { SourceActionHandler } from './sources/sink.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 
 type ActionFrame = Extract<ClientFrame, { type: 'action' }>;
 type ActionResult = Extract<ServerFrame, { type: 'action_result' }>;
+
+/**
+ * What actions need from a journal: the journal port, or the synchronous SQLite journal itself.
+ * `recordActionResult` may answer with the result stored under the key (compare-and-set: when
+ * another gateway of a cluster recorded one first, that one is the answer).
+ */
+export type ActionJournal = {
+  alertState(alertId: string): AlertState | undefined;
+  actionResult(actionId: string): string | undefined | Promise<string | undefined>;
+  recordActionResult(actionId: string, result: string, at: number): void | string | Promise<string>;
+};
+
+/**
+ * Journals and fans out an action's event; resolves with its seq, or null when the action's
+ * id was journaled already (the same action applied at once through another gateway).
+ */
+export type PublishAction = (event: AlertEvent, actionId: string) => number | null | Promise<number | null>;
+
+/** How long an action applied at once elsewhere may take to record its result. */
+const CONCURRENT_RESULT_WAIT_MS = 2_000;
 
 /** Who an action is attributed to: a person's display name and id, or "console". */
 export type Actor = { by: string; byId?: string };
@@ -33,8 +52,8 @@ export class ActionDesk {
   private readonly inFlight = new Map<string, Promise<ActionResult>>();
 
   constructor(
-    private readonly journal: Journal,
-    private readonly publish: (event: AlertEvent) => number,
+    private readonly journal: ActionJournal,
+    private readonly publish: PublishAction,
     private readonly handlers: ReadonlyMap<string, SourceActionHandler>,
     private readonly now: () => number,
   ) {}
@@ -54,13 +73,13 @@ export class ActionDesk {
 /** Apply one action as `actor`; `publish` journals and fans out the resulting event. */
 export async function applyAction(
   frame: ActionFrame,
-  journal: Journal,
-  publish: (event: AlertEvent) => number,
+  journal: ActionJournal,
+  publish: PublishAction,
   handlers: ReadonlyMap<string, SourceActionHandler>,
   now: number,
   actor: Actor = CONSOLE_ACTOR,
 ): Promise<ActionResult> {
-  const previous = journal.actionResult(frame.id);
+  const previous = await journal.actionResult(frame.id);
   if (previous !== undefined) return JSON.parse(previous) as ActionResult;
   const alert = journal.alertState(frame.alertId);
   const fail = (code: NonNullable<ActionResult['code']>, message: string): ActionResult => ({
@@ -92,13 +111,25 @@ export async function applyAction(
           : request.action === 'comment'
             ? { kind: 'commented', ...base, ...who, comment: request.comment }
             : { kind: 'resolved', ...base, endsAt: now };
-  let seq: number;
+  let seq: number | null;
   try {
-    seq = publish(event);
+    seq = await publish(event, frame.id);
   } catch (error) {
     return fail('internal', `journal write failed: ${errorMessage(error)}`);
   }
+  if (seq === null) return (await resultRecordedElsewhere(journal, frame.id)) ?? fail('internal', 'retry the action');
   const result: ActionResult = { type: 'action_result', id: frame.id, ok: true, seq };
-  journal.recordActionResult(frame.id, JSON.stringify(result), now);
-  return result;
+  const text = JSON.stringify(result);
+  const stored = await journal.recordActionResult(frame.id, text, now);
+  return typeof stored === 'string' && stored !== text ? (JSON.parse(stored) as ActionResult) : result;
+}
+
+/** The result another gateway records for an action it applied at the same moment. */
+async function resultRecordedElsewhere(journal: ActionJournal, actionId: string): Promise<ActionResult | undefined> {
+  for (let waited = 0; waited <= CONCURRENT_RESULT_WAIT_MS; waited += 50) {
+    const stored = await journal.actionResult(actionId);
+    if (stored !== undefined) return JSON.parse(stored) as ActionResult;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
 }

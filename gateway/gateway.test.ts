@@ -167,7 +167,7 @@ describe('gateway feed', () => {
     await g.sink.publish([
       { event: { kind: 'resolved', alertId: 'a1', source: 'test', at: Date.now(), endsAt: Date.now() } },
     ]);
-    g.journal.trim(Date.now());
+    await g.journal.trim(Date.now());
     expect(g.journal.bounds()).toEqual({ first: 32, last: 41 });
     const frames = await collect(g.url, 5, (f) => f.some((x) => x.type === 'live'));
     const snapshot = frames.find((f) => f.type === 'snapshot');
@@ -188,7 +188,7 @@ describe('gateway feed', () => {
       return { ...event, alert: { ...event.alert, body: 'b'.repeat(16_000) } };
     };
     await g.sink.publish(Array.from({ length: 200 }, (_, i) => ({ event: bigAlert(i + 1) }))); // about 3.2 MB of firing alerts
-    g.journal.trim(Date.now());
+    await g.journal.trim(Date.now());
     const texts: string[] = [];
     const frames = await collect(g.url, 1, (f) => f.some((x) => x.type === 'live'), TOKEN, texts);
     const snapshots = frames.filter((f): f is Extract<ServerFrame, { type: 'snapshot' }> => f.type === 'snapshot');

@@ -14,7 +14,8 @@ import { MAX_FRAME_BYTES, SUBPROTOCOL } from '../common/protocol/frames.js';
 import type { MetricSample } from '../common/protocol/metrics.js';
 import { ActionDesk } from './actions.js';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
-import { Journal } from './journal/journal.js';
+import type { JournalPort } from './journal/journal-port.js';
+import { openJournal } from './journal/open-journal.js';
 import { FeedSession } from './server/feed-session.js';
 import { applyHttpEdge } from '../common/node/http/http-edge.js';
 import { ServerStats } from '../common/node/http/server-stats.js';
@@ -43,7 +44,8 @@ export type Gateway = {
   port: number;
   sink: EventSink;
   stats: ServerStats;
-  journal: Journal;
+  /** The journal: reads are this gateway's own view, writes go to the configured backend. */
+  journal: JournalPort;
   /** The people of the configuration, by token and id. */
   directory: Directory;
   /** Whether each person has a console connected and watched. */
@@ -64,7 +66,12 @@ export type Gateway = {
   close(): Promise<void>;
 };
 
-export type GatewayDeps = { clock?: Clock; log?: (message: string) => void };
+export type GatewayDeps = {
+  clock?: Clock;
+  log?: (message: string) => void;
+  /** better-sqlite3's native module, when not the one Node would load (Electron loads its own build). */
+  sqliteNativeBinding?: string;
+};
 
 /** Start a gateway from a configuration (defaults filled in by the schema). */
 export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps = {}): Promise<Gateway> {
@@ -79,16 +86,22 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     : createHttpServer();
   const stats = new ServerStats();
   const edge = applyHttpEdge(server, config.http, { stats, log, clock });
-  const journal = openJournal(config.journal);
+  const journal = await openJournal(config.journal, {
+    clock,
+    log,
+    ...(deps.sqliteNativeBinding === undefined ? {} : { nativeBinding: deps.sqliteNativeBinding }),
+  }).catch((error: unknown) => {
+    edge.dispose();
+    throw error;
+  });
   const sessions = new Set<FeedSession>();
   const routes = new Map<string, RouteHandler>();
   const actionHandlers = new Map<string, SourceActionHandler>();
   const sources: EventSource[] = [];
 
   let escalation: AttachedEscalation | null = null;
-  const appendAndFanOut = (entries: readonly SinkEntry[]) => {
-    const seqs = journal.append(entries);
-    escalation?.journaled(entries, seqs);
+  // Whoever journaled them (this gateway, or another one of a cluster), new frames go to every console.
+  journal.onAppended(() => {
     // Journaled is what the caller is told: a console's send failing is that console's problem.
     for (const session of sessions) {
       try {
@@ -98,10 +111,14 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
         log(`sending to a console failed: ${errorMessage(error)}`);
       }
     }
+  });
+  const appendAndFanOut = async (entries: readonly SinkEntry[]) => {
+    const seqs = await journal.append(entries);
+    escalation?.journaled(entries, seqs);
     return seqs;
   };
   const sink: EventSink = {
-    publish: async (entries) => appendAndFanOut(entries),
+    publish: (entries) => appendAndFanOut(entries),
     publishMetrics: (samples: readonly MetricSample[]) => {
       if (sessions.size === 0 || samples.length === 0) return;
       // Serialized once for every console; the schema caps a frame at 10,000 samples.
@@ -130,6 +147,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       return sendHttpError(response, httpError('bad_target'));
     }
     if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    if (path === '/readyz') return answerReadiness(response, journal.health());
     const handler = routes.get(`${request.method} ${path}`);
     if (!handler) return sendHttpError(response, httpError('no_route', `${request.method} ${path}`));
     Promise.resolve()
@@ -153,7 +171,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   };
   const actions = new ActionDesk(
     journal,
-    (event) => appendAndFanOut([{ event }])[0]!,
+    async (event, actionId) => (await appendAndFanOut([{ event, dedupKey: `action:${actionId}` }]))[0]!,
     actionHandlers,
     () => clock.now(),
   );
@@ -211,21 +229,20 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     });
   }).catch((error: unknown) => {
     edge.dispose();
-    journal.close();
+    void journal.close();
     throw new Error(`gateway cannot listen on ${config.listen.host}:${config.listen.port}: ${errorMessage(error)}`);
   });
   server.on('error', (error) => log(`server error: ${error.message}`));
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
-  const checkpoints = journal.checkpointsOn(clock);
-  checkpoints.start();
-  await checkpoints.moveToThread(config.journal.path, 'journal', log);
-
-  journal.trim(clock.now());
-  let trimTimer = clock.setTimeout(function trim() {
-    journal.trim(clock.now());
-    trimTimer = clock.setTimeout(trim, 60_000);
+  await journal.start?.();
+  const trim = () =>
+    journal.trim(clock.now()).catch((error: unknown) => log(`trimming the journal failed: ${errorMessage(error)}`));
+  await trim();
+  let trimTimer = clock.setTimeout(function trimLater() {
+    void trim();
+    trimTimer = clock.setTimeout(trimLater, 60_000);
   }, 60_000);
 
   const gateway: Gateway = {
@@ -254,8 +271,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       edge.dispose();
       await escalation?.close();
-      await checkpoints.stop();
-      journal.close();
+      await journal.close();
     },
   };
   gateway.addRoute(
@@ -280,6 +296,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     gateway.alertmanager = await installAlertmanager(gateway, config.alertmanager, {
       tokens: config.tokens,
       journalPath: config.journal.path,
+      ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
       now: () => clock.now(),
       log,
     });
@@ -294,7 +311,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       directory,
       presence,
       actions,
-      publish: (event) => void appendAndFanOut([{ event }]),
+      publish: (event) =>
+        void appendAndFanOut([{ event }]).catch((error: unknown) =>
+          log(`journaling an escalation event failed: ${errorMessage(error)}`),
+        ),
       clock,
       log,
     });
@@ -312,11 +332,9 @@ async function readTls(files: NonNullable<GatewayConfig['tls']>): Promise<{ cert
   return { cert: await read(files.certFile, 'certificate'), key: await read(files.keyFile, 'key') };
 }
 
-/** Open the journal, saying which file could not be opened. */
-function openJournal(options: GatewayConfig['journal']): Journal {
-  try {
-    return new Journal(options);
-  } catch (error) {
-    throw new Error(`cannot open the gateway journal ${options.path}: ${errorMessage(error)}`);
-  }
+/** `/readyz`: 200 only while the journal takes writes and this gateway's view is current. */
+function answerReadiness(response: ServerResponse, health: ReturnType<JournalPort['health']>): void {
+  if (health.reachable && health.caughtUp)
+    return void response.writeHead(200, { 'content-type': 'text/plain' }).end(`ready: ${health.detail}\n`);
+  sendHttpError(response, httpError('not_ready', health.detail));
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../../common/clock.js';
 import { migrate } from '../../common/node/sqlite/migrate.js';
 import { WalCheckpoints } from '../../common/node/sqlite/wal-checkpoints.js';
 import { JOURNAL_MIGRATIONS } from './migrations.js';
+import type { JournaledFrame, JournalView } from './journal-port.js';
 
 export type JournalOptions = {
   path: string;
@@ -20,10 +21,11 @@ export type JournalOptions = {
   maxAgeMs: number;
   /** Approximate bytes of event frames kept (default: unbounded by size). */
   maxBytes?: number;
+  /** better-sqlite3's native module, when not the one Node would load (Electron loads its own build). */
+  nativeBinding?: string;
 };
 
-/** A journaled event with its seq, as the exact text of its `event` frame. */
-export type JournaledFrame = { seq: number; frame: string };
+export type { JournaledFrame } from './journal-port.js';
 
 /** Events kept in memory so live fan-out to many consoles does not query SQLite per client. */
 const RECENT_CAPACITY = 20_000;
@@ -35,7 +37,8 @@ export function eventFrameText(seq: number, eventJson: string): string {
   return `{"type":"event","stream":"alerts","seq":${seq},"event":${eventJson}}`;
 }
 
-export class Journal {
+/** The SQLite journal (synchronous); SqliteJournalBackend puts it behind the journal port. */
+export class Journal implements JournalView {
   private readonly db: Database.Database;
   private readonly recent: JournaledFrame[] = [];
   /** Committed alert states, newest last (a Map keeps insertion order: an LRU by write). */
@@ -48,7 +51,10 @@ export class Journal {
   private checkpoints: WalCheckpoints | null = null;
 
   constructor(private readonly options: JournalOptions) {
-    this.db = new Database(options.path);
+    this.db = new Database(
+      options.path,
+      options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
+    );
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     migrate(this.db, JOURNAL_MIGRATIONS, `the gateway journal ${options.path}`);

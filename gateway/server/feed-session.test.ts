@@ -10,6 +10,7 @@ import { ConsoleCore } from '../../main/core/console-core.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { CloseCode, SUBPROTOCOL } from '../../common/protocol/frames.js';
 import { startGateway, type Gateway } from '../gateway.js';
+import type { SqliteJournalBackend } from '../journal/sqlite-backend.js';
 
 const TOKEN = 'session-test-token-0123456789';
 const open: Array<{ close(): Promise<void> }> = [];
@@ -113,7 +114,7 @@ describe('feed sessions under hostile input', () => {
     ws.on('message', (d) => received.push(JSON.parse(d.toString()).type as string));
     hello(ws);
     await g.sink.publish([{ event: big(1, 10) }]);
-    const db = (g.journal as unknown as { db: Database.Database }).db;
+    const db = ((g.journal as SqliteJournalBackend).journal as unknown as { db: Database.Database }).db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`); // a full disk
     await expect(g.sink.publish(Array.from({ length: 50 }, (_, i) => ({ event: big(i + 2, 20_000) })))).rejects.toThrow(
       /full/,

@@ -19,7 +19,7 @@ import {
 import { decodeFrame } from '../../common/protocol/decode.js';
 import { errorMessage, parseBoundedJson } from '../../common/protocol/bounded-json.js';
 import type { Clock, TimerHandle } from '../../common/clock.js';
-import type { Journal } from '../journal/journal.js';
+import type { JournalView } from '../journal/journal-port.js';
 import { FrameRateLimit } from './rate-limit.js';
 import { snapshotFrames } from './snapshot.js';
 import type { ServerStats } from '../../common/node/http/server-stats.js';
@@ -47,7 +47,7 @@ export type ActionHandler = (frame: Extract<ClientFrame, { type: 'action' }>, ac
 
 /** What a session needs from its gateway, injected. */
 export type SessionDeps = {
-  journal: Journal;
+  journal: JournalView;
   limits: SessionLimits;
   clock: Clock;
   stats: ServerStats;

@@ -92,6 +92,11 @@ export const HTTP_ERRORS = {
     when: 'the journal could not store the events: nothing of the request was stored, retry it',
     message: (why) => `journal write failed: ${why}`,
   },
+  not_ready: {
+    status: 503,
+    when: '`GET /readyz`: the journal is unreachable, or this gateway has not caught up with it (a load balancer sends consoles elsewhere)',
+    message: (why) => `not ready: ${why}`,
+  },
   unavailable: {
     status: 503,
     when: 'a route failed after accepting the request',

@@ -103,6 +103,8 @@ export type AlertmanagerDeps = {
   /** The gateway's tokens, used when the section names none of its own. */
   tokens: readonly string[];
   journalPath: string;
+  /** better-sqlite3's native module for the silence store, when not Node's (Electron). */
+  sqliteNativeBinding?: string;
   now: () => number;
   log: (message: string) => void;
 };
@@ -124,7 +126,7 @@ export class AlertmanagerReceiver implements EventSource {
       const path =
         config.silences.statePath ??
         (deps.journalPath === ':memory:' ? ':memory:' : `${deps.journalPath}.silences.sqlite`);
-      this.store = new SilenceStore(path);
+      this.store = new SilenceStore(path, deps.sqliteNativeBinding);
       const api = new AlertmanagerApi(config.url, {
         timeoutMs: config.requestTimeoutMs,
         ...(config.apiToken ? { apiToken: config.apiToken } : {}),

@@ -23,8 +23,9 @@ export type SilenceRecord = { alertId: string; silenceId: string; createdAt: num
 export class SilenceStore {
   private readonly db: Database.Database;
 
-  constructor(path: string) {
-    this.db = new Database(path);
+  /** `nativeBinding`: better-sqlite3's native module, when not the one Node would load (Electron). */
+  constructor(path: string, nativeBinding?: string) {
+    this.db = new Database(path, nativeBinding === undefined ? {} : { nativeBinding });
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS silences (
       alert_id TEXT PRIMARY KEY,
