@@ -16,6 +16,7 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.map': 'application/json',
   '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** The console's CSP: only its own scripts, and network only to its own `/api` socket. */
@@ -31,6 +32,18 @@ export function contentSecurityPolicy(host: string): string {
     "frame-ancestors 'none'",
     "form-action 'self'",
   ].join('; ');
+}
+
+/**
+ * The service worker's own policy (a worker is governed by its script's headers, not the page's):
+ * its Acknowledge action POSTs an escalation link to the gateway, which is another origin, so it
+ * may reach https origins; it runs no code but its own.
+ */
+export function serviceWorkerPolicy(host: string): string {
+  return contentSecurityPolicy(host).replace(
+    `connect-src 'self' ws://${host} wss://${host}`,
+    "connect-src 'self' https:",
+  );
 }
 
 /** Map a URL path to a file inside `root`, or null when it would escape the root. */
@@ -62,12 +75,14 @@ export async function serveStatic(
     return;
   }
   const type = MIME[extname(file)] ?? 'application/octet-stream';
+  const worker = urlPath === '/sw.js';
   response.writeHead(200, {
     'content-type': type,
-    'content-security-policy': contentSecurityPolicy(host),
+    'content-security-policy': worker ? serviceWorkerPolicy(host) : contentSecurityPolicy(host),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600',
+    // A new worker must reach browsers at once; HTML is never cached.
+    'cache-control': type.startsWith('text/html') || worker ? 'no-store' : 'private, max-age=3600',
     ...extraHeaders,
   });
   response.end(body);

@@ -2,7 +2,7 @@
  * The console: status bar, the four views (board, dashboards, history, settings), an alert's
  * detail beside them, and a live region that announces new alerts.
  */
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AlertRow } from '../../common/api/contract';
 import type { Settings } from '../../common/settings/schema';
 import type { ConsoleApi } from './api/get-api';
@@ -15,6 +15,7 @@ import { StatusBar } from './features/status/StatusBar';
 import { ViewTabs, type View } from './components/ViewTabs';
 import { type ConsoleStore } from './state/console-store';
 import { alertKey } from '../../common/alert-key';
+import { useAlertLink } from './hooks/useAlertLink';
 
 export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -37,6 +38,19 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
     }
     // Only a new focus request moves the view, not every alert update.
   }, [state.focus?.n]);
+
+  // A link to one alert (`#/alert/<id>`, from an e-mail or a push): open it once it is on the board.
+  const link = useAlertLink();
+  const followed = useRef(-1);
+  useEffect(() => {
+    if (link.alertId === null || followed.current === link.n) return;
+    const row = [...state.alerts.values()].find((r) => r.alertId === link.alertId);
+    if (!row) return; // not received yet: tried again as alerts arrive
+    followed.current = link.n;
+    setView('board');
+    setSelected(alertKey(row));
+    setOpened(row);
+  }, [link, state.alerts]);
 
   // The live version of an open alert when it is active; the history's copy otherwise.
   const openRow = opened ? (state.alerts.get(alertKey(opened)) ?? opened) : null;

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { AlertRow, TimelineEntry } from '../../../../common/api/contract';
 import type { ConsoleApi } from '../../api/get-api';
 import { CategoryBadge, SeverityBadge } from '../../components/SeverityBadge';
+import { EscalationLadder } from './EscalationLadder';
 
 export function safeHttpsUrl(url: string | undefined): string | null {
   if (!url) return null;
@@ -128,6 +129,7 @@ export function AlertDetail({
         />
         <button type="submit">Add comment</button>
       </form>
+      <EscalationLadder api={api} feedId={row.feedId} alertId={row.alertId} version={row.lastSeq} />
       <h3>Timeline</h3>
       <ol className="timeline" data-testid="timeline">
         {timeline.map((entry) => (

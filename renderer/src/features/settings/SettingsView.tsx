@@ -8,6 +8,7 @@ import { CATEGORIES, SEVERITIES, type Category } from '../../../../common/protoc
 import type { Settings } from '../../../../common/settings/schema';
 import type { ConsoleApi } from '../../api/get-api';
 import { Field, numberInput, type Errors } from './fields';
+import { ReachMeSettings } from './ReachMeSettings';
 
 type Props = { api: ConsoleApi; onSaved: (settings: Settings) => void };
 const NEW_FEED = { id: '', name: '', url: '', token: '', ca: '', pin: '' };
@@ -321,6 +322,7 @@ export function SettingsView({ api, onSaved }: Props) {
           </span>
         )}
       </form>
+      <ReachMeSettings api={api} />
     </section>
   );
 }

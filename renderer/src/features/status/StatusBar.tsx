@@ -4,7 +4,9 @@
  * live says since when, and a disconnected one when it retries. The browser console's own
  * link to the core is shown too: when it is down, the feeds' last known states are not news.
  * So is the core itself: while it is being restarted every feed carries the outage, and the bar
- * leads with "Core restarting — <reason>" rather than leaving a calm-looking board.
+ * leads with "Core restarting — <reason>" rather than leaving a calm-looking board. And when a
+ * feed's gateway says escalation reaches nobody (every channel failing), the bar says that too:
+ * people away from a console are relying on it.
  */
 import type { CoreOutage, FeedStatus } from '../../../../common/api/contract';
 import type { ShellLink } from '../../api/socket-api';
@@ -104,6 +106,14 @@ export function StatusBar({ feeds, link, notifications, onAddFeed }: Props) {
           </span>
         );
       })}
+      {feeds
+        .filter((feed) => feed.escalationFailing)
+        .map((feed) => (
+          <span key={`escalation-${feed.feedId}`} className="feed feed-disconnected" data-testid="escalation-status">
+            <span aria-hidden="true">✕</span> <strong>Nobody can be reached</strong> via {feed.name}:{' '}
+            <span className="detail-text">{feed.escalationFailing}</span>
+          </span>
+        ))}
       <NotificationStatus health={notifications} />
       {feeds.some((f) => f.embedded) && (
         <button type="button" className="add-feed-button" onClick={onAddFeed}>
