@@ -28,6 +28,10 @@ const steps: Array<[string, string[]]> = [
     ['npx', 'tsx', 'bench/alertmanager-latency.ts', '100'],
   ],
   ['UI under a storm', ['npx', 'tsx', 'bench/ui-storm.ts', '15']],
+  [
+    'escalation: 100,000 open ladders idle, cancel on ack, sending to SMTP vs raw',
+    ['npx', 'tsx', 'bench/escalation.ts', '100000', '300'],
+  ],
 ];
 for (const [name, [command, ...args]] of steps) {
   console.log(`\n=== ${name}`);

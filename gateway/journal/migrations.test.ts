@@ -79,6 +79,13 @@ describe('journal migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'escalation_steps'")
       .all();
     expect(indexes).toContainEqual({ name: 'escalation_steps_due' });
+    expect(indexes).toContainEqual({ name: 'escalation_steps_alert' });
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN UPDATE escalation_steps SET state = 'cancelled' WHERE alert_id = ? AND state = 'pending'",
+      )
+      .all('a') as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX escalation_steps_alert/);
     db.prepare(
       "INSERT INTO push_subscriptions (endpoint, person, device, p256dh, auth, created_at) VALUES ('https://p/1', 'ann', 'laptop', 'k', 'a', 1)",
     ).run();

@@ -92,7 +92,8 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE TABLE escalation_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL) STRICT;
       INSERT INTO escalation_secret VALUES (1, lower(hex(randomblob(32))));
     `),
-  // 5: Web Push. Step rows may go by `push` (the table is rebuilt: SQLite cannot alter a CHECK);
+  // 5: Web Push. Step rows may go by `push` (the table is rebuilt: SQLite cannot alter a CHECK,
+  // and gains an index by alert, so an acknowledgement's cancel is a lookup, not a scan);
   // each person's browser and device subscriptions, with the time a push service asked us to
   // wait until (429 Retry-After); the gateway's VAPID key pair, made by the gateway at first start.
   (db) =>
@@ -116,6 +117,8 @@ export const JOURNAL_MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       DROP TABLE escalation_steps;
       ALTER TABLE escalation_steps_v5 RENAME TO escalation_steps;
       CREATE INDEX escalation_steps_due ON escalation_steps(state, due_at);
+      -- An acknowledgement cancels one alert's rows: without this, a scan of every open row.
+      CREATE INDEX escalation_steps_alert ON escalation_steps(alert_id, state);
       CREATE TABLE push_subscriptions (
         endpoint TEXT PRIMARY KEY,
         person TEXT NOT NULL,
