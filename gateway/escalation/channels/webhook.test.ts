@@ -1,3 +1,4 @@
+import { pushTopic } from '../push/push-message.js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,7 +92,9 @@ describe('the webhook channel', () => {
           clear: true,
         },
       ],
+      sequence_id: pushTopic('a1'),
     });
+    expect(pushTopic('a1')).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 
   it('fails on an error status, a refused connection or a timeout; one accepting webhook is enough', async () => {

@@ -1,7 +1,8 @@
 /**
  * The webhook channel: each of a person's webhooks gets the notice as a signed JSON POST, or,
  * for the `ntfy` flavour, as an ntfy JSON publish (title, message, priority, tags, click URL
- * and an Acknowledge button that POSTs the acknowledge link).
+ * and an Acknowledge button that POSTs the acknowledge link, and a sequence id per alert so that
+ * repeats replace each other on the phone).
  *
  * Signing (plain JSON): `X-Tocsin-Timestamp` is the send time in seconds since the epoch and
  * `X-Tocsin-Signature` is `sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` with the
@@ -17,6 +18,7 @@ import { fail, ok, type Result } from '../../../common/result.js';
 import type { Severity } from '../../../common/protocol/alert.js';
 import type { PersonWebhook } from '../directory.js';
 import { noticeTitle, runbookUrl, type Channel, type Notice } from './channel.js';
+import { pushTopic } from '../push/push-message.js';
 
 /** How old a signed request a receiver should still accept. */
 export const WEBHOOK_REPLAY_WINDOW_MS = 5 * 60_000;
@@ -76,6 +78,9 @@ export function ntfyPublish(notice: Notice, webhookUrl: string): { url: string; 
       tags: [alert.severity === 'critical' ? 'rotating_light' : 'warning', alert.category],
       click: notice.consoleUrl,
       actions: [{ action: 'http', label: 'Acknowledge', url: notice.ackUrl, method: 'POST', clear: true }],
+      // ntfy 2.16+: a later step for the same alert replaces this notification instead of adding one
+      // (older servers ignore the field). Derived from the alert id, in the characters ntfy allows.
+      sequence_id: pushTopic(notice.fired.alertId),
     },
   };
 }
