@@ -24,6 +24,8 @@ export class ActionLinks {
     secret: string,
     private readonly publicUrl: string,
     private readonly ttlMs: number,
+    /** Where the browser console is served (default `<publicUrl>/console`). */
+    private readonly consoleBase = `${publicUrl}/console`,
   ) {
     this.key = Buffer.from(secret, 'utf8');
   }
@@ -42,7 +44,7 @@ export class ActionLinks {
 
   /** The console's URL for an alert (the console opens the alert named after `#/alert/`). */
   consoleUrl(alertId: string): string {
-    return `${this.publicUrl}/console#/alert/${encodeURIComponent(alertId)}`;
+    return `${this.consoleBase}#/alert/${encodeURIComponent(alertId)}`;
   }
 
   /** What the token grants, if its signature holds and it has not expired at `now`. */

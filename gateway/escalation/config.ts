@@ -80,6 +80,11 @@ const PolicySchema = z
 export const EscalationConfigSchema = z.strictObject({
   /** The gateway's externally reachable base URL: links in mail and webhooks start with it. */
   publicUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
+  /** Where people open the browser console (its links go to `#/alert/<id>`); default `<publicUrl>/console`. */
+  consoleUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   /** Signs acknowledge links; generated and kept with the journal when absent. */
   linkSecret: z.string().min(16).optional(),
   linkTtlMs: z

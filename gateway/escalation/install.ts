@@ -85,7 +85,12 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   const config = parsed.value;
   const clock = deps.clock ?? systemClock;
   const store = new EscalationStore(deps.db);
-  const links = new ActionLinks(config.linkSecret ?? store.linkSecret(), config.publicUrl, config.linkTtlMs);
+  const links = new ActionLinks(
+    config.linkSecret ?? store.linkSecret(),
+    config.publicUrl,
+    config.linkTtlMs,
+    config.consoleUrl ?? `${config.publicUrl}/console`,
+  );
   const email = config.smtp && !deps.channels ? new EmailChannel(config.smtp) : undefined;
   const push = new PushStore(deps.db);
   const vapid = push.vapidKeys();
@@ -109,7 +114,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     publicKey: vapid.publicKey,
     identify: deps.identify ?? (() => null),
     channel: channels.push ?? unavailablePush,
-    consoleUrl: `${config.publicUrl}/console`,
+    consoleUrl: config.consoleUrl ?? `${config.publicUrl}/console`,
     now: () => clock.now(),
   });
   const health = new ChannelHealth(Object.keys(channels) as ChannelName[]);

@@ -16,6 +16,7 @@ describe('escalation configuration', () => {
     if (!parsed.ok) return;
     expect(parsed.value.publicUrl).toBe('https://tocsin.example.test');
     expect(parsed.value.linkTtlMs).toBe(24 * 3_600_000);
+    expect(parsed.value.consoleUrl).toBeUndefined(); // links then go to <publicUrl>/console
     const [policy] = parsed.value.policies;
     expect(policy!.match).toEqual({ severities: ['critical'], categories: ['security', 'outage'] });
     expect(policy!.steps.map((s) => [s.after, s.via, s.atOnceWhenUnwatched])).toEqual([

@@ -41,6 +41,7 @@ async function gatewayOn(journalPath: string): Promise<Gateway> {
     people: [{ id: 'ann', name: 'Ann Example', tokens: [ANN] }],
     escalation: {
       publicUrl: `http://127.0.0.1:${port}`,
+      consoleUrl: 'https://console.example.test/',
       push: { subject: 'mailto:oncall@example.test', tls: { caFile: service.caFile } },
       policies: [{ name: 'now', steps: [{ after: 0, notify: ['ann'], via: ['push'] }] }],
     },
@@ -135,7 +136,7 @@ describe('Web Push in a started gateway', () => {
       ackUrl: string;
       consoleUrl: string;
     };
-    expect(message.consoleUrl).toBe(`http://127.0.0.1:${gateway.port}/console#/alert/intrusion-1`);
+    expect(message.consoleUrl).toBe('https://console.example.test#/alert/intrusion-1');
 
     // What the service worker's Acknowledge action does: POST the link.
     expect((await fetch(message.ackUrl, { method: 'POST' })).status).toBe(200);
