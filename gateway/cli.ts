@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const config = await loadGatewayConfig(values.config);
   const gateway = await startGateway(config, { log: (message) => console.error(`gateway: ${message}`) });
   console.log(`Tocsin gateway: ${gateway.url}`);
-  console.log(`  journal: ${config.journal.path}${config.demo.enabled ? '; demo simulator on' : ''}`);
+  const journal =
+    config.journal.kind === 'jetstream'
+      ? `stream ${config.journal.stream} on ${config.journal.servers?.join(', ')}`
+      : config.journal.path;
+  console.log(`  journal: ${journal}${config.demo.enabled ? '; demo simulator on' : ''}`);
   const stop = async (signal: string) => {
     console.log(`${signal}: closing the gateway`);
     await gateway.close();

@@ -119,4 +119,28 @@ describe('gateway configuration', () => {
     ]);
     expect(monitoring.tls?.certFile).toBe(join(import.meta.dirname, 'examples/tls/gateway.crt'));
   });
+
+  it('takes a jetstream journal, and names the field a bad one gets wrong', () => {
+    const jetstream = { kind: 'jetstream', servers: ['nats://127.0.0.1:4222'], stream: 'TOCSIN' };
+    expect(parseGatewayConfig({ ...minimal, journal: jetstream }).journal).toMatchObject({
+      kind: 'jetstream',
+      replicas: 1,
+      duplicateWindowMs: 120_000,
+    });
+    expect(() => parseGatewayConfig({ ...minimal, journal: { kind: 'jetstream', stream: 'T' } })).toThrow(
+      /journal.servers: a jetstream journal needs its NATS servers/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, journal: { ...jetstream, stream: 'a.b' } })).toThrow(
+      /journal.stream: letters, digits/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, journal: { ...jetstream, replicas: 7 } })).toThrow(
+      /journal.replicas/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, journal: { path: 'j', servers: ['nats://x'] } })).toThrow(
+      /journal.servers: only for a journal of kind "jetstream"/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, journal: {} })).toThrow(
+      /journal.path: a sqlite journal needs a path/,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
+import { JournalConfigSchema } from './journal/journal-config.js';
 import { PeopleConfigSchema, refineIdentity, TeamsConfigSchema } from './identity/config.js';
 
 const HTTP_DEFAULTS = {
@@ -33,17 +34,8 @@ export const GatewayConfigSchema = z
     /** Browser origins allowed to open a feed; none by default. */
     allowedOrigins: z.array(z.string()).default([]),
     tls: z.strictObject({ certFile: z.string(), keyFile: z.string() }).optional(),
-    journal: z.strictObject({
-      path: z.string(),
-      maxEvents: z.number().int().positive().default(1_000_000),
-      maxAgeMs: z
-        .number()
-        .int()
-        .positive()
-        .default(7 * 24 * 3600_000),
-      /** Approximate bytes of events kept for replay; unbounded by size when absent. */
-      maxBytes: z.number().int().positive().optional(),
-    }),
+    /** A SQLite file (the default), or a JetStream stream shared by a cluster (docs/cluster.md). */
+    journal: JournalConfigSchema,
     heartbeatMs: z.number().int().min(100).default(10_000),
     limits: z
       .strictObject({
@@ -151,7 +143,17 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
     ...config,
     journal: {
       ...config.journal,
-      path: config.journal.path === ':memory:' ? ':memory:' : resolve(base, config.journal.path),
+      ...(config.journal.path === undefined || config.journal.path === ':memory:'
+        ? {}
+        : { path: resolve(base, config.journal.path) }),
+      ...(config.journal.credentials === undefined ? {} : { credentials: resolve(base, config.journal.credentials) }),
+      ...(config.journal.tls === undefined
+        ? {}
+        : {
+            tls: Object.fromEntries(
+              Object.entries(config.journal.tls).map(([key, value]) => [key, value && resolve(base, value)]),
+            ),
+          }),
     },
     ...(config.tls
       ? { tls: { certFile: resolve(base, config.tls.certFile), keyFile: resolve(base, config.tls.keyFile) } }

@@ -86,9 +86,12 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     : createHttpServer();
   const stats = new ServerStats();
   const edge = applyHttpEdge(server, config.http, { stats, log, clock });
+  // With a JetStream journal, `journal.path` is this gateway's own file (escalation, silences).
+  const localPath = config.journal.path ?? ':memory:';
   const journal = await openJournal(config.journal, {
     clock,
     log,
+    name: config.name,
     ...(deps.sqliteNativeBinding === undefined ? {} : { nativeBinding: deps.sqliteNativeBinding }),
   }).catch((error: unknown) => {
     edge.dispose();
@@ -221,6 +224,12 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     });
   };
 
+  // Before listening: a console must not resume from a view that has not caught up yet.
+  await journal.start?.().catch(async (error: unknown) => {
+    edge.dispose();
+    await journal.close();
+    throw error;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => {
@@ -236,7 +245,6 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
-  await journal.start?.();
   const trim = () =>
     journal.trim(clock.now()).catch((error: unknown) => log(`trimming the journal failed: ${errorMessage(error)}`));
   await trim();
@@ -295,7 +303,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   if (config.alertmanager) {
     gateway.alertmanager = await installAlertmanager(gateway, config.alertmanager, {
       tokens: config.tokens,
-      journalPath: config.journal.path,
+      journalPath: localPath,
       ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
       now: () => clock.now(),
       log,
@@ -307,7 +315,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   }
   if (config.escalation) {
     escalation = attachEscalation(gateway, config.escalation, {
-      journalPath: config.journal.path,
+      journalPath: localPath,
       directory,
       presence,
       actions,

@@ -21,6 +21,8 @@ export type JournalOptions = {
   maxAgeMs: number;
   /** Approximate bytes of event frames kept (default: unbounded by size). */
   maxBytes?: number;
+  /** The identity to report instead of the file's own (a replica reports its stream's). */
+  identity?: string;
   /** better-sqlite3's native module, when not the one Node would load (Electron loads its own build). */
   nativeBinding?: string;
 };
@@ -39,18 +41,18 @@ export function eventFrameText(seq: number, eventJson: string): string {
 
 /** The SQLite journal (synchronous); SqliteJournalBackend puts it behind the journal port. */
 export class Journal implements JournalView {
-  private readonly db: Database.Database;
+  protected readonly db: Database.Database;
   private readonly recent: JournaledFrame[] = [];
   /** Committed alert states, newest last (a Map keeps insertion order: an LRU by write). */
   private readonly stateCache = new Map<string, AlertState | undefined>();
-  private lastSeq: number;
-  private firstSeq: number;
+  protected lastSeq: number;
+  protected firstSeq: number;
   /** This journal's identity (migration 3): the same for its whole life, different for any other journal. */
   readonly id: string;
-  private readonly statements;
+  protected readonly statements;
   private checkpoints: WalCheckpoints | null = null;
 
-  constructor(private readonly options: JournalOptions) {
+  constructor(protected readonly options: JournalOptions) {
     this.db = new Database(
       options.path,
       options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
@@ -73,7 +75,9 @@ export class Journal implements JournalView {
       getAction: db.prepare<[string], { result: string }>('SELECT result FROM action_results WHERE action_id = ?'),
       putAction: db.prepare('INSERT OR IGNORE INTO action_results (action_id, result, at) VALUES (?, ?, ?)'),
     };
-    this.id = (db.prepare('SELECT journal_id FROM journal_identity').get() as { journal_id: string }).journal_id;
+    this.id =
+      options.identity ??
+      (db.prepare('SELECT journal_id FROM journal_identity').get() as { journal_id: string }).journal_id;
     this.firstSeq = (db.prepare('SELECT first_seq FROM window_floor').get() as { first_seq: number }).first_seq;
     // Seqs never go back: when a trim has emptied the window, the floor remembers where they were.
     const newest = (db.prepare('SELECT MAX(seq) AS last FROM events').get() as { last: number | null }).last;
@@ -203,13 +207,13 @@ export class Journal implements JournalView {
     return this.lastSeq - Math.floor(this.options.maxBytes / avg) + 1;
   }
 
-  private cacheState(alertId: string, state: AlertState | undefined): void {
+  protected cacheState(alertId: string, state: AlertState | undefined): void {
     this.stateCache.delete(alertId);
     this.stateCache.set(alertId, state);
     if (this.stateCache.size > STATE_CACHE_CAPACITY) this.stateCache.delete(this.stateCache.keys().next().value!);
   }
 
-  private remember(item: JournaledFrame): void {
+  protected remember(item: JournaledFrame): void {
     this.lastSeq = item.seq;
     this.recent.push(item);
     // Trim in large steps so appends stay O(1) amortised.

@@ -2,13 +2,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../common/clock.js';
+import { JournalConfigSchema } from './journal-config.js';
 import { openJournal } from './open-journal.js';
 
 const binding = join(
   dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
   'build/Release/better_sqlite3.node',
 );
-const config = { path: ':memory:', maxEvents: 100, maxAgeMs: 60_000 };
+const config = JournalConfigSchema.parse({ path: ':memory:', maxEvents: 100, maxAgeMs: 60_000 });
 const deps = { clock: systemClock, log: () => {} };
 
 describe('the SQLite journal backend', () => {

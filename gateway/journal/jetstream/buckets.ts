@@ -1,0 +1,94 @@
+/**
+ * The journal's KV buckets beside its stream: the state of every alert (for snapshots of
+ * alerts whose events have left the stream), and action results under their idempotency key.
+ * Keys are base64url (KV keys allow few characters) and carry the journal identity, so a
+ * recreated stream starts with no state, as a new SQLite journal does.
+ */
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { AlertState } from '../../../common/protocol/alert.js';
+
+/** KV's "wrong last sequence": a compare-and-set lost to another writer. */
+const WRONG_LAST_SEQUENCE = 10071;
+const encoder = new TextEncoder();
+
+/** A KV key for `id` in the journal `journalId`. */
+function keyOf(journalId: string, id: string): string {
+  return `${journalId}.${Buffer.from(id).toString('base64url') || '_'}`;
+}
+
+function lostRace(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE;
+}
+
+/** Alert states and action results of one journal. */
+export class JournalBuckets {
+  private constructor(
+    private readonly states: KV,
+    private readonly actions: KV,
+    private readonly journalId: string,
+  ) {}
+
+  /** Open (or create) `${stream}-alerts` and `${stream}-actions`; action results expire with the replay window. */
+  static async open(
+    nc: NatsConnection,
+    spec: { stream: string; replicas: number; maxAgeMs: number },
+    journalId: string,
+  ): Promise<JournalBuckets> {
+    const kvm = new Kvm(nc);
+    const states = await kvm.create(`${spec.stream}-alerts`, { history: 1, replicas: spec.replicas });
+    const actions = await kvm.create(`${spec.stream}-actions`, {
+      history: 1,
+      replicas: spec.replicas,
+      ttl: spec.maxAgeMs,
+    });
+    return new JournalBuckets(states, actions, journalId);
+  }
+
+  /** Every alert state kept for this journal. */
+  async allStates(): Promise<AlertState[]> {
+    const keys: string[] = [];
+    for await (const key of await this.states.keys(`${this.journalId}.>`)) keys.push(key);
+    const states: AlertState[] = [];
+    for (const key of keys) {
+      const entry = await this.states.get(key);
+      if (entry && entry.operation === 'PUT' && entry.value.length > 0) states.push(entry.json<AlertState>());
+    }
+    return states;
+  }
+
+  /** Store `state` unless the bucket already has a later one (compare-and-set on the revision). */
+  async putState(state: AlertState): Promise<void> {
+    const key = keyOf(this.journalId, state.alertId);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const entry = await this.states.get(key);
+      if (entry && entry.operation === 'PUT' && entry.json<AlertState>().lastSeq >= state.lastSeq) return;
+      try {
+        const value = encoder.encode(JSON.stringify(state));
+        await (entry ? this.states.update(key, value, entry.revision) : this.states.create(key, value));
+        return;
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+      }
+    }
+    throw new Error(`alert state ${state.alertId}: compare-and-set lost 10 times in a row`);
+  }
+
+  /** The result stored for an action id. */
+  async actionResult(actionId: string): Promise<string | undefined> {
+    const entry = await this.actions.get(keyOf(this.journalId, actionId));
+    return entry && entry.operation === 'PUT' ? entry.string() : undefined;
+  }
+
+  /** Store an action's result unless one is there already; the stored one is the answer. */
+  async recordActionResult(actionId: string, result: string): Promise<string> {
+    try {
+      await this.actions.create(keyOf(this.journalId, actionId), encoder.encode(result));
+      return result;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      return (await this.actionResult(actionId)) ?? result;
+    }
+  }
+}

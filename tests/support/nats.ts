@@ -1,0 +1,106 @@
+/**
+ * Real `nats-server` processes with JetStream for tests (Debian's 2.9): one node, or a cluster
+ * of three, on free loopback ports with their store in a temporary directory. Ready when plain
+ * `GET /healthz` on each monitor port says ok (`?js-enabled-only=true` says so too early).
+ * `kill(i)` SIGKILLs one node and `restart(i)` brings it back with the same name and store.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './real-monitoring.js';
+import { startProcess, stopChild, type Started } from './processes.js';
+import { until } from './until.js';
+
+export type NatsNode = { name: string; port: number; monitorPort: number; clusterPort: number; config: string };
+
+/** A running set of nats-server nodes. */
+export type NatsCluster = {
+  dir: string;
+  nodes: NatsNode[];
+  /** `nats://127.0.0.1:PORT` of every node. */
+  servers: string[];
+  kill(index: number): Promise<void>;
+  restart(index: number): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Start `size` JetStream nodes (1, or 3 for a cluster with routes between them). */
+export async function startNats(size = 1): Promise<NatsCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'tocsin-nats-'));
+  const nodes: NatsNode[] = [];
+  for (let i = 0; i < size; i++) {
+    const name = `n${i + 1}`;
+    nodes.push({
+      name,
+      port: await freePort(),
+      monitorPort: await freePort(),
+      clusterPort: await freePort(),
+      config: join(dir, `${name}.conf`),
+    });
+  }
+  for (const node of nodes) writeFileSync(node.config, configFor(node, nodes, dir));
+  const running: Array<Started | null> = nodes.map(() => null);
+  const start = async (i: number) => {
+    const node = nodes[i]!;
+    running[i] = await startProcess('nats-server', ['-c', node.config], /Server is ready/, { timeoutMs: 20_000 });
+    leftovers.add(running[i]!.child);
+  };
+  const healthy = async (node: NatsNode) =>
+    fetch(`http://127.0.0.1:${node.monitorPort}/healthz`)
+      .then(async (r) => r.ok && (await r.text()).includes('ok'))
+      .catch(() => false);
+  const stop = async () => {
+    await Promise.all(running.map((r) => r?.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(nodes.map((_, i) => start(i)));
+    for (const node of nodes) await until(() => healthy(node), 20_000, `nats-server ${node.name} healthy`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    dir,
+    nodes,
+    servers: nodes.map((node) => `nats://127.0.0.1:${node.port}`),
+    kill: async (i) => {
+      const child = running[i]?.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    restart: async (i) => {
+      await start(i);
+      await until(() => healthy(nodes[i]!), 20_000, `nats-server ${nodes[i]!.name} healthy again`);
+    },
+    stop,
+  };
+}
+
+function configFor(node: NatsNode, nodes: readonly NatsNode[], dir: string): string {
+  const cluster =
+    nodes.length > 1
+      ? `cluster {
+  name: tocsin-test
+  listen: 127.0.0.1:${node.clusterPort}
+  routes: [${nodes
+    .filter((other) => other !== node)
+    .map((other) => `nats-route://127.0.0.1:${other.clusterPort}`)
+    .join(', ')}]
+}`
+      : '';
+  return `server_name: ${node.name}
+listen: 127.0.0.1:${node.port}
+http: 127.0.0.1:${node.monitorPort}
+jetstream { store_dir: "${join(dir, node.name)}" }
+${cluster}
+`;
+}
+
+const leftovers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of leftovers) if (child.exitCode === null && child.signalCode === null) void stopChild(child, 0);
+});
