@@ -38,6 +38,8 @@ export class AccessGate {
     private readonly launchToken: string | null,
     /** The password for non-loopback binding, or null on loopback. */
     private readonly password: string | null,
+    /** Served over TLS: cookies are `Secure`, never sent over plain HTTP. */
+    private readonly secure = false,
   ) {
     if (launchToken === null && password === null) throw new Error('the console needs a launch token or a password');
   }
@@ -49,7 +51,7 @@ export class AccessGate {
     if (cookie !== null && this.isSession(cookie)) return ok({ via: 'cookie' });
     if (token !== null) {
       if (this.launchToken !== null && secretsEqual(token, this.launchToken)) {
-        return ok({ via: 'token', setCookie: sessionCookie(this.launchToken) });
+        return ok({ via: 'token', setCookie: sessionCookie(this.launchToken, this.secure) });
       }
       return fail('bad_credentials', "the token is not this console's");
     }
@@ -63,7 +65,7 @@ export class AccessGate {
     if (this.password === null || !secretsEqual(password, this.password)) return null;
     const session = newToken();
     this.sessions.add(session);
-    return sessionCookie(session);
+    return sessionCookie(session, this.secure);
   }
 
   /** True if `value` is the launch token or a session issued by `login`. */
@@ -74,8 +76,8 @@ export class AccessGate {
   }
 }
 
-function sessionCookie(value: string): string {
-  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/`;
+function sessionCookie(value: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
 }
 
 /** The value of one cookie from a Cookie header, or null. */

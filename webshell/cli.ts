@@ -2,7 +2,8 @@
  * `npm run console`: the browser console. Starts the core (in a worker thread, with the
  * embedded demo gateway when no feed is configured) under a supervisor that restarts it when it
  * dies or hangs, and serves the renderer on 127.0.0.1.
- * Binding to any other address needs `--host` and a password (`--password-file`).
+ * Binding to any other address needs `--host`, a password (`--password-file`) and TLS
+ * (`--tls-cert`/`--tls-key`, or `--insecure-http` when a TLS proxy on the host protects the link).
  *
  * Test hooks, only with TOCSIN_TEST_HOOKS=1 in the environment (the end-to-end tests use them):
  * SIGUSR1 makes the core's worker crash (an uncaught exception thrown from a timer) and SIGUSR2
@@ -18,11 +19,13 @@ import { CoreHost } from '../main/core/host/core-host.js';
 import { CoreSupervisor, DEFAULT_SUPERVISOR_TIMING } from '../main/core/host/core-supervisor.js';
 import { notifierFor } from '../main/core/notify/delivery/select.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
-import { AccessGate, isLoopback, newToken } from './access.js';
+import { AccessGate, newToken } from './access.js';
+import { checkExposure } from './exposure.js';
 import { startConsoleServer } from './server.js';
 
 const USAGE = `usage: npm run console -- [--host 127.0.0.1] [--port 7417] [--data-dir DIR]
        [--feed ws://HOST:PORT/v1/feed --feed-token TOKEN] [--password-file FILE] [--no-notifications]
+       [--tls-cert FILE --tls-key FILE] [--insecure-http]   TLS is required beyond loopback
        [--core-watchdog-ms 3000]   restart the core after this long without its heartbeat`;
 
 /** The same application id as the core's notifications (Windows groups notifications by it). */
@@ -37,6 +40,9 @@ async function main(): Promise<void> {
       feed: { type: 'string' },
       'feed-token': { type: 'string' },
       'password-file': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'insecure-http': { type: 'boolean', default: false },
       'no-notifications': { type: 'boolean', default: false },
       'core-watchdog-ms': { type: 'string', default: String(DEFAULT_SUPERVISOR_TIMING.hangAfterMs) },
       help: { type: 'boolean', default: false },
@@ -53,11 +59,21 @@ async function main(): Promise<void> {
       `--core-watchdog-ms must be a whole number of at least 1000, got ${values['core-watchdog-ms']}`,
     );
   const password = values['password-file'] ? (await readFile(values['password-file'], 'utf8')).trim() : null;
-  if (!isLoopback(values.host) && !password) {
-    throw new UsageError(
-      `binding to ${values.host} exposes the console beyond this machine: give --password-file FILE`,
-    );
-  }
+  if (!values['tls-cert'] !== !values['tls-key']) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls =
+    values['tls-cert'] && values['tls-key']
+      ? {
+          cert: await readNamed(values['tls-cert'], '--tls-cert'),
+          key: await readNamed(values['tls-key'], '--tls-key'),
+        }
+      : undefined;
+  const exposure = checkExposure({
+    host: values.host,
+    password: password !== null,
+    tls: tls !== undefined,
+    insecureHttp: values['insecure-http'],
+  });
+  if (!exposure.ok) throw new UsageError(exposure.message);
   if (password !== null && password.length < 12)
     throw new UsageError('the console password must be at least 12 characters');
 
@@ -88,9 +104,10 @@ async function main(): Promise<void> {
     host: values.host,
     port,
     rendererDir: join(import.meta.dirname, '../renderer'),
-    gate: new AccessGate(token, password),
+    gate: new AccessGate(token, password, tls !== undefined),
     core,
     passwordMode: password !== null,
+    ...(tls ? { tls } : {}),
   });
 
   console.log(`Tocsin console: ${server.url}${token ? `?token=${token}` : ''}`);
@@ -118,6 +135,15 @@ async function main(): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** A file the command line names, or a UsageError naming the flag and why it could not be read. */
+async function readNamed(path: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: ${errorMessage(error)}`);
+  }
+}
 
 function defaultDataDir(): string {
   const base = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');

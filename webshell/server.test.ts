@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccessGate } from './access.js';
-import { startConsoleServer, type ConsoleServer } from './server.js';
+import { LoginThrottle } from './login-throttle.js';
+import { HSTS, startConsoleServer, type ConsoleServer } from './server.js';
 
 const TOKEN = 'launch-token-0123456789';
 const open: ConsoleServer[] = [];
@@ -10,7 +15,7 @@ afterEach(async () => {
   for (const server of open.splice(0)) await server.close();
 });
 
-async function consoleServer(): Promise<ConsoleServer> {
+async function consoleServer(extra: Partial<Parameters<typeof startConsoleServer>[0]> = {}): Promise<ConsoleServer> {
   const core = {
     invoke: async () => ({ ok: true as const, value: null }),
     onUpdate: () => () => {},
@@ -24,6 +29,7 @@ async function consoleServer(): Promise<ConsoleServer> {
     core,
     passwordMode: false,
     log: () => {},
+    ...extra,
   });
   open.push(server);
   return server;
@@ -60,5 +66,76 @@ describe('the console server refusing page sockets', () => {
     );
     expect(server.stats.rejected).toMatchObject({ upgrade_404: 1, upgrade_401: 1, upgrade_403: 1 });
     expect(await upgrade(server.port, `/api?token=${TOKEN}`)).toMatch(/^HTTP\/1.1 101 Switching Protocols/);
+  });
+});
+
+describe('the console over TLS, with a password', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tocsin-console-tls-'));
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ], { stdio: 'ignore' }); // prettier-ignore
+  const tls = { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) };
+  const PASSWORD = 'correct horse battery staple';
+
+  /** One HTTPS request trusting the test certificate: status, headers and body. */
+  const call = (port: number, method: string, path: string, body?: string) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+      (resolve, reject) => {
+        const request = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            ca: tls.cert,
+            headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }),
+            );
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      },
+    );
+
+  it('serves HTTPS with HSTS, and its session cookie is Secure', async () => {
+    const server = await consoleServer({
+      tls,
+      gate: new AccessGate(null, PASSWORD, true),
+      passwordMode: true,
+    });
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await call(server.port, 'GET', '/');
+    expect(page.status).toBe(401);
+    expect(page.headers['strict-transport-security']).toBe(HSTS);
+    const login = await call(server.port, 'POST', '/login', `password=${encodeURIComponent(PASSWORD)}`);
+    expect(login.status).toBe(303);
+    expect(String(login.headers['set-cookie'])).toMatch(
+      /^tocsin_console=[\w-]+; HttpOnly; SameSite=Strict; Path=\/; Secure$/,
+    );
+  });
+
+  it('refuses password attempts past five a minute from one address, even the right one', async () => {
+    let now = 0;
+    const server = await consoleServer({
+      tls,
+      gate: new AccessGate(null, PASSWORD, true),
+      passwordMode: true,
+      loginThrottle: new LoginThrottle(() => now),
+    });
+    for (let i = 0; i < 5; i++) expect((await call(server.port, 'POST', '/login', 'password=guess')).status).toBe(401);
+    const held = await call(server.port, 'POST', '/login', `password=${encodeURIComponent(PASSWORD)}`);
+    expect(held.status).toBe(429);
+    expect(held.headers['retry-after']).toBe('60');
+    expect(held.body).toContain('Too many wrong passwords from this address');
+    now = 61_000;
+    expect((await call(server.port, 'POST', '/login', `password=${encodeURIComponent(PASSWORD)}`)).status).toBe(303);
   });
 });

@@ -3,6 +3,7 @@
  * gate in front of both. Bound to 127.0.0.1 unless the operator explicitly asks otherwise.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { applyHttpEdge, type HttpEdgeLimits } from '../common/node/http/http-edge.js';
 import { ServerStats } from '../common/node/http/server-stats.js';
@@ -13,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { requestUrl } from '../common/node/http/request-url.js';
 import { refuseUpgrade } from '../common/node/http/upgrade-refusal.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export type ConsoleServerOptions = {
   host: string;
@@ -27,7 +29,14 @@ export type ConsoleServerOptions = {
   http?: Partial<HttpEdgeLimits>;
   /** Where refusals are logged (at a bounded rate); stderr by default. */
   log?: (message: string) => void;
+  /** Serve HTTPS with this certificate and key (PEM); with it every answer carries HSTS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Password attempts per address (default: 5 failures a minute). */
+  loginThrottle?: LoginThrottle;
 };
+
+/** HSTS for a year: once a browser has reached the console over TLS, it never tries plain HTTP. */
+export const HSTS = 'max-age=31536000';
 
 /**
  * Limits for a console one operator's browser uses, on loopback by default: a browser opens
@@ -59,12 +68,17 @@ export type ConsoleServer = {
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const log = options.log ?? ((line: string) => console.error(`Tocsin console HTTP: ${line}`));
   const bridge = new ApiSocketBridge(options.core, log);
-  const server = createServer((request, response) => {
-    handleHttp(options, request, response).catch((error: unknown) => {
+  const throttle = options.loginThrottle ?? new LoginThrottle(() => Date.now());
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    if (options.tls) response.setHeader('strict-transport-security', HSTS);
+    handleHttp(options, throttle, request, response).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end(`internal error: ${errorMessage(error)}\n`);
     });
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    : createServer(handler);
   const stats = new ServerStats();
   const edge = applyHttpEdge(server, { ...CONSOLE_HTTP_DEFAULTS, ...options.http }, { stats, log });
   server.on('upgrade', (request, socket, head) => {
@@ -103,7 +117,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const { port } = server.address() as AddressInfo;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${hostForUrl}:${port}/`,
+    url: `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}/`,
     port,
     bridge,
     stats,
@@ -118,6 +132,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
 async function handleHttp(
   options: ConsoleServerOptions,
+  throttle: LoginThrottle,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -131,9 +146,23 @@ async function handleHttp(
     return;
   }
   if (request.method === 'POST' && url.pathname === '/login' && options.passwordMode) {
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.retryAfter(address);
+    if (wait > 0) {
+      request.resume();
+      const seconds = Math.ceil(wait / 1000);
+      return void response
+        .writeHead(429, { 'content-type': 'text/html; charset=utf-8', 'retry-after': String(seconds) })
+        .end(loginPage(`Too many wrong passwords from this address: try again in ${seconds} s.`));
+    }
     const cookie = options.gate.login(new URLSearchParams(await readBody(request, 4096)).get('password') ?? '');
-    if (cookie === null)
-      return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(true));
+    if (cookie === null) {
+      throttle.failed(address);
+      return void response
+        .writeHead(401, { 'content-type': 'text/html; charset=utf-8' })
+        .end(loginPage('Wrong password.'));
+    }
+    throttle.succeeded(address);
     return void response.writeHead(303, { location: '/', 'set-cookie': cookie }).end();
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -143,7 +172,9 @@ async function handleHttp(
   const access = options.gate.authorize(request);
   if (!access.ok) {
     response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    response.end(options.passwordMode ? loginPage(access.code === 'bad_credentials') : tokenPage());
+    response.end(
+      options.passwordMode ? loginPage(access.code === 'bad_credentials' ? 'Wrong password.' : '') : tokenPage(),
+    );
     return;
   }
   const extra: Record<string, string> = access.value.setCookie ? { 'set-cookie': access.value.setCookie } : {};
@@ -154,8 +185,8 @@ function tokenPage(): string {
   return '<!doctype html><title>Tocsin</title><p>This Tocsin console needs its access token: open the full URL that <code>npm run console</code> printed.</p>\n';
 }
 
-function loginPage(failed: boolean): string {
-  return `<!doctype html><title>Tocsin</title><form method="post" action="/login"><p>${failed ? 'Wrong password. ' : ''}Tocsin console password:</p><input type="password" name="password" autofocus><button>Sign in</button></form>\n`;
+function loginPage(problem: string): string {
+  return `<!doctype html><title>Tocsin</title><form method="post" action="/login"><p>${problem ? `${problem} ` : ''}Tocsin console password:</p><input type="password" name="password" autofocus><button>Sign in</button></form>\n`;
 }
 
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
