@@ -4,28 +4,43 @@
  * this thread, under a supervisor that restarts it when it dies or hangs and raises an OS
  * notification when it does. Every decision is in main/core or in a pure main/platform module.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, Notification, protocol, session, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, protocol, session, type BrowserWindow } from 'electron';
 import { systemClock } from '../common/clock.js';
 import { CoreHost } from './core/host/core-host.js';
 import { CoreSupervisor } from './core/host/core-supervisor.js';
+import type { CoreInit } from './core/host/messages.js';
 import { APP_URL } from './platform/app-origin.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
 import type { RaiseAlarm, ShellCore } from './platform/core-port.js';
 import { registerIpc } from './platform/ipc.js';
-import { APP_ID, shellOptionsFrom, type ShellOptions } from './platform/options.js';
+import { sqliteBindingFor } from './platform/native-binding.js';
+import { APP_ID, APP_NAME, shellOptionsFrom, type ShellOptions } from './platform/options.js';
+import { startupFailure } from './platform/startup-failure.js';
 import { installSecurityBaseline } from './platform/security.js';
 import { TrayIcon } from './platform/tray.js';
 import { createMainWindow, revealWindow } from './platform/window.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 
 const distDir = join(import.meta.dirname, '..');
+/** The directory holding package.json: the project from source, `app.asar` when packaged. */
+const appRoot = join(distDir, '..');
 
 /** Everything the running app holds, so quitting can take it down in order. */
 type Running = { core: ShellCore; window: BrowserWindow; tray: TrayIcon | null; stopIpc: () => void };
 
 function main(): void {
+  // Started as `electron dist/main/index.cjs` (no package.json beside it) Electron would call
+  // itself "Electron" and keep history, settings and the single-instance lock under …/Electron,
+  // shared with any app started that way. userData is derived from the name on first use
+  // (shell/common/electron_paths.cc) and the lock lives there (App::RequestSingleInstanceLock):
+  // both are fixed before either is read. scripts/start-electron.mjs starts `electron <root>`.
+  if (app.getName() !== APP_NAME) {
+    app.setName(APP_NAME);
+    app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+  }
   // A second launch focuses the first instead of starting another core on the same database.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -62,7 +77,10 @@ function main(): void {
       running = await start(options, () => quitting);
     })
     .catch((error: Error) => {
-      console.error(`Tocsin could not start: ${error.message}`);
+      // A packaged app has no terminal: the reason and the way out go in a dialog too.
+      const failure = startupFailure(error.message, { packaged: app.isPackaged, platform: process.platform });
+      console.error(`Tocsin could not start: ${failure.content}`);
+      dialog.showErrorBox(failure.title, failure.content);
       app.exit(1);
     });
 }
@@ -71,7 +89,21 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
   installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
   serveRenderer(protocol, join(distDir, 'renderer'));
   const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(distDir, '..', 'resources');
-  const init = { dataDir: app.getPath('userData'), userName: userInfo().username };
+  const binding = sqliteBindingFor({
+    packaged: app.isPackaged,
+    appRoot,
+    electronVersion: process.versions.electron,
+    readStamp: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : null),
+    exists: existsSync,
+  });
+  // Never fall back to node_modules' Node build from source: it fails with NODE_MODULE_VERSION.
+  if (binding.kind === 'missing') throw new Error(binding.reason);
+  const init: CoreInit = {
+    dataDir: app.getPath('userData'),
+    userName: userInfo().username,
+    ...(binding.kind === 'binding' ? { sqliteNativeBinding: binding.path } : {}),
+    ...(options.resetHistory ? { resetHistory: true } : {}),
+  };
   let reveal = () => {}; // the window, once it exists
   const core: ShellCore = await CoreSupervisor.start({
     start: () => CoreHost.start(join(distDir, 'core', 'worker.cjs'), init),

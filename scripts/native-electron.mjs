@@ -1,9 +1,10 @@
 // Builds better-sqlite3 for Electron's ABI into a SEPARATE copy (.tocsin-dev/electron-native/),
 // so node_modules/better-sqlite3 stays built for Node (tests, browser console, gateway).
-// For running the desktop app from source on a machine with Electron and network access;
+// For running the desktop app from source on a machine with Electron and network access (`npm
+// start` runs it when the copy is missing or was built for another Electron);
 // packaging does its own rebuild (electron-builder.yml npmRebuild). Never run from postinstall
 // or the test path. See docs/native-modules.md.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,4 +60,7 @@ try {
 } catch (error) {
   if (!/NODE_MODULE_VERSION/.test(error.message)) throw error;
 }
+// The stamp the app and `npm start` read (main/platform/native-binding.ts): written last, so a
+// copy that failed any step above is never taken for a good one.
+writeFileSync(join(target, 'built-for.json'), `${JSON.stringify({ electron: electronVersion })}\n`);
 console.log(`better-sqlite3 for Electron ${electronVersion}: ${binding}`);

@@ -51,6 +51,8 @@ export type ConsoleCoreOptions = {
   settings?: SettingsService;
   /** Move a damaged history aside and start fresh (only on the user's explicit request). */
   resetHistory?: boolean;
+  /** better-sqlite3's native module when not node_modules' own (Electron from source: docs/native-modules.md). */
+  sqliteNativeBinding?: string;
   /** How often each live feed's gateway is asked whether escalation reaches anyone (default a minute). */
   escalationPollMs?: number;
 };
@@ -151,12 +153,21 @@ export class ConsoleCore {
    */
   static async create(options: ConsoleCoreOptions): Promise<ConsoleCore> {
     mkdirSync(options.dataDir, { recursive: true });
-    const store = AlertStore.open(historyPath(options.dataDir), { resetIfDamaged: options.resetHistory ?? false });
+    const nativeBinding = options.sqliteNativeBinding;
+    const store = AlertStore.open(historyPath(options.dataDir), {
+      resetIfDamaged: options.resetHistory ?? false,
+      ...(nativeBinding === undefined ? {} : { nativeBinding }),
+    });
     const core = new ConsoleCore(store, options);
     core.applyRetention();
     core.checkpoints.start();
     store.fullText.start(options.clock ?? systemClock);
-    await core.checkpoints.moveToThread(historyPath(options.dataDir), 'history', options.log ?? (() => {}));
+    await core.checkpoints.moveToThread(
+      historyPath(options.dataDir),
+      'history',
+      options.log ?? (() => {}),
+      nativeBinding,
+    );
     return core;
   }
 

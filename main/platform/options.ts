@@ -7,24 +7,33 @@ import { HIDDEN_ARG } from './autostart.js';
 /** The application id: electron-builder's appId and, on Windows, the AppUserModelID that notifications need. */
 export const APP_ID = 'dev.tocsin.console';
 
+/** The app's name: package.json productName, electron-builder's productName, the userData folder. */
+export const APP_NAME = 'Tocsin';
+
+/** The flag that moves a damaged history aside (main/core/store/open-database.ts) and starts afresh. */
+export const RESET_HISTORY_ARG = '--reset-history';
+
 /** How the shell behaves. */
 export type ShellOptions = {
   /** Launched at login: start in the tray without showing the window. */
   startHidden: boolean;
   /** Closing the window hides it to the tray (default) instead of quitting. */
   closeToTray: boolean;
+  /** `--reset-history`: move a damaged history aside and start a fresh one. */
+  resetHistory: boolean;
   /** Hosts whose https links may open in the user's browser (see external-urls.ts). */
   externalAllowlist: string[];
 };
 
 /**
- * Read the options: `--hidden`; `TOCSIN_CLOSE_TO_TRAY=0` to quit on close; `TOCSIN_EXTERNAL_HOSTS`,
+ * Read the options: `--hidden`; `--reset-history`; `TOCSIN_CLOSE_TO_TRAY=0` to quit on close; `TOCSIN_EXTERNAL_HOSTS`,
  * a comma-separated host allowlist for opening links (runbooks, dashboards).
  */
 export function shellOptionsFrom(argv: readonly string[], env: Record<string, string | undefined>): ShellOptions {
   const falsy = ['0', 'false', 'no', 'off'];
   return {
     startHidden: argv.includes(HIDDEN_ARG),
+    resetHistory: argv.includes(RESET_HISTORY_ARG),
     closeToTray: !falsy.includes((env.TOCSIN_CLOSE_TO_TRAY ?? '').trim().toLowerCase()),
     externalAllowlist: (env.TOCSIN_EXTERNAL_HOSTS ?? '')
       .split(',')

@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true, timeout: 2000 });
+const db = new Database(workerData.path, Object.assign({ fileMustExist: true, timeout: 2000 },
+  workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {}));
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();
@@ -50,11 +51,19 @@ export class CheckpointThread {
     worker.on('error', (error) => onResult({ ok: false, message: `the checkpoint thread failed: ${error.message}` }));
   }
 
-  /** Start the thread on the SQLite file at `path` (already in WAL mode). */
-  static async start(path: string, onResult: (result: CheckpointResult) => void = () => {}): Promise<CheckpointThread> {
+  /**
+   * Start the thread on the SQLite file at `path` (already in WAL mode). `nativeBinding`: the
+   * better_sqlite3.node the thread loads, when not node_modules' own (Electron from source loads
+   * its own build; the Node build would fail there with NODE_MODULE_VERSION).
+   */
+  static async start(
+    path: string,
+    onResult: (result: CheckpointResult) => void = () => {},
+    nativeBinding?: string,
+  ): Promise<CheckpointThread> {
     // Resolved here, where the bundle or the sources can find it; the evaluated worker cannot.
     const driver = createRequire(join(import.meta.dirname, 'resolve-from-here.js')).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, nativeBinding } });
     const listeners: { message?: () => void; error?: (error: Error) => void } = {};
     try {
       await new Promise<void>((resolve, reject) => {

@@ -37,13 +37,23 @@ export class WalCheckpoints {
   /**
    * Move checkpoints onto a thread of their own for the SQLite file at `path` (`what` names it in
    * the log). If that thread cannot start, they stay on this thread, and the log says so.
+   * `nativeBinding`: the thread's better-sqlite3 native module, as the opener's (Electron's build).
    */
-  async moveToThread(path: string, what: string, log: (message: string) => void): Promise<void> {
+  async moveToThread(
+    path: string,
+    what: string,
+    log: (message: string) => void,
+    nativeBinding?: string,
+  ): Promise<void> {
     try {
       this.useThread(
-        await CheckpointThread.start(path, (result) => {
-          if (!result.ok) log(`${what} checkpoint failed: ${result.message}`);
-        }),
+        await CheckpointThread.start(
+          path,
+          (result) => {
+            if (!result.ok) log(`${what} checkpoint failed: ${result.message}`);
+          },
+          nativeBinding,
+        ),
       );
     } catch (error) {
       log(`${what} checkpoints run on the main thread: the checkpoint thread did not start (${errorMessage(error)})`);

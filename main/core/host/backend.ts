@@ -50,17 +50,22 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
   const loaded = await loadSettings(settingsPath);
   for (const problem of loaded.problems) log(problem);
   let gateway: Gateway | null = null;
+  // One native module for every SQLite file this worker opens (the gateway passes it to its journal).
+  const binding = init.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: init.sqliteNativeBinding };
   const feeds: FeedProfile[] = [...(init.feeds ?? []), ...loaded.settings.feeds];
   if (feeds.length === 0) {
     const token = randomBytes(32).toString('base64url');
-    gateway = await startGateway({
-      name: 'embedded-demo',
-      listen: { host: '127.0.0.1', port: 0 },
-      tokens: [token],
-      journal: { path: join(init.dataDir, 'embedded-gateway.sqlite') },
-      heartbeatMs: 5_000,
-      demo: { enabled: true },
-    });
+    gateway = await startGateway(
+      {
+        name: 'embedded-demo',
+        listen: { host: '127.0.0.1', port: 0 },
+        tokens: [token],
+        journal: { path: join(init.dataDir, 'embedded-gateway.sqlite') },
+        heartbeatMs: 5_000,
+        demo: { enabled: true },
+      },
+      binding,
+    );
     feeds.push({ id: EMBEDDED_FEED_ID, name: 'Embedded demo feed', url: gateway.url, token, embedded: true });
   }
   let notificationSettings = loaded.settings.notifications;
@@ -69,7 +74,15 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     notificationSettings = next.notifications;
     policy.updateSettings(next.notifications);
   });
-  const core = await ConsoleCore.create({ dataDir: init.dataDir, feeds, userName: init.userName, log, settings });
+  const core = await ConsoleCore.create({
+    dataDir: init.dataDir,
+    feeds,
+    userName: init.userName,
+    log,
+    settings,
+    ...binding,
+    ...(init.resetHistory ? { resetHistory: true } : {}),
+  });
   // Built beside the core, not by it: the core only hears of it as one more observer.
   const notifications = new NotificationCenter({
     policy,

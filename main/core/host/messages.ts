@@ -15,6 +15,15 @@ export type CoreInit = {
   feeds?: Array<{ id: string; name: string; url: string; token: string }>;
   /** 'off' for headless consoles and tests: decisions are still made and counted, nothing pops up. */
   notifications?: 'native' | 'off';
+  /**
+   * better-sqlite3's native module (a `better_sqlite3.node` path) for the history, its checkpoint
+   * thread and the embedded gateway, when not node_modules' own: Electron run from source loads
+   * the copy `npm run native:electron` builds for its ABI (docs/native-modules.md). Unset in the
+   * packaged app (electron-builder rebuilt node_modules for Electron) and under plain Node.
+   */
+  sqliteNativeBinding?: string;
+  /** `--reset-history`: move a damaged history aside and start a fresh one. */
+  resetHistory?: boolean;
 };
 
 export type ToWorker =

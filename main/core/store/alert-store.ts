@@ -13,7 +13,7 @@ import type { CommittedChange } from './committed-change.js';
 import { FtsIndexer } from './fts-indexer.js';
 import { migrate } from '../../../common/node/sqlite/migrate.js';
 import { HISTORY_MIGRATIONS } from './migrations.js';
-import { openDatabase } from './open-database.js';
+import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
 import * as queries from './queries.js';
 
 /** One event as received from a feed. */
@@ -59,7 +59,7 @@ export class AlertStore {
   }
 
   /** Open the history at `path`; a damaged file raises CorruptHistoryError, never a silent reset. */
-  static open(path: string, options: { resetIfDamaged?: boolean } = {}): AlertStore {
+  static open(path: string, options: OpenDatabaseOptions = {}): AlertStore {
     return new AlertStore(openDatabase(path, options));
   }
 
