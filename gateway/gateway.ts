@@ -32,6 +32,8 @@ import { Directory } from './identity/directory.js';
 import { PresenceRegistry } from './identity/presence.js';
 import { attachEscalation, type AttachedEscalation } from './escalation/attach.js';
 import type { InstalledEscalation } from './escalation/install.js';
+import { startLeaderLease } from './cluster/install.js';
+import type { LeaderLease } from './cluster/leader-lease.js';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -61,6 +63,8 @@ export type Gateway = {
   alertmanager?: AlertmanagerReceiver;
   /** Escalation (people reached away from a console), when configured. */
   escalation?: InstalledEscalation;
+  /** With a JetStream journal: this gateway's side of the cluster's leader lease. */
+  leader?: LeaderLease;
   /** The Prometheus poller, when configured. */
   prometheus?: PrometheusPoller;
   close(): Promise<void>;
@@ -245,6 +249,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
+  const leader = await startLeaderLease(journal, config.journal, { holder: config.name, clock, log });
   const trim = () =>
     journal.trim(clock.now()).catch((error: unknown) => log(`trimming the journal failed: ${errorMessage(error)}`));
   await trim();
@@ -268,6 +273,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       sources.push(source);
     },
     sessions: () => sessions.size,
+    ...(leader ? { leader } : {}),
     close: async () => {
       clock.clearTimeout(trimTimer);
       for (const source of sources) await source.stop();
@@ -279,6 +285,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       edge.dispose();
       await escalation?.close();
+      await leader?.stop();
       await journal.close();
     },
   };

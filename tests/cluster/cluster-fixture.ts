@@ -37,7 +37,7 @@ async function startGatewayProcess(gateway: ClusterGateway): Promise<void> {
     ['--import', 'tsx', CLI, '--config', gateway.config],
     /Tocsin gateway: ws:/,
     {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
     },
   );
 }

@@ -131,6 +131,11 @@ export class JetStreamJournalBackend implements JournalPort {
       );
   }
 
+  /** The NATS connection (the leader lease shares it). */
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
   bounds(): JournalBounds {
     return this.replica.bounds();
   }
