@@ -5,22 +5,26 @@
  * notification when it does. Every decision is in main/core or in a pure main/platform module.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog, Notification, protocol, session, type BrowserWindow } from 'electron';
+import { homedir, userInfo } from 'node:os';
+import { app, dialog, protocol, session, type BrowserWindow } from 'electron';
 import { systemClock } from '../common/clock.js';
 import { CoreHost } from './core/host/core-host.js';
 import { CoreSupervisor } from './core/host/core-supervisor.js';
 import type { CoreInit } from './core/host/messages.js';
 import { APP_URL } from './platform/app-origin.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
-import type { RaiseAlarm, ShellCore } from './platform/core-port.js';
+import { electronAlarm } from './platform/alarm.js';
+import type { ShellCore } from './platform/core-port.js';
+import { desktopSettingsOf, launchedHidden, type DesktopSettings } from './platform/desktop-settings.js';
+import { applyStartAtLogin, type LoginItemContext } from './platform/login-item.js';
 import { registerIpc } from './platform/ipc.js';
 import { sqliteBindingFor } from './platform/native-binding.js';
 import { APP_ID, APP_NAME, shellOptionsFrom, type ShellOptions } from './platform/options.js';
 import { startupFailure } from './platform/startup-failure.js';
 import { installSecurityBaseline } from './platform/security.js';
-import { TrayIcon } from './platform/tray.js';
+import { openTray, type TrayIcon } from './platform/tray.js';
+import { revealPlan } from './platform/window-reveal.js';
 import { createMainWindow, revealWindow } from './platform/window.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 
@@ -85,7 +89,12 @@ function main(): void {
     });
 }
 
-async function start(options: ShellOptions, isQuitting: () => boolean): Promise<Running> {
+async function start(parsed: ShellOptions, isQuitting: () => boolean): Promise<Running> {
+  // macOS login items carry no arguments: a login launch is known by wasOpenedAtLogin, which
+  // Electron sets in applicationDidFinishLaunching (electron_application_delegate.mm), so only
+  // after 'ready'.
+  const atLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
+  const options = { ...parsed, startHidden: launchedHidden(process.argv, process.platform, atLogin) };
   installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
   serveRenderer(protocol, join(distDir, 'renderer'));
   const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(distDir, '..', 'resources');
@@ -112,58 +121,73 @@ async function start(options: ShellOptions, isQuitting: () => boolean): Promise<
     raiseAlarm: electronAlarm(join(resourcesDir, 'icon.png'), () => reveal()),
   });
   let tray: TrayIcon | null = null;
+  // "Start at login" and "Keep Tocsin in the tray": read from the core now, applied again
+  // whenever the settings page saves them (the answer passes through here on its way back).
+  let desktop: DesktopSettings = { startAtLogin: false, closeToTray: true };
+  let loginApplied: boolean | null = null;
+  const applyDesktop = (next: DesktopSettings) => {
+    desktop = next;
+    if (loginApplied === next.startAtLogin) return;
+    loginApplied = next.startAtLogin;
+    void applyStartAtLogin(loginContext(), next.startAtLogin).then(
+      (skipped) => skipped && console.warn(`Tocsin: start at login not applied: ${skipped}`),
+      (error: unknown) => console.error(`Tocsin: start at login could not be applied: ${errorMessage(error)}`),
+    );
+  };
+  const initial = desktopSettingsOf('getSettings', await core.invoke('getSettings', {}));
+  if (initial) applyDesktop(initial);
   const window = createMainWindow({
     preloadPath: join(distDir, 'preload', 'index.cjs'),
     url: APP_URL,
     iconPath: join(resourcesDir, 'icon.png'),
     core,
     startHidden: options.startHidden,
-    closeToTray: options.closeToTray,
+    closeToTray: () => desktop.closeToTray,
     trayAvailable: () => tray !== null,
     quitting: isQuitting,
+    reveal: revealPlan(process.platform, process.env, process.argv),
   });
   reveal = () => revealWindow(window);
-  const stopIpc = registerIpc(core, window, APP_URL);
-  try {
-    tray = new TrayIcon(resourcesDir, process.platform, {
+  const watched: Pick<ShellCore, 'invoke' | 'onUpdate'> = {
+    invoke: async (op, request) => {
+      const result = await core.invoke(op, request);
+      const next = desktopSettingsOf(op, result);
+      if (next) applyDesktop(next);
+      return result;
+    },
+    onUpdate: (listener) => core.onUpdate(listener),
+  };
+  const stopIpc = registerIpc(watched, window, APP_URL);
+  tray = await openTray(
+    resourcesDir,
+    process.platform,
+    {
       show: () => revealWindow(window),
       quit: () => app.quit(),
       snooze: (hours) => core.snoozeNotifications(hours),
       setPaused: (paused) => core.setNotificationsPaused(paused),
-    });
-    const trayIcon = tray;
-    core.onTrayModel((model) => trayIcon.update(model));
-  } catch (error) {
-    // Some Linux desktops have no tray: keep the window, and closing it quits.
-    console.warn(`Tocsin runs without a tray icon: ${errorMessage(error)}`);
-    tray = null;
-  }
+    },
+    (line) => console.warn(line),
+  );
+  const trayIcon = tray;
+  if (trayIcon) core.onTrayModel((model) => trayIcon.update(model));
   // A notification's Open action: bring the window up (the core tells the renderer which alert).
   core.onOpenAlert(() => revealWindow(window));
   core.onShowConsole(() => revealWindow(window));
+  // Started hidden with nothing to bring it back: show the window after all.
   if (options.startHidden && tray === null) revealWindow(window);
   return { core, window, tray, stopIpc };
 }
 
-/**
- * The supervisor's alarm as a main-process Notification (critical, kept until dismissed where the
- * desktop allows); a click brings the window up. Each is held until it closes, so that it is not
- * collected while on screen and its click still arrives.
- */
-function electronAlarm(iconPath: string, onClick: () => void): RaiseAlarm {
-  const onScreen = new Set<Notification>();
-  return (title, body) => {
-    if (!Notification.isSupported())
-      return void console.error(`tocsin: ${title}: ${body} (this desktop shows no notifications)`);
-    const notification = new Notification({ title, body, icon: iconPath, urgency: 'critical', timeoutType: 'never' });
-    onScreen.add(notification);
-    notification.on('click', () => onClick());
-    notification.on('close', () => onScreen.delete(notification));
-    notification.on('failed', (_event, error) => {
-      onScreen.delete(notification);
-      console.error(`tocsin: the core alarm could not be shown: ${error}`);
-    });
-    notification.show();
+/** Where start-at-login is written (login-item.ts). */
+function loginContext(): LoginItemContext {
+  return {
+    app,
+    platform: process.platform,
+    env: process.env,
+    home: homedir(),
+    execPath: process.execPath,
+    packaged: app.isPackaged,
   };
 }
 

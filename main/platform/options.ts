@@ -17,8 +17,6 @@ export const RESET_HISTORY_ARG = '--reset-history';
 export type ShellOptions = {
   /** Launched at login: start in the tray without showing the window. */
   startHidden: boolean;
-  /** Closing the window hides it to the tray (default) instead of quitting. */
-  closeToTray: boolean;
   /** `--reset-history`: move a damaged history aside and start a fresh one. */
   resetHistory: boolean;
   /** Hosts whose https links may open in the user's browser (see external-urls.ts). */
@@ -26,15 +24,13 @@ export type ShellOptions = {
 };
 
 /**
- * Read the options: `--hidden`; `--reset-history`; `TOCSIN_CLOSE_TO_TRAY=0` to quit on close; `TOCSIN_EXTERNAL_HOSTS`,
+ * Read the options: `--hidden`; `--reset-history`; `TOCSIN_EXTERNAL_HOSTS`,
  * a comma-separated host allowlist for opening links (runbooks, dashboards).
  */
 export function shellOptionsFrom(argv: readonly string[], env: Record<string, string | undefined>): ShellOptions {
-  const falsy = ['0', 'false', 'no', 'off'];
   return {
     startHidden: argv.includes(HIDDEN_ARG),
     resetHistory: argv.includes(RESET_HISTORY_ARG),
-    closeToTray: !falsy.includes((env.TOCSIN_CLOSE_TO_TRAY ?? '').trim().toLowerCase()),
     externalAllowlist: (env.TOCSIN_EXTERNAL_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())

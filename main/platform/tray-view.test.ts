@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deriveTrayModel } from '../core/tray/tray-model.js';
 import { TRAY_STATES, type TrayModel } from './core-port.js';
 import { TOOLTIP_MAX, trayIconFile, trayMenu, trayTooltip, UNKNOWN_TRAY_MODEL } from './tray-view.js';
 
@@ -8,6 +9,7 @@ const model: TrayModel = {
   counts: { firing: 5, critical: 2, security: 1, unacknowledged: 3 },
   snoozedUntil: null,
   notificationsPaused: false,
+  menuStatus: 'CRITICAL — 2 feeds live',
 };
 
 describe('trayIconFile', () => {
@@ -20,17 +22,22 @@ describe('trayIconFile', () => {
 });
 
 describe('trayTooltip', () => {
-  it('says the state in words and gives the counts and the feed status', () => {
-    expect(trayTooltip(model)).toBe('Tocsin: CRITICAL · 5 firing (2 critical, 1 security, 3 unacked) · 2 feeds live');
-    expect(
-      trayTooltip({ ...model, state: 'ok', counts: { firing: 0, critical: 0, security: 0, unacknowledged: 0 } }),
-    ).toBe('Tocsin: all clear · no alerts firing · 2 feeds live');
+  it("is the core's tooltip, which says when notifications are failing", () => {
+    const failing = deriveTrayModel([], [], {
+      snoozedUntil: null,
+      paused: false,
+      health: { state: 'failing', lastFailure: { at: 1, reason: 'notify-send: not found' } },
+    });
+    expect(trayTooltip(failing)).toBe(failing.tooltip);
+    expect(trayTooltip(failing)).toMatch(/notifications FAILING/);
   });
   it('never says all clear before the core has reported', () => {
-    expect(trayTooltip(UNKNOWN_TRAY_MODEL)).toMatch(/NOT CONNECTED/);
+    expect(trayTooltip(UNKNOWN_TRAY_MODEL)).toMatch(/starting/);
+    expect(UNKNOWN_TRAY_MODEL.state).not.toBe('ok');
   });
-  it('fits the Windows tooltip limit', () => {
-    const long = trayTooltip({ ...model, status: 'x'.repeat(300) });
+  it('fits the Windows tooltip limit, also for a placeholder without a tooltip', () => {
+    const { menuStatus: _omitted, ...placeholder } = model;
+    const long = trayTooltip({ ...placeholder, status: 'x'.repeat(300) });
     expect(long.length).toBe(TOOLTIP_MAX);
     expect(long.endsWith('…')).toBe(true);
   });
@@ -41,8 +48,13 @@ describe('trayMenu', () => {
   it('has the status line, Show, Snooze 1/4/8 h, Pause notifications and Quit', () => {
     const items = trayMenu(model, options);
     expect(items[0]).toEqual({ kind: 'label', label: 'CRITICAL — 2 feeds live' });
+    expect(items[1]).toEqual({ kind: 'separator' });
     const actions = items.flatMap((item) => (item.kind === 'action' ? [item.action] : []));
     expect(actions).toEqual(['show', 'snooze-1', 'snooze-4', 'snooze-8', 'toggle-pause', 'quit']);
+  });
+  it("shows the core's notification problem under the status line", () => {
+    const items = trayMenu({ ...model, notificationProblem: 'Notifications failing: no server' }, options);
+    expect(items[1]).toEqual({ kind: 'label', label: 'Notifications failing: no server' });
   });
   it('shows the snooze end and the pause state', () => {
     const items = trayMenu({ ...model, snoozedUntil: 1, notificationsPaused: true }, options);

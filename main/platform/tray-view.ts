@@ -1,8 +1,10 @@
 /**
  * How the tray draws the core's tray model: which icon file, what tooltip, which menu items.
- * Pure (the core decides the state; main/platform/tray.ts turns this into Electron objects).
+ * Pure. The core decides the state, the tooltip and the status line (main/core/tray/tray-model.ts);
+ * this only lays them out, and main/platform/tray.ts turns the result into Electron objects.
  */
 import { join } from 'node:path';
+import { startingTrayModel } from '../core/tray/tray-model.js';
 import type { TrayModel, TrayState } from './core-port.js';
 
 /** Sizes of the generated Linux tray PNGs (each also has an @2x file). */
@@ -21,35 +23,21 @@ export function trayIconFile(resourcesDir: string, state: TrayState, platform: N
   return join(resourcesDir, 'tray', 'linux', `${state}-${LINUX_TRAY_SIZE}.png`);
 }
 
-/** The model before the core has reported anything: not "ok", because nobody knows yet. */
-export const UNKNOWN_TRAY_MODEL: TrayModel = {
-  state: 'disconnected',
-  status: 'Starting…',
-  counts: { firing: 0, critical: 0, security: 0, unacknowledged: 0 },
-  snoozedUntil: null,
-  notificationsPaused: false,
-};
-
-const STATE_WORDS: Record<TrayState, string> = {
-  ok: 'all clear',
-  warning: 'warnings',
-  critical: 'CRITICAL',
-  security: 'SECURITY',
-  disconnected: 'NOT CONNECTED',
-};
+/** The model before the core has reported: the core's own starting model (never "all clear"). */
+export const UNKNOWN_TRAY_MODEL: TrayModel = startingTrayModel();
 
 /** Windows truncates tray tooltips at 127 characters; keep every platform within that. */
 export const TOOLTIP_MAX = 127;
 
-/** The tooltip: state in words (never colour alone), counts, then the feed status. */
+const clip = (text: string) => (text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`);
+
+/**
+ * The tooltip: the core's (main/core/tray/tray-model.ts: the state in words, counts, link, and
+ * "notifications FAILING" when delivery fails, as docs/notifications.md says). A model without one
+ * (a shell placeholder) shows its status line.
+ */
 export function trayTooltip(model: TrayModel): string {
-  const { firing, critical, security, unacknowledged } = model.counts;
-  const counts =
-    firing === 0
-      ? 'no alerts firing'
-      : `${firing} firing (${critical} critical, ${security} security, ${unacknowledged} unacked)`;
-  const text = `Tocsin: ${STATE_WORDS[model.state]} · ${counts} · ${model.status}`;
-  return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
+  return clip(model.tooltip ?? `Tocsin: ${model.menuStatus ?? model.status}`);
 }
 
 /** Menu item ids the tray reacts to. */
@@ -72,7 +60,9 @@ export function trayMenu(
   model: TrayModel,
   options: { canSnooze: boolean; canPause: boolean; formatTime: (ms: number) => string },
 ): TrayMenuItem[] {
-  const items: TrayMenuItem[] = [{ kind: 'label', label: `${STATE_WORDS[model.state]} — ${model.status}` }];
+  const items: TrayMenuItem[] = [{ kind: 'label', label: model.menuStatus ?? model.status }];
+  // Why notifications are not reaching the user: in the menu, not only the tooltip.
+  if (model.notificationProblem) items.push({ kind: 'label', label: model.notificationProblem });
   if (model.snoozedUntil !== null)
     items.push({ kind: 'label', label: `Notifications snoozed until ${options.formatTime(model.snoozedUntil)}` });
   items.push(

@@ -12,6 +12,7 @@ import {
   type TrayAction,
   type TrayMenuItem,
 } from './tray-view.js';
+import { dbusSend, probeRegistered, probeWatcher, trayUsable, type DbusSend } from './tray-host.js';
 
 /** What the menu can do; snooze and pause are absent when the core does not offer them. */
 export type TrayActions = {
@@ -91,4 +92,43 @@ export class TrayIcon {
         return this.actions.snooze?.(Number(action.slice('snooze-'.length)));
     }
   }
+}
+
+/** How long after `new Tray()` the watcher is asked whether it registered the item (Linux). */
+export const REGISTRATION_GRACE_MS = 1_500;
+
+/**
+ * Create the tray where someone will see it, or answer null: the window then stays the way back
+ * and closing it quits. `new Tray()` does not fail on a Linux desktop without a StatusNotifier
+ * host, so the bus is asked before (is there a watcher?) and after (did it register us? electron
+ * #53213) — see tray-host.ts.
+ */
+export async function openTray(
+  resourcesDir: string,
+  platform: NodeJS.Platform,
+  actions: TrayActions,
+  log: (line: string) => void,
+  run: DbusSend = dbusSend,
+): Promise<TrayIcon | null> {
+  const watcher = platform === 'linux' ? await probeWatcher(run) : null;
+  if (!trayUsable(platform, { watcher, registered: null })) {
+    log(
+      'Tocsin runs without a tray icon: no StatusNotifier host on this desktop (on GNOME, the AppIndicator extension provides one)',
+    );
+    return null;
+  }
+  let tray: TrayIcon;
+  try {
+    tray = new TrayIcon(resourcesDir, platform, actions);
+  } catch (error) {
+    log(`Tocsin runs without a tray icon: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+  if (platform !== 'linux' || watcher === null) return tray;
+  await new Promise((resolve) => setTimeout(resolve, REGISTRATION_GRACE_MS));
+  const registered = await probeRegistered(run, process.pid);
+  if (trayUsable(platform, { watcher, registered })) return tray;
+  tray.destroy();
+  log('Tocsin runs without a tray icon: the StatusNotifier host did not register it (electron/electron #53213)');
+  return null;
 }

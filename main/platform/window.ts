@@ -1,11 +1,12 @@
 /**
  * The main window: hardened web preferences, hide-to-tray on close, and every visibility change
  * reported to the core (the notification policy notifies while nobody can see the window).
- * Decisions are in window-state.ts (pure, tested).
+ * Decisions are in window-state.ts and window-reveal.ts (pure, tested).
  */
 import { BrowserWindow } from 'electron';
 import type { ShellCore } from './core-port.js';
 import { closeAction, windowStateChanged, windowStateOf } from './window-state.js';
+import type { RevealPlan } from './window-reveal.js';
 import type { WindowState } from '../../common/window-state.js';
 
 /** What the main window needs to know. */
@@ -16,7 +17,10 @@ export type MainWindowOptions = {
   core: Pick<ShellCore, 'setWindowState'>;
   /** Start hidden (launched at login); the tray brings it up. */
   startHidden: boolean;
-  closeToTray: boolean;
+  /** The "Keep Tocsin in the tray when the window closes" setting, as it is now. */
+  closeToTray: () => boolean;
+  /** When to show the window the first time (window-reveal.ts: Wayland may never send ready-to-show). */
+  reveal: RevealPlan;
   trayAvailable: () => boolean;
   /** True once the app is quitting: closing must then really close. */
   quitting: () => boolean;
@@ -69,7 +73,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   window.on('blur', report);
   window.on('close', (event) => {
     const action = closeAction({
-      hideToTray: options.closeToTray,
+      hideToTray: options.closeToTray(),
       quitting: options.quitting(),
       trayAvailable: options.trayAvailable(),
     });
@@ -78,10 +82,20 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       window.hide();
     }
   });
-  window.once('ready-to-show', () => {
+  let revealed = false;
+  const firstShow = () => {
+    if (revealed || window.isDestroyed()) return;
+    revealed = true;
+    clearTimeout(fallback);
     if (!options.startHidden) window.show();
     report();
-  });
+  };
+  const fallback = setTimeout(firstShow, options.reveal.fallbackMs);
+  for (const event of options.reveal.events) {
+    if (event === 'ready-to-show') window.once('ready-to-show', firstShow);
+    else window.webContents.once('did-finish-load', firstShow);
+  }
+  window.once('closed', () => clearTimeout(fallback));
   void window.loadURL(options.url);
   return window;
 }
