@@ -31,6 +31,8 @@ export const NotificationHealthSchema = z.object({
   /** A limitation of the notification server (e.g. it shows no action buttons), or null. */
   warning: z.string().nullable(),
   suppressed: SuppressedSchema,
+  /** Why Tocsin's own sounds are not heard (no player, no sound server), or null when the last one played. */
+  soundProblem: z.string().nullable().optional(),
   /** Alerts shown on their own, at once, while another storm was being gathered or capped. */
   breakthroughs: z.number().int().optional(),
 });

@@ -9,8 +9,10 @@ import { CategorySchema, SeveritySchema } from '../protocol/alert.js';
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour)');
 
 /**
- * A sound by name: a freedesktop sound name on Linux (e.g. "alarm-clock-elapsed"), a system
- * sound on macOS (e.g. "Basso"), or "default" for the platform's notification sound.
+ * A sound by name: "tocsin" for Tocsin's own sound for that severity (played by Tocsin, heard
+ * whatever the notification server does with sounds), a freedesktop sound name on Linux (e.g.
+ * "alarm-clock-elapsed", which some servers such as dunst ignore), a system sound on macOS (e.g.
+ * "Basso"), or "default" for the platform's notification sound.
  */
 const soundName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a sound name (letters, digits, . _ -)');
 
@@ -50,7 +52,7 @@ export const NotificationSettingsSchema = z.object({
       criticalBypass: z.boolean().default(true),
     })
     .default({ enabled: false, start: '22:00', end: '07:00', criticalBypass: true }),
-  /** Optional sound per severity; a severity without one is silent. */
+  /** A sound per severity; a severity without one is silent. Default: Tocsin's own for critical and high. */
   sounds: z
     .object({
       info: soundName.optional(),
@@ -59,7 +61,7 @@ export const NotificationSettingsSchema = z.object({
       critical: soundName.optional(),
     })
     .strict()
-    .default({}),
+    .default({ critical: 'tocsin', high: 'tocsin' }),
   /**
    * Alerts that fired while this console was disconnected arrive as a replay when it resumes.
    * Those that fired within this long and are still firing notify like live ones (digests and

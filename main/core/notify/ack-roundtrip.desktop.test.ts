@@ -4,6 +4,7 @@
  * user's Acknowledge — through `dunstctl action` or through dunst's context menu — travels back
  * over the feed's socket, and the gateway's journal shows the alert acknowledged by the user.
  */
+import { NO_SOUND } from '../../../tests/support/no-sound.js';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,7 @@ async function openConsole(name: string) {
     feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
     observers: (self) => [
       (notifications = new NotificationCenter({
+        sounds: NO_SOUND,
         policy: new NotificationPolicy(DEFAULT_NOTIFICATION_SETTINGS, systemClock),
         notifier: new NotifySendNotifier({ env: desktop.env }),
         clock: systemClock,

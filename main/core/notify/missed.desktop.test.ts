@@ -4,6 +4,7 @@
  * alert is journaled meanwhile, the gateway comes back on the same journal and port, and the
  * console's resume replays the alert: one Notify call reaches dunst, saying it was missed.
  */
+import { NO_SOUND } from '../../../tests/support/no-sound.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ it('a critical alert journaled while the console was disconnected is notified wh
     feeds: [{ id: 'prod', name: 'prod', url: gateway.url, token: TOKEN }],
     observers: (self) => [
       (notifications = new NotificationCenter({
+        sounds: NO_SOUND,
         policy: new NotificationPolicy(settings, systemClock),
         notifier: new NotifySendNotifier({ env: desktop.env }),
         clock: systemClock,

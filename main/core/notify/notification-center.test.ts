@@ -1,3 +1,4 @@
+import { NO_SOUND } from '../../../tests/support/no-sound.js';
 import { describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../../common/api/contract.js';
 import { firedChange } from '../../../tests/support/committed-changes.js';
@@ -41,6 +42,7 @@ function setup(
   const calls: string[] = [];
   const window = { ...HIDDEN };
   const center = new NotificationCenter({
+    sounds: NO_SOUND,
     policy: new NotificationPolicy(parsed, clock),
     notifier: notifierOverride ?? notifier,
     clock,

@@ -15,6 +15,8 @@ import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import type { NotificationPolicy } from './policy.js';
 import type { DeliveryOutcome, NotificationRequest, Notifier } from './request.js';
 import type { NotificationSettings } from '../../../common/notify/settings.js';
+import type { Severity } from '../../../common/protocol/alert.js';
+import { SoundPlayer } from './sound/sound-player.js';
 
 export type { NotificationHealth } from '../../../common/notify/health.js';
 
@@ -36,6 +38,8 @@ export type NotificationCenterDeps = {
   log(message: string): void;
   /** off: the policy still decides and counts, nothing is shown (a headless console); native by default. */
   mode?: 'native' | 'off';
+  /** Plays Tocsin's own sounds (the `tocsin` sound setting); the platform's player by default. */
+  sounds?: Pick<SoundPlayer, 'play'>;
 };
 
 /** Feed states in which no alerts arrive. */
@@ -49,8 +53,10 @@ export class NotificationCenter implements CommittedObserver {
   private readonly delivery: Omit<NotificationHealth, 'suppressed'>;
   private digestTimer: TimerHandle | null = null;
   private closed = false;
+  private readonly sounds: Pick<SoundPlayer, 'play'>;
 
   constructor(private readonly deps: NotificationCenterDeps) {
+    this.sounds = deps.sounds ?? new SoundPlayer({ platform: process.platform });
     this.delivery = {
       mode: deps.mode ?? 'native',
       state: 'idle',
@@ -59,6 +65,7 @@ export class NotificationCenter implements CommittedObserver {
       lastShownAt: null,
       lastFailure: null,
       warning: null,
+      soundProblem: null,
     };
   }
 
@@ -147,6 +154,7 @@ export class NotificationCenter implements CommittedObserver {
 
   private deliver(request: NotificationRequest): void {
     if (this.delivery.mode === 'off') return;
+    if (request.tocsinSound) this.play(request.tocsinSound);
     let recorded = false;
     const shown = (warning?: string) => {
       if (recorded) return;
@@ -197,6 +205,23 @@ export class NotificationCenter implements CommittedObserver {
         this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');
       else this.safely(() => this.deps.showConsole?.(), 'showing the console');
     }
+  }
+
+  /** Play a sound beside the notification; a sound that cannot be played is a warning in the health. */
+  private play(severity: Severity): void {
+    const played = this.sounds
+      .play(severity)
+      .catch((error: Error) => ({ ok: false as const, code: 'threw', message: error.message }))
+      .then((result) => {
+        const problem = result.ok ? null : `sounds are not played: ${result.message}`;
+        if (problem !== this.delivery.soundProblem) {
+          this.delivery.soundProblem = problem;
+          if (problem) this.deps.log(problem);
+          this.emitHealth();
+        }
+      })
+      .finally(() => this.inFlight.delete(played));
+    this.inFlight.add(played);
   }
 
   private emitHealth(): void {

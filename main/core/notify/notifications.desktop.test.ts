@@ -3,6 +3,7 @@
  * server, notify-send as the client, dbus-monitor and `dunstctl history` as the witnesses,
  * `dunstctl action` as the user's hand.
  */
+import { NO_SOUND } from '../../../tests/support/no-sound.js';
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { firedChange } from '../../../tests/support/committed-changes.js';
@@ -39,6 +40,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function center(window = HIDDEN) {
   const calls: string[] = [];
   const notifications = new NotificationCenter({
+    sounds: NO_SOUND,
     policy: new NotificationPolicy(SETTINGS, systemClock),
     notifier: new NotifySendNotifier({ env: desktop.env }),
     clock: systemClock,

@@ -7,6 +7,7 @@
  * let only critical through; snooze and pause silence everything; a feed lost for too long is a
  * notification, and its return another. Every alert is in the history whatever this decides.
  */
+import { TOCSIN_SOUND } from './sound/sound-player.js';
 import type { AlertRow, FeedStatus } from '../../../common/api/contract.js';
 import type { Clock } from '../../../common/clock.js';
 import type { WindowState } from '../../../common/window-state.js';
@@ -298,9 +299,10 @@ export class NotificationPolicy {
     };
   }
 
-  private soundFor(severity: Severity): { sound?: string } {
+  private soundFor(severity: Severity): { sound?: string; tocsinSound?: Severity } {
     const sound = this.settings.sounds[severity];
-    return sound ? { sound } : {};
+    if (!sound) return {};
+    return sound === TOCSIN_SOUND ? { tocsinSound: severity } : { sound };
   }
 
   private count(reason: keyof Suppressed): false {

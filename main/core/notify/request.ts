@@ -1,4 +1,5 @@
 /** What the policy asks a notifier to show, what came of it, and the notifier's interface. */
+import type { Severity } from '../../../common/protocol/alert.js';
 
 /** An alert a notification is about. */
 export type AlertRef = { feedId: string; alertId: string };
@@ -17,8 +18,10 @@ export type NotificationRequest = {
   covers?: readonly AlertRef[];
   /** What its Acknowledge action acknowledges: the alert, or every alert of a digest ("Acknowledge all"). */
   acknowledges?: readonly AlertRef[];
-  /** A sound name from the settings (per severity), if the user chose one. */
+  /** A system sound's name from the settings (per severity), passed to the notification server. */
   sound?: string;
+  /** Play Tocsin's own sound for this severity (the setting `tocsin`): played by Tocsin, not the server. */
+  tocsinSound?: Severity;
 };
 
 /**

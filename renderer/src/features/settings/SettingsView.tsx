@@ -232,7 +232,11 @@ export function SettingsView({ api, onSaved }: Props) {
               )}
             />
           </Field>
-          <div role="group" aria-label="Sounds">
+          <p className="muted" id="sounds-hint">
+            Sounds: <code>tocsin</code> plays Tocsin&apos;s own sound for that severity; a system sound&apos;s name is
+            passed to the notification server, which may ignore it; empty is silent.
+          </p>
+          <div role="group" aria-label="Sounds" aria-describedby="sounds-hint">
             {(['critical', 'high', 'warning', 'info'] as const).map((severity) => (
               <Field
                 key={severity}
@@ -242,7 +246,7 @@ export function SettingsView({ api, onSaved }: Props) {
               >
                 <input
                   id={`field-notifications-sounds-${severity}`}
-                  placeholder="none"
+                  placeholder="silent"
                   value={n.sounds[severity] ?? ''}
                   onChange={(e) => {
                     const { [severity]: _dropped, ...others } = n.sounds;
