@@ -323,6 +323,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   if (config.escalation) {
     escalation = attachEscalation(gateway, config.escalation, {
       journalPath: localPath,
+      ...(deps.sqliteNativeBinding === undefined ? {} : { nativeBinding: deps.sqliteNativeBinding }),
       directory,
       presence,
       actions,

@@ -29,6 +29,8 @@ export type AttachedEscalation = {
 
 export type AttachDeps = {
   journalPath: string;
+  /** better-sqlite3's binary for this runtime (Electron's differs from Node's); Node's by default. */
+  nativeBinding?: string;
   directory: Directory;
   presence: PresenceRegistry;
   actions: ActionDesk;
@@ -39,7 +41,7 @@ export type AttachDeps = {
 
 /** Start escalation from the configuration's `escalation` section (validated here, naming the field). */
 export function attachEscalation(hooks: EscalationHooks, section: unknown, deps: AttachDeps): AttachedEscalation {
-  const db = openEscalationDatabase(deps.journalPath);
+  const db = openEscalationDatabase(deps.journalPath, deps.nativeBinding);
   let installed: InstalledEscalation;
   try {
     installed = installEscalation(hooks, section, {

@@ -70,8 +70,8 @@ export type InstalledEscalation = {
 };
 
 /** A second connection to the journal's database, brought up to the newest migration. */
-export function openEscalationDatabase(journalPath: string): Database.Database {
-  const db = new Database(journalPath);
+export function openEscalationDatabase(journalPath: string, nativeBinding?: string): Database.Database {
+  const db = new Database(journalPath, nativeBinding === undefined ? {} : { nativeBinding });
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   migrate(db, JOURNAL_MIGRATIONS, `the gateway journal ${journalPath}`);
