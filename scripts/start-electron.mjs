@@ -22,17 +22,36 @@ const binding = join(nativeDir, 'node_modules', 'better-sqlite3', 'build', 'Rele
 const stamp = join(nativeDir, 'built-for.json');
 
 /**
- * The Electron executable's path, or null when it is not installed. `require('electron')` returns
- * the path from node_modules/electron/path.txt and throws when that file is absent; the path can
- * also name a dist/ that was never unpacked, so existence is checked too.
+ * The Electron executable's path, or null when it is not installed and cannot be had. Since
+ * Electron 42 the npm package no longer downloads the binary in `postinstall`; `require('electron')`
+ * downloads it on first use instead (docs/breaking-changes.md, "electron no longer downloads itself
+ * via postinstall"), and its install.js no longer reads ELECTRON_SKIP_BINARY_DOWNLOAD. So the path
+ * is read here from path.txt without that side effect, and the download (install.js, the package's
+ * `install-electron` bin) is run only when ELECTRON_SKIP_BINARY_DOWNLOAD is not set.
  */
 function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
+  const pkg = dirname(require.resolve('electron/package.json'));
+  const pathFile = join(pkg, 'path.txt');
+  const relative = () => (existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null);
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (override) {
+    const path = join(override, relative() ?? 'electron');
+    return existsSync(path) ? path : null;
   }
+  const installed = () => {
+    const name = relative();
+    return name && existsSync(join(pkg, 'dist', name)) ? join(pkg, 'dist', name) : null;
+  };
+  if (installed() || process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return installed();
+  process.stderr.write('Downloading the Electron binary (first start)…\n');
+  const download = spawnSync(process.execPath, [join(pkg, 'install.js')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (download.status !== 0) {
+    const lines = String(download.stderr ?? '')
+      .trim()
+      .split('\n');
+    process.stderr.write(`The download failed: ${lines.find((line) => line.trim() !== '') ?? 'no detail'}\n`);
+  }
+  return installed();
 }
 
 /** Whether the Electron copy of better-sqlite3 exists and was built for this Electron. */

@@ -7,7 +7,7 @@ describe('runsOnWayland', () => {
     expect(runsOnWayland('linux', { WAYLAND_DISPLAY: 'wayland-0' }, [])).toBe(true);
     expect(runsOnWayland('linux', { XDG_SESSION_TYPE: 'x11' }, [])).toBe(false);
     expect(runsOnWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, ['--ozone-platform=x11'])).toBe(false);
-    expect(runsOnWayland('linux', { ELECTRON_OZONE_PLATFORM_HINT: 'x11', WAYLAND_DISPLAY: 'w' }, [])).toBe(false);
+    expect(runsOnWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, ['--ozone-platform=auto'])).toBe(true);
     expect(runsOnWayland('darwin', { WAYLAND_DISPLAY: 'w' }, [])).toBe(false);
   });
 });

@@ -21,8 +21,9 @@ export const REVEAL_FALLBACK_MS = 5_000;
 
 /**
  * Whether Electron runs on Wayland: an explicit `--ozone-platform` wins; otherwise Electron 38+
- * follows the session (`XDG_SESSION_TYPE=wayland`, or a `WAYLAND_DISPLAY`), and
- * `ELECTRON_OZONE_PLATFORM_HINT` can ask for it.
+ * defaults to `--ozone-platform=auto` and runs natively on Wayland "when XDG_SESSION_TYPE=wayland"
+ * (docs/breaking-changes.md, 38.0, which also removed ELECTRON_OZONE_PLATFORM_HINT). A bare
+ * WAYLAND_DISPLAY counts too: showing on did-finish-load as well is harmless on X11.
  */
 export function runsOnWayland(
   platform: NodeJS.Platform,
@@ -31,11 +32,8 @@ export function runsOnWayland(
 ): boolean {
   if (platform !== 'linux') return false;
   const flag = argv.find((arg) => arg.startsWith('--ozone-platform='))?.split('=')[1];
-  if (flag) return flag === 'wayland';
-  if (env.ELECTRON_OZONE_PLATFORM_HINT === 'x11') return false;
-  return (
-    env.XDG_SESSION_TYPE === 'wayland' || Boolean(env.WAYLAND_DISPLAY) || env.ELECTRON_OZONE_PLATFORM_HINT === 'wayland'
-  );
+  if (flag && flag !== 'auto') return flag === 'wayland';
+  return env.XDG_SESSION_TYPE === 'wayland' || Boolean(env.WAYLAND_DISPLAY);
 }
 
 /** The plan for this platform and session. */

@@ -21,8 +21,13 @@ const electronVersion = (createRequire(join(repo, 'package.json'))('electron/pac
 const EXPECTED =
   'Tocsin cannot start the desktop app here: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or no network); run `npm run console` for the browser console instead.';
 
+/** Runs the launcher; ELECTRON_SKIP_BINARY_DOWNLOAD keeps it from downloading Electron (42+ downloads on first use). */
 function run(env: NodeJS.ProcessEnv, file = script) {
-  return spawnSync(process.execPath, [file], { encoding: 'utf8', env, timeout: 60_000 });
+  return spawnSync(process.execPath, [file], {
+    encoding: 'utf8',
+    env: { ...env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    timeout: 60_000,
+  });
 }
 
 /**
