@@ -4,10 +4,16 @@ import { defineConfig } from 'vitest/config';
  * Unit and integration tests in plain Node, beside the code they test; Playwright specs live in
  * tests/e2e. Two projects: `unit` runs from the sources and builds nothing, so
  * `npx vitest run main/core/notify` takes seconds; `bundled` holds the tests that start the
- * built programs (gateway processes, the core's worker thread, the browser console), and builds
- * every bundle once before them.
+ * built programs (gateway processes, the core's worker thread, the browser console) or whole
+ * clusters (NATS, gateways, HAProxy), and builds every bundle once before them. `npm test` runs
+ * the two one after the other.
  */
-const BUNDLED = ['tests/reliability/**/*.test.ts', 'main/core/host/**/*.test.ts', 'tests/shell/**/*.test.ts'];
+const BUNDLED = [
+  'tests/reliability/**/*.test.ts',
+  'tests/cluster/**/*.test.ts',
+  'main/core/host/**/*.test.ts',
+  'tests/shell/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {
