@@ -125,6 +125,8 @@ export const UiUpdateSchema = z.object({
   feeds: z.array(FeedStatusSchema),
   /** Show this alert (a notification's Open action, or a click on it). */
   focus: z.object({ feedId: z.string(), alertId: z.string() }).optional(),
+  /** Show the board with exactly these alerts (Open on a digest: the alerts it named and counted). */
+  focusSet: z.object({ alerts: z.array(z.object({ feedId: z.string(), alertId: z.string() })).max(10_000) }).optional(),
   /** Whether native notifications reach the user, sent when a delivery succeeds or fails; absent: no news. */
   notifications: NotificationHealthSchema.optional(),
 });

@@ -39,6 +39,14 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
     // Only a new focus request moves the view, not every alert update.
   }, [state.focus?.n]);
 
+  // Open on a digest: the board with exactly its alerts, until "Show all".
+  const [only, setOnly] = useState<ReadonlySet<string> | null>(null);
+  useEffect(() => {
+    if (!state.focusSet) return;
+    setView('board');
+    setOnly(new Set(state.focusSet.keys));
+  }, [state.focusSet?.n]);
+
   // A link to one alert (`#/alert/<id>`, from an e-mail or a push): open it once it is on the board.
   const link = useAlertLink();
   const followed = useRef(-1);
@@ -84,6 +92,8 @@ export function App({ api, store }: { api: ConsoleApi; store: ConsoleStore }) {
         {view === 'board' ? (
           <BoardView
             alerts={state.alerts}
+            only={only}
+            onShowAll={() => setOnly(null)}
             selected={selected}
             onSelect={setSelected}
             onOpen={setOpened}

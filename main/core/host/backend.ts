@@ -3,6 +3,7 @@
  * the embedded gateway with the demo simulator, so the first launch shows a living console.
  * This is the worker's composition root, the one place in main/core that knows the gateway.
  */
+import type { AlertRef } from '../notify/request.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,8 +36,8 @@ export type Backend = {
 /** What the worker's shell side provides. */
 export type BackendHooks = {
   openAlert(feedId: string, alertId: string): void;
-  /** Open on a digest or a feed notification: bring the console up. */
-  showConsole?(): void;
+  /** Open on a digest (with the alerts it spoke for) or a feed notification (none): bring the console up. */
+  showConsole?(alerts: readonly AlertRef[]): void;
   notifier?: Notifier;
 };
 

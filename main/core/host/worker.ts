@@ -30,7 +30,15 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init': {
       try {
         backend = await startBackend(message.init, {
-          showConsole: () => post({ type: 'show-console' }),
+          showConsole: (alerts) => {
+            post({ type: 'show-console' });
+            // Open on a digest: the board shows exactly the alerts it spoke for.
+            if (alerts.length > 0)
+              post({
+                type: 'update',
+                update: { alerts: [], metrics: [], feeds: [], focusSet: { alerts: [...alerts] } },
+              });
+          },
           openAlert: (feedId, alertId) => {
             post({ type: 'open-alert', feedId, alertId }); // the shell brings the window up…
             post({ type: 'update', update: { alerts: [], metrics: [], feeds: [], focus: { feedId, alertId } } }); // …on that alert

@@ -50,7 +50,7 @@ function setup(
     windowState: () => window,
     acknowledge: async (feedId, alertId) => void calls.push(`ack ${feedId}/${alertId}`),
     open: (feedId, alertId) => void calls.push(`open ${feedId}/${alertId}`),
-    showConsole: () => void calls.push('show'),
+    showConsole: (alerts) => void calls.push(`show ${alerts.length}`),
     recordNotified: (feedId, alertId, at) => void calls.push(`notified ${feedId}/${alertId} @${at}`),
     log: (message) => void calls.push(`log ${message}`),
     mode,
@@ -80,7 +80,8 @@ describe('NotificationCenter', () => {
     center.onCommitted([firedChange(), firedChange()]);
     clock.advance(1_000);
     await center.settle();
-    expect(calls.filter((c) => !c.startsWith('notified'))).toEqual([`open f/${one.row.alertId}`, 'show']);
+    // The digest's Open shows the console on exactly the two alerts it spoke for.
+    expect(calls.filter((c) => !c.startsWith('notified'))).toEqual([`open f/${one.row.alertId}`, 'show 2']);
     expect(calls.filter((c) => c.startsWith('notified'))).toHaveLength(3); // the single and both digest members
   });
 

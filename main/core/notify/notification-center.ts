@@ -13,7 +13,7 @@ import type { CommittedChange, CommittedObserver } from '../pipeline/observer.js
 import type { NotificationHealth } from '../../../common/notify/health.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import type { NotificationPolicy } from './policy.js';
-import type { DeliveryOutcome, NotificationRequest, Notifier } from './request.js';
+import type { AlertRef, DeliveryOutcome, NotificationRequest, Notifier } from './request.js';
 import type { NotificationSettings } from '../../../common/notify/settings.js';
 import type { Severity } from '../../../common/protocol/alert.js';
 import { SoundPlayer } from './sound/sound-player.js';
@@ -31,8 +31,8 @@ export type NotificationCenterDeps = {
   acknowledge(feedId: string, alertId: string): Promise<unknown>;
   /** Show the window on this alert (a notification's Open, or a click on it). */
   open(feedId: string, alertId: string): void;
-  /** Show the window (Open on a digest or a feed notification). */
-  showConsole?(): void;
+  /** Show the window: on exactly a digest's alerts (Open on a digest), or as it is (a feed notification). */
+  showConsole?(alerts: readonly AlertRef[]): void;
   /** Add "notified" to the alert's timeline. */
   recordNotified(feedId: string, alertId: string, at: number): void;
   log(message: string): void;
@@ -203,7 +203,7 @@ export class NotificationCenter implements CommittedObserver {
     } else if (outcome.kind === 'open') {
       if (request.alert)
         this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');
-      else this.safely(() => this.deps.showConsole?.(), 'showing the console');
+      else this.safely(() => this.deps.showConsole?.(request.covers ?? []), 'showing the console');
     }
   }
 

@@ -22,6 +22,8 @@ export type ConsoleSnapshot = {
   announcement: { text: string; n: number } | null;
   /** The alert the core asked to show (a notification's Open), with a counter so repeats count. */
   focus: { feedId: string; alertId: string; n: number } | null;
+  /** The alerts a digest's Open asked to show (keys as alertKey makes them), with a counter. */
+  focusSet: { keys: readonly string[]; n: number } | null;
 };
 
 const SERIES_POINTS = 300;
@@ -37,6 +39,7 @@ export class ConsoleStore {
     notifications: null,
     announcement: null,
     focus: null,
+    focusSet: null,
   };
   private queue: UiUpdate[] = [];
   private frame: number | null = null;
@@ -82,9 +85,11 @@ export class ConsoleStore {
     const feeds = new Map(this.snapshot.feeds.map((f) => [f.feedId, f]));
     const series = new Map(this.snapshot.series);
     let focus = this.snapshot.focus;
+    let focusSet = this.snapshot.focusSet;
     let notifications = this.snapshot.notifications;
     for (const update of this.queue) {
       if (update.focus) focus = { ...update.focus, n: (focus?.n ?? 0) + 1 };
+      if (update.focusSet) focusSet = { keys: update.focusSet.alerts.map(alertKey), n: (focusSet?.n ?? 0) + 1 };
       if (update.notifications) notifications = update.notifications;
       for (const row of update.alerts) {
         const key = alertKey(row);
@@ -106,7 +111,15 @@ export class ConsoleStore {
       }
     }
     this.queue = [];
-    this.commit({ alerts, feeds: [...feeds.values()], series, focus, notifications, ...this.takeAnnouncement() });
+    this.commit({
+      alerts,
+      feeds: [...feeds.values()],
+      series,
+      focus,
+      focusSet,
+      notifications,
+      ...this.takeAnnouncement(),
+    });
   }
 
   /**

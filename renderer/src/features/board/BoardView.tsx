@@ -21,13 +21,17 @@ import {
 
 type Props = {
   alerts: ReadonlyMap<string, AlertRow>;
+  /** Show only these alerts (a digest's Open), whatever the filters say; null: all. */
+  only?: ReadonlySet<string> | null;
+  onShowAll?: () => void;
   selected: string | null;
   onSelect: (key: string | null) => void;
   onOpen: (row: AlertRow | null) => void;
   onAct: (row: AlertRow, kind: 'acknowledge' | 'snooze') => void;
 };
 
-export function BoardView({ alerts, selected, onSelect, onOpen, onAct }: Props) {
+export function BoardView({ alerts: all, only = null, onShowAll, selected, onSelect, onOpen, onAct }: Props) {
+  const alerts = useMemo(() => (only ? new Map([...all].filter(([key]) => only.has(key))) : all), [all, only]);
   const [filters, setFilters] = useState<Filters>(() => loadFilters(localStorage));
   const searchRef = useRef<HTMLInputElement>(null);
   const now = useNow(5000);
@@ -62,6 +66,14 @@ export function BoardView({ alerts, selected, onSelect, onOpen, onAct }: Props) 
 
   return (
     <div className="board-view">
+      {only && (
+        <p className="only-these" role="status" data-testid="only-these">
+          Showing the {only.size} alert{only.size === 1 ? '' : 's'} of a notification ({alerts.size} still active){' '}
+          <button type="button" className="link-button" onClick={onShowAll}>
+            Show all
+          </button>
+        </p>
+      )}
       <AlertCounts alerts={alerts} shown={rows.length} />
       <BoardFilters filters={filters} onChange={setFilters} searchRef={searchRef} sources={sources} />
       <AlertBoard
