@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir, userInfo } from 'node:os';
-import { app, dialog, protocol, session, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, powerMonitor, protocol, session, type BrowserWindow } from 'electron';
 import { systemClock } from '../common/clock.js';
 import { CoreHost } from './core/host/core-host.js';
 import { CoreSupervisor } from './core/host/core-supervisor.js';
@@ -15,12 +15,14 @@ import type { CoreInit } from './core/host/messages.js';
 import { APP_URL } from './platform/app-origin.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
 import { electronAlarm } from './platform/alarm.js';
+import { appMenuTemplate } from './platform/app-menu.js';
 import type { ShellCore } from './platform/core-port.js';
 import { desktopSettingsOf, launchedHidden, type DesktopSettings } from './platform/desktop-settings.js';
 import { applyStartAtLogin, type LoginItemContext } from './platform/login-item.js';
 import { registerIpc } from './platform/ipc.js';
 import { sqliteBindingFor } from './platform/native-binding.js';
 import { APP_ID, APP_NAME, shellOptionsFrom, type ShellOptions } from './platform/options.js';
+import { QuitSequence } from './platform/quit.js';
 import { startupFailure } from './platform/startup-failure.js';
 import { installSecurityBaseline } from './platform/security.js';
 import { openTray, type TrayIcon } from './platform/tray.js';
@@ -31,6 +33,11 @@ import { errorMessage } from '../common/protocol/bounded-json.js';
 const distDir = join(import.meta.dirname, '..');
 /** The directory holding package.json: the project from source, `app.asar` when packaged. */
 const appRoot = join(distDir, '..');
+
+/** The menu's "Show Tocsin": the window, once it exists. */
+let showConsole = () => {};
+const buildMenu = (template: Electron.MenuItemConstructorOptions[] | null) =>
+  template === null ? null : Menu.buildFromTemplate(template);
 
 /** Everything the running app holds, so quitting can take it down in order. */
 type Running = { core: ShellCore; window: BrowserWindow; tray: TrayIcon | null; stopIpc: () => void };
@@ -54,31 +61,41 @@ function main(): void {
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]); // before 'ready'
   const options = shellOptionsFrom(process.argv, process.env);
   let running: Running | null = null;
-  let quitting = false;
-  let flushed = false;
+  const quit = new QuitSequence({
+    closeCore: async () => {
+      const taken = running;
+      running = null;
+      if (!taken) return;
+      taken.stopIpc();
+      taken.tray?.destroy();
+      await taken.core.close();
+    },
+    quit: () => app.quit(),
+    log: (line) => console.error(line),
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+  });
 
   app.on('second-instance', () => running && revealWindow(running.window));
   app.on('activate', () => running && revealWindow(running.window));
   app.on('window-all-closed', () => app.quit());
-  // Graceful quit: hold the quit until the core has flushed the store and stopped.
+  // Graceful quit (quit.ts): the core flushes the store and stops first, within a deadline.
   app.on('before-quit', (event) => {
-    quitting = true;
-    if (flushed || !running) return;
-    event.preventDefault();
-    const { core, tray, stopIpc } = running;
-    running = null;
-    stopIpc();
-    tray?.destroy();
-    void core.close().finally(() => {
-      flushed = true;
-      app.quit();
-    });
+    if (quit.beforeQuit()) event.preventDefault();
   });
 
   app
     .whenReady()
     .then(async () => {
-      running = await start(options, () => quitting);
+      // The end of the session (macOS logout, Linux shutdown): delay it only while the core closes.
+      // The typings give this listener no argument, but Electron emits it with an event whose
+      // preventDefault() delays the shutdown (electron_api_power_monitor.cc: ShouldShutdown()
+      // returns !Emit("shutdown"); power-monitor.md documents e.preventDefault()).
+      const onShutdown = (event: Electron.Event) => {
+        if (quit.shutdown()) event.preventDefault();
+      };
+      powerMonitor.on('shutdown', onShutdown as unknown as () => void);
+      Menu.setApplicationMenu(buildMenu(appMenuTemplate(process.platform, app.isPackaged, { showConsole })));
+      running = await start(options, quit);
     })
     .catch((error: Error) => {
       // A packaged app has no terminal: the reason and the way out go in a dialog too.
@@ -89,7 +106,7 @@ function main(): void {
     });
 }
 
-async function start(parsed: ShellOptions, isQuitting: () => boolean): Promise<Running> {
+async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running> {
   // macOS login items carry no arguments: a login launch is known by wasOpenedAtLogin, which
   // Electron sets in applicationDidFinishLaunching (electron_application_delegate.mm), so only
   // after 'ready'.
@@ -144,10 +161,13 @@ async function start(parsed: ShellOptions, isQuitting: () => boolean): Promise<R
     startHidden: options.startHidden,
     closeToTray: () => desktop.closeToTray,
     trayAvailable: () => tray !== null,
-    quitting: isQuitting,
+    quitting: () => quit.quitting,
     reveal: revealPlan(process.platform, process.env, process.argv),
   });
   reveal = () => revealWindow(window);
+  showConsole = reveal;
+  // Windows: no 'before-quit' at shutdown or logout (app.md); 'session-end' is the last word.
+  window.on('session-end', () => quit.sessionEnd());
   const watched: Pick<ShellCore, 'invoke' | 'onUpdate'> = {
     invoke: async (op, request) => {
       const result = await core.invoke(op, request);

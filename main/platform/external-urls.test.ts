@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl } from './external-urls.js';
+import { externalLinkDecision, isAllowedExternalUrl } from './external-urls.js';
 
 const allowlist = ['runbooks.example.com', '*.grafana.example.net'];
 
@@ -34,5 +34,27 @@ describe('isAllowedExternalUrl', () => {
     expect(isAllowedExternalUrl('https://runbooks.example.com/', [])).toBe(false);
     expect(isAllowedExternalUrl('https://anything.com/', ['*.com'])).toBe(false);
     expect(isAllowedExternalUrl('https://anything.com/', ['*'])).toBe(false);
+  });
+});
+
+describe('externalLinkDecision', () => {
+  it('opens allowlisted https links, asks for any other http(s) link, refuses the rest', () => {
+    expect(externalLinkDecision('https://runbooks.example.com/db', ['runbooks.example.com'])).toBe('open');
+    expect(externalLinkDecision('https://grafana.internal:3000/d/x', [])).toBe('ask');
+    expect(externalLinkDecision('http://dashboards.internal/x', [])).toBe('ask');
+    for (const url of [
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'https://u:p@host/',
+      'nonsense',
+    ])
+      expect(externalLinkDecision(url, []), url).toBe('refuse');
+  });
+
+  it('opens without asking once the user trusted the host for this run', () => {
+    expect(externalLinkDecision('https://grafana.internal:3000/d/y', [], new Set(['grafana.internal:3000']))).toBe(
+      'open',
+    );
   });
 });

@@ -1,24 +1,37 @@
 /**
  * The security baseline applied to every web contents and to the default session (Electron's
- * security checklist): navigation and new windows denied, `<webview>` refused, links
- * opened externally only when `isAllowedExternalUrl` says so, every permission denied. The
- * decisions live in pure modules (external-urls.ts, csp.ts); this file only wires them.
+ * security checklist): navigation and new windows denied, `<webview>` refused, links handed to
+ * the user's browser as externalLinkDecision says (allowlisted, or confirmed by the user), every
+ * permission denied except fullscreen for the app's own page (permissions.ts). The decisions live
+ * in pure modules (external-urls.ts, permissions.ts, csp.ts); this file only wires them.
  */
-import { shell, type App, type Session, type WebContents } from 'electron';
-import { isAllowedExternalUrl } from './external-urls.js';
+import { BrowserWindow, dialog, shell, type App, type Session, type WebContents } from 'electron';
+import { externalLinkDecision } from './external-urls.js';
+import { allowPermissionCheck, allowPermissionRequest } from './permissions.js';
 
 /** Install the baseline. Call once, after `app.whenReady()`, before any window is created. */
 export function installSecurityBaseline(app: App, session: Session, externalAllowlist: readonly string[]): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowPermissionRequest(permission, details)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    allowPermissionCheck(permission, requestingOrigin),
+  );
   session.setDevicePermissionHandler(() => false);
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, externalAllowlist));
+  const trustedHosts = new Set<string>();
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, externalAllowlist, trustedHosts));
 }
 
-/** Deny navigation, new windows and webviews for one web contents; hand allowlisted links to the OS. */
-export function hardenContents(contents: WebContents, externalAllowlist: readonly string[]): void {
+/** Deny navigation, new windows and webviews for one web contents; hand links to the OS as decided. */
+export function hardenContents(
+  contents: WebContents,
+  externalAllowlist: readonly string[],
+  trustedHosts: Set<string> = new Set(),
+): void {
   const openOutside = (url: string) => {
-    if (isAllowedExternalUrl(url, externalAllowlist)) void shell.openExternal(url);
+    const decision = externalLinkDecision(url, externalAllowlist, trustedHosts);
+    if (decision === 'open') void shell.openExternal(url);
+    if (decision === 'ask') void confirmLink(contents, url, trustedHosts);
   };
   contents.setWindowOpenHandler(({ url }) => {
     openOutside(url);
@@ -33,4 +46,23 @@ export function hardenContents(contents: WebContents, externalAllowlist: readonl
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Ask before opening a link no allowlist names: the user sees the whole URL first. */
+async function confirmLink(contents: WebContents, url: string, trustedHosts: Set<string>): Promise<void> {
+  const host = new URL(url).host.toLowerCase();
+  const options = {
+    type: 'question' as const,
+    buttons: ['Open in browser', 'Cancel'],
+    defaultId: 0,
+    cancelId: 1,
+    message: `Open this link in your browser?`,
+    detail: url,
+    checkboxLabel: `Don't ask again for ${host} until Tocsin restarts`,
+  };
+  const window = BrowserWindow.fromWebContents(contents);
+  const answer = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  if (answer.response !== 0) return;
+  if (answer.checkboxChecked) trustedHosts.add(host);
+  await shell.openExternal(url);
 }
