@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { APP_ID } from '../../main/platform/options.js';
+import { appMenuTemplate, rolesOf } from '../../main/platform/app-menu.js';
+
+/** The minimatch @electron/universal itself uses for x64ArchFiles. */
+const requireHere = createRequire(import.meta.url);
+const { minimatch } = createRequire(requireHere.resolve('@electron/universal'))('minimatch') as {
+  minimatch: (path: string, pattern: string, options: { matchBase: boolean }) => boolean;
+};
 
 const root = join(import.meta.dirname, '../..');
 const configText = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
@@ -78,5 +86,47 @@ describe('electron-builder.yml', () => {
     expect(config.linux?.category).toBe('System');
     for (const icon of [config.mac?.icon, config.win?.icon, config.linux?.icon])
       expect(existsSync(join(root, icon as string)), String(icon)).toBe(true);
+  });
+});
+
+describe('electron-builder.yml, as the release runners will use it', () => {
+  it("lets the universal macOS build keep node-notifier's x86_64-only terminal-notifier (electron/universal #51)", async () => {
+    const config = await load(root, 'electron-builder.yml');
+    const pattern = config.mac?.x64ArchFiles;
+    expect(typeof pattern).toBe('string');
+    // The path @electron/universal compares, inside the app bundle, matched the way it matches it.
+    const helper =
+      'Contents/Resources/app.asar.unpacked/node_modules/node-notifier/vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier';
+    expect(existsSync(join(root, helper.slice(helper.indexOf('node_modules'))))).toBe(true);
+    expect(minimatch(helper, pattern as string, { matchBase: true })).toBe(true);
+    // …and nothing of our own, nor Electron's or better-sqlite3's binaries, which must be merged.
+    for (const other of [
+      'Contents/MacOS/Tocsin',
+      'Contents/Resources/app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+      'Contents/Frameworks/Electron Framework.framework/Versions/A/Electron Framework',
+    ])
+      expect(minimatch(other, pattern as string, { matchBase: true }), other).toBe(false);
+  });
+
+  it('the deb depends on libgbm1 and still on what the notifier and Electron need', async () => {
+    const config = await load(root, 'electron-builder.yml');
+    expect(config.deb?.depends).toEqual(expect.arrayContaining(['libgbm1', 'libnotify-bin', 'libnss3', 'libgtk-3-0']));
+  });
+
+  it('ships no development code: no sources, tests, source maps, Electron copy or dev bundles', async () => {
+    const config = await load(root, 'electron-builder.yml');
+    const all = (config.files as Array<string | { filter?: string[] }>).flatMap((f) =>
+      typeof f === 'string' ? [f] : (f.filter ?? []),
+    );
+    const files = all.filter((f) => !f.startsWith('!'));
+    for (const devOnly of ['.tocsin-dev', 'node_modules/electron', 'tests', 'bench', 'scripts', 'dist/gateway'])
+      expect(
+        files.some((f) => f.startsWith(devOnly)),
+        devOnly,
+      ).toBe(false);
+    expect(all).toContain('!**/*.map');
+    // The packaged app runs with app.isPackaged: DevTools are not in its menu (main/platform/app-menu.ts).
+    for (const platform of ['darwin', 'win32', 'linux'] as const)
+      expect(rolesOf(appMenuTemplate(platform, true, { showConsole: () => {} }))).not.toContain('toggleDevTools');
   });
 });
