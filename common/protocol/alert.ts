@@ -40,6 +40,8 @@ export const AlertBodySchema = z.object({
   labels: LabelsSchema.default({}),
   /** A link to the alert's origin (runbook, dashboard). Rendered as text unless https. */
   url: z.string().max(2048).optional(),
+  /** What to do about it: an "Open runbook" action on the notification and a link in the detail, only when https. */
+  runbookUrl: z.string().max(2048).optional(),
   /** When the condition began at the source (ms since epoch). */
   startsAt: z.number().int().nonnegative(),
 });

@@ -97,6 +97,14 @@ describe('webhook alert → Tocsin alert', () => {
     expect(body).not.toHaveProperty('host');
   });
 
+  it('takes the runbook_url annotation as the runbook when it is https, and nothing else', () => {
+    const runbook = (url: string) =>
+      alertBody(alert({ annotations: { runbook_url: url }, labels: { alertname: 'X' } }), defaults, 1).runbookUrl;
+    expect(runbook('https://runbooks.example/disk-full')).toBe('https://runbooks.example/disk-full');
+    expect(runbook('http://wiki.internal/disk')).toBeUndefined();
+    expect(runbook('javascript:alert(1)')).toBeUndefined();
+  });
+
   it('keeps labels within the protocol bounds, well-known ones first, and drops (never truncates) oversized ones', () => {
     const labels: Record<string, string> = { alertname: 'Many', huge: 'x'.repeat(2000) };
     for (let i = 0; i < 100; i++) labels[`l${String(i).padStart(3, '0')}`] = `${i}`;

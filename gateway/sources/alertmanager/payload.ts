@@ -103,6 +103,9 @@ export function alertBody(alert: WebhookAlert, mapper: Mapper, now: number): Ale
   if (labels.instance) body.host = clip(labels.instance, 512);
   if (service) body.service = clip(service, 512);
   if (isHttps(alert.generatorURL) && alert.generatorURL.length <= 2048) body.url = alert.generatorURL;
+  // The runbook_url annotation is the convention of the Prometheus community's runbooks.
+  const runbook = annotations.runbook_url?.trim();
+  if (runbook && isHttps(runbook) && runbook.length <= 2048) body.runbookUrl = runbook;
   return body;
 }
 

@@ -51,6 +51,7 @@ function setup(
     acknowledge: async (feedId, alertId) => void calls.push(`ack ${feedId}/${alertId}`),
     open: (feedId, alertId) => void calls.push(`open ${feedId}/${alertId}`),
     showConsole: (alerts) => void calls.push(`show ${alerts.length}`),
+    openExternal: (url) => void calls.push(`external ${url}`),
     recordNotified: (feedId, alertId, at) => void calls.push(`notified ${feedId}/${alertId} @${at}`),
     log: (message) => void calls.push(`log ${message}`),
     mode,
@@ -68,6 +69,14 @@ describe('NotificationCenter', () => {
     expect(notifier.shown).toHaveLength(1);
     expect(calls).toEqual([`notified f/${change.row.alertId} @${clock.now()}`, `ack f/${change.row.alertId}`]);
     expect(center.health()).toMatchObject({ state: 'ok', shown: 1, failed: 0, lastShownAt: clock.now() });
+  });
+
+  it('turns Open runbook into opening the runbook outside the console', async () => {
+    const { center, calls } = setup([{ kind: 'runbook' }]);
+    const change = firedChange('critical', 'security');
+    center.onCommitted([{ ...change, row: { ...change.row, runbookUrl: 'https://runbooks.example/priv' } }]);
+    await center.settle();
+    expect(calls.filter((c) => !c.startsWith('notified'))).toEqual(['external https://runbooks.example/priv']);
   });
 
   it('turns Open into showing that alert, and Open on a digest into showing the console', async () => {

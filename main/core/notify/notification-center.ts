@@ -33,6 +33,8 @@ export type NotificationCenterDeps = {
   open(feedId: string, alertId: string): void;
   /** Show the window: on exactly a digest's alerts (Open on a digest), or as it is (a feed notification). */
   showConsole?(alerts: readonly AlertRef[]): void;
+  /** Open an https URL outside the console (the runbook action), through the shell's allowlist. */
+  openExternal?(url: string): void;
   /** Add "notified" to the alert's timeline. */
   recordNotified(feedId: string, alertId: string, at: number): void;
   log(message: string): void;
@@ -200,6 +202,9 @@ export class NotificationCenter implements CommittedObserver {
           .catch((error: unknown) =>
             this.deps.log(`acknowledging ${feedId}/${alertId} from a notification failed: ${errorMessage(error)}`),
           );
+    } else if (outcome.kind === 'runbook' && request.runbook) {
+      const runbook = request.runbook;
+      this.safely(() => this.deps.openExternal?.(runbook), 'opening a runbook');
     } else if (outcome.kind === 'open') {
       if (request.alert)
         this.safely(() => this.deps.open(request.alert!.feedId, request.alert!.alertId), 'opening an alert');

@@ -35,6 +35,19 @@ describe('NotificationPolicy', () => {
     expect(policy.decide([fired('high', 'outage')], HIDDEN)[0]).toMatchObject({ urgency: 'normal' });
   });
 
+  it('gives an alert with an https runbook an Open runbook action, and no other link', () => {
+    const policy = policyWith();
+    const withRunbook = (url: string) => {
+      const change = fired('critical', 'security');
+      return policy.decide([{ ...change, row: { ...change.row, runbookUrl: url } }], HIDDEN)[0]!;
+    };
+    expect(withRunbook('https://runbooks.example/priv-esc')).toMatchObject({
+      runbook: 'https://runbooks.example/priv-esc',
+    });
+    expect(withRunbook('http://wiki.internal/priv-esc')).not.toHaveProperty('runbook');
+    expect(withRunbook('file:///etc/passwd')).not.toHaveProperty('runbook');
+  });
+
   it('notifies alerts missed while disconnected: a recent replay still firing at the end of its batch, saying when it fired', () => {
     const clock = new ManualClock();
     const policy = policyWith({}, clock);

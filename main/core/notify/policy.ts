@@ -27,6 +27,16 @@ export type PolicyOptions = { utcOffsetMinutes?: (now: number) => number };
 
 const MINUTE = 60_000;
 
+/** True for an https URL: the only kind a notification may open (anything else is never a link). */
+export function httpsOnly(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** The notification decisions for one console (all feeds). */
 export class NotificationPolicy {
   private readonly lastNotified = new Map<string, number>();
@@ -296,6 +306,7 @@ export class NotificationPolicy {
       covers: [alert],
       acknowledges: [alert],
       ...this.soundFor(row.severity),
+      ...(httpsOnly(row.runbookUrl) ? { runbook: row.runbookUrl! } : {}),
     };
   }
 

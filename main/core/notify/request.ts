@@ -20,6 +20,8 @@ export type NotificationRequest = {
   acknowledges?: readonly AlertRef[];
   /** A system sound's name from the settings (per severity), passed to the notification server. */
   sound?: string;
+  /** The alert's runbook (https only): an "Open runbook" action opens it. */
+  runbook?: string;
   /** Play Tocsin's own sound for this severity (the setting `tocsin`): played by Tocsin, not the server. */
   tocsinSound?: Severity;
 };
@@ -33,6 +35,7 @@ export type DeliveryOutcome =
   | { kind: 'shown' }
   | { kind: 'open' }
   | { kind: 'acknowledge' }
+  | { kind: 'runbook' }
   | { kind: 'dismissed' }
   | { kind: 'failed'; reason: string };
 

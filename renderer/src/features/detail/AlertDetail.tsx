@@ -77,6 +77,17 @@ export function AlertDetail({
             <bdi>{row.url}</bdi>
           </p>
         ))}
+      {safeHttpsUrl(row.runbookUrl) && (
+        <a
+          className="url runbook"
+          data-testid="runbook"
+          href={safeHttpsUrl(row.runbookUrl)!}
+          target="_blank"
+          rel="noreferrer noopener"
+        >
+          Open runbook
+        </a>
+      )}
       <dl className="labels">
         {Object.entries(row.labels).map(([name, value]) => (
           <div key={name}>
