@@ -136,6 +136,9 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig({ ...minimal, journal: { ...jetstream, replicas: 7 } })).toThrow(
       /journal.replicas/,
     );
+    expect(() =>
+      parseGatewayConfig({ ...minimal, journal: jetstream, escalation: { publicUrl: 'https://t.example' } }),
+    ).toThrow(/escalation: escalation runs on a single gateway with a SQLite journal for now/);
     expect(() => parseGatewayConfig({ ...minimal, journal: { path: 'j', servers: ['nats://x'] } })).toThrow(
       /journal.servers: only for a journal of kind "jetstream"/,
     );
