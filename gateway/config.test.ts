@@ -136,6 +136,9 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig({ ...minimal, journal: { ...jetstream, replicas: 7 } })).toThrow(
       /journal.replicas/,
     );
+    expect(() => parseGatewayConfig({ ...minimal, journal: { ...jetstream, maxAgeMs: 1e15 } })).toThrow(
+      /journal.maxAgeMs: at most 100 years for a jetstream journal/,
+    );
     expect(() =>
       parseGatewayConfig({ ...minimal, journal: jetstream, escalation: { publicUrl: 'https://t.example' } }),
     ).toThrow(/escalation: escalation runs on a single gateway with a SQLite journal for now/);

@@ -49,6 +49,11 @@ export const JournalConfigSchema = z
     if (journal.servers === undefined) issue('servers', 'a jetstream journal needs its NATS servers');
     if (journal.stream === undefined) issue('stream', 'a jetstream journal needs a stream name');
     if (journal.duplicateWindowMs > journal.maxAgeMs) issue('duplicateWindowMs', 'must not exceed maxAgeMs');
+    // NATS keeps max_age in nanoseconds in an int64; a larger value reached it as "invalid JSON".
+    if (journal.maxAgeMs > MAX_STREAM_AGE_MS) issue('maxAgeMs', 'at most 100 years for a jetstream journal');
   });
+
+/** The longest replay window a stream takes (its max_age is nanoseconds in an int64: about 292 years). */
+const MAX_STREAM_AGE_MS = 100 * 365 * 24 * 3600_000;
 
 export type JournalConfig = z.output<typeof JournalConfigSchema>;
