@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
+import { WebhooksConfigSchema } from './sources/webhook/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { JournalConfigSchema } from './journal/journal-config.js';
@@ -101,6 +102,8 @@ export const GatewayConfigSchema = z
     alertmanager: AlertmanagerConfigSchema.optional(),
     /** PromQL queries polled for the dashboards (docs/sources.md). */
     prometheus: PrometheusConfigSchema.optional(),
+    /** JSON webhooks mapped to alerts by JSONata expressions, each at POST /v1/webhooks/<name> (docs/sources.md). */
+    webhooks: WebhooksConfigSchema.optional(),
     /** People and their device tokens: actions are attributed to them, presence is kept per person. */
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */

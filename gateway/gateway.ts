@@ -25,6 +25,7 @@ import { installAlertmanager, type AlertmanagerReceiver } from './sources/alertm
 import { DemoSimulator } from './sources/demo/simulator.js';
 import { eventsRoute } from './sources/http-post/events-route.js';
 import { PrometheusPoller } from './sources/prometheus/poller.js';
+import { installSources, type InstalledSources } from './sources/install.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from './sources/sink.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { requestUrl } from '../common/node/http/request-url.js';
@@ -67,6 +68,8 @@ export type Gateway = {
   leader?: LeaderLease;
   /** The Prometheus poller, when configured. */
   prometheus?: PrometheusPoller;
+  /** JSON webhooks, Grafana, Icinga 2, Nagios, Zabbix and heartbeats, as configured (sources/install.ts). */
+  integrations: InstalledSources;
   close(): Promise<void>;
 };
 
@@ -273,6 +276,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       sources.push(source);
     },
     sessions: () => sessions.size,
+    integrations: {},
     ...(leader ? { leader } : {}),
     close: async () => {
       clock.clearTimeout(trimTimer);
@@ -320,6 +324,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     gateway.prometheus = new PrometheusPoller(config.prometheus, { log });
     await gateway.addSource(gateway.prometheus);
   }
+  gateway.integrations = await installSources(gateway, config, { clock, log });
   if (config.escalation) {
     escalation = attachEscalation(gateway, config.escalation, {
       journalPath: localPath,

@@ -67,6 +67,16 @@ export const HTTP_ERRORS = {
     when: 'Alertmanager webhook: JSON that is not a version 4 payload; the message names the field',
     message: (issue) => issue,
   },
+  webhook_field_missing: {
+    status: 400,
+    when: '`/v1/webhooks/<name>`: a mapping expression gave no usable value for `id`, `title` or `labels`; the message names the item and field; nothing of the body was stored',
+    message: (issue) => issue,
+  },
+  webhook_expression_failed: {
+    status: 400,
+    when: '`/v1/webhooks/<name>`: a mapping expression failed on this body (an error, over `timeoutMs`, deeper than `maxDepth`, more than `maxItems`); the message names the field; nothing of the body was stored',
+    message: (issue) => issue,
+  },
   invalid_subscription: {
     status: 400,
     when: '`/v1/push/subscriptions`: JSON that is not a Web Push subscription (https endpoint, p256dh and auth keys, device name); the message names the field',
