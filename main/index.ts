@@ -15,6 +15,8 @@ import type { CoreInit } from './core/host/messages.js';
 import { APP_URL } from './platform/app-origin.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
 import { electronAlarm } from './platform/alarm.js';
+import { shellShowsNotifications } from './platform/notification-view.js';
+import { ElectronNotifications } from './platform/notifications.js';
 import { appMenuTemplate } from './platform/app-menu.js';
 import type { ShellCore } from './platform/core-port.js';
 import { desktopSettingsOf, launchedHidden, type DesktopSettings } from './platform/desktop-settings.js';
@@ -129,6 +131,8 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
     userName: userInfo().username,
     ...(binding.kind === 'binding' ? { sqliteNativeBinding: binding.path } : {}),
     ...(options.resetHistory ? { resetHistory: true } : {}),
+    // macOS and Windows: Electron's Notification, shown here (notification-view.ts says why).
+    ...(shellShowsNotifications(process.platform) ? { shellNotifications: true } : {}),
   };
   let reveal = () => {}; // the window, once it exists
   const core: ShellCore = await CoreSupervisor.start({
@@ -138,6 +142,18 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
     raiseAlarm: electronAlarm(join(resourcesDir, 'icon.png'), () => reveal()),
   });
   let tray: TrayIcon | null = null;
+  const notifications = new ElectronNotifications(
+    process.platform,
+    (id, event) => core.answerNotification(id, event),
+    {
+      // Answers no core waits for (Windows Action Center after a restart): act on them directly.
+      open: () => reveal(),
+      acknowledge: ({ feedId, alertId }) =>
+        void core.invoke('acknowledge', { feedId, alertId, comment: 'acknowledged from a notification' }),
+    },
+    join(resourcesDir, 'icon.png'),
+  );
+  core.onNotify((id, request) => notifications.show(id, request));
   // "Start at login" and "Keep Tocsin in the tray": read from the core now, applied again
   // whenever the settings page saves them (the answer passes through here on its way back).
   let desktop: DesktopSettings = { startAtLogin: false, closeToTray: true };

@@ -8,6 +8,8 @@ import type { OperationName, Result, UiUpdate } from '../../common/api/contract.
 import type { WindowState } from '../../common/window-state.js';
 
 import type { TrayModel } from '../../common/tray-model.js';
+import type { ShellNotificationEvent } from '../core/notify/delivery/shell.js';
+import type { NotificationRequest } from '../core/notify/request.js';
 
 /** The tray model is decided in the core; the shell imports it from there. */
 export { TRAY_STATES, type TrayModel, type TrayState } from '../../common/tray-model.js';
@@ -29,6 +31,10 @@ export interface ShellCore {
   snoozeNotifications(hours: number): void;
   /** Pause or resume notifications (alerts are still logged). */
   setNotificationsPaused(paused: boolean): void;
+  /** Notifications the shell shows for the core (macOS, Windows: main/platform/notifications.ts). */
+  onNotify(listener: (id: string, request: NotificationRequest) => void): () => void;
+  /** What became of one: on screen, or the user's answer. */
+  answerNotification(id: string, event: ShellNotificationEvent): void;
 }
 
 /** The OS alarm the supervisor raises when the core goes down: title and body, shown by the shell. */

@@ -108,6 +108,11 @@ describe('electron-builder.yml, as the release runners will use it', () => {
       expect(minimatch(other, pattern as string, { matchBase: true }), other).toBe(false);
   });
 
+  it('asks macOS for alert-style notifications, without which the Acknowledge and Open buttons do not appear', async () => {
+    const config = await load(root, 'electron-builder.yml');
+    expect(config.mac?.extendInfo).toMatchObject({ NSUserNotificationAlertStyle: 'alert' });
+  });
+
   it('the deb depends on libgbm1 and still on what the notifier and Electron need', async () => {
     const config = await load(root, 'electron-builder.yml');
     expect(config.deb?.depends).toEqual(expect.arrayContaining(['libgbm1', 'libnotify-bin', 'libnss3', 'libgtk-3-0']));

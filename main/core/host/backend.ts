@@ -39,6 +39,8 @@ export type BackendHooks = {
   /** Open on a digest (with the alerts it spoke for) or a feed notification (none): bring the console up. */
   showConsole?(alerts: readonly AlertRef[]): void;
   notifier?: Notifier;
+  /** The shell's notifier, used on macOS and Windows when `init.shellNotifications` (delivery/select.ts). */
+  shell?: Notifier;
 };
 
 export const EMBEDDED_FEED_ID = 'embedded';
@@ -89,7 +91,9 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     policy,
     clock: systemClock,
     log,
-    notifier: hooks.notifier ?? notifierFor(process.platform, NOTIFICATION_APP_ID),
+    notifier:
+      hooks.notifier ??
+      notifierFor(process.platform, NOTIFICATION_APP_ID, undefined, init.shellNotifications ? hooks.shell : undefined),
     mode: init.notifications === 'off' ? 'off' : 'native',
     settings: () => notificationSettings,
     windowState: () => core.currentWindowState(),

@@ -6,7 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { OperationName, RequestOf, ResponseOf, Result, UiUpdate } from '../../../common/api/contract.js';
-import type { CoreFault, CoreInit, FromWorker, ToWorker } from './messages.js';
+import type { CoreFault, CoreInit, FromWorker, ShellNotificationEvent, ToWorker } from './messages.js';
+import type { NotificationRequest } from '../notify/request.js';
 import type { TrayModel } from '../../../common/tray-model.js';
 import type { WindowState } from '../../../common/window-state.js';
 import { LatestListeners, Listeners } from './listeners.js';
@@ -32,6 +33,10 @@ export interface SupervisedCore {
   onDown(listener: (down: CoreDown) => void): () => void;
   snoozeNotifications(hours: number): void;
   setNotificationsPaused(paused: boolean): void;
+  /** Notifications the shell shows for the core (CoreInit.shellNotifications). */
+  onNotify?(listener: (id: string, request: NotificationRequest) => void): () => void;
+  /** The shell's news of one of them. */
+  answerNotification?(id: string, event: ShellNotificationEvent): void;
   setWindowState(state: WindowState): void;
   close(): Promise<void>;
   /** End a hung worker at once; resolves with its exit code. */
@@ -48,6 +53,7 @@ export class CoreHost implements SupervisedCore {
   private readonly showListeners = new Listeners<[]>();
   private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly heartbeatListeners = new Listeners<[]>();
+  private readonly notifyListeners = new Listeners<[id: string, request: NotificationRequest]>();
   private readonly downListeners = new Listeners<[CoreDown]>();
   private exited = false;
   /** Why the worker is going away, when it fails or is ended on purpose, before its exit code is known. */
@@ -170,6 +176,16 @@ export class CoreHost implements SupervisedCore {
     this.post({ type: 'pause', paused });
   }
 
+  /** Subscribe to the notifications the shell shows for the core (CoreInit.shellNotifications). */
+  onNotify(listener: (id: string, request: NotificationRequest) => void): () => void {
+    return this.notifyListeners.add(listener);
+  }
+
+  /** Report what became of a notification the shell shows. */
+  answerNotification(id: string, event: ShellNotificationEvent): void {
+    this.post({ type: 'notification', id, event });
+  }
+
   /** Tell the core whether anyone can see the window (the notification policy depends on it). */
   setWindowState(state: WindowState): void {
     this.post({ type: 'window', state });
@@ -210,6 +226,9 @@ export class CoreHost implements SupervisedCore {
         return;
       case 'heartbeat':
         this.heartbeatListeners.emit();
+        return;
+      case 'notify':
+        this.notifyListeners.emit(message.id, message.request);
         return;
       default:
         return;

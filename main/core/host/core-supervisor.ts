@@ -20,7 +20,8 @@ import type { Clock, TimerHandle } from '../../../common/clock.js';
 import type { TrayModel } from '../../../common/tray-model.js';
 import { coreDownTrayModel } from '../tray/tray-model.js';
 import type { SupervisedCore } from './core-host.js';
-import type { CoreFault } from './messages.js';
+import type { CoreFault, ShellNotificationEvent } from './messages.js';
+import type { NotificationRequest } from '../notify/request.js';
 import type { WindowState } from '../../../common/window-state.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import { LatestListeners, Listeners } from './listeners.js';
@@ -81,6 +82,7 @@ export class CoreSupervisor {
   private readonly updateListeners = new Listeners<[UiUpdate]>();
   private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
   private readonly showListeners = new Listeners<[]>();
+  private readonly notifyListeners = new Listeners<[id: string, request: NotificationRequest]>();
   private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly timing: SupervisorTiming;
   private readonly clock: Clock;
@@ -148,6 +150,16 @@ export class CoreSupervisor {
     return this.showListeners.add(listener);
   }
 
+  /** Subscribe to the notifications the shell shows for the current core (CoreInit.shellNotifications). */
+  onNotify(listener: (id: string, request: NotificationRequest) => void): () => void {
+    return this.notifyListeners.add(listener);
+  }
+
+  /** Report what became of one to the current core (ids of an earlier core are ignored there). */
+  answerNotification(id: string, event: ShellNotificationEvent): void {
+    this.current?.answerNotification?.(id, event);
+  }
+
   /** Subscribe to the tray model (the latest at once if there is one). */
   onTrayModel(listener: (model: TrayModel) => void): () => void {
     return this.trayListeners.add(listener);
@@ -195,6 +207,7 @@ export class CoreSupervisor {
     core.onUpdate((update) => mine() && this.forward(update));
     core.onOpenAlert((feedId, alertId) => mine() && this.openListeners.emit(feedId, alertId));
     core.onShowConsole(() => mine() && this.showListeners.emit());
+    core.onNotify?.((id, request) => mine() && this.notifyListeners.emit(id, request));
     core.onTrayModel((model) => mine() && this.emitTray(model));
     core.onHeartbeat(() => mine() && (this.lastBeatAt = this.clock.now()));
     core.onDown((down) => mine() && this.down(down.reason, Promise.resolve(down.exitCode)));

@@ -6,6 +6,10 @@
 import type { OperationName, Result, UiUpdate } from '../../../common/api/contract.js';
 import type { TrayModel } from '../../../common/tray-model.js';
 import type { WindowState } from '../../../common/window-state.js';
+import type { ShellNotificationEvent } from '../notify/delivery/shell.js';
+import type { NotificationRequest } from '../notify/request.js';
+
+export type { ShellNotificationEvent };
 
 /** How the shell asks the worker to start. */
 export type CoreInit = {
@@ -24,6 +28,12 @@ export type CoreInit = {
   sqliteNativeBinding?: string;
   /** `--reset-history`: move a damaged history aside and start a fresh one. */
   resetHistory?: boolean;
+  /**
+   * The shell shows the native notifications itself (Electron's Notification on macOS and
+   * Windows: main/platform/notifications.ts); the worker forwards each request as a `notify`
+   * message and waits for the shell's `notification` answers (delivery/shell.ts).
+   */
+  shellNotifications?: boolean;
 };
 
 export type ToWorker =
@@ -33,6 +43,8 @@ export type ToWorker =
   /** The tray's Snooze 1/4/8 h and Pause notifications. */
   | { type: 'snooze'; hours: number }
   | { type: 'pause'; paused: boolean }
+  /** The shell's news of a notification it shows for the worker (CoreInit.shellNotifications). */
+  | { type: 'notification'; id: string; event: ShellNotificationEvent }
   | { type: 'close' }
   /**
    * Test hooks, obeyed only when the worker runs with TOCSIN_TEST_HOOKS=1: `crash` throws from a
@@ -56,6 +68,8 @@ export type FromWorker =
   | { type: 'open-alert'; feedId: string; alertId: string }
   /** Open on a digest or a feed notification: the shell brings the window up, on no alert in particular. */
   | { type: 'show-console' }
+  /** Show this notification (CoreInit.shellNotifications); the shell answers with `notification` messages. */
+  | { type: 'notify'; id: string; request: NotificationRequest }
   | { type: 'closed' }
   /** Posted from a timer every HEARTBEAT_INTERVAL_MS: the worker's event loop is turning. */
   | { type: 'heartbeat' };

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { dispatch } from '../api/dispatch.js';
+import { ShellNotifier } from '../notify/delivery/shell.js';
 import { startBackend, type Backend } from './backend.js';
 import { HEARTBEAT_INTERVAL_MS, type CoreFault, type FromWorker, type ToWorker } from './messages.js';
 
@@ -12,6 +13,8 @@ if (!parentPort) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
 const post = (message: FromWorker) => port.postMessage(message);
 let backend: Backend | null = null;
+/** Used only when the shell shows the notifications itself (CoreInit.shellNotifications). */
+const shellNotifier = new ShellNotifier((id, request) => post({ type: 'notify', id, request }));
 
 // The supervisor's watchdog listens for this: a worker whose event loop stops turning (a busy
 // loop, a runaway synchronous query) stops beating and is restarted. Unref'd: it never keeps
@@ -30,6 +33,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init': {
       try {
         backend = await startBackend(message.init, {
+          shell: shellNotifier,
           showConsole: (alerts) => {
             post({ type: 'show-console' });
             // Open on a digest: the board shows exactly the alerts it spoke for.
@@ -66,6 +70,8 @@ async function handle(message: ToWorker): Promise<void> {
     case 'snooze':
       backend?.policy.snooze(message.hours);
       return backend?.tray.changed();
+    case 'notification':
+      return shellNotifier.answer(message.id, message.event);
     case 'pause':
       backend?.policy.setPaused(message.paused);
       return backend?.tray.changed();

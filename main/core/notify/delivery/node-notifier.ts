@@ -41,6 +41,8 @@ export function outcomeOf(
 /** Notifications through node-notifier, with Acknowledge and Open buttons. */
 export class NodeNotifierNotifier implements Notifier {
   private readonly notify: NotifyFunction;
+  /** Notifications whose helper has not answered yet. */
+  private readonly waiting = new Set<(outcome: DeliveryOutcome) => void>();
 
   constructor(private readonly options: NodeNotifierOptions) {
     this.notify =
@@ -49,7 +51,12 @@ export class NodeNotifierNotifier implements Notifier {
   }
 
   show(request: NotificationRequest, progress?: DeliveryProgress): Promise<DeliveryOutcome> {
-    return new Promise((resolve) => {
+    return new Promise<DeliveryOutcome>((settle) => {
+      const resolve = (outcome: DeliveryOutcome) => {
+        this.waiting.delete(resolve);
+        settle(outcome);
+      };
+      this.waiting.add(resolve);
       const sound = request.sound === undefined ? {} : { sound: request.sound === 'default' ? true : request.sound };
       try {
         this.notify(
@@ -66,6 +73,7 @@ export class NodeNotifierNotifier implements Notifier {
               : {}),
           },
           (error, response, metadata) => {
+            if (!this.waiting.has(resolve)) return; // answered after close(): nobody waits any more
             if (error) return resolve({ kind: 'failed', reason: `native notification failed: ${error.message}` });
             progress?.shown();
             resolve(outcomeOf(response, metadata));
@@ -75,5 +83,19 @@ export class NodeNotifierNotifier implements Notifier {
         resolve({ kind: 'failed', reason: `native notification failed: ${errorMessage(error)}` });
       }
     });
+  }
+
+  /**
+   * Stop waiting (a graceful quit). node-notifier reports a notification only when its helper
+   * exits — on macOS after the user acts, else after `waitSeconds` (an hour) — and has no way to
+   * close one, so without this the core's close waited for them until the worker was killed
+   * before the history was closed. Each settles as `shown`. The helpers themselves are
+   * node-notifier's child processes, which it does not expose: they end on their own when the
+   * user answers or the timeout passes (docs/desktop.md). The desktop app no longer uses
+   * node-notifier on macOS or Windows (delivery/select.ts); the browser console still does.
+   */
+  close(): Promise<void> {
+    for (const resolve of [...this.waiting]) resolve({ kind: 'shown' });
+    return Promise.resolve();
   }
 }
