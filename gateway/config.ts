@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 import { WebhooksConfigSchema } from './sources/webhook/config.js';
+import { HeartbeatsConfigSchema } from './sources/heartbeat/install.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { JournalConfigSchema } from './journal/journal-config.js';
@@ -104,6 +105,8 @@ export const GatewayConfigSchema = z
     prometheus: PrometheusConfigSchema.optional(),
     /** JSON webhooks mapped to alerts by JSONata expressions, each at POST /v1/webhooks/<name> (docs/sources.md). */
     webhooks: WebhooksConfigSchema.optional(),
+    /** Heartbeats posted to POST /v1/heartbeats/<name>: silent past their interval → a critical alert. */
+    heartbeats: HeartbeatsConfigSchema.optional(),
     /** People and their device tokens: actions are attributed to them, presence is kept per person. */
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */

@@ -21,7 +21,7 @@ import { applyHttpEdge } from '../common/node/http/http-edge.js';
 import { ServerStats } from '../common/node/http/server-stats.js';
 import { httpError, httpStatusOf, refuseUpgradeWith, sendHttpError } from './server/http-errors.js';
 import { decideUpgrade, FEED_PATH } from './server/upgrade.js';
-import { installAlertmanager, type AlertmanagerReceiver } from './sources/alertmanager/receiver.js';
+import type { AlertmanagerReceiver } from './sources/alertmanager/receiver.js';
 import { DemoSimulator } from './sources/demo/simulator.js';
 import { eventsRoute } from './sources/http-post/events-route.js';
 import { PrometheusPoller } from './sources/prometheus/poller.js';
@@ -68,7 +68,7 @@ export type Gateway = {
   leader?: LeaderLease;
   /** The Prometheus poller, when configured. */
   prometheus?: PrometheusPoller;
-  /** JSON webhooks, Grafana, Icinga 2, Nagios, Zabbix and heartbeats, as configured (sources/install.ts). */
+  /** Alertmanager, JSON webhooks, Grafana, Icinga 2, Nagios, Zabbix and heartbeats, as configured (sources/install.ts). */
   integrations: InstalledSources;
   close(): Promise<void>;
 };
@@ -311,20 +311,17 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       ),
     );
   }
-  if (config.alertmanager) {
-    gateway.alertmanager = await installAlertmanager(gateway, config.alertmanager, {
-      tokens: config.tokens,
-      journalPath: localPath,
-      ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
-      now: () => clock.now(),
-      log,
-    });
-  }
+  gateway.integrations = await installSources(gateway, config, {
+    clock,
+    log,
+    journalPath: localPath,
+    ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
+  });
+  if (gateway.integrations.alertmanager) gateway.alertmanager = gateway.integrations.alertmanager;
   if (config.prometheus) {
     gateway.prometheus = new PrometheusPoller(config.prometheus, { log });
     await gateway.addSource(gateway.prometheus);
   }
-  gateway.integrations = await installSources(gateway, config, { clock, log });
   if (config.escalation) {
     escalation = attachEscalation(gateway, config.escalation, {
       journalPath: localPath,

@@ -1,27 +1,53 @@
 /**
- * Installs the sources of the monitors people already run (JSON webhooks, Grafana, Icinga 2,
- * Nagios, Zabbix) and the dead-man's switch, from the gateway's configuration. The gateway's
- * composition root calls this once; each source's own install function does its wiring.
+ * Installs the alert sources (Alertmanager, JSON webhooks, Grafana, Icinga 2, Nagios, Zabbix)
+ * and the dead-man's switch their heartbeats are declared on, from the gateway's
+ * configuration. The gateway's composition root calls this once; each source's own install
+ * function does its wiring.
  */
 import type { Clock } from '../../common/clock.js';
 import type { GatewayConfig } from '../config.js';
+import { installAlertmanager, type AlertmanagerReceiver } from './alertmanager/receiver.js';
+import type { DeadMansSwitch } from './heartbeat/dead-mans-switch.js';
+import { installDeadMansSwitch } from './heartbeat/install.js';
 import type { SourceHooks } from './hooks.js';
 import { installWebhooks, type InstalledWebhooks } from './webhook/receiver.js';
 
 /** What was installed, for tests, logs and statistics. */
-export type InstalledSources = { webhooks?: InstalledWebhooks };
+export type InstalledSources = {
+  heartbeats?: DeadMansSwitch;
+  alertmanager?: AlertmanagerReceiver;
+  webhooks?: InstalledWebhooks;
+};
 
-export type InstallDeps = { clock: Clock; log: (message: string) => void };
+export type InstallDeps = {
+  clock: Clock;
+  log: (message: string) => void;
+  /** The SQLite file beside which sources keep their state (`:memory:` in tests). */
+  journalPath: string;
+  sqliteNativeBinding?: string;
+};
 
-/** Install every configured source of this family. */
+/** Install every configured source. */
 export async function installSources(
   gateway: SourceHooks,
   config: GatewayConfig,
   deps: InstallDeps,
 ): Promise<InstalledSources> {
-  const installed: InstalledSources = {};
-  const now = () => deps.clock.now();
-  if (config.webhooks)
-    installed.webhooks = installWebhooks(gateway, config.webhooks, { tokens: config.tokens, now, log: deps.log });
+  const { clock, log } = deps;
+  const now = () => clock.now();
+  const tokens = config.tokens;
+  const heartbeats = await installDeadMansSwitch(gateway, config.heartbeats ?? {}, { tokens, clock, log });
+  const installed: InstalledSources = { heartbeats };
+  if (config.alertmanager) {
+    installed.alertmanager = await installAlertmanager(gateway, config.alertmanager, {
+      tokens,
+      journalPath: deps.journalPath,
+      ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
+      now,
+      log,
+      heartbeats,
+    });
+  }
+  if (config.webhooks) installed.webhooks = installWebhooks(gateway, config.webhooks, { tokens, now, log });
   return installed;
 }

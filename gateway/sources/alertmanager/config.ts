@@ -3,6 +3,7 @@
  * POST /v1/alertmanager and, with `url`, silences for acknowledgements.
  */
 import { z } from 'zod';
+import { IntervalSchema } from '../heartbeat/install.js';
 import { LabelMappingSchema } from './mapping.js';
 
 export const AlertmanagerConfigSchema = z.strictObject({
@@ -17,6 +18,13 @@ export const AlertmanagerConfigSchema = z.strictObject({
     .int()
     .positive()
     .default(8 * 1024 * 1024),
+  /**
+   * The dead-man's switch: an always-firing alert (kube-prometheus's `Watchdog`) that must
+   * arrive within `intervalMs`; it is a heartbeat, never journaled as an alert.
+   */
+  heartbeat: z
+    .strictObject({ alertname: z.string().min(1).default('Watchdog'), intervalMs: IntervalSchema })
+    .optional(),
   /** Labels → severity and category. */
   mapping: LabelMappingSchema.prefault({}),
   /** Alertmanager's base URL (e.g. http://127.0.0.1:9093). Without it, acknowledging creates no silence. */

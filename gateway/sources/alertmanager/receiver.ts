@@ -20,6 +20,7 @@ import { compileMapping, type Mapper } from './mapping.js';
 import { ALERTMANAGER_SOURCE, entriesFor, WebhookMessageSchema } from './payload.js';
 import { AlertmanagerApi, AlertmanagerSilencer, SilenceReconciler, SilenceStore } from './silences.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
+import type { DeadMansSwitch } from '../heartbeat/dead-mans-switch.js';
 
 export const ALERTMANAGER_PATH = '/v1/alertmanager';
 
@@ -46,6 +47,8 @@ type Options = {
   now: () => number;
   log: (message: string) => void;
   stats: ReceiverStats;
+  /** Alerts with this alertname are the heartbeat: each firing one beats, none is journaled. */
+  heartbeat?: { alertname: string; beat: () => void };
 };
 
 /** Handle one webhook delivery. */
@@ -70,7 +73,15 @@ export async function handleWebhook(
   if (!parsed.success) return httpError('invalid_webhook', describeZodIssue(parsed.error, '(body)'));
   try {
     const now = options.now();
-    const entries: SinkEntry[] = parsed.data.alerts.flatMap((alert) =>
+    const heartbeat = options.heartbeat;
+    const alerts = heartbeat
+      ? parsed.data.alerts.filter((alert) => {
+          if (alert.labels.alertname !== heartbeat.alertname) return true;
+          if (alert.status === 'firing') heartbeat.beat();
+          return false;
+        })
+      : parsed.data.alerts;
+    const entries: SinkEntry[] = alerts.flatMap((alert) =>
       entriesFor(alert, options.mapper, now, (id) => sink.alertState(id) !== undefined),
     );
     options.stats.alerts += parsed.data.alerts.length;
@@ -107,6 +118,8 @@ export type AlertmanagerDeps = {
   sqliteNativeBinding?: string;
   now: () => number;
   log: (message: string) => void;
+  /** The dead-man's switch, on which `heartbeat` is declared as `alertmanager`. */
+  heartbeats?: DeadMansSwitch;
 };
 
 /** The installed source: its statistics, and its silence store closed with the gateway. */
@@ -174,6 +187,15 @@ export async function installAlertmanager(
     log: deps.log,
     stats: receiver.stats,
   };
+  if (config.heartbeat && deps.heartbeats) {
+    const heartbeats = deps.heartbeats;
+    heartbeats.declare(
+      ALERTMANAGER_SOURCE,
+      config.heartbeat.intervalMs,
+      `Alertmanager (${config.heartbeat.alertname})`,
+    );
+    options.heartbeat = { alertname: config.heartbeat.alertname, beat: () => heartbeats.beat(ALERTMANAGER_SOURCE) };
+  }
   gateway.addRoute('POST', ALERTMANAGER_PATH, async (request, response) => {
     const receivedAt = deps.now();
     const answer = await handleWebhook(request, gateway.sink, options);
