@@ -9,6 +9,7 @@ import { AlertmanagerConfigSchema } from './sources/alertmanager/config.js';
 import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 import { WebhooksConfigSchema } from './sources/webhook/config.js';
 import { HeartbeatsConfigSchema } from './sources/heartbeat/install.js';
+import { GrafanaConfigSchema } from './sources/grafana/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { JournalConfigSchema } from './journal/journal-config.js';
@@ -107,6 +108,8 @@ export const GatewayConfigSchema = z
     webhooks: WebhooksConfigSchema.optional(),
     /** Heartbeats posted to POST /v1/heartbeats/<name>: silent past their interval → a critical alert. */
     heartbeats: HeartbeatsConfigSchema.optional(),
+    /** Grafana-managed alerts from its webhook contact point at POST /v1/grafana (docs/sources.md). */
+    grafana: GrafanaConfigSchema.optional(),
     /** People and their device tokens: actions are attributed to them, presence is kept per person. */
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */

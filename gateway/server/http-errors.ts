@@ -67,6 +67,11 @@ export const HTTP_ERRORS = {
     when: 'Alertmanager webhook: JSON that is not a version 4 payload; the message names the field',
     message: (issue) => issue,
   },
+  invalid_grafana: {
+    status: 400,
+    when: '`/v1/grafana`: JSON that is not a Grafana webhook contact point payload; the message names the field',
+    message: (issue) => issue,
+  },
   webhook_field_missing: {
     status: 400,
     when: '`/v1/webhooks/<name>`: a mapping expression gave no usable value for `id`, `title` or `labels`; the message names the item and field; nothing of the body was stored',

@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config.js';
 import { installAlertmanager, type AlertmanagerReceiver } from './alertmanager/receiver.js';
 import type { DeadMansSwitch } from './heartbeat/dead-mans-switch.js';
 import { installDeadMansSwitch } from './heartbeat/install.js';
+import { installGrafana, type GrafanaStats } from './grafana/receiver.js';
 import type { SourceHooks } from './hooks.js';
 import { installWebhooks, type InstalledWebhooks } from './webhook/receiver.js';
 
@@ -17,6 +18,7 @@ export type InstalledSources = {
   heartbeats?: DeadMansSwitch;
   alertmanager?: AlertmanagerReceiver;
   webhooks?: InstalledWebhooks;
+  grafana?: GrafanaStats;
 };
 
 export type InstallDeps = {
@@ -49,5 +51,6 @@ export async function installSources(
     });
   }
   if (config.webhooks) installed.webhooks = installWebhooks(gateway, config.webhooks, { tokens, now, log });
+  if (config.grafana) installed.grafana = installGrafana(gateway, config.grafana, { tokens, now, log, heartbeats });
   return installed;
 }
