@@ -165,6 +165,11 @@ describe('the escalation ladder', () => {
     t.escalator.onEvents([{ seq: 2, event: ended('acknowledged', 'a1', t.clock.now()) }]);
     await t.advance(60 * MINUTE);
     expect(store.rows('a1').map((r) => r.state)).toEqual(['sent', 'sent', 'cancelled']);
+    // Both people reached are told it needs nobody now, once each; the cancelled step's person is not.
+    await t.escalator.stop();
+    expect(t.email.settled.sort()).toEqual(['ann a1 acknowledged by ann', 'bob a1 acknowledged by ann']);
+    expect(t.webhook.settled).toEqual([]);
+    t.escalator.start();
     // An acknowledged alert firing again does not start over.
     t.escalator.onEvents([{ seq: 3, event: fired('a1', t.clock.now()) }]);
     await t.advance(60 * MINUTE);

@@ -13,7 +13,7 @@ import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { errorMessage } from '../../common/protocol/bounded-json.js';
 import type { ActionLinks } from './action-links.js';
-import type { Channel } from './channels/channel.js';
+import type { Channel, Settlement } from './channels/channel.js';
 import type { EscalationPolicy } from './config.js';
 import type { Directory, Presence } from './directory.js';
 import {
@@ -63,6 +63,7 @@ export class Escalator {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(
     private readonly policies: readonly EscalationPolicy[],
@@ -93,6 +94,10 @@ export class Escalator {
         const cancelled = store.stopLadders(event.alertId, event.kind === 'acknowledged' ? 'stopped' : 'ended');
         this.stats.cancelled += cancelled;
         changed ||= cancelled > 0;
+        this.settleSent(
+          event.alertId,
+          event.kind === 'resolved' ? { how: 'resolved' } : { how: 'acknowledged', by: event.by },
+        );
       }
     }
     if (changed) this.kick();
@@ -122,12 +127,45 @@ export class Escalator {
     this.kick();
   }
 
-  /** Stop the timer; a send under way finishes (and is recorded) first. */
+  /** Stop the timer; a send under way finishes (and is recorded) first, and so does telling devices an alert settled. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await Promise.all(this.settling);
+  }
+
+  /**
+   * The alert was acknowledged or resolved: every person its latest ladder reached by a channel
+   * that can take a message back (ntfy, Web Push) gets its notification replaced, once per person
+   * and channel. Failures are logged: the alert is settled whether or not a phone hears of it.
+   */
+  private settleSent(alertId: string, settlement: Settlement): void {
+    const rows = this.deps.store.rows(alertId);
+    const ladder = Math.max(-1, ...rows.map((row) => row.ladder_id));
+    const told = new Set<string>();
+    for (const row of rows) {
+      const channel = this.deps.channels[row.channel];
+      const key = `${row.person}:${row.channel}`;
+      if (row.ladder_id !== ladder || row.state !== 'sent' || !channel?.settle || told.has(key)) continue;
+      const person = this.deps.directory.person(row.person);
+      const fired = this.safeFired(row);
+      if (!person || !fired) continue;
+      told.add(key);
+      const notice = { person, fired, consoleUrl: this.deps.links.consoleUrl(alertId), ackUrl: '' };
+      const done = channel
+        .settle(notice, settlement)
+        .then((result) => {
+          if (!result.ok)
+            this.deps.log?.(
+              `escalation: telling ${person.name} by ${row.channel} that ${alertId} settled: ${result.message}`,
+            );
+        })
+        .catch((error: unknown) => this.deps.log?.(`escalation: settling ${alertId}: ${errorMessage(error)}`))
+        .finally(() => this.settling.delete(done));
+      this.settling.add(done);
+    }
   }
 
   /** Resolves when no send is under way (tests wait on it after moving the clock). */

@@ -4,7 +4,7 @@ import { migrate } from '../../common/node/sqlite/migrate.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { fail, ok, type Result } from '../../common/result.js';
 import { JOURNAL_MIGRATIONS } from '../journal/migrations.js';
-import type { Channel, Notice } from './channels/channel.js';
+import type { Channel, Notice, Settlement } from './channels/channel.js';
 import type { Directory, Person, Presence, Team } from './directory.js';
 import type { FiredEvent } from './ladder.js';
 import { Directory as IdentityDirectory } from '../identity/directory.js';
@@ -37,9 +37,10 @@ export class StandInPresence implements Presence {
   }
 }
 
-/** A channel that records notices and answers from a script (default: delivered). */
+/** A channel that records notices (and settlements) and answers from a script (default: delivered). */
 export class RecordingChannel implements Channel {
   readonly sent: Notice[] = [];
+  readonly settled: string[] = [];
   /** Failures to answer first, in order. */
   failures: string[] = [];
   /** When set, sends wait for it. */
@@ -50,6 +51,12 @@ export class RecordingChannel implements Channel {
     if (failure) return fail('send_failed', failure);
     this.sent.push(notice);
     return ok('delivered');
+  }
+  async settle(notice: Notice, settlement: Settlement): Promise<Result<string>> {
+    this.settled.push(
+      `${notice.person.id} ${notice.fired.alertId} ${settlement.how}${settlement.by ? ` by ${settlement.by}` : ''}`,
+    );
+    return ok('settled');
   }
 }
 

@@ -27,8 +27,10 @@ self.addEventListener('push', (event) => {
     self.registration.showNotification(title, {
       body: typeof message.body === 'string' ? message.body : '',
       tag: typeof message.tag === 'string' ? message.tag : undefined,
-      renotify: true,
-      requireInteraction: message.severity === 'critical',
+      // A settled alert (acknowledged or resolved) replaces its notification without a sound.
+      renotify: message.settled !== true,
+      silent: message.settled === true,
+      requireInteraction: message.severity === 'critical' && message.settled !== true,
       icon: 'icons/256x256.png',
       data: message,
       actions,

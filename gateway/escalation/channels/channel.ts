@@ -16,9 +16,23 @@ export type Notice = {
   ackUrl: string;
 };
 
+/** How an escalated alert ended: acknowledged (by whom) or resolved. */
+export type Settlement = { how: 'acknowledged' | 'resolved'; by?: string };
+
 /** Sends notices by one means. */
 export interface Channel {
   send(notice: Notice): Promise<Result<string>>;
+  /**
+   * The alert a notice was sent about was acknowledged or resolved: replace what the person's
+   * device shows (the same ntfy sequence id, the same push tag) so their phone stops saying it
+   * is open. Channels that cannot take a message back (e-mail) have none.
+   */
+  settle?(notice: Notice, settlement: Settlement): Promise<Result<string>>;
+}
+
+/** "Acknowledged by Ann Example", "Resolved": the head of a settled notice. */
+export function settlementWords(settlement: Settlement): string {
+  return settlement.how === 'resolved' ? 'Resolved' : `Acknowledged${settlement.by ? ` by ${settlement.by}` : ''}`;
 }
 
 /** "[CRITICAL security] Disk full on db-1": the subject or title of every notice. */

@@ -12,9 +12,9 @@ import type { Agent } from 'node:https';
 import webpush from 'web-push';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import { fail, ok, type Result } from '../../../common/result.js';
-import { pushMessage, pushTopic, pushUrgency, retryAfterAt } from '../push/push-message.js';
+import { pushMessage, pushTopic, pushUrgency, retryAfterAt, settledPushMessage } from '../push/push-message.js';
 import type { PushStore, PushSubscriptionRow, VapidKeys } from '../push/push-store.js';
-import type { Channel, Notice } from './channel.js';
+import type { Channel, Notice, Settlement } from './channel.js';
 
 /** How the channel sends: the gateway's VAPID identity and the push request's limits. */
 export type WebPushOptions = {
@@ -42,8 +42,23 @@ export class WebPushChannel implements Channel {
     if (subscriptions.length === 0) {
       return fail('no_subscription', "no browser or device has turned on push (Settings → Reach me when I'm away)");
     }
-    const message = JSON.stringify(pushMessage(notice));
-    const outcomes = await Promise.all(subscriptions.map((s) => this.sendTo(s, message, notice)));
+    return this.sendAll(subscriptions, JSON.stringify(pushMessage(notice)), notice);
+  }
+
+  /** Replace the alert's notification on every device (same tag, same Topic) with a quiet "acknowledged". */
+  async settle(notice: Notice, settlement: Settlement): Promise<Result<string>> {
+    const subscriptions = this.store.forPerson(notice.person.id);
+    if (subscriptions.length === 0) return ok('no device to tell');
+    return this.sendAll(subscriptions, JSON.stringify(settledPushMessage(notice, settlement)), notice, 'normal');
+  }
+
+  private async sendAll(
+    subscriptions: PushSubscriptionRow[],
+    message: string,
+    notice: Notice,
+    urgency?: 'normal',
+  ): Promise<Result<string>> {
+    const outcomes = await Promise.all(subscriptions.map((s) => this.sendTo(s, message, notice, urgency)));
     const delivered = outcomes.filter((o) => o.delivered).map((o) => o.device);
     const others = outcomes.filter((o) => !o.delivered).map((o) => `${o.device}: ${o.detail}`);
     if (delivered.length === 0) return fail('push_failed', others.join('; '));
@@ -54,6 +69,7 @@ export class WebPushChannel implements Channel {
     subscription: PushSubscriptionRow,
     message: string,
     notice: Notice,
+    urgency?: 'normal',
   ): Promise<{ device: string; delivered: boolean; detail: string }> {
     const { device, endpoint } = subscription;
     const now = this.options.now();
@@ -67,7 +83,7 @@ export class WebPushChannel implements Channel {
         {
           vapidDetails: { subject: this.options.subject, ...this.options.vapid },
           TTL: this.options.ttlSeconds,
-          urgency: pushUrgency(notice.fired.alert.severity),
+          urgency: urgency ?? pushUrgency(notice.fired.alert.severity),
           topic: pushTopic(notice.fired.alertId),
           contentEncoding: 'aes128gcm',
           timeout: this.options.timeoutMs,

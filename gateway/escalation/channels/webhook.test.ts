@@ -97,6 +97,44 @@ describe('the webhook channel', () => {
     expect(pushTopic('a1')).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 
+  it('replaces the ntfy notification (same sequence id, quiet) and tells a JSON receiver, once the alert settles', async () => {
+    const ntfy = await receiver(200);
+    const json = await receiver(204);
+    const channel = new WebhookChannel({ now: () => 1_700_000_000_000 });
+    const settled = await channel.settle(
+      notice([
+        { url: `${ntfy.url}/ops-pager`, flavour: 'ntfy' },
+        { url: json.url, secret: 'hook-secret' },
+      ]),
+      { how: 'acknowledged', by: 'Bob' },
+    );
+    expect(settled).toEqual({ ok: true, value: 'settled' });
+    expect(JSON.parse(ntfy.received[0]!.body)).toEqual({
+      topic: 'ops-pager',
+      title: 'Acknowledged by Bob: Privilege escalation',
+      message: '[CRITICAL security] Privilege escalation on db-1 needs nobody now.',
+      priority: 1,
+      tags: ['white_check_mark'],
+      click: 'https://t.example.test/console#/alert/a1',
+      sequence_id: pushTopic('a1'),
+    });
+    const request = json.received[0]!;
+    expect(JSON.parse(request.body)).toMatchObject({
+      type: 'tocsin.escalation.settled',
+      how: 'acknowledged',
+      by: 'Bob',
+    });
+    expect(
+      verifyWebhookSignature(
+        'hook-secret',
+        request.headers['x-tocsin-timestamp'] as string,
+        request.body,
+        request.headers['x-tocsin-signature'] as string,
+        1_700_000_000_000,
+      ),
+    ).toBe(true);
+  });
+
   it('fails on an error status, a refused connection or a timeout; one accepting webhook is enough', async () => {
     const down = await receiver(503);
     const slow = await receiver(200, true);

@@ -17,7 +17,7 @@ import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import { fail, ok, type Result } from '../../../common/result.js';
 import type { Severity } from '../../../common/protocol/alert.js';
 import type { PersonWebhook } from '../directory.js';
-import { noticeTitle, runbookUrl, type Channel, type Notice } from './channel.js';
+import { noticeTitle, runbookUrl, settlementWords, type Channel, type Notice, type Settlement } from './channel.js';
 import { pushTopic } from '../push/push-message.js';
 
 /** How old a signed request a receiver should still accept. */
@@ -85,6 +85,45 @@ export function ntfyPublish(notice: Notice, webhookUrl: string): { url: string; 
   };
 }
 
+/** The ntfy publish that replaces a notice's notification once its alert is acknowledged or resolved. */
+export function ntfySettled(
+  notice: Notice,
+  settlement: Settlement,
+  webhookUrl: string,
+): { url: string; body: Record<string, unknown> } {
+  const { url, body } = ntfyPublish(notice, webhookUrl);
+  return {
+    url,
+    body: {
+      topic: body.topic,
+      title: `${settlementWords(settlement)}: ${notice.fired.alert.title}`.slice(0, 250),
+      message: `${noticeTitle(notice.fired)} needs nobody now.`,
+      priority: 1,
+      tags: ['white_check_mark'],
+      click: notice.consoleUrl,
+      sequence_id: body.sequence_id,
+    },
+  };
+}
+
+/** The plain JSON body saying an escalated alert was acknowledged or resolved. */
+export function settledBody(notice: Notice, settlement: Settlement): Record<string, unknown> {
+  return {
+    type: 'tocsin.escalation.settled',
+    alertId: notice.fired.alertId,
+    person: { id: notice.person.id, name: notice.person.name },
+    how: settlement.how,
+    by: settlement.by ?? null,
+    consoleUrl: notice.consoleUrl,
+  };
+}
+
+/** What each of a person's webhooks is sent: its ntfy publish, or its plain JSON body. */
+type Message = {
+  ntfy: (hookUrl: string) => { url: string; body: Record<string, unknown> };
+  json: Record<string, unknown>;
+};
+
 /** Sends notices to people's webhooks. */
 export class WebhookChannel implements Channel {
   constructor(
@@ -94,7 +133,8 @@ export class WebhookChannel implements Channel {
   async send(notice: Notice): Promise<Result<string>> {
     const hooks = notice.person.webhooks ?? [];
     if (hooks.length === 0) return fail('no_webhook', `${notice.person.name} has no webhook`);
-    const outcomes = await Promise.all(hooks.map((hook) => this.post(hook, notice)));
+    const message: Message = { ntfy: (url) => ntfyPublish(notice, url), json: webhookBody(notice) };
+    const outcomes = await Promise.all(hooks.map((hook) => this.post(hook, message)));
     const failures = outcomes.filter((o): o is string => o !== null);
     if (failures.length === hooks.length) return fail('webhook_failed', failures.join('; '));
     return ok(
@@ -104,19 +144,30 @@ export class WebhookChannel implements Channel {
     );
   }
 
+  /** Replace the person's notification (ntfy) or tell their receiver (JSON) that the alert needs nobody now. */
+  async settle(notice: Notice, settlement: Settlement): Promise<Result<string>> {
+    const hooks = notice.person.webhooks ?? [];
+    const message: Message = {
+      ntfy: (url) => ntfySettled(notice, settlement, url),
+      json: settledBody(notice, settlement),
+    };
+    const failures = (await Promise.all(hooks.map((hook) => this.post(hook, message)))).filter((o) => o !== null);
+    return failures.length ? fail('webhook_failed', failures.join('; ')) : ok('settled');
+  }
+
   /** null when accepted, else why not. */
-  private async post(hook: PersonWebhook, notice: Notice): Promise<string | null> {
+  private async post(hook: PersonWebhook, message: Message): Promise<string | null> {
     let target = hook.url;
     let body: string;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tocsin-gateway' };
     try {
       if (hook.flavour === 'ntfy') {
-        const publish = ntfyPublish(notice, hook.url);
+        const publish = message.ntfy(hook.url);
         target = publish.url;
         body = JSON.stringify(publish.body);
         if (hook.secret) headers.authorization = `Bearer ${hook.secret}`;
       } else {
-        body = JSON.stringify(webhookBody(notice));
+        body = JSON.stringify(message.json);
         const timestamp = String(Math.floor(this.deps.now() / 1000));
         headers['x-tocsin-timestamp'] = timestamp;
         if (hook.secret) headers['x-tocsin-signature'] = webhookSignature(hook.secret, timestamp, body);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../../../common/protocol/alert.js';
-import { noticeTitle, type Notice } from '../channels/channel.js';
+import { noticeTitle, settlementWords, type Notice, type Settlement } from '../channels/channel.js';
 
 /**
  * The payload's limit in bytes. RFC 8291's single 4096-byte record holds at most 3993 bytes
@@ -28,6 +28,8 @@ export type PushMessage = {
   ackUrl: string;
   /** Notifications with the same tag replace each other on the device. */
   tag: string;
+  /** The alert was acknowledged or resolved: this replaces its notification, quietly. */
+  settled?: true;
 };
 
 /** The message for a notice, its body shortened (with an ellipsis) until the JSON fits `MAX_PUSH_PAYLOAD_BYTES`. */
@@ -53,6 +55,18 @@ export function pushMessage(notice: Notice): PushMessage {
     size = Buffer.byteLength(JSON.stringify(message));
   }
   return message;
+}
+
+/** The message that replaces a notice's notification once its alert is acknowledged or resolved. */
+export function settledPushMessage(notice: Notice, settlement: Settlement): PushMessage {
+  const base = pushMessage(notice);
+  return {
+    ...base,
+    title: clip(`${settlementWords(settlement)}: ${notice.fired.alert.title}`, 200),
+    body: 'Nobody needs to act on this now.',
+    ackUrl: '',
+    settled: true,
+  };
 }
 
 /** RFC 8030 §5.4 `Topic`: at most 32 URL-safe base64 characters, the same for every push about one alert. */

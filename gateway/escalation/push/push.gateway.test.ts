@@ -135,12 +135,23 @@ describe('Web Push in a started gateway', () => {
     const message = JSON.parse(decryptAes128gcm(push.body, browser.ecdh, browser.auth).toString()) as {
       ackUrl: string;
       consoleUrl: string;
+      tag: string;
     };
     expect(message.consoleUrl).toBe('https://console.example.test#/alert/intrusion-1');
 
     // What the service worker's Acknowledge action does: POST the link.
     expect((await fetch(message.ackUrl, { method: 'POST' })).status).toBe(200);
     expect(gateway.journal.alertState('intrusion-1')?.acknowledged).toMatchObject({ by: 'Ann Example' });
+    // Ann's phone is told: the same tag and Topic, a quiet "acknowledged" in place of the alarm.
+    await until(() => service.received.length === 2, 10_000, 'the settling push');
+    const settled = service.received[1]!;
+    expect(settled.headers).toMatchObject({ topic: push.headers.topic, urgency: 'normal' });
+    expect(JSON.parse(decryptAes128gcm(settled.body, browser.ecdh, browser.auth).toString())).toMatchObject({
+      title: 'Acknowledged by Ann Example: Privilege escalation',
+      settled: true,
+      ackUrl: '',
+      tag: message.tag,
+    });
     const timeline = gateway.journal
       .readAfter(0, 100)
       .map((f) => JSON.parse(f.frame) as { event: { kind: string; comment?: string } })
