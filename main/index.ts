@@ -13,6 +13,7 @@ import { CoreHost } from './core/host/core-host.js';
 import { CoreSupervisor } from './core/host/core-supervisor.js';
 import type { CoreInit } from './core/host/messages.js';
 import { APP_URL } from './platform/app-origin.js';
+import { appPaths } from './platform/app-paths.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './platform/app-protocol.js';
 import { electronAlarm } from './platform/alarm.js';
 import { shellShowsNotifications } from './platform/notification-view.js';
@@ -25,6 +26,7 @@ import { registerIpc } from './platform/ipc.js';
 import { sqliteBindingFor } from './platform/native-binding.js';
 import { APP_ID, APP_NAME, shellOptionsFrom, type ShellOptions } from './platform/options.js';
 import { QuitSequence } from './platform/quit.js';
+import { failureEnding, SMOKE_OK, SMOKE_TIMEOUT_MS } from './platform/smoke.js';
 import { startupFailure } from './platform/startup-failure.js';
 import { installSecurityBaseline } from './platform/security.js';
 import { openTray, type TrayIcon } from './platform/tray.js';
@@ -32,9 +34,8 @@ import { revealPlan } from './platform/window-reveal.js';
 import { createMainWindow, revealWindow } from './platform/window.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 
-const distDir = join(import.meta.dirname, '..');
-/** The directory holding package.json: the project from source, `app.asar` when packaged. */
-const appRoot = join(distDir, '..');
+/** Everything resolved from this bundle's directory (dist/main): app-paths.ts. */
+const paths = () => appPaths(import.meta.dirname, app.isPackaged, process.resourcesPath);
 
 /** The menu's "Show Tocsin": the window, once it exists. */
 let showConsole = () => {};
@@ -97,13 +98,21 @@ function main(): void {
       };
       powerMonitor.on('shutdown', onShutdown as unknown as () => void);
       Menu.setApplicationMenu(buildMenu(appMenuTemplate(process.platform, app.isPackaged, { showConsole })));
+      if (options.smokeTest) setTimeout(() => smokeFailed('timed out'), SMOKE_TIMEOUT_MS).unref();
       running = await start(options, quit);
+      if (options.smokeTest) {
+        const { webContents } = running.window;
+        if (webContents.isLoading())
+          await new Promise<void>((resolve) => webContents.once('did-finish-load', () => resolve()));
+        console.log(SMOKE_OK);
+        app.quit();
+      }
     })
     .catch((error: Error) => {
       // A packaged app has no terminal: the reason and the way out go in a dialog too.
       const failure = startupFailure(error.message, { packaged: app.isPackaged, platform: process.platform });
       console.error(`Tocsin could not start: ${failure.content}`);
-      dialog.showErrorBox(failure.title, failure.content);
+      if (failureEnding(options.smokeTest) === 'dialog') dialog.showErrorBox(failure.title, failure.content);
       app.exit(1);
     });
 }
@@ -115,8 +124,8 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
   const atLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
   const options = { ...parsed, startHidden: launchedHidden(process.argv, process.platform, atLogin) };
   installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
-  serveRenderer(protocol, join(distDir, 'renderer'));
-  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(distDir, '..', 'resources');
+  const { appRoot, preload, worker, renderer, resources: resourcesDir, icon } = paths();
+  serveRenderer(protocol, renderer);
   const binding = sqliteBindingFor({
     packaged: app.isPackaged,
     appRoot,
@@ -136,10 +145,10 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
   };
   let reveal = () => {}; // the window, once it exists
   const core: ShellCore = await CoreSupervisor.start({
-    start: () => CoreHost.start(join(distDir, 'core', 'worker.cjs'), init),
+    start: () => CoreHost.start(worker, init),
     clock: systemClock,
     log: (line) => console.error(line),
-    raiseAlarm: electronAlarm(join(resourcesDir, 'icon.png'), () => reveal()),
+    raiseAlarm: electronAlarm(icon, () => reveal()),
   });
   let tray: TrayIcon | null = null;
   const notifications = new ElectronNotifications(
@@ -151,7 +160,7 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
       acknowledge: ({ feedId, alertId }) =>
         void core.invoke('acknowledge', { feedId, alertId, comment: 'acknowledged from a notification' }),
     },
-    join(resourcesDir, 'icon.png'),
+    icon,
   );
   core.onNotify((id, request) => notifications.show(id, request));
   // "Start at login" and "Keep Tocsin in the tray": read from the core now, applied again
@@ -170,9 +179,9 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
   const initial = desktopSettingsOf('getSettings', await core.invoke('getSettings', {}));
   if (initial) applyDesktop(initial);
   const window = createMainWindow({
-    preloadPath: join(distDir, 'preload', 'index.cjs'),
+    preloadPath: preload,
     url: APP_URL,
-    iconPath: join(resourcesDir, 'icon.png'),
+    iconPath: icon,
     core,
     startHidden: options.startHidden,
     closeToTray: () => desktop.closeToTray,
@@ -213,6 +222,12 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
   // Started hidden with nothing to bring it back: show the window after all.
   if (options.startHidden && tray === null) revealWindow(window);
   return { core, window, tray, stopIpc };
+}
+
+/** The smoke test did not see the app start in time. */
+function smokeFailed(reason: string): void {
+  console.error(`tocsin smoke test failed: ${reason}`);
+  app.exit(1);
 }
 
 /** Where start-at-login is written (login-item.ts). */

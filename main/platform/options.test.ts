@@ -6,6 +6,7 @@ describe('shellOptionsFrom', () => {
     expect(shellOptionsFrom(['electron', 'dist/main/index.cjs'], {})).toEqual({
       startHidden: false,
       resetHistory: false,
+      smokeTest: false,
       externalAllowlist: [],
     });
   });
@@ -17,6 +18,7 @@ describe('shellOptionsFrom', () => {
     ).toEqual({
       startHidden: true,
       resetHistory: true,
+      smokeTest: false,
       externalAllowlist: ['runbooks.example.com', '*.grafana.example.net'],
     });
   });

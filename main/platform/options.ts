@@ -3,6 +3,7 @@
  * and notification settings itself). Pure: tested in plain Node.
  */
 import { HIDDEN_ARG } from './autostart.js';
+import { SMOKE_TEST_ARG } from './smoke.js';
 
 /** The application id: electron-builder's appId and, on Windows, the AppUserModelID that notifications need. */
 export const APP_ID = 'dev.tocsin.console';
@@ -19,18 +20,21 @@ export type ShellOptions = {
   startHidden: boolean;
   /** `--reset-history`: move a damaged history aside and start a fresh one. */
   resetHistory: boolean;
+  /** `--smoke-test`: start, wait for the core and the page, quit (smoke.ts). */
+  smokeTest: boolean;
   /** Hosts whose https links may open in the user's browser (see external-urls.ts). */
   externalAllowlist: string[];
 };
 
 /**
- * Read the options: `--hidden`; `--reset-history`; `TOCSIN_EXTERNAL_HOSTS`,
+ * Read the options: `--hidden`; `--reset-history`; `--smoke-test`; `TOCSIN_EXTERNAL_HOSTS`,
  * a comma-separated host allowlist for opening links (runbooks, dashboards).
  */
 export function shellOptionsFrom(argv: readonly string[], env: Record<string, string | undefined>): ShellOptions {
   return {
     startHidden: argv.includes(HIDDEN_ARG),
     resetHistory: argv.includes(RESET_HISTORY_ARG),
+    smokeTest: argv.includes(SMOKE_TEST_ARG),
     externalAllowlist: (env.TOCSIN_EXTERNAL_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())
