@@ -158,6 +158,26 @@ describe.each(Object.keys(backends))('the journal port, %s backend', (kind) => {
     expect(again.firingAlerts()).toHaveLength(15);
   });
 
+  it('forgets resolved alerts older than the window when trimming, across a reopen; keeps firing ones', async () => {
+    const where = place();
+    const journal = await open(where, { maxEvents: 10 });
+    const resolved: AlertEvent = {
+      kind: 'resolved',
+      alertId: 'a1',
+      source: 'test',
+      at: Date.now(),
+      endsAt: Date.now(),
+    };
+    await journal.append([{ event: fired(1) }, { event: resolved }, { event: fired(2) }]);
+    await journal.append(Array.from({ length: 10 }, (_, i) => ({ event: fired(100 + i) }))); // 1..3 leave the window
+    await journal.trim(Date.now() + 8 * 24 * 3600_000);
+    await journal.close();
+    opened.splice(opened.indexOf(journal), 1);
+    const again = await open(where, { maxEvents: 10 });
+    expect(again.alertState('a1')).toBeUndefined();
+    expect(again.alertState('a2')).toMatchObject({ status: 'firing' });
+  });
+
   it('tells its listeners about new frames', async () => {
     const journal = await open(place());
     let told = 0;

@@ -75,6 +75,24 @@ export class JournalBuckets {
     throw new Error(`alert state ${state.alertId}: compare-and-set lost 10 times in a row`);
   }
 
+  /**
+   * Forget these alerts' states, each only if the bucket holds no later one (a delete guarded by
+   * the entry's revision: an alert that fired again meanwhile keeps its new state). Every gateway
+   * trims; the second to try finds nothing to delete.
+   */
+  async deleteStates(states: readonly AlertState[]): Promise<void> {
+    for (const state of states) {
+      const key = keyOf(this.journalId, state.alertId);
+      const entry = await this.states.get(key);
+      if (!entry || entry.operation !== 'PUT' || entry.json<AlertState>().lastSeq > state.lastSeq) continue;
+      try {
+        await this.states.delete(key, { previousSeq: entry.revision });
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+      }
+    }
+  }
+
   /** The result stored for an action id. */
   async actionResult(actionId: string): Promise<string | undefined> {
     const entry = await this.actions.get(keyOf(this.journalId, actionId));

@@ -181,11 +181,17 @@ export class JetStreamJournalBackend implements JournalPort {
     return this.buckets.recordActionResult(actionId, result);
   }
 
-  /** The stream trims itself by its limits; the replica follows, and states not yet in KV are saved. */
+  /**
+   * The stream trims itself by its limits; the replica follows, states not yet in KV are saved,
+   * and resolved alerts older than the window leave the KV bucket as they leave a SQLite journal
+   * (otherwise the bucket grows by every alert that ever fired).
+   */
   async trim(now: number): Promise<void> {
+    const expired = this.replica.resolvedBefore(now - this.config.maxAgeMs);
     this.replica.trim(now);
     await this.readInfo();
     await Promise.all([...this.unsaved].map((alertId) => this.saveState(alertId)));
+    await this.buckets.deleteStates(expired);
   }
 
   onAppended(listener: () => void): void {

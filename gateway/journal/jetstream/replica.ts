@@ -42,6 +42,15 @@ export class ReplicaJournal extends Journal {
     return changed;
   }
 
+  /** Resolved alerts whose state last changed before `cutoff` (what a trim forgets). */
+  resolvedBefore(cutoff: number): AlertState[] {
+    return (
+      this.db
+        .prepare("SELECT state FROM alert_state WHERE status = 'resolved' AND json_extract(state, '$.updatedAt') < ?")
+        .all(cutoff) as Array<{ state: string }>
+    ).map((row) => JSON.parse(row.state) as AlertState);
+  }
+
   /** Whether an event with this dedup key (its Nats-Msg-Id) is in the replicated window. */
   hasDedupKey(key: string): boolean {
     return this.db.prepare('SELECT 1 FROM dedup_keys WHERE key = ?').get(key) !== undefined;
