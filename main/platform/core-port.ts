@@ -33,8 +33,8 @@ export interface ShellCore {
   setNotificationsPaused(paused: boolean): void;
   /** Notifications the shell shows for the core (macOS, Windows: main/platform/notifications.ts). */
   onNotify(listener: (id: string, request: NotificationRequest) => void): () => void;
-  /** What became of one: on screen, or the user's answer. */
-  answerNotification(id: string, event: ShellNotificationEvent): void;
+  /** What became of one: on screen, or the user's answer. False when no running core waits for it. */
+  answerNotification(id: string, event: ShellNotificationEvent): boolean;
 }
 
 /** The OS alarm the supervisor raises when the core goes down: title and body, shown by the shell. */

@@ -32,7 +32,8 @@ export class ElectronNotifications {
 
   constructor(
     private readonly platform: NodeJS.Platform,
-    private readonly answer: (id: string, event: ShellNotificationEvent) => void,
+    /** Tell the core; false when no running core waits for `id` any more (it was restarted). */
+    private readonly answer: (id: string, event: ShellNotificationEvent) => boolean,
     private readonly orphans: OrphanAnswers,
     private readonly icon?: string,
   ) {
@@ -47,7 +48,7 @@ export class ElectronNotifications {
   /** Show one notification for the core. */
   show(id: string, request: NotificationRequest): void {
     if (!Notification.isSupported())
-      return this.answer(id, { kind: 'failed', reason: 'this desktop does not support notifications' });
+      return void this.answer(id, { kind: 'failed', reason: 'this desktop does not support notifications' });
     const notification =
       this.platform === 'win32'
         ? new Notification({
@@ -58,7 +59,7 @@ export class ElectronNotifications {
           })
         : new Notification(macNotificationOptions(request, id, this.icon));
     this.live.set(id, { notification, request });
-    notification.on('show', () => this.answer(id, { kind: 'on-screen' }));
+    notification.on('show', () => void this.answer(id, { kind: 'on-screen' }));
     notification.on('failed', (_event, error) =>
       // macOS since Electron 42 (UNNotification): an unsigned app's notifications fail here.
       this.end(id, { kind: 'failed', reason: `native notification failed: ${error}` }),
@@ -75,8 +76,14 @@ export class ElectronNotifications {
   }
 
   private end(id: string, event: ShellNotificationEvent): void {
-    if (!this.live.delete(id)) return;
-    this.answer(id, event);
+    const shown = this.live.get(id);
+    if (!shown) return;
+    this.live.delete(id);
+    if (this.answer(id, event)) return;
+    // The core that showed it was restarted: act on the answer here.
+    if (event.kind === 'acknowledge')
+      for (const alert of shown.request.acknowledges ?? []) this.orphans.acknowledge(alert);
+    else if (event.kind === 'open') this.orphans.open(shown.request.alert ?? null);
   }
 
   private activated(raw: string): void {

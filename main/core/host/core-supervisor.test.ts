@@ -14,6 +14,8 @@ import type { TimerHandle } from '../../../common/clock.js';
 import type { TrayModel } from '../../../common/tray-model.js';
 import { CoreHost, type CoreDown } from './core-host.js';
 import { CoreSupervisor, type SupervisedCore, type SupervisorTiming } from './core-supervisor.js';
+import type { ShellNotificationEvent } from './messages.js';
+import type { NotificationRequest } from '../notify/request.js';
 import type { CoreFault } from './messages.js';
 import type { WindowState } from '../../../common/window-state.js';
 import { until } from '../../../tests/support/until.js';
@@ -34,6 +36,7 @@ class FakeCore implements SupervisedCore {
     tray: new Set<(m: TrayModel) => void>(),
     beat: new Set<() => void>(),
     down: new Set<(d: CoreDown) => void>(),
+    notify: new Set<(id: string, r: NotificationRequest) => void>(),
   };
   private beating: TimerHandle | null = null;
 
@@ -58,6 +61,13 @@ class FakeCore implements SupervisedCore {
   onTrayModel = (l: (m: TrayModel) => void) => this.add(this.listeners.tray, l);
   onHeartbeat = (l: () => void) => this.add(this.listeners.beat, l);
   onDown = (l: (d: CoreDown) => void) => this.add(this.listeners.down, l);
+  onNotify = (l: (id: string, r: NotificationRequest) => void) => this.add(this.listeners.notify, l);
+  answerNotification(id: string, event: ShellNotificationEvent) {
+    this.told.push(['answer', [id, event.kind]]);
+  }
+  notify(id: string, request: NotificationRequest) {
+    for (const l of this.listeners.notify) l(id, request);
+  }
   snoozeNotifications(hours: number) {
     this.told.push(['snooze', hours]);
   }
@@ -275,6 +285,28 @@ describe('CoreSupervisor', () => {
     expect(await h.supervisor.invoke('notificationHealth', {})).toEqual({ ok: true, value: { from: 1 } });
     expect(h.supervisor.embeddedGatewayUrl).toBe('ws://127.0.0.1:9001/v1/feed');
     expect(h.logs.at(-1)).toBe('tocsin: core restarted 0.25 s after it went down (boom)');
+  });
+
+  it('passes notifications the shell shows to it, and answers only to the core that asked', async () => {
+    const h = await harness();
+    const shown: string[] = [];
+    h.supervisor.onNotify((id) => shown.push(id));
+    const request: NotificationRequest = { kind: 'alert', title: 't', body: 'b', urgency: 'normal' };
+    h.last().notify('n1', request);
+    h.last().notify('n2', request);
+    expect(shown).toEqual(['n1', 'n2']);
+    expect(h.supervisor.answerNotification('n1', { kind: 'on-screen' })).toBe(true);
+    expect(h.supervisor.answerNotification('n1', { kind: 'acknowledge' })).toBe(true);
+    expect(h.supervisor.answerNotification('n1', { kind: 'open' })).toBe(false); // already settled
+    expect(h.cores[0]!.told.filter(([k]) => k === 'answer')).toEqual([
+      ['answer', ['n1', 'on-screen']],
+      ['answer', ['n1', 'acknowledge']],
+    ]);
+    h.last().die('boom', 1);
+    await h.step(250);
+    // n2 was shown by the core that died: the restarted one does not wait for it, the shell acts itself.
+    expect(h.supervisor.answerNotification('n2', { kind: 'acknowledge' })).toBe(false);
+    expect(h.last().told.filter(([k]) => k === 'answer')).toEqual([]);
   });
 
   it("replaces the outage on every page with the new core's feed statuses and active alerts", async () => {

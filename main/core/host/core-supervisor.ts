@@ -83,6 +83,8 @@ export class CoreSupervisor {
   private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
   private readonly showListeners = new Listeners<[]>();
   private readonly notifyListeners = new Listeners<[id: string, request: NotificationRequest]>();
+  /** Notifications the current core waits on; a restarted core knows none of its predecessor's. */
+  private notifying = new Set<string>();
   private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly timing: SupervisorTiming;
   private readonly clock: Clock;
@@ -155,9 +157,16 @@ export class CoreSupervisor {
     return this.notifyListeners.add(listener);
   }
 
-  /** Report what became of one to the current core (ids of an earlier core are ignored there). */
-  answerNotification(id: string, event: ShellNotificationEvent): void {
-    this.current?.answerNotification?.(id, event);
+  /**
+   * Report what became of one to the core that asked for it. False when no running core waits
+   * for it (it was shown by a core that has since been restarted): the shell then acts on the
+   * answer itself (an Acknowledge must not be lost to a restart).
+   */
+  answerNotification(id: string, event: ShellNotificationEvent): boolean {
+    if (!this.current?.answerNotification || !this.notifying.has(id)) return false;
+    if (event.kind !== 'on-screen') this.notifying.delete(id);
+    this.current.answerNotification(id, event);
+    return true;
   }
 
   /** Subscribe to the tray model (the latest at once if there is one). */
@@ -207,7 +216,12 @@ export class CoreSupervisor {
     core.onUpdate((update) => mine() && this.forward(update));
     core.onOpenAlert((feedId, alertId) => mine() && this.openListeners.emit(feedId, alertId));
     core.onShowConsole(() => mine() && this.showListeners.emit());
-    core.onNotify?.((id, request) => mine() && this.notifyListeners.emit(id, request));
+    this.notifying = new Set();
+    core.onNotify?.((id, request) => {
+      if (!mine()) return;
+      this.notifying.add(id);
+      this.notifyListeners.emit(id, request);
+    });
     core.onTrayModel((model) => mine() && this.emitTray(model));
     core.onHeartbeat(() => mine() && (this.lastBeatAt = this.clock.now()));
     core.onDown((down) => mine() && this.down(down.reason, Promise.resolve(down.exitCode)));
