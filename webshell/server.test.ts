@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { selfSignedCert } from '../tests/support/tls-cert.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccessGate } from './access.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -70,13 +69,8 @@ describe('the console server refusing page sockets', () => {
 });
 
 describe('the console over TLS, with a password', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tocsin-console-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' }); // prettier-ignore
-  const tls = { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) };
+  const { certFile, keyFile } = selfSignedCert();
+  const tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
   const PASSWORD = 'correct horse battery staple';
 
   /** One HTTPS request trusting the test certificate: status, headers and body. */

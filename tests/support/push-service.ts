@@ -5,13 +5,11 @@
  * RFC 8291 and RFC 8292 with node:crypto alone, independent of the sending code (web-push and
  * the http_ece it encrypts with).
  */
-import { execFileSync } from 'node:child_process';
 import { createDecipheriv, createECDH, createHmac, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { selfSignedCert } from './tls-cert.js';
 
 const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest();
 
@@ -103,17 +101,12 @@ export type PushService = {
 
 /** Start it on a loopback port. */
 export async function startPushService(): Promise<PushService> {
-  const dir = mkdtempSync(join(tmpdir(), 'tocsin-push-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' }); // prettier-ignore
+  const { certFile, keyFile } = selfSignedCert();
   const received: ReceivedPush[] = [];
   const hanging = new Set<import('node:http').ServerResponse>();
   const service: PushService = {
     origin: '',
-    caFile: join(dir, 'cert.pem'),
+    caFile: certFile,
     received,
     answer: () => ({ status: 201 }),
     close: async () => {
@@ -123,7 +116,7 @@ export async function startPushService(): Promise<PushService> {
     },
   };
   const server: Server = createServer(
-    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    { key: readFileSync(keyFile), cert: readFileSync(certFile) },
     (request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));

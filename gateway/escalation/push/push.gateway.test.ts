@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../../../common/protocol/alert.js';
 import {
   browserSubscription,
   checkVapid,
@@ -18,6 +17,7 @@ import {
 import { freePort } from '../../../tests/support/smtp-sink.js';
 import { until } from '../../../tests/support/until.js';
 import { startGateway, type Gateway } from '../../gateway.js';
+import { fired } from '../test-support.js';
 
 const PLAIN = 'plain-console-token-0123456789';
 const ANN = 'ann-laptop-token-0123456789';
@@ -57,21 +57,7 @@ const http = (gateway: Gateway, path: string, init: RequestInit = {}, token?: st
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
 
-const intrusion = (alertId: string): AlertEvent => ({
-  kind: 'fired',
-  alertId,
-  source: 'test',
-  at: Date.now(),
-  alert: {
-    title: 'Privilege escalation',
-    body: 'sudo by an unknown key',
-    severity: 'critical',
-    category: 'security',
-    host: 'bastion-1',
-    labels: {},
-    startsAt: Date.now(),
-  },
-});
+const intrusion = (alertId: string) => fired(alertId, Date.now(), { host: 'bastion-1' });
 
 describe('Web Push in a started gateway', () => {
   it('registers a browser for the person behind the token, and refuses anyone else or anything malformed', async () => {
