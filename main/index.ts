@@ -97,7 +97,9 @@ function main(): void {
         if (quit.shutdown()) event.preventDefault();
       };
       powerMonitor.on('shutdown', onShutdown as unknown as () => void);
-      Menu.setApplicationMenu(buildMenu(appMenuTemplate(process.platform, app.isPackaged, { showConsole })));
+      Menu.setApplicationMenu(
+        buildMenu(appMenuTemplate(process.platform, app.isPackaged, { showConsole: () => showConsole() })),
+      );
       if (options.smokeTest) setTimeout(() => smokeFailed('timed out'), SMOKE_TIMEOUT_MS).unref();
       running = await start(options, quit);
       if (options.smokeTest) {
