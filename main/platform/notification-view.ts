@@ -77,7 +77,7 @@ export function activationArguments(
  * The toast for Windows. A critical alert uses the `reminder` scenario so that it stays on screen
  * until the user acts (it needs at least one button: Open is always there).
  */
-export function windowsToastXml(request: NotificationRequest, id: string, icon?: string): string {
+export function windowsToastXml(request: NotificationRequest, id: string, iconUrl?: string): string {
   const buttons = actionsOf(request)
     .map(
       ({ action, label }, index) =>
@@ -85,7 +85,7 @@ export function windowsToastXml(request: NotificationRequest, id: string, icon?:
     )
     .join('');
   const scenario = request.urgency === 'critical' ? ' scenario="reminder"' : '';
-  const image = icon ? `<image placement="appLogoOverride" src="${escapeXml(icon)}"/>` : '';
+  const image = iconUrl ? `<image placement="appLogoOverride" src="${escapeXml(iconUrl)}"/>` : '';
   return (
     `<toast activationType="foreground" launch="${escapeXml(activationArguments('click', null, id, 'open', request.alert))}"${scenario}>` +
     `<visual><binding template="ToastGeneric"><text>${escapeXml(request.title)}</text><text>${escapeXml(request.body)}</text>${image}</binding></visual>` +

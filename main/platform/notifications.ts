@@ -4,6 +4,7 @@
  * is decided in notification-view.ts (pure, tested); the core's ShellNotifier waits for the
  * answers (main/core/notify/delivery/shell.ts).
  */
+import { pathToFileURL } from 'node:url';
 import { app, Notification } from 'electron';
 import type { ShellNotificationEvent } from '../core/notify/delivery/shell.js';
 import type { AlertRef, NotificationRequest } from '../core/notify/request.js';
@@ -55,7 +56,8 @@ export class ElectronNotifications {
             id,
             title: request.title,
             body: request.body,
-            toastXml: windowsToastXml(request, id, this.icon),
+            // Toast images are URIs (file:/// for a desktop app), not paths.
+            toastXml: windowsToastXml(request, id, this.icon && pathToFileURL(this.icon).href),
           })
         : new Notification(macNotificationOptions(request, id, this.icon));
     this.live.set(id, { notification, request });
