@@ -10,6 +10,7 @@ import { PrometheusConfigSchema } from './sources/prometheus/config.js';
 import { WebhooksConfigSchema } from './sources/webhook/config.js';
 import { HeartbeatsConfigSchema } from './sources/heartbeat/install.js';
 import { GrafanaConfigSchema } from './sources/grafana/config.js';
+import { IcingaConfigSchema } from './sources/icinga/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { JournalConfigSchema } from './journal/journal-config.js';
@@ -110,6 +111,8 @@ export const GatewayConfigSchema = z
     heartbeats: HeartbeatsConfigSchema.optional(),
     /** Grafana-managed alerts from its webhook contact point at POST /v1/grafana (docs/sources.md). */
     grafana: GrafanaConfigSchema.optional(),
+    /** Icinga 2's API event stream, with acknowledgements both ways (docs/sources.md). */
+    icinga: IcingaConfigSchema.optional(),
     /** People and their device tokens: actions are attributed to them, presence is kept per person. */
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */
@@ -177,6 +180,9 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
     },
     ...(config.tls
       ? { tls: { certFile: resolve(base, config.tls.certFile), keyFile: resolve(base, config.tls.keyFile) } }
+      : {}),
+    ...(config.icinga?.caFile !== undefined
+      ? { icinga: { ...config.icinga, caFile: resolve(base, config.icinga.caFile) } }
       : {}),
     ...(config.alertmanager?.silences.statePath !== undefined
       ? {

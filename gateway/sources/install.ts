@@ -11,6 +11,8 @@ import type { DeadMansSwitch } from './heartbeat/dead-mans-switch.js';
 import { installDeadMansSwitch } from './heartbeat/install.js';
 import { installGrafana, type GrafanaStats } from './grafana/receiver.js';
 import type { SourceHooks } from './hooks.js';
+import { installIcinga } from './icinga/install.js';
+import type { IcingaSource } from './icinga/source.js';
 import { installWebhooks, type InstalledWebhooks } from './webhook/receiver.js';
 
 /** What was installed, for tests, logs and statistics. */
@@ -19,6 +21,7 @@ export type InstalledSources = {
   alertmanager?: AlertmanagerReceiver;
   webhooks?: InstalledWebhooks;
   grafana?: GrafanaStats;
+  icinga?: IcingaSource;
 };
 
 export type InstallDeps = {
@@ -52,5 +55,6 @@ export async function installSources(
   }
   if (config.webhooks) installed.webhooks = installWebhooks(gateway, config.webhooks, { tokens, now, log });
   if (config.grafana) installed.grafana = installGrafana(gateway, config.grafana, { tokens, now, log, heartbeats });
+  if (config.icinga) installed.icinga = await installIcinga(gateway, config.icinga, { clock, log, heartbeats });
   return installed;
 }
