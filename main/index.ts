@@ -125,7 +125,7 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
   // after 'ready'.
   const atLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
   const options = { ...parsed, startHidden: launchedHidden(process.argv, process.platform, atLogin) };
-  installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
+  const openLink = installSecurityBaseline(app, session.defaultSession, options.externalAllowlist);
   const { appRoot, preload, worker, renderer, resources: resourcesDir, icon } = paths();
   serveRenderer(protocol, renderer);
   const binding = sqliteBindingFor({
@@ -161,10 +161,13 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
       open: () => reveal(),
       acknowledge: ({ feedId, alertId }) =>
         void core.invoke('acknowledge', { feedId, alertId, comment: 'acknowledged from a notification' }),
+      openLink: (url) => openLink(url),
     },
     icon,
   );
   core.onNotify((id, request) => notifications.show(id, request));
+  // A notification's Open runbook: the same link rules as a link in the page.
+  core.onOpenExternal((url) => openLink(url));
   // "Start at login" and "Keep Tocsin in the tray": read from the core now, applied again
   // whenever the settings page saves them (the answer passes through here on its way back).
   let desktop: DesktopSettings = { startAtLogin: false, closeToTray: true };

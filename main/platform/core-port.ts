@@ -31,6 +31,8 @@ export interface ShellCore {
   snoozeNotifications(hours: number): void;
   /** Pause or resume notifications (alerts are still logged). */
   setNotificationsPaused(paused: boolean): void;
+  /** URLs the core asks to open outside (a notification's Open runbook): the shell's link rules apply. */
+  onOpenExternal(listener: (url: string) => void): () => void;
   /** Notifications the shell shows for the core (macOS, Windows: main/platform/notifications.ts). */
   onNotify(listener: (id: string, request: NotificationRequest) => void): () => void;
   /** What became of one: on screen, or the user's answer. False when no running core waits for it. */

@@ -56,15 +56,27 @@ describe('windowsToastXml', () => {
       m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
     );
     expect(args.map(parseActivation)).toEqual([
-      { id: 'n1', action: 'open', alert },
-      { id: 'n1', action: 'acknowledge', alert },
-      { id: 'n1', action: 'open', alert },
+      { id: 'n1', action: 'open', alert, runbook: null },
+      { id: 'n1', action: 'acknowledge', alert, runbook: null },
+      { id: 'n1', action: 'open', alert, runbook: null },
     ]);
   });
 
   it("keeps Electron's own keys, which its activation parser reads (type, action, tag)", () => {
     const args = activationArguments('action', 0, 'n1', 'acknowledge', alert);
     expect(args.startsWith('type=action&action=0&tag=n1&')).toBe(true);
+  });
+});
+
+describe('Open runbook', () => {
+  const withRunbook: NotificationRequest = { ...single, runbook: 'https://runbooks.example.com/disk?x=1&y=2' };
+
+  it('comes after Open when the alert has a runbook, and its activation carries the URL', () => {
+    expect(actionsOf(withRunbook).map((a) => a.label)).toEqual(['Acknowledge', 'Open', 'Open runbook']);
+    expect(actionAt(withRunbook, 2)).toBe('runbook');
+    const args = activationArguments('action', 2, 'n1', 'runbook', alert, withRunbook.runbook);
+    expect(parseActivation(args)).toEqual({ id: 'n1', action: 'runbook', alert, runbook: withRunbook.runbook });
+    expect(windowsToastXml(withRunbook, 'n1')).toContain('content="Open runbook"');
   });
 });
 

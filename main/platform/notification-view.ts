@@ -23,14 +23,18 @@ import { notifierKind } from '../core/notify/delivery/select.js';
 import type { AlertRef, NotificationRequest } from '../core/notify/request.js';
 
 /** What a button does. */
-export type NotificationAction = 'acknowledge' | 'open';
+export type NotificationAction = 'acknowledge' | 'open' | 'runbook';
 
-/** The buttons of a request, in order: Acknowledge (when it acknowledges anything), then Open. */
+/**
+ * The buttons of a request, in order: Acknowledge (when it acknowledges anything), Open, then
+ * Open runbook (when the alert has an https runbook: policy.ts).
+ */
 export function actionsOf(request: NotificationRequest): Array<{ action: NotificationAction; label: string }> {
   const acknowledge = request.acknowledges?.length
     ? [{ action: 'acknowledge' as const, label: request.alert ? 'Acknowledge' : 'Acknowledge all' }]
     : [];
-  return [...acknowledge, { action: 'open', label: 'Open' }];
+  const runbook = request.runbook ? [{ action: 'runbook' as const, label: 'Open runbook' }] : [];
+  return [...acknowledge, { action: 'open', label: 'Open' }, ...runbook];
 }
 
 /** The button at `index` of a request's buttons (an Electron 'action' event's actionIndex). */
@@ -60,6 +64,7 @@ export function activationArguments(
   id: string,
   action: NotificationAction,
   alert?: AlertRef,
+  runbook?: string,
 ): string {
   const params = new URLSearchParams();
   params.set('type', type);
@@ -70,6 +75,7 @@ export function activationArguments(
     params.set('feed', alert.feedId);
     params.set('alert', alert.alertId);
   }
+  if (action === 'runbook' && runbook) params.set('runbook', runbook);
   return params.toString();
 }
 
@@ -81,7 +87,7 @@ export function windowsToastXml(request: NotificationRequest, id: string, iconUr
   const buttons = actionsOf(request)
     .map(
       ({ action, label }, index) =>
-        `<action content="${escapeXml(label)}" activationType="foreground" arguments="${escapeXml(activationArguments('action', index, id, action, request.alert))}"/>`,
+        `<action content="${escapeXml(label)}" activationType="foreground" arguments="${escapeXml(activationArguments('action', index, id, action, request.alert, request.runbook))}"/>`,
     )
     .join('');
   const scenario = request.urgency === 'critical' ? ' scenario="reminder"' : '';
@@ -93,18 +99,18 @@ export function windowsToastXml(request: NotificationRequest, id: string, iconUr
   );
 }
 
-/** What an activation asks for: the notification it came from and, if known, its alert. */
-export type Activation = { id: string; action: NotificationAction; alert: AlertRef | null };
+/** What an activation asks for: the notification it came from and, if known, its alert and runbook. */
+export type Activation = { id: string; action: NotificationAction; alert: AlertRef | null; runbook: string | null };
 
 /** Read an activation's raw arguments (Notification.handleActivation); null when not Tocsin's. */
 export function parseActivation(raw: string): Activation | null {
   const params = new URLSearchParams(raw);
   const id = params.get('tag');
   const action = params.get('do');
-  if (!id || (action !== 'acknowledge' && action !== 'open')) return null;
+  if (!id || (action !== 'acknowledge' && action !== 'open' && action !== 'runbook')) return null;
   const feedId = params.get('feed');
   const alertId = params.get('alert');
-  return { id, action, alert: feedId && alertId ? { feedId, alertId } : null };
+  return { id, action, alert: feedId && alertId ? { feedId, alertId } : null, runbook: params.get('runbook') };
 }
 
 /** Whether this shell shows the core's notifications itself (macOS, Windows: delivery/select.ts). */

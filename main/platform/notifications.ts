@@ -24,7 +24,12 @@ import {
 export const TOAST_ACTIVATOR_CLSID = '{6B0E4E55-1D2F-4C57-9E55-7F3C1A7D2B61}';
 
 /** What the shell does with an answer that has no waiting core (Windows, after a restart). */
-export type OrphanAnswers = { open(alert: AlertRef | null): void; acknowledge(alert: AlertRef): void };
+export type OrphanAnswers = {
+  open(alert: AlertRef | null): void;
+  acknowledge(alert: AlertRef): void;
+  /** An https runbook (the shell's link rules apply). */
+  openLink(url: string): void;
+};
 
 /** Shows notifications for the core; `answer` reports each one's fate back. */
 export class ElectronNotifications {
@@ -86,17 +91,19 @@ export class ElectronNotifications {
     if (event.kind === 'acknowledge')
       for (const alert of shown.request.acknowledges ?? []) this.orphans.acknowledge(alert);
     else if (event.kind === 'open') this.orphans.open(shown.request.alert ?? null);
+    else if (event.kind === 'runbook' && shown.request.runbook) this.orphans.openLink(shown.request.runbook);
   }
 
   private activated(raw: string): void {
     const activation = parseActivation(raw);
     if (!activation) return this.orphans.open(null); // a click on something of ours without arguments
     if (this.live.has(activation.id)) return this.end(activation.id, { kind: activation.action });
-    this.orphan(activation.action, activation.alert);
+    this.orphan(activation.action, activation.alert, activation.runbook);
   }
 
-  private orphan(action: NotificationAction, alert: AlertRef | null): void {
+  private orphan(action: NotificationAction, alert: AlertRef | null, runbook: string | null): void {
     if (action === 'acknowledge' && alert) this.orphans.acknowledge(alert);
+    else if (action === 'runbook' && runbook) this.orphans.openLink(runbook);
     else this.orphans.open(alert);
   }
 }

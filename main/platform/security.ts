@@ -9,8 +9,14 @@ import { BrowserWindow, dialog, shell, type App, type Session, type WebContents 
 import { externalLinkDecision } from './external-urls.js';
 import { allowPermissionCheck, allowPermissionRequest } from './permissions.js';
 
-/** Install the baseline. Call once, after `app.whenReady()`, before any window is created. */
-export function installSecurityBaseline(app: App, session: Session, externalAllowlist: readonly string[]): void {
+/** Opens a link outside the app as externalLinkDecision says; `from` is the page that asked, if any. */
+export type LinkOpener = (url: string, from?: WebContents) => void;
+
+/**
+ * Install the baseline. Call once, after `app.whenReady()`, before any window is created.
+ * Returns the link opener, for links that do not come from a page (a notification's Open runbook).
+ */
+export function installSecurityBaseline(app: App, session: Session, externalAllowlist: readonly string[]): LinkOpener {
   session.setPermissionRequestHandler((_contents, permission, callback, details) =>
     callback(allowPermissionRequest(permission, details)),
   );
@@ -18,28 +24,29 @@ export function installSecurityBaseline(app: App, session: Session, externalAllo
     allowPermissionCheck(permission, requestingOrigin),
   );
   session.setDevicePermissionHandler(() => false);
-  const trustedHosts = new Set<string>();
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, externalAllowlist, trustedHosts));
+  const openOutside = linkOpener(externalAllowlist, new Set<string>());
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, openOutside));
+  return openOutside;
+}
+
+/** Allowlisted links open, other http(s) links after the user confirmed them, the rest never. */
+export function linkOpener(externalAllowlist: readonly string[], trustedHosts: Set<string>): LinkOpener {
+  return (url, from) => {
+    const decision = externalLinkDecision(url, externalAllowlist, trustedHosts);
+    if (decision === 'open') void shell.openExternal(url);
+    if (decision === 'ask') void confirmLink(from ?? null, url, trustedHosts);
+  };
 }
 
 /** Deny navigation, new windows and webviews for one web contents; hand links to the OS as decided. */
-export function hardenContents(
-  contents: WebContents,
-  externalAllowlist: readonly string[],
-  trustedHosts: Set<string> = new Set(),
-): void {
-  const openOutside = (url: string) => {
-    const decision = externalLinkDecision(url, externalAllowlist, trustedHosts);
-    if (decision === 'open') void shell.openExternal(url);
-    if (decision === 'ask') void confirmLink(contents, url, trustedHosts);
-  };
+export function hardenContents(contents: WebContents, openOutside: LinkOpener): void {
   contents.setWindowOpenHandler(({ url }) => {
-    openOutside(url);
+    openOutside(url, contents);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event) => {
     event.preventDefault();
-    openOutside(event.url);
+    openOutside(event.url, contents);
   });
   contents.on('will-frame-navigate', (event) => {
     if (!event.isMainFrame) event.preventDefault();
@@ -49,7 +56,7 @@ export function hardenContents(
 }
 
 /** Ask before opening a link no allowlist names: the user sees the whole URL first. */
-async function confirmLink(contents: WebContents, url: string, trustedHosts: Set<string>): Promise<void> {
+async function confirmLink(contents: WebContents | null, url: string, trustedHosts: Set<string>): Promise<void> {
   const host = new URL(url).host.toLowerCase();
   const options = {
     type: 'question' as const,
@@ -60,7 +67,7 @@ async function confirmLink(contents: WebContents, url: string, trustedHosts: Set
     detail: url,
     checkboxLabel: `Don't ask again for ${host} until Tocsin restarts`,
   };
-  const window = BrowserWindow.fromWebContents(contents);
+  const window = (contents && BrowserWindow.fromWebContents(contents)) ?? BrowserWindow.getAllWindows()[0] ?? null;
   const answer = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
   if (answer.response !== 0) return;
   if (answer.checkboxChecked) trustedHosts.add(host);

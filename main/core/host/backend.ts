@@ -39,6 +39,8 @@ export type BackendHooks = {
   /** Open on a digest (with the alerts it spoke for) or a feed notification (none): bring the console up. */
   showConsole?(alerts: readonly AlertRef[]): void;
   notifier?: Notifier;
+  /** Open an https URL outside the console (a notification's Open runbook): the shell decides. */
+  openExternal?(url: string): void;
   /** The shell's notifier, used on macOS and Windows when `init.shellNotifications` (delivery/select.ts). */
   shell?: Notifier;
 };
@@ -101,6 +103,7 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
       core.act(feedId, alertId, { action: 'acknowledge', comment: 'acknowledged from a notification' }),
     open: hooks.openAlert,
     ...(hooks.showConsole ? { showConsole: hooks.showConsole } : {}),
+    ...(hooks.openExternal ? { openExternal: hooks.openExternal } : {}),
     recordNotified: (feedId, alertId, at) => core.store.recordNotified(feedId, alertId, at),
   });
   notifications.onHealth((health) => core.reportNotificationHealth(health));

@@ -33,6 +33,8 @@ export interface SupervisedCore {
   onDown(listener: (down: CoreDown) => void): () => void;
   snoozeNotifications(hours: number): void;
   setNotificationsPaused(paused: boolean): void;
+  /** URLs the core asks the shell to open outside (a notification's Open runbook). */
+  onOpenExternal?(listener: (url: string) => void): () => void;
   /** Notifications the shell shows for the core (CoreInit.shellNotifications). */
   onNotify?(listener: (id: string, request: NotificationRequest) => void): () => void;
   /** The shell's news of one of them. */
@@ -54,6 +56,7 @@ export class CoreHost implements SupervisedCore {
   private readonly trayListeners = new LatestListeners<TrayModel>();
   private readonly heartbeatListeners = new Listeners<[]>();
   private readonly notifyListeners = new Listeners<[id: string, request: NotificationRequest]>();
+  private readonly externalListeners = new Listeners<[url: string]>();
   private readonly downListeners = new Listeners<[CoreDown]>();
   private exited = false;
   /** Why the worker is going away, when it fails or is ended on purpose, before its exit code is known. */
@@ -176,6 +179,11 @@ export class CoreHost implements SupervisedCore {
     this.post({ type: 'pause', paused });
   }
 
+  /** Subscribe to URLs the core asks to open outside (a notification's Open runbook). */
+  onOpenExternal(listener: (url: string) => void): () => void {
+    return this.externalListeners.add(listener);
+  }
+
   /** Subscribe to the notifications the shell shows for the core (CoreInit.shellNotifications). */
   onNotify(listener: (id: string, request: NotificationRequest) => void): () => void {
     return this.notifyListeners.add(listener);
@@ -226,6 +234,9 @@ export class CoreHost implements SupervisedCore {
         return;
       case 'heartbeat':
         this.heartbeatListeners.emit();
+        return;
+      case 'open-external':
+        this.externalListeners.emit(message.url);
         return;
       case 'notify':
         this.notifyListeners.emit(message.id, message.request);

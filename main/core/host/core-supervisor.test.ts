@@ -37,6 +37,7 @@ class FakeCore implements SupervisedCore {
     beat: new Set<() => void>(),
     down: new Set<(d: CoreDown) => void>(),
     notify: new Set<(id: string, r: NotificationRequest) => void>(),
+    external: new Set<(url: string) => void>(),
   };
   private beating: TimerHandle | null = null;
 
@@ -62,6 +63,7 @@ class FakeCore implements SupervisedCore {
   onHeartbeat = (l: () => void) => this.add(this.listeners.beat, l);
   onDown = (l: (d: CoreDown) => void) => this.add(this.listeners.down, l);
   onNotify = (l: (id: string, r: NotificationRequest) => void) => this.add(this.listeners.notify, l);
+  onOpenExternal = (l: (url: string) => void) => this.add(this.listeners.external, l);
   answerNotification(id: string, event: ShellNotificationEvent) {
     this.told.push(['answer', [id, event.kind]]);
   }
@@ -307,6 +309,12 @@ describe('CoreSupervisor', () => {
     // n2 was shown by the core that died: the restarted one does not wait for it, the shell acts itself.
     expect(h.supervisor.answerNotification('n2', { kind: 'acknowledge' })).toBe(false);
     expect(h.last().told.filter(([k]) => k === 'answer')).toEqual([]);
+    // A runbook the (new) core asks to open reaches the shell.
+    const urls: string[] = [];
+    h.supervisor.onOpenExternal((url) => urls.push(url));
+    for (const l of h.last().listeners.external) l('https://runbooks.example.com/disk');
+    for (const l of h.cores[0]!.listeners.external) l('https://stale.example.com/');
+    expect(urls).toEqual(['https://runbooks.example.com/disk']);
   });
 
   it("replaces the outage on every page with the new core's feed statuses and active alerts", async () => {

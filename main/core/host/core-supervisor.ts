@@ -83,6 +83,7 @@ export class CoreSupervisor {
   private readonly openListeners = new Listeners<[feedId: string, alertId: string]>();
   private readonly showListeners = new Listeners<[]>();
   private readonly notifyListeners = new Listeners<[id: string, request: NotificationRequest]>();
+  private readonly externalListeners = new Listeners<[url: string]>();
   /** Notifications the current core waits on; a restarted core knows none of its predecessor's. */
   private notifying = new Set<string>();
   private readonly trayListeners = new LatestListeners<TrayModel>();
@@ -152,6 +153,11 @@ export class CoreSupervisor {
     return this.showListeners.add(listener);
   }
 
+  /** Subscribe to URLs the current core asks to open outside (a notification's Open runbook). */
+  onOpenExternal(listener: (url: string) => void): () => void {
+    return this.externalListeners.add(listener);
+  }
+
   /** Subscribe to the notifications the shell shows for the current core (CoreInit.shellNotifications). */
   onNotify(listener: (id: string, request: NotificationRequest) => void): () => void {
     return this.notifyListeners.add(listener);
@@ -216,6 +222,7 @@ export class CoreSupervisor {
     core.onUpdate((update) => mine() && this.forward(update));
     core.onOpenAlert((feedId, alertId) => mine() && this.openListeners.emit(feedId, alertId));
     core.onShowConsole(() => mine() && this.showListeners.emit());
+    core.onOpenExternal?.((url) => mine() && this.externalListeners.emit(url));
     this.notifying = new Set();
     core.onNotify?.((id, request) => {
       if (!mine()) return;

@@ -68,6 +68,8 @@ export type FromWorker =
   | { type: 'open-alert'; feedId: string; alertId: string }
   /** Open on a digest or a feed notification: the shell brings the window up, on no alert in particular. */
   | { type: 'show-console' }
+  /** Open an https URL outside the console (a notification's Open runbook), through the shell's link rules. */
+  | { type: 'open-external'; url: string }
   /** Show this notification (CoreInit.shellNotifications); the shell answers with `notification` messages. */
   | { type: 'notify'; id: string; request: NotificationRequest }
   | { type: 'closed' }

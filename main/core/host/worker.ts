@@ -34,6 +34,7 @@ async function handle(message: ToWorker): Promise<void> {
       try {
         backend = await startBackend(message.init, {
           shell: shellNotifier,
+          openExternal: (url) => post({ type: 'open-external', url }),
           showConsole: (alerts) => {
             post({ type: 'show-console' });
             // Open on a digest: the board shows exactly the alerts it spoke for.

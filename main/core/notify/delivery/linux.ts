@@ -144,11 +144,13 @@ export class NotifySendNotifier implements Notifier {
         finish(
           action === 'ack'
             ? { kind: 'acknowledge' }
-            : action === 'default'
-              ? { kind: 'open' }
-              : code === 0
-                ? { kind: 'dismissed' }
-                : { kind: 'shown' },
+            : action === 'runbook'
+              ? { kind: 'runbook' }
+              : action === 'default'
+                ? { kind: 'open' }
+                : code === 0
+                  ? { kind: 'dismissed' }
+                  : { kind: 'shown' },
         );
       });
       this.waiting.set(child, {

@@ -33,6 +33,7 @@ export function outcomeOf(
   const button = String(metadata?.activationValue ?? '').toLowerCase();
   const chosen = String(response ?? '').toLowerCase();
   if (button === 'acknowledge' || chosen === 'acknowledge') return { kind: 'acknowledge' };
+  if (button === 'open runbook' || chosen === 'open runbook') return { kind: 'runbook' };
   if (button === 'open' || chosen === 'open' || chosen === 'activate' || chosen === 'click') return { kind: 'open' };
   if (chosen === 'timeout' || chosen === 'dismissed' || chosen === 'closed') return { kind: 'dismissed' };
   return { kind: 'shown' };
@@ -68,8 +69,14 @@ export class NodeNotifierNotifier implements Notifier {
             ...sound,
             wait: true,
             timeout: this.options.waitSeconds ?? 3600,
-            ...(request.acknowledges?.length
-              ? { actions: [request.alert ? 'Acknowledge' : 'Acknowledge all', 'Open'] }
+            ...(request.acknowledges?.length || request.runbook
+              ? {
+                  actions: [
+                    ...(request.acknowledges?.length ? [request.alert ? 'Acknowledge' : 'Acknowledge all'] : []),
+                    'Open',
+                    ...(request.runbook ? ['Open runbook'] : []),
+                  ],
+                }
               : {}),
           },
           (error, response, metadata) => {

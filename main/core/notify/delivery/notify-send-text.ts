@@ -11,6 +11,8 @@ export function notifySendArgs(request: NotificationRequest, icon?: string): str
   if (request.urgency === 'critical') args.push('--expire-time=0');
   args.push('--action=default=Open');
   if (request.acknowledges?.length) args.push(`--action=ack=${request.alert ? 'Acknowledge' : 'Acknowledge all'}`);
+  // The alert's https runbook (policy.ts gives it to single-alert notifications only).
+  if (request.runbook) args.push('--action=runbook=Open runbook');
   // "--" so a title starting with "-" is never read as an option.
   return [...args, '--wait', '--', request.title, request.body];
 }

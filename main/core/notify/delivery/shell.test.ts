@@ -68,3 +68,28 @@ describe('notifierKind', () => {
     expect(notifierFor('win32', 'id')).toBeInstanceOf(NodeNotifierNotifier);
   });
 });
+
+describe('Open runbook (the alert’s https runbook, policy.ts)', () => {
+  const withRunbook: NotificationRequest = { ...ALERT, runbook: 'https://runbooks.example.com/disk' };
+
+  it('notify-send offers it and reports it', async () => {
+    const { notifySendArgs } = await import('./notify-send-text.js');
+    expect(notifySendArgs(withRunbook)).toContain('--action=runbook=Open runbook');
+    expect(notifySendArgs(ALERT)).not.toContain('--action=runbook=Open runbook');
+  });
+
+  it('node-notifier offers it after Open and maps the answer on macOS and Windows', async () => {
+    const { outcomeOf } = await import('./node-notifier.js');
+    let seen: Record<string, unknown> = {};
+    const notify: NotifyFunction = (options, callback) => {
+      seen = options;
+      setImmediate(() => callback(null, 'open runbook'));
+    };
+    const outcome = await new NodeNotifierNotifier({ appId: 'x', notify }).show(withRunbook);
+    expect(seen.actions).toEqual(['Acknowledge', 'Open', 'Open runbook']);
+    expect(outcome).toEqual({ kind: 'runbook' });
+    expect(outcomeOf('activate', { activationType: 'actionClicked', activationValue: 'Open runbook' })).toEqual({
+      kind: 'runbook',
+    });
+  });
+});
