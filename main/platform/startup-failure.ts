@@ -15,12 +15,11 @@ export type StartupContext = { packaged: boolean; platform: NodeJS.Platform };
 
 /** Classify the core's reason (the SqliteDriverError and CorruptHistoryError texts of main/core/store/open-database.ts). */
 export function startupFailureKind(reason: string): StartupFailureKind {
-  if (
-    /SQLite driver \(better-sqlite3\) could not be loaded|NODE_MODULE_VERSION|has not been built for Electron|was built for Electron/.test(
-      reason,
-    )
-  )
-    return 'sqlite-driver';
+  // The history's SqliteDriverError, or the raw dlopen error of another SQLite file (the embedded
+  // gateway's journal opens first), which names the module file.
+  const driver =
+    /SQLite driver \(better-sqlite3\) could not be loaded|NODE_MODULE_VERSION|has not been built for Electron|was built for Electron|better_sqlite3\.node/;
+  if (driver.test(reason)) return 'sqlite-driver';
   if (/alert history .* is damaged/.test(reason)) return 'damaged-history';
   return 'other';
 }
