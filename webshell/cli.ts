@@ -21,6 +21,7 @@ import { notifierFor } from '../main/core/notify/delivery/select.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { AccessGate, newToken } from './access.js';
 import { checkExposure } from './exposure.js';
+import { openOnThisHost } from './open-url.js';
 import { startConsoleServer } from './server.js';
 
 const USAGE = `usage: npm run console -- [--host 127.0.0.1] [--port 7417] [--data-dir DIR]
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
     raiseAlarm,
     timing: { hangAfterMs },
   });
+  // A notification's Open runbook: the notification is on this host's desktop, so the link opens here.
+  core.onOpenExternal((url) => openOnThisHost(url, (line) => console.error(`tocsin: ${line}`)));
   const token = password === null ? newToken() : null;
   const server = await startConsoleServer({
     host: values.host,

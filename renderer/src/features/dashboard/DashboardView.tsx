@@ -28,6 +28,7 @@ export function DashboardView({
 }) {
   const [host, setHost] = useState<string | null>(null);
   const [wall, setWall] = useState(false);
+  const [fullscreenProblem, setFullscreenProblem] = useState<string | null>(null);
   const [window, setWindow] = useState<MetricWindow>('5m');
   const { series, loading, error } = useMetricWindow(api, window, live);
   const hosts = useMemo(() => {
@@ -45,7 +46,14 @@ export function DashboardView({
   const toggleWall = () => {
     const next = !wall;
     setWall(next);
-    if (next) void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    // A refusal (no user gesture, a policy) is said, not swallowed: the wall display then fills the window.
+    if (next)
+      void document.documentElement
+        .requestFullscreen?.()
+        .then(() => setFullscreenProblem(null))
+        .catch((error: Error) =>
+          setFullscreenProblem(`Full screen was refused (${error.message}): showing the wall in the window.`),
+        );
     else if (document.fullscreenElement) void document.exitFullscreen();
   };
   const selected = hosts.find(([name]) => name === host)?.[1];
@@ -53,6 +61,11 @@ export function DashboardView({
   return (
     <section className={`dashboard${wall ? ' wall' : ''}`} aria-label="Dashboards" aria-busy={loading}>
       <div className="dashboard-bar">
+        {wall && fullscreenProblem && (
+          <span role="status" className="muted" data-testid="fullscreen-problem">
+            {fullscreenProblem}
+          </span>
+        )}
         <span className="muted" data-testid="dashboard-summary">
           {hosts.length} hosts · {WINDOW_LABELS[window]}
           {loading ? ' · loading…' : ''}
