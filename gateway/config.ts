@@ -11,6 +11,7 @@ import { WebhooksConfigSchema } from './sources/webhook/config.js';
 import { HeartbeatsConfigSchema } from './sources/heartbeat/install.js';
 import { GrafanaConfigSchema } from './sources/grafana/config.js';
 import { IcingaConfigSchema } from './sources/icinga/config.js';
+import { NagiosConfigSchema } from './sources/nagios/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { JournalConfigSchema } from './journal/journal-config.js';
@@ -113,6 +114,8 @@ export const GatewayConfigSchema = z
     grafana: GrafanaConfigSchema.optional(),
     /** Icinga 2's API event stream, with acknowledgements both ways (docs/sources.md). */
     icinga: IcingaConfigSchema.optional(),
+    /** Nagios Core notifications from deploy/nagios/tocsin-notify, acks to its command file (docs/sources.md). */
+    nagios: NagiosConfigSchema.optional(),
     /** People and their device tokens: actions are attributed to them, presence is kept per person. */
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */

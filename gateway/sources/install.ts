@@ -13,6 +13,7 @@ import { installGrafana, type GrafanaStats } from './grafana/receiver.js';
 import type { SourceHooks } from './hooks.js';
 import { installIcinga } from './icinga/install.js';
 import type { IcingaSource } from './icinga/source.js';
+import { installNagios, type NagiosSource } from './nagios/receiver.js';
 import { installWebhooks, type InstalledWebhooks } from './webhook/receiver.js';
 
 /** What was installed, for tests, logs and statistics. */
@@ -22,6 +23,7 @@ export type InstalledSources = {
   webhooks?: InstalledWebhooks;
   grafana?: GrafanaStats;
   icinga?: IcingaSource;
+  nagios?: NagiosSource;
 };
 
 export type InstallDeps = {
@@ -56,5 +58,6 @@ export async function installSources(
   if (config.webhooks) installed.webhooks = installWebhooks(gateway, config.webhooks, { tokens, now, log });
   if (config.grafana) installed.grafana = installGrafana(gateway, config.grafana, { tokens, now, log, heartbeats });
   if (config.icinga) installed.icinga = await installIcinga(gateway, config.icinga, { clock, log, heartbeats });
+  if (config.nagios) installed.nagios = installNagios(gateway, config.nagios, { tokens, clock, log });
   return installed;
 }

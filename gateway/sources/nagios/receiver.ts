@@ -1,0 +1,130 @@
+/**
+ * POST /v1/nagios: notifications from deploy/nagios/tocsin-notify. 401 without a configured
+ * token; 400 `invalid_nagios` naming the field (the command moves such a notification aside);
+ * 200 only after the journal write (a repeat stores nothing); 503 when the journal cannot
+ * write (the command keeps it spooled and delivers it later). Acknowledgements made in Tocsin
+ * go to Nagios's external command file first, when one is configured.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Clock } from '../../../common/clock.js';
+import type { AlertState } from '../../../common/protocol/alert.js';
+import { errorMessage } from '../../../common/protocol/bounded-json.js';
+import type { Action } from '../../../common/protocol/frames.js';
+import { ok, type Result } from '../../../common/result.js';
+import { describeZodIssue } from '../../../common/zod-issue.js';
+import { httpError, httpStatusOf, sendHttpError } from '../../server/http-errors.js';
+import { readJsonBody, type BodyRefusal } from '../../server/json-body.js';
+import { bearerToken, tokenMatches } from '../../server/upgrade.js';
+import { compileMapping, type Mapper } from '../alertmanager/mapping.js';
+import type { SourceHooks } from '../hooks.js';
+import type { EventSink, SourceActionHandler } from '../sink.js';
+import { ackCommand, writeCommand } from './commands.js';
+import type { NagiosConfig } from './config.js';
+import {
+  NAGIOS_SOURCE,
+  NagiosNotificationSchema,
+  nagiosAlertId,
+  notificationEntries,
+  parseNagiosAlertId,
+} from './payload.js';
+
+export const NAGIOS_PATH = '/v1/nagios';
+/** How long Nagios's ACKNOWLEDGEMENT notification for an ack made in Tocsin is expected. */
+const OWN_ACK_MS = 60_000;
+
+/** What the route has answered, by status, and what it stored. */
+export type NagiosStats = {
+  answers: Record<number, number>;
+  published: number;
+  duplicates: number;
+  lastError?: string;
+};
+type Refusal = 'bad_token' | BodyRefusal | 'invalid_nagios' | 'journal_unavailable';
+
+/** The installed Nagios source: its statistics and its acknowledgement handler. */
+export class NagiosSource implements SourceActionHandler {
+  readonly source = NAGIOS_SOURCE;
+  readonly stats: NagiosStats = { answers: {}, published: 0, duplicates: 0 };
+  private readonly mapper: Mapper;
+  private readonly ownAcks = new Map<string, number>();
+
+  constructor(
+    private readonly config: NagiosConfig,
+    private readonly deps: { tokens: readonly string[]; clock: Clock; log: (message: string) => void },
+  ) {
+    this.mapper = compileMapping(config.mapping);
+  }
+
+  /** Handle one notification. */
+  async handle(
+    request: IncomingMessage,
+    sink: EventSink,
+  ): Promise<Result<{ published: number; duplicates: number }, Refusal>> {
+    const token = bearerToken(request);
+    if (token === null || !tokenMatches(token, this.config.tokens ?? this.deps.tokens)) return httpError('bad_token');
+    const body = await readJsonBody(request, 256 * 1024);
+    if (!body.ok) return body;
+    const parsed = NagiosNotificationSchema.safeParse(body.value);
+    if (!parsed.success) return httpError('invalid_nagios', describeZodIssue(parsed.error, '(body)'));
+    const n = parsed.data;
+    const now = this.deps.clock.now();
+    const alertId = nagiosAlertId(n.host, n.service);
+    const own = (this.ownAcks.get(alertId) ?? 0) >= now;
+    const entries = notificationEntries(n, sink.alertState(alertId), { mapper: this.mapper, now, ownAck: own });
+    try {
+      const seqs = entries.length > 0 ? await sink.publish(entries) : [];
+      const published = seqs.filter((seq) => seq !== null).length;
+      return ok({ published, duplicates: seqs.length - published });
+    } catch (error) {
+      return httpError('journal_unavailable', errorMessage(error));
+    }
+  }
+
+  /** Acknowledge or unacknowledge in Nagios before Tocsin journals it. */
+  async onAction(alert: AlertState, action: Action, by: string): Promise<void> {
+    if (action.action !== 'acknowledge' && action.action !== 'unacknowledge') return;
+    if (!this.config.commandFile) return; // Not on Nagios's host: the ack stays in Tocsin (docs/sources.md).
+    const target = parseNagiosAlertId(alert.alertId);
+    if (!target) throw new Error(`${alert.alertId} is not a Nagios object`);
+    const now = this.deps.clock.now();
+    const line = ackCommand(
+      target,
+      action.action === 'acknowledge'
+        ? {
+            acknowledge: true,
+            author: by,
+            comment: action.comment || this.config.ackComment,
+            sticky: this.config.stickyAcks,
+          }
+        : { acknowledge: false },
+      now / 1000,
+    );
+    if (action.action === 'acknowledge') this.ownAcks.set(alert.alertId, now + OWN_ACK_MS);
+    await writeCommand(this.config.commandFile, line);
+  }
+}
+
+/** Mount the route and register the acknowledgement handler. */
+export function installNagios(
+  gateway: SourceHooks,
+  config: NagiosConfig,
+  deps: { tokens: readonly string[]; clock: Clock; log: (message: string) => void },
+): NagiosSource {
+  const source = new NagiosSource(config, deps);
+  gateway.addRoute('POST', NAGIOS_PATH, async (request, response) => {
+    const answer = await source.handle(request, gateway.sink);
+    const status = answer.ok ? 200 : httpStatusOf(answer.code);
+    source.stats.answers[status] = (source.stats.answers[status] ?? 0) + 1;
+    if (answer.ok) {
+      source.stats.published += answer.value.published;
+      source.stats.duplicates += answer.value.duplicates;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
+      return;
+    }
+    source.stats.lastError = answer.message;
+    deps.log(`nagios notification from ${request.socket.remoteAddress}: ${status} ${answer.message}`);
+    sendHttpError(response, answer);
+  });
+  gateway.addActionHandler(source);
+  return source;
+}
