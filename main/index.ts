@@ -142,6 +142,8 @@ async function start(parsed: ShellOptions, quit: QuitSequence): Promise<Running>
     userName: userInfo().username,
     ...(binding.kind === 'binding' ? { sqliteNativeBinding: binding.path } : {}),
     ...(options.resetHistory ? { resetHistory: true } : {}),
+    // paplay and afplay read the sounds by path: they ship beside the asar (extraResources).
+    soundsDir: join(paths().resources, 'sounds'),
     // macOS and Windows: Electron's Notification, shown here (notification-view.ts says why).
     ...(shellShowsNotifications(process.platform) ? { shellNotifications: true } : {}),
   };

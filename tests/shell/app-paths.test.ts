@@ -51,6 +51,7 @@ describe('the main bundle and its paths', () => {
     expect(existsSync(join(paths.appRoot, 'package.json'))).toBe(true);
     expect(existsSync(paths.icon)).toBe(true);
     expect(existsSync(join(paths.resources, 'tray'))).toBe(true);
+    expect(existsSync(join(paths.resources, 'sounds', 'critical.wav'))).toBe(true);
   });
 
   it('packaged, finds the same files inside app.asar and the resources beside it', async () => {
@@ -71,6 +72,6 @@ describe('the main bundle and its paths', () => {
     const extra = config.extraResources as Array<{ from: string; to: string; filter: string[] }>;
     expect(extra).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'resources', to: 'resources' })]));
     expect(paths.resources).toBe('/Applications/Tocsin.app/Contents/Resources/resources');
-    expect(extra[0]!.filter).toEqual(expect.arrayContaining(['tray/**/*', 'icon.png']));
+    expect(extra[0]!.filter).toEqual(expect.arrayContaining(['tray/**/*', 'icon.png', 'sounds/**/*']));
   });
 });

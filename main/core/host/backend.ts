@@ -3,6 +3,7 @@
  * the embedded gateway with the demo simulator, so the first launch shows a living console.
  * This is the worker's composition root, the one place in main/core that knows the gateway.
  */
+import { SoundPlayer } from '../notify/sound/sound-player.js';
 import type { AlertRef } from '../notify/request.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -90,6 +91,7 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
   });
   // Built beside the core, not by it: the core only hears of it as one more observer.
   const notifications = new NotificationCenter({
+    sounds: new SoundPlayer({ platform: process.platform, ...(init.soundsDir ? { soundsDir: init.soundsDir } : {}) }),
     policy,
     clock: systemClock,
     log,

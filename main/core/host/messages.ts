@@ -34,6 +34,8 @@ export type CoreInit = {
    * message and waits for the shell's `notification` answers (delivery/shell.ts).
    */
   shellNotifications?: boolean;
+  /** Tocsin's own alert sounds (resources/sounds): beside the asar when packaged; found from the bundle otherwise. */
+  soundsDir?: string;
 };
 
 export type ToWorker =
