@@ -50,7 +50,7 @@ describe('windowsToastXml', () => {
     const xml = windowsToastXml(single, 'n1');
     expect(xml).toContain('<text>CRITICAL: disk full &lt;db-1&gt;</text>');
     expect(xml).toContain('<text>db-1 &amp; db-2 &quot;at&quot; 99%</text>');
-    expect(xml).toContain('scenario="reminder"');
+    expect(xml).toContain('scenario="urgent"'); // breaks through Do Not Disturb; reminder needs background buttons
     expect(xml).not.toMatch(/<db-1>|&(?!amp;|lt;|gt;|quot;|apos;)/);
     const args = [...xml.matchAll(/(?:arguments|launch)="([^"]*)"/g)].map((m) =>
       m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),

@@ -80,8 +80,12 @@ export function activationArguments(
 }
 
 /**
- * The toast for Windows. A critical alert uses the `reminder` scenario so that it stays on screen
- * until the user acts (it needs at least one button: Open is always there).
+ * The toast for Windows. A critical alert uses the `urgent` scenario: an important notification
+ * that breaks through Do Not Disturb (Focus Assist) where the user allows important notifications
+ * for Tocsin, on Windows 10 build 19041 and later (older builds show it as a plain toast). Not
+ * `reminder`, which would keep it on screen: Windows ignores that scenario unless a button
+ * activates in the background, and ours bring the app to the foreground (toast schema,
+ * learn.microsoft.com/uwp/schemas/tiles/toastschema/element-toast).
  */
 export function windowsToastXml(request: NotificationRequest, id: string, iconUrl?: string): string {
   const buttons = actionsOf(request)
@@ -90,7 +94,7 @@ export function windowsToastXml(request: NotificationRequest, id: string, iconUr
         `<action content="${escapeXml(label)}" activationType="foreground" arguments="${escapeXml(activationArguments('action', index, id, action, request.alert, request.runbook))}"/>`,
     )
     .join('');
-  const scenario = request.urgency === 'critical' ? ' scenario="reminder"' : '';
+  const scenario = request.urgency === 'critical' ? ' scenario="urgent"' : '';
   const image = iconUrl ? `<image placement="appLogoOverride" src="${escapeXml(iconUrl)}"/>` : '';
   return (
     `<toast activationType="foreground" launch="${escapeXml(activationArguments('click', null, id, 'open', request.alert))}"${scenario}>` +
