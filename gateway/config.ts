@@ -12,6 +12,7 @@ import { HeartbeatsConfigSchema } from './sources/heartbeat/install.js';
 import { GrafanaConfigSchema } from './sources/grafana/config.js';
 import { IcingaConfigSchema } from './sources/icinga/config.js';
 import { NagiosConfigSchema } from './sources/nagios/config.js';
+import { ZabbixConfigSchema } from './sources/zabbix/config.js';
 import { describeZodIssue } from '../common/zod-issue.js';
 import { errorMessage } from '../common/protocol/bounded-json.js';
 import { JournalConfigSchema } from './journal/journal-config.js';
@@ -116,6 +117,8 @@ export const GatewayConfigSchema = z
     icinga: IcingaConfigSchema.optional(),
     /** Nagios Core notifications from deploy/nagios/tocsin-notify, acks to its command file (docs/sources.md). */
     nagios: NagiosConfigSchema.optional(),
+    /** Zabbix problems from the Tocsin media type (deploy/zabbix), acks through its API (docs/sources.md). */
+    zabbix: ZabbixConfigSchema.optional(),
     /** People and their device tokens: actions are attributed to them, presence is kept per person. */
     people: PeopleConfigSchema.optional(),
     /** Named groups of people, for escalation policies. */

@@ -77,6 +77,11 @@ export const HTTP_ERRORS = {
     when: '`/v1/nagios`: JSON that is not a notification of `deploy/nagios/tocsin-notify`; the message names the field',
     message: (issue) => issue,
   },
+  invalid_zabbix: {
+    status: 400,
+    when: '`/v1/zabbix`: JSON that is not an event of the Tocsin media type (`deploy/zabbix`); the message names the field',
+    message: (issue) => issue,
+  },
   webhook_field_missing: {
     status: 400,
     when: '`/v1/webhooks/<name>`: a mapping expression gave no usable value for `id`, `title` or `labels`; the message names the item and field; nothing of the body was stored',

@@ -14,6 +14,7 @@ import type { SourceHooks } from './hooks.js';
 import { installIcinga } from './icinga/install.js';
 import type { IcingaSource } from './icinga/source.js';
 import { installNagios, type NagiosSource } from './nagios/receiver.js';
+import { installZabbix, type ZabbixSource } from './zabbix/receiver.js';
 import { installWebhooks, type InstalledWebhooks } from './webhook/receiver.js';
 
 /** What was installed, for tests, logs and statistics. */
@@ -24,6 +25,7 @@ export type InstalledSources = {
   grafana?: GrafanaStats;
   icinga?: IcingaSource;
   nagios?: NagiosSource;
+  zabbix?: ZabbixSource;
 };
 
 export type InstallDeps = {
@@ -59,5 +61,6 @@ export async function installSources(
   if (config.grafana) installed.grafana = installGrafana(gateway, config.grafana, { tokens, now, log, heartbeats });
   if (config.icinga) installed.icinga = await installIcinga(gateway, config.icinga, { clock, log, heartbeats });
   if (config.nagios) installed.nagios = installNagios(gateway, config.nagios, { tokens, clock, log });
+  if (config.zabbix) installed.zabbix = installZabbix(gateway, config.zabbix, { tokens, clock, log });
   return installed;
 }
