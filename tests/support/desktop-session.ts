@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopChild } from './processes.js';
+import { startProcess, stopChild } from './processes.js';
 
 /** One entry of `dunstctl history`, simplified. */
 export type DunstHistoryEntry = {
@@ -169,4 +169,26 @@ export async function startDesktopSession(): Promise<DesktopSession> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * A session bus with nothing on it and nothing it can start (no service directories): where no
+ * notification server is, for the failure and fallback tests. No X server, no dunst.
+ */
+export async function startBareBus(): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tocsin-bare-bus-'));
+  const config = join(dir, 'bus.conf');
+  // The system's session configuration (its limits and policy: a hand-written minimal one left
+  // every call unanswered here), without the service directories that would start dunst on demand.
+  const session = readFileSync('/usr/share/dbus-1/session.conf', 'utf8')
+    .replace(/<standard_session_servicedirs\s*\/>|<servicedir>[^<]*<\/servicedir>/g, '')
+    .replace(/<listen>[^<]*<\/listen>/, `<listen>unix:dir=${dir}</listen>`);
+  writeFileSync(config, session);
+  const bus = await startProcess(
+    'dbus-daemon',
+    [`--config-file=${config}`, '--print-address', '--nofork'],
+    /^(unix:\S+)$/m,
+  );
+  const env: NodeJS.ProcessEnv = { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.match[1]! };
+  return { env, stop: bus.stop };
 }
