@@ -62,9 +62,14 @@ export type IcingaEvent =
 
 const opt = (service: string | undefined) => (service === undefined ? {} : { service });
 
-/** A host's state from a check result: Icinga's vars_after, else OK/WARNING → UP, else DOWN. */
-const hostOrService = (host: boolean, result: z.infer<typeof CheckResult>) =>
-  result.vars_after?.state ?? (host ? (result.state <= 1 ? 0 : 1) : result.state);
+/**
+ * The state after a check result. A host's check result carries the raw (service-like) state
+ * even in `vars_after`: OK and WARNING are UP (0), CRITICAL and UNKNOWN are DOWN (1).
+ */
+function stateAfter(host: boolean, result: z.infer<typeof CheckResult>): number {
+  const raw = result.vars_after?.state ?? result.state;
+  return host ? (raw <= 1 ? 0 : 1) : raw;
+}
 
 /** Parse one event line's JSON. */
 export function parseEvent(json: unknown): Result<IcingaEvent> {
@@ -75,7 +80,7 @@ export function parseEvent(json: unknown): Result<IcingaEvent> {
     case 'CheckResult':
     case 'StateChange': {
       const isHost = e.service === undefined;
-      const state = e.type === 'StateChange' ? e.state : hostOrService(isHost, e.check_result);
+      const state = e.type === 'StateChange' ? e.state : stateAfter(isHost, e.check_result);
       const stateType = e.type === 'StateChange' ? e.state_type : (e.check_result.vars_after?.state_type ?? 1);
       return ok({
         kind: 'check',

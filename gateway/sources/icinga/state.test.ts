@@ -52,6 +52,11 @@ describe('Icinga 2 states', () => {
       message: expect.stringMatching(/^state/) as unknown,
     });
     expect(parseEvent({ type: 'Nonsense' }).ok).toBe(false);
+    // A host's check result carries the raw state: CRITICAL (2) is DOWN (1).
+    const hostResult = { state: 2, output: 'PING CRITICAL', vars_after: { state: 2, state_type: 1 } };
+    expect(parseEvent({ type: 'CheckResult', host: 'db-1', check_result: hostResult, timestamp: 1 })).toMatchObject({
+      value: { check: { host: 'db-1', state: 1, stateType: 1 } },
+    });
     expect(
       parseEvent({
         type: 'DowntimeStarted',
