@@ -7,7 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBareBus, startDesktopSession, type DesktopSession } from '../../../../tests/support/desktop-session.js';
 import { until } from '../../../../tests/support/until.js';
 import type { DeliveryOutcome, NotificationRequest } from '../request.js';
-import { DbusNotifier } from './dbus.js';
+import type { Message as DbusMessage } from 'dbus-next';
+import { DbusNotifier, loadDbusNext } from './dbus.js';
 import { NotifySendNotifier } from './linux.js';
 import { openNotifier } from './select.js';
 
@@ -169,5 +170,41 @@ describe('when D-Bus cannot deliver', () => {
     expect(chosen.kind).toBe('dbus');
     expect(chosen.notifier).toBeInstanceOf(DbusNotifier);
     await chosen.notifier.close?.();
+  });
+});
+
+describe('a minimal notification server (dbus-next, on a bare bus)', () => {
+  it('no actions capability: shown with a warning and no actions; the server leaving resolves it shown', async () => {
+    const bare = await startBareBus();
+    const lib = await loadDbusNext();
+    const server = lib.sessionBus({ busAddress: bare.env.DBUS_SESSION_BUS_ADDRESS! });
+    const seen: unknown[][] = [];
+    server.addMethodHandler((msg: DbusMessage) => {
+      if (msg.interface !== 'org.freedesktop.Notifications') return false;
+      if (msg.member === 'GetCapabilities') server.send(lib.Message.newMethodReturn(msg, 'as', [['body']]));
+      else if (msg.member === 'Notify') {
+        seen.push(msg.body);
+        server.send(lib.Message.newMethodReturn(msg, 'u', [7]));
+      } else return false;
+      return true;
+    });
+    try {
+      await server.requestName('org.freedesktop.Notifications', 0);
+      const opened = await DbusNotifier.open({ env: bare.env });
+      if (!opened.ok) throw new Error(opened.reason);
+      expect(opened.notifier.features).toEqual({ actions: false, persistence: false, sound: false, bodyMarkup: false });
+      const warnings: Array<string | undefined> = [];
+      const outcome = opened.notifier.show(CRITICAL, { shown: (detail) => void warnings.push(detail?.warning) });
+      await until(() => warnings.length === 1, 5_000, 'shown');
+      expect(warnings[0]).toMatch(/no action buttons/);
+      expect(seen[0]?.[5]).toEqual([]); // no actions offered
+      expect(seen[0]?.[4]).toBe(CRITICAL.body); // no markup: the body as it is
+      server.disconnect();
+      await expect(outcome).resolves.toEqual({ kind: 'shown' });
+      await opened.notifier.close();
+    } finally {
+      server.disconnect();
+      await bare.stop();
+    }
   });
 });

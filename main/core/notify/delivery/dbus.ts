@@ -105,6 +105,9 @@ export class DbusNotifier implements Notifier {
       // Signals from any notification server: each pending notification checks its own server's.
       const match = `type='signal',interface='${NOTIFICATIONS_INTERFACE}',path='${NOTIFICATIONS_PATH}'`;
       await call(new Message({ ...BUS, member: 'AddMatch', signature: 's', body: [match] }));
+      // And the server leaving the bus: what it showed will never be answered.
+      const gone = `type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${NOTIFICATIONS_NAME}'`;
+      await call(new Message({ ...BUS, member: 'AddMatch', signature: 's', body: [gone] }));
       // Refuse at once when nothing owns the name and nothing could be started for it.
       const [owned] = (
         await call(new Message({ ...BUS, member: 'NameHasOwner', signature: 's', body: [NOTIFICATIONS_NAME] }))
@@ -213,7 +216,15 @@ export class DbusNotifier implements Notifier {
   }
 
   private onMessage(message: DbusMessage): void {
-    if (message.type !== this.lib.MessageType.SIGNAL || message.interface !== NOTIFICATIONS_INTERFACE) return;
+    if (message.type !== this.lib.MessageType.SIGNAL) return;
+    if (message.member === 'NameOwnerChanged' && message.sender === BUS.destination) {
+      const [name, oldOwner] = message.body as [string, string, string];
+      if (name !== NOTIFICATIONS_NAME || !oldOwner) return;
+      for (const [id, pending] of [...this.pending])
+        if (pending.server === oldOwner) this.settle(id, { kind: 'shown' });
+      return;
+    }
+    if (message.interface !== NOTIFICATIONS_INTERFACE) return;
     const id = message.body[0] as number;
     // Only the server that showed it speaks for a notification (another client could forge signals).
     if (this.pending.get(id)?.server !== message.sender) return;
