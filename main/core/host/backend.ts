@@ -12,7 +12,7 @@ import { startGateway, type Gateway } from '../../../gateway/gateway.js';
 import { ConsoleCore } from '../console-core.js';
 import { systemClock } from '../../../common/clock.js';
 import type { FeedProfile } from '../feed/feed-client.js';
-import { notifierFor } from '../notify/delivery/select.js';
+import { notifierFor, openNotifier } from '../notify/delivery/select.js';
 import { NotificationCenter } from '../notify/notification-center.js';
 import { NotificationPolicy } from '../notify/policy.js';
 import type { Notifier } from '../notify/request.js';
@@ -89,15 +89,25 @@ export async function startBackend(init: CoreInit, hooks: BackendHooks): Promise
     ...binding,
     ...(init.resetHistory ? { resetHistory: true } : {}),
   });
+  // Linux: one D-Bus connection to the notification server, notify-send when there is none.
+  const opened = hooks.notifier
+    ? { notifier: hooks.notifier }
+    : init.notifications === 'off'
+      ? { notifier: notifierFor(process.platform, NOTIFICATION_APP_ID) } // mode off: it never shows anything
+      : await openNotifier(
+          process.platform,
+          NOTIFICATION_APP_ID,
+          init.shellNotifications && hooks.shell ? { shell: hooks.shell } : {},
+        );
+  if ('fallbackReason' in opened && opened.fallbackReason)
+    log(`notifications: through notify-send, D-Bus is not usable: ${opened.fallbackReason}`);
   // Built beside the core, not by it: the core only hears of it as one more observer.
   const notifications = new NotificationCenter({
     sounds: new SoundPlayer({ platform: process.platform, ...(init.soundsDir ? { soundsDir: init.soundsDir } : {}) }),
     policy,
     clock: systemClock,
     log,
-    notifier:
-      hooks.notifier ??
-      notifierFor(process.platform, NOTIFICATION_APP_ID, undefined, init.shellNotifications ? hooks.shell : undefined),
+    notifier: opened.notifier,
     mode: init.notifications === 'off' ? 'off' : 'native',
     settings: () => notificationSettings,
     windowState: () => core.currentWindowState(),

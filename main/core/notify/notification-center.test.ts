@@ -79,6 +79,25 @@ describe('NotificationCenter', () => {
     expect(calls.filter((c) => !c.startsWith('notified'))).toEqual(['external https://runbooks.example/priv']);
   });
 
+  it('withdraws an alert’s notification when the alert is acknowledged or resolved, live only', async () => {
+    const withdrawn: string[] = [];
+    const notifier = new ScriptedNotifier([]);
+    const withdrawing = Object.assign(notifier, {
+      withdraw: async (alert: { feedId: string; alertId: string }) => (withdrawn.push(alert.alertId), 1),
+    });
+    const { center } = setup([], {}, withdrawing);
+    const change = firedChange('critical', 'security');
+    center.onCommitted([change]);
+    const ack = {
+      ...change,
+      seq: change.seq + 1,
+      event: { kind: 'acknowledged', alertId: change.row.alertId, source: 's', at: 1, by: 'bob' },
+    } as const;
+    center.onCommitted([ack, { ...ack, replayed: true }]);
+    await center.settle();
+    expect(withdrawn).toEqual([change.row.alertId]);
+  });
+
   it('turns Open into showing that alert, and Open on a digest into showing the console', async () => {
     const { center, calls, clock } = setup([{ kind: 'open' }, { kind: 'open' }], {
       digestThreshold: 1,

@@ -89,8 +89,25 @@ export class NotificationCenter implements CommittedObserver {
   onCommitted(changes: readonly CommittedChange[]): void {
     if (this.closed) return;
     for (const request of this.deps.policy.decide(changes, this.deps.windowState())) this.deliver(request);
+    this.withdrawSettled(changes);
     this.scheduleDigest();
     this.emitHealth(); // the suppression counts moved
+  }
+
+  /** An alert acknowledged (from any console, link or source) or resolved: its own notification leaves the screen. */
+  private withdrawSettled(changes: readonly CommittedChange[]): void {
+    const withdraw = this.deps.notifier.withdraw?.bind(this.deps.notifier);
+    if (!withdraw) return;
+    for (const { feedId, event, replayed } of changes) {
+      if (replayed || (event.kind !== 'acknowledged' && event.kind !== 'resolved')) continue;
+      const done = withdraw({ feedId, alertId: event.alertId })
+        .then(() => undefined)
+        .catch((error: Error) =>
+          this.deps.log(`withdrawing ${feedId}/${event.alertId}'s notification failed: ${error.message}`),
+        )
+        .finally(() => this.inFlight.delete(done));
+      this.inFlight.add(done);
+    }
   }
 
   /** A snapshot is state, not news: nothing happened that the operator should be told of. */

@@ -50,4 +50,6 @@ export interface Notifier {
   show(request: NotificationRequest, progress?: DeliveryProgress): Promise<DeliveryOutcome>;
   /** Stop waiting for answers from notifications still on screen (a graceful quit). */
   close?(): Promise<void>;
+  /** Take an alert's own notification off the screen (acknowledged or resolved elsewhere); how many were. */
+  withdraw?(alert: AlertRef): Promise<number>;
 }
