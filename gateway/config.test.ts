@@ -101,6 +101,38 @@ describe('gateway configuration', () => {
     );
   });
 
+  it("takes the monitors' sections with their defaults, and names the field a bad one gets wrong", async () => {
+    const icinga = { url: 'https://icinga.example:5665', username: 'tocsin', password: 'pw', caFile: 'icinga/ca.crt' };
+    const path = file(
+      JSON.stringify({
+        ...minimal,
+        icinga,
+        nagios: {},
+        zabbix: {},
+        grafana: {},
+        heartbeats: { backup: { intervalMs: 60_000 } },
+      }),
+    );
+    const config = await loadGatewayConfig(path);
+    expect(config.icinga).toMatchObject({
+      queue: 'tocsin',
+      hardStatesOnly: true,
+      caFile: join(path.slice(0, -'/gateway.json'.length), 'icinga/ca.crt'),
+    });
+    expect(config.icinga?.mapping.severity.critical).toEqual(['critical', 'down']);
+    expect(config.zabbix?.mapping.severity.critical).toEqual(['disaster']);
+    expect(config.nagios?.stickyAcks).toBe(true);
+    expect(() => parseGatewayConfig({ ...minimal, icinga: { ...icinga, url: 'http://icinga.example:5665' } })).toThrow(
+      /icinga\.url/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, heartbeats: { backup: { intervalMs: 10 } } })).toThrow(
+      /heartbeats\.backup\.intervalMs/,
+    );
+    expect(() => parseGatewayConfig({ ...minimal, webhooks: { ci: { fields: { id: 'id' } } } })).toThrow(
+      /webhooks\.ci\.fields\.title/,
+    );
+  });
+
   it('accepts the example configurations', async () => {
     await expect(loadGatewayConfig(join(import.meta.dirname, 'examples/gateway.json'))).resolves.toMatchObject({
       demo: { enabled: true },

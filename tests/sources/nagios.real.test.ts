@@ -43,6 +43,7 @@ beforeAll(async () => {
     people: [{ id: 'ann', name: 'Ann Example', tokens: [ANN] }],
     journal: { path: join(mkdtempSync(join(tmpdir(), 'tocsin-nagios-gw-')), 'journal.sqlite') },
     nagios: { tokens: [NAGIOS_TOKEN] },
+    heartbeats: { nagios: { intervalMs: 60_000, tokens: [NAGIOS_TOKEN] } },
   };
   nagios = await startNagios({
     hosts: [{ name: 'web-1', services: ['http', 'disk'] }],
@@ -107,6 +108,8 @@ describe('Nagios Core 4 (real nagios4)', () => {
     expect(journaled('nagios:web-1!http', 'acknowledged')).toHaveLength(1);
     await nagios.command('PROCESS_SERVICE_CHECK_RESULT;web-1;http;0;HTTP OK - 200');
     await until(() => g!.journal.alertState('nagios:web-1!http')?.status === 'resolved', 15_000, 'the recovery');
+    // The flush service also beats Tocsin's dead-man's switch for Nagios.
+    await until(() => g!.integrations.heartbeats?.state().nagios?.lastSeen != null, 10_000, 'the nagios heartbeat');
   });
 
   it('with the gateway down the command spools, and delivers once the gateway is back, exactly once', async () => {

@@ -3,7 +3,7 @@
  * temporary directory, `interval_length=1` so intervals are seconds. Hosts and services are
  * passive (a test sets their state through the external command file); their contact notifies
  * with deploy/nagios/tocsin-notify, and a `tocsin-spool` service runs its `--flush` every
- * second. `stop()` always stops Nagios (SIGTERM, then SIGKILL) and removes the directory.
+ * second and posts the `nagios` heartbeat. `stop()` always stops Nagios (SIGTERM, then SIGKILL) and removes the directory.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -150,7 +150,7 @@ function objects(
       command_name: 'tocsin-notify-host',
       command_line: `${script} ${common} --state "$HOSTSTATE$" --state-type "$HOSTSTATETYPE$" --output "$HOSTOUTPUT$" --problem-id "$HOSTPROBLEMID$" --last-problem-id "$LASTHOSTPROBLEMID$"`,
     }),
-    define('command', { command_name: 'tocsin-flush', command_line: `${script} --flush` }),
+    define('command', { command_name: 'tocsin-flush', command_line: `${script} --flush --heartbeat nagios` }),
     define('contact', {
       contact_name: 'tocsin',
       alias: 'Tocsin',
