@@ -120,6 +120,8 @@ export class IcingaApi {
         if (!request.reusedSocket) request.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`));
       });
       request.on('response', () => request.setTimeout(0));
+      // A quiet stream is normal; TCP keep-alive is what notices an Icinga host that vanished.
+      request.on('socket', (socket) => socket.setKeepAlive(true, 30_000));
       request.on('error', reject);
       request.end();
     });
