@@ -29,6 +29,10 @@ const steps: Array<[string, string[]]> = [
   ],
   ['UI under a storm', ['npx', 'tsx', 'bench/ui-storm.ts', '15']],
   ['commit → Notify on the bus, D-Bus vs notify-send (real dunst)', ['npx', 'tsx', 'bench/notify-latency.ts']],
+  [
+    'POST to real Alertmanager → Notify on the bus, D-Bus vs notify-send',
+    ['npx', 'tsx', 'bench/alertmanager-notify.ts', '50'],
+  ],
   ['publish → console, JetStream journal vs SQLite journal', ['npx', 'tsx', 'bench/cluster-latency.ts', '2000']],
   ['cold replay from JetStream vs SQLite', ['npx', 'tsx', 'bench/cluster-replay.ts', '200000']],
   ['1,000 consoles over three gateways vs one', ['npx', 'tsx', 'bench/cluster-fanout.ts', '1000', '300']],
