@@ -150,6 +150,14 @@ describe('gateway configuration', () => {
       'error_rate',
     ]);
     expect(monitoring.tls?.certFile).toBe(join(import.meta.dirname, 'examples/tls/gateway.crt'));
+    const monitors = await loadGatewayConfig(join(import.meta.dirname, 'examples/monitors.json'));
+    expect(Object.keys(monitors.heartbeats ?? {})).toEqual(['nagios', 'backup']);
+    expect(monitors.icinga?.caFile).toBe(join(import.meta.dirname, 'examples/icinga/ca.crt'));
+    expect([monitors.nagios?.commandFile, monitors.zabbix?.url, monitors.grafana?.heartbeat?.alertname]).toEqual([
+      '/var/lib/nagios4/rw/nagios.cmd',
+      'https://zabbix.example.com',
+      'Watchdog',
+    ]);
   });
 
   it('takes a jetstream journal, and names the field a bad one gets wrong', () => {
