@@ -11,11 +11,12 @@ import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import type { Action } from '../../../common/protocol/frames.js';
 import { ok, type Result } from '../../../common/result.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
-import { httpError, httpStatusOf, sendHttpError } from '../../server/http-errors.js';
+import { httpError } from '../../server/http-errors.js';
 import { readJsonBody, type BodyRefusal } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import { compileMapping, type Mapper } from '../alertmanager/mapping.js';
 import type { SourceHooks } from '../hooks.js';
+import { pushRoute, type PushSourceStats } from '../push-route.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
 import { ZabbixApi } from './api.js';
 import type { ZabbixConfig } from './config.js';
@@ -26,12 +27,7 @@ export const ZABBIX_PATH = '/v1/zabbix';
 const OWN_UPDATE_MS = 60_000;
 
 /** What the route has answered, by status, and what it stored. */
-export type ZabbixStats = {
-  answers: Record<number, number>;
-  published: number;
-  duplicates: number;
-  lastError?: string;
-};
+export type ZabbixStats = PushSourceStats;
 type Refusal = 'bad_token' | BodyRefusal | 'invalid_zabbix' | 'journal_unavailable';
 
 export class ZabbixSource implements SourceActionHandler {
@@ -95,20 +91,7 @@ export function installZabbix(
   deps: { tokens: readonly string[]; clock: Clock; log: (message: string) => void },
 ): ZabbixSource {
   const source = new ZabbixSource(config, deps);
-  gateway.addRoute('POST', ZABBIX_PATH, async (request, response) => {
-    const answer = await source.handle(request, gateway.sink);
-    const status = answer.ok ? 200 : httpStatusOf(answer.code);
-    source.stats.answers[status] = (source.stats.answers[status] ?? 0) + 1;
-    if (answer.ok) {
-      source.stats.published += answer.value.published;
-      source.stats.duplicates += answer.value.duplicates;
-      response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(answer.value)}\n`);
-      return;
-    }
-    source.stats.lastError = answer.message;
-    deps.log(`zabbix webhook from ${request.socket.remoteAddress}: ${status} ${answer.message}`);
-    sendHttpError(response, answer);
-  });
+  gateway.addRoute('POST', ZABBIX_PATH, pushRoute('zabbix webhook', source, gateway.sink, deps.log));
   gateway.addActionHandler(source);
   return source;
 }
