@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../common/clock.js';
+import { errorMessage } from '../../common/protocol/bounded-json.js';
 import { migrate } from '../../common/node/sqlite/migrate.js';
 import type { AlertEvent } from '../../common/protocol/alert.js';
 import { JOURNAL_MIGRATIONS } from '../journal/migrations.js';
@@ -151,6 +152,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     store,
     close: async () => {
       await escalator.stop();
+      webPush?.close();
       email?.close();
     },
   };
@@ -165,7 +167,7 @@ function webPushChannel(
 ): WebPushChannel | undefined {
   const subject = vapidSubject(config);
   if (!subject) return undefined;
-  const ca = config.push.tls ? readFileSync(config.push.tls.caFile) : undefined;
+  const ca = config.push.tls ? readCa(config.push.tls.caFile) : undefined;
   return new WebPushChannel(store, {
     vapid,
     subject,
@@ -174,6 +176,15 @@ function webPushChannel(
     now,
     ...(ca ? { agent: new Agent({ ca, keepAlive: true }) } : {}),
   });
+}
+
+/** The CA file for push services, or an error naming the field and why it could not be read. */
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`gateway configuration: escalation.push.tls.caFile: cannot read ${file}: ${errorMessage(error)}`);
+  }
 }
 
 const unavailablePush: Channel = {

@@ -37,6 +37,11 @@ export class WebPushChannel implements Channel {
     private readonly options: WebPushOptions,
   ) {}
 
+  /** Close the kept-alive connections to push services. */
+  close(): void {
+    this.options.agent?.destroy();
+  }
+
   async send(notice: Notice): Promise<Result<string>> {
     const subscriptions = this.store.forPerson(notice.person.id);
     if (subscriptions.length === 0) {

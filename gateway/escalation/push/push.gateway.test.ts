@@ -165,6 +165,22 @@ describe('Web Push in a started gateway', () => {
     });
   });
 
+  it('names the field when the push services’ CA file cannot be read', async () => {
+    await expect(
+      startGateway({
+        listen: { host: '127.0.0.1', port: 0 },
+        tokens: [PLAIN],
+        journal: { path: journalPath() },
+        people: [{ id: 'ann', name: 'Ann Example', tokens: [ANN] }],
+        escalation: {
+          publicUrl: 'https://tocsin.example.test',
+          push: { tls: { caFile: '/nonexistent/ca.pem' } },
+          policies: [{ name: 'now', steps: [{ after: 0, notify: ['ann'], via: ['push'] }] }],
+        },
+      }),
+    ).rejects.toThrow(/escalation\.push\.tls\.caFile: cannot read \/nonexistent\/ca\.pem: .*ENOENT/);
+  });
+
   it('keeps its VAPID key across restarts, so browsers’ subscriptions stay valid', async () => {
     const path = journalPath();
     const first = await gatewayOn(path);
