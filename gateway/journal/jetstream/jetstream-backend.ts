@@ -84,9 +84,11 @@ export class JetStreamJournalBackend implements JournalPort {
     const replicaDir = mkdtempSync(join(tmpdir(), 'tocsin-replica-'));
     try {
       const jsm = await jetstreamManager(nc);
-      const info = await ensureStream(jsm, config);
+      const { info, buckets } = await whileElecting(deps, config.stream, async () => {
+        const found = await ensureStream(jsm, config);
+        return { info: found, buckets: await JournalBuckets.open(nc, config, journalIdOf(found)) };
+      });
       const id = journalIdOf(info);
-      const buckets = await JournalBuckets.open(nc, config, id);
       const replica = new ReplicaJournal({
         path: join(replicaDir, 'replica.sqlite'),
         maxEvents: config.maxEvents,
@@ -274,6 +276,29 @@ export class JetStreamJournalBackend implements JournalPort {
       if (status.type === 'reconnect') this.connected = true;
       if (status.type === 'disconnect' || status.type === 'reconnect')
         this.deps.log(`NATS ${status.type} (${this.config.servers.join(', ')})`);
+    }
+  }
+}
+
+/** How long a starting gateway waits for its stream to answer (a leader election takes seconds). */
+const STREAM_START_WAIT_MS = 30_000;
+
+/**
+ * Run `attempt` until it succeeds or `STREAM_START_WAIT_MS` have passed: a gateway started while
+ * the stream elects a leader (a NATS node just died or restarted) gets timeouts or "jetstream not
+ * enabled" for a few seconds, and must come up once the election is over rather than exit. A
+ * stream configured differently from the file is no passing state: refused at once.
+ */
+async function whileElecting<T>(deps: JetStreamBackendDeps, stream: string, attempt: () => Promise<T>): Promise<T> {
+  const deadline = deps.clock.now() + STREAM_START_WAIT_MS;
+  for (let wait = 500; ; wait = Math.min(wait * 2, 4_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const message = errorMessage(error);
+      if (/configured differently/.test(message) || deps.clock.now() + wait > deadline) throw error;
+      deps.log(`journal stream ${stream} not available yet (${message}); trying again in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
