@@ -3,6 +3,8 @@
  * of three, on free loopback ports with their store in a temporary directory. Ready when plain
  * `GET /healthz` on each monitor port says ok (`?js-enabled-only=true` says so too early).
  * `kill(i)` SIGKILLs one node and `restart(i)` brings it back with the same name and store.
+ * Optionally the client port speaks TLS only (mutual TLS with `verify`; see nats-tls.ts), and/or
+ * clients must prove a user of an operator's account (JWT auth, MEMORY resolver; nats-creds.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,13 +14,21 @@ import { freePort } from './real-monitoring.js';
 import { startProcess, stopChild, type Started } from './processes.js';
 import { until } from './until.js';
 
+/** TLS on the client port: the server's certificate, and with `verify` the CA its clients' must chain to. */
+export type NatsTlsOptions = { certFile: string; keyFile: string; caFile?: string; verify?: boolean };
+
+/** Decentralized JWT auth: the operator's JWT, its system account, and the account JWTs to preload. */
+export type NatsJwtAuthOptions = { operatorJwt: string; systemAccount: string; accounts: Record<string, string> };
+
+export type NatsOptions = { tls?: NatsTlsOptions; auth?: NatsJwtAuthOptions };
+
 export type NatsNode = { name: string; port: number; monitorPort: number; clusterPort: number; config: string };
 
 /** A running set of nats-server nodes. */
 export type NatsCluster = {
   dir: string;
   nodes: NatsNode[];
-  /** `nats://127.0.0.1:PORT` of every node. */
+  /** `nats://127.0.0.1:PORT` of every node (`tls://` when the server speaks TLS only). */
   servers: string[];
   kill(index: number): Promise<void>;
   restart(index: number): Promise<void>;
@@ -26,7 +36,7 @@ export type NatsCluster = {
 };
 
 /** Start `size` JetStream nodes (1, or 3 for a cluster with routes between them). */
-export async function startNats(size = 1): Promise<NatsCluster> {
+export async function startNats(size = 1, options: NatsOptions = {}): Promise<NatsCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-nats-'));
   const nodes: NatsNode[] = [];
   for (let i = 0; i < size; i++) {
@@ -39,7 +49,7 @@ export async function startNats(size = 1): Promise<NatsCluster> {
       config: join(dir, `${name}.conf`),
     });
   }
-  for (const node of nodes) writeFileSync(node.config, configFor(node, nodes, dir));
+  for (const node of nodes) writeFileSync(node.config, configFor(node, nodes, dir, options));
   const running: Array<Started | null> = nodes.map(() => null);
   const start = async (i: number) => {
     const node = nodes[i]!;
@@ -64,7 +74,7 @@ export async function startNats(size = 1): Promise<NatsCluster> {
   return {
     dir,
     nodes,
-    servers: nodes.map((node) => `nats://127.0.0.1:${node.port}`),
+    servers: nodes.map((node) => `${options.tls ? 'tls' : 'nats'}://127.0.0.1:${node.port}`),
     kill: async (i) => {
       const child = running[i]?.child;
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -80,7 +90,7 @@ export async function startNats(size = 1): Promise<NatsCluster> {
   };
 }
 
-function configFor(node: NatsNode, nodes: readonly NatsNode[], dir: string): string {
+function configFor(node: NatsNode, nodes: readonly NatsNode[], dir: string, options: NatsOptions): string {
   const cluster =
     nodes.length > 1
       ? `cluster {
@@ -92,11 +102,32 @@ function configFor(node: NatsNode, nodes: readonly NatsNode[], dir: string): str
     .join(', ')}]
 }`
       : '';
+  const { tls, auth } = options;
+  const tlsBlock = tls
+    ? `tls {
+  cert_file: ${JSON.stringify(tls.certFile)}
+  key_file: ${JSON.stringify(tls.keyFile)}
+${tls.caFile === undefined ? '' : `  ca_file: ${JSON.stringify(tls.caFile)}\n`}  verify: ${tls.verify === true}
+  timeout: 2
+}`
+    : '';
+  const authBlock = auth
+    ? `operator: ${JSON.stringify(auth.operatorJwt)}
+system_account: ${auth.systemAccount}
+resolver: MEMORY
+resolver_preload: {
+${Object.entries(auth.accounts)
+  .map(([account, jwt]) => `  ${account}: ${JSON.stringify(jwt)}`)
+  .join('\n')}
+}`
+    : '';
   return `server_name: ${node.name}
 listen: 127.0.0.1:${node.port}
 http: 127.0.0.1:${node.monitorPort}
 jetstream { store_dir: "${join(dir, node.name)}" }
 ${cluster}
+${tlsBlock}
+${authBlock}
 `;
 }
 
