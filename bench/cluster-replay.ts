@@ -1,75 +1,114 @@
 /**
  * Replay of a large backlog from a JetStream journal against a SQLite journal, in one run. The
- * same `events` alert events are journaled into each (not timed). Then, for each backend, a
- * gateway is started cold on it and one console says hello with seq 0; timed from the gateway's
- * start to the console having counted every event. A JetStream gateway first reads the whole
- * stream into its local copy before it listens, so its figure includes that catch-up, which is
- * also printed on its own. A real single-node nats-server runs the stream (store in a temp dir).
- * Throws unless both consoles counted every event; bounded by 600 s per replay.
- *   npx tsx bench/cluster-replay.ts [events=1000000]
+ * same `events` alert events (a realistic backlog: `alerts` alerts, each firing again and again)
+ * are journaled into each; that is not timed. Then, for each backend, a gateway is started cold
+ * on it and one console says hello with seq 0; timed from the gateway's start to the console
+ * having counted every event. A JetStream gateway first reads the whole stream into its local
+ * copy before it listens, so its figure includes that catch-up, which is also printed on its own.
+ * A real single-node nats-server runs the stream (store in a temp dir).
+ *
+ * Seeding JetStream through a gateway's append runs at about 2,100 events/s (a KV round trip per
+ * alert); bench/support/jetstream-seed.ts journals the first events through a real gateway,
+ * checks that the stream and KV hold exactly what it would publish itself, and publishes the rest
+ * straight to the stream, pipelined, with the final alert states stored as the gateway stores them.
+ *
+ * Fails loudly unless each console counted every one of the events with seqs 1..N contiguous,
+ * and unless the whole run ends within its bound (seeding and both replays).
+ *   npx tsx bench/cluster-replay.ts [events=1000000] [alerts=1000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SUBPROTOCOL } from '../common/protocol/frames.js';
 import type { GatewayConfigInput } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';
 import { Journal } from '../gateway/journal/journal.js';
 import { startNats } from '../tests/support/nats.js';
-import { startCountingClients } from './support/counting-clients.js';
+import { seedJetStream } from './support/jetstream-seed.js';
 import { benchEvent } from './support/pipeline-events.js';
+import { startSeqCheckingClient } from './support/seq-checking-client.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const TIMEOUT_MS = 600_000;
+const ALERTS = Number(process.argv[3] ?? 1_000);
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(ALERTS) || ALERTS < 1)
+  throw new Error('usage: npx tsx bench/cluster-replay.ts [events=1000000] [alerts=1000]');
+/** Each replay's bound; and the whole run's (seeding included), after which it exits non-zero. */
+const REPLAY_TIMEOUT_MS = 600_000;
+const RUN_TIMEOUT_MS = 45 * 60_000;
 const TOKEN = 'bench-token-0123456789abcdef';
 const BATCH = 1_000;
 const WINDOW = { maxEvents: 10_000_000, maxAgeMs: 10 * 365 * 24 * 3600_000 };
+const event = (i: number) => benchEvent(i, { alerts: ALERTS });
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
-/** From a cold gateway start to one console having counted all N events: total and the start alone (ms). */
+const watchdog = setTimeout(() => {
+  console.error(`cluster-replay: not finished within ${RUN_TIMEOUT_MS / 60_000} minutes: no figures`);
+  process.exit(1);
+}, RUN_TIMEOUT_MS);
+watchdog.unref();
+
+/** From a cold gateway start to one console having counted all N events in order: total and the start alone (ms). */
 async function replay(journal: GatewayConfigInput['journal']): Promise<{ totalMs: number; startMs: number }> {
   const t0 = Date.now();
-  const gateway = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal });
+  const gateway = await startGateway(
+    { listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal },
+    { log: (message) => console.log(`  gateway: ${message}`) },
+  );
   const startMs = Date.now() - t0;
-  const clients = startCountingClients(
-    { url: gateway.url, clients: 1, expect: N, token: TOKEN, hello: true, protocol: 'tocsin.v1' },
-    TIMEOUT_MS,
+  const console_ = startSeqCheckingClient(
+    { url: gateway.url, expect: N, token: TOKEN, protocol: SUBPROTOCOL },
+    REPLAY_TIMEOUT_MS,
   );
   try {
-    return { totalMs: (await clients.done) - t0, startMs };
+    const result = await console_.done;
+    if (result.count !== N || result.last !== N)
+      throw new Error(`the console counted ${result.count} events up to seq ${result.last}, not 1..${N}`);
+    return { totalMs: result.at - t0, startMs };
   } finally {
-    await clients.stop();
+    await console_.stop();
     await gateway.close();
   }
 }
 
+console.log(
+  `cluster-replay: ${N.toLocaleString('en')} events of ${ALERTS.toLocaleString('en')} alerts; load ${load()}`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-cluster-replay-'));
 const nats = await startNats(1);
 try {
+  let t = Date.now();
   const sqlitePath = join(dir, 'journal.sqlite');
   const sqlite = new Journal({ path: sqlitePath, ...WINDOW });
   for (let i = 0; i < N; i += BATCH)
-    sqlite.append(
-      Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ event: benchEvent(i + j, { alerts: 5_000 }) })),
-    );
+    sqlite.append(Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ event: event(i + j) })));
+  const sqliteLast = sqlite.bounds().last;
   sqlite.close();
+  if (sqliteLast !== N) throw new Error(`the SQLite journal holds ${sqliteLast} events, not ${N}`);
+  console.log(`  seeded SQLite in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-  const jetstream = { kind: 'jetstream' as const, servers: nats.servers, stream: 'REPLAY', ...WINDOW };
-  const t0 = Date.now();
-  const writer = await startGateway({ listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal: jetstream });
-  for (let i = 0; i < N; i += BATCH)
-    await writer.sink.publish(
-      Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ event: benchEvent(i + j, { alerts: 5_000 }) })),
-    );
-  const written = writer.journal.bounds().last;
-  await writer.close();
-  if (written !== N) throw new Error(`the stream holds ${written} events, not ${N}: the replay would not be of ${N}`);
-  const publishRate = N / ((Date.now() - t0) / 1000);
+  t = Date.now();
+  const seed = await seedJetStream({
+    servers: nats.servers,
+    stream: 'REPLAY',
+    window: WINDOW,
+    events: N,
+    event,
+    token: TOKEN,
+    log: (message) => console.log(`  ${message}`),
+  });
+  console.log(
+    `  seeded JetStream in ${((Date.now() - t) / 1000).toFixed(1)} s (direct publishes at ${Math.round(seed.directRate).toLocaleString('en')}/s; ${seed.alerts} alert states in KV); load ${load()}`,
+  );
 
   const fromSqlite = await replay({ path: sqlitePath, ...WINDOW });
-  const fromJetStream = await replay(jetstream);
+  console.log(`  sqlite replay done; load ${load()}`);
+  const fromJetStream = await replay({ kind: 'jetstream', servers: nats.servers, stream: 'REPLAY', ...WINDOW });
   const rate = (ms: number) => Math.round((N / ms) * 1000).toLocaleString('en');
-  console.log(`replay of ${N.toLocaleString('en')} events to one console from seq 0, from a cold gateway start`);
   console.log(
-    `  (published into JetStream through a gateway at ${Math.round(publishRate).toLocaleString('en')} events/s)`,
+    `replay of ${N.toLocaleString('en')} events (${ALERTS.toLocaleString('en')} alerts) to one console from seq 0, from a cold gateway start; seqs 1..${N} contiguous on both`,
   );
   console.log(
     `  sqlite     ${(fromSqlite.totalMs / 1000).toFixed(1)} s, ${rate(fromSqlite.totalMs)} events/s (start ${fromSqlite.startMs} ms)`,
@@ -79,7 +118,9 @@ try {
       `(start, reading the stream into the local copy: ${(fromJetStream.startMs / 1000).toFixed(1)} s)`,
   );
   console.log(`  ratio jetstream / sqlite time: ${(fromJetStream.totalMs / fromSqlite.totalMs).toFixed(2)}`);
+  console.log(`  load average at the end: ${load()}`);
 } finally {
+  clearTimeout(watchdog);
   await nats.stop();
   rmSync(dir, { recursive: true, force: true });
 }
