@@ -25,17 +25,20 @@ let auth: NatsAuth;
 let mtls: NatsCluster;
 let jwt: NatsCluster;
 let plain: NatsCluster;
+let both: NatsCluster;
 beforeAll(async () => {
   pki = makeTestPki();
   auth = await makeNatsAuth();
-  [mtls, jwt, plain] = await Promise.all([
-    startNats(1, { tls: { ...pki.server, caFile: pki.caFile, verify: true } }),
+  const tls = { ...pki.server, caFile: pki.caFile, verify: true };
+  [mtls, jwt, plain, both] = await Promise.all([
+    startNats(1, { tls }),
     startNats(1, { auth }),
     startNats(1),
+    startNats(1, { tls, auth }),
   ]);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([mtls?.stop(), jwt?.stop(), plain?.stop()]);
+  await Promise.all([mtls?.stop(), jwt?.stop(), plain?.stop(), both?.stop()]);
 });
 
 /** The server's client connections, from its monitor port. */
@@ -167,6 +170,17 @@ describe('a JetStream journal over mutual TLS', () => {
     expect(message).toContain('journal.tls has no certFile and keyFile');
   }, 30_000);
 
+  it('says the server did not accept a client certificate signed by a CA it does not trust', async () => {
+    const message = await refused(
+      { kind: 'jetstream', servers: mtls.servers, stream: 'MTLS', tls: { caFile: pki.caFile, ...pki.strangerClient } },
+      mtls,
+    );
+    expect(message).toContain(`cannot reach NATS at ${mtls.servers[0]}`);
+    expect(message).toContain(
+      `the server demands a client certificate (mutual TLS) and did not accept journal.tls.certFile ${pki.strangerClient.certFile}`,
+    );
+  }, 30_000);
+
   it('names a TLS file that cannot be read, and refuses a certificate without its key', async () => {
     const missing = `${pki.dir}/nope.pem`;
     const message = await refused(
@@ -234,6 +248,34 @@ describe('a JetStream journal with a .creds file (operator, account, user JWTs)'
     const message = await refused({ kind: 'jetstream', servers: jwt.servers, stream: 'CREDS' }, jwt);
     expect(message).toContain(`cannot reach NATS at ${jwt.servers[0]}`);
     expect(message).toContain('it may need credentials (journal.credentials)');
+  }, 30_000);
+});
+
+describe('a JetStream journal over mutual TLS and with a .creds file at once', () => {
+  it('journals and delivers as the user of the account, over TLS', async () => {
+    const journal: Journal = {
+      kind: 'jetstream',
+      servers: both.servers,
+      stream: 'BOTH',
+      tls: { caFile: pki.caFile, ...pki.client },
+      credentials: await auth.userCreds('gateway-both'),
+    };
+    expect(await roundTrip(journal, 'both')).toEqual([1, 2, 3]);
+  }, 60_000);
+
+  it('with the certificate right and an unknown user, blames the credentials', async () => {
+    const stranger = await auth.strangerCreds('stranger-both');
+    const message = await refused(
+      {
+        kind: 'jetstream',
+        servers: both.servers,
+        stream: 'BOTH',
+        tls: { caFile: pki.caFile, ...pki.client },
+        credentials: stranger,
+      },
+      both,
+    );
+    expect(message).toContain(`the server refused the credentials ${stranger}`);
   }, 30_000);
 });
 

@@ -1,8 +1,8 @@
 /**
  * Throw-away PKI for NATS over TLS in tests, made with openssl into a temporary directory: a CA,
  * a server certificate for 127.0.0.1 and localhost signed by it, a client certificate signed by
- * it (for mutual TLS), and a second CA that signed none of them (to be distrusted). P-256, two
- * days.
+ * it (for mutual TLS), and a second CA, not trusted by either side, with a client certificate of
+ * its own. P-256, two days.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ export type TestPki = {
   otherCaFile: string;
   server: { certFile: string; keyFile: string };
   client: { certFile: string; keyFile: string };
+  /** A client certificate signed by the other CA: a server verifying clients refuses it. */
+  strangerClient: { certFile: string; keyFile: string };
 };
 
 const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -68,5 +70,6 @@ export function makeTestPki(): TestPki {
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature\n',
   );
   const client = makeLeaf(dir, 'tocsin-gateway', ca, 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n');
-  return { dir, caFile: ca.certFile, otherCaFile: other.certFile, server, client };
+  const strangerClient = makeLeaf(dir, 'stranger', other, 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n');
+  return { dir, caFile: ca.certFile, otherCaFile: other.certFile, server, client, strangerClient };
 }

@@ -84,12 +84,15 @@ async function explain(error: unknown, spec: NatsConnectionSpec, tlsAsked: boole
     return spec.credentials === undefined
       ? `the server refused this gateway (${message}): it may need credentials (journal.credentials)`
       : `the server refused the credentials ${spec.credentials} (${message}): it does not know this user or its account, or the user is not allowed`;
-  // A server that demands a client certificate closes a TLS 1.3 connection without one after the
-  // handshake; the client sees only a timeout. The server's INFO (plain text, before TLS) says so.
-  if (tlsAsked && spec.tls?.certFile === undefined && /timeout/i.test(message)) {
+  // A server that demands a client certificate closes a TLS 1.3 connection without one (or with
+  // one it does not trust) after the handshake; the client sees only a timeout. The server's INFO
+  // (plain text, before TLS) says whether it demands one.
+  if (tlsAsked && /timeout/i.test(message)) {
     const info = await firstInfo(spec.servers).catch(() => null);
     if (info?.tls_verify === true)
-      return `the server demands a client certificate (mutual TLS) and journal.tls has no certFile and keyFile (${message})`;
+      return spec.tls?.certFile === undefined
+        ? `the server demands a client certificate (mutual TLS) and journal.tls has no certFile and keyFile (${message})`
+        : `the server demands a client certificate (mutual TLS) and did not accept journal.tls.certFile ${spec.tls.certFile}: is it signed by a CA in the server's ca_file? (${message})`;
   }
   return message;
 }
