@@ -33,8 +33,8 @@ import { Directory } from './identity/directory.js';
 import { PresenceRegistry } from './identity/presence.js';
 import { attachEscalation, type AttachedEscalation } from './escalation/attach.js';
 import type { InstalledEscalation } from './escalation/install.js';
-import { startLeaderLease } from './cluster/install.js';
-import type { LeaderLease } from './cluster/leader-lease.js';
+import { startClusterRole } from './cluster/install.js';
+import { soloRole, type ClusterRole } from './cluster/cluster-role.js';
 
 export const GATEWAY_VERSION = '0.1.0';
 
@@ -64,8 +64,8 @@ export type Gateway = {
   alertmanager?: AlertmanagerReceiver;
   /** Escalation (people reached away from a console), when configured. */
   escalation?: InstalledEscalation;
-  /** With a JetStream journal: this gateway's side of the cluster's leader lease. */
-  leader?: LeaderLease;
+  /** Leadership, signals and shared maps: a lone gateway's own, or its side of a JetStream cluster's. */
+  cluster: ClusterRole;
   /** The Prometheus poller, when configured. */
   prometheus?: PrometheusPoller;
   /** Alertmanager, JSON webhooks, Grafana, Icinga 2, Nagios, Zabbix and heartbeats, as configured (sources/install.ts). */
@@ -110,6 +110,8 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const sources: EventSource[] = [];
 
   let escalation: AttachedEscalation | null = null;
+  // Replaced by the cluster's role once the journal is open; until then nothing publishes.
+  let role: ClusterRole = soloRole();
   // Whoever journaled them (this gateway, or another one of a cluster), new frames go to every console.
   journal.onAppended(() => {
     // Journaled is what the caller is told: a console's send failing is that console's problem.
@@ -130,12 +132,12 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const sink: EventSink = {
     publish: (entries) => appendAndFanOut(entries),
     publishMetrics: (samples: readonly MetricSample[]) => {
-      if (sessions.size === 0 || samples.length === 0) return;
-      // Serialized once for every console; the schema caps a frame at 10,000 samples.
-      for (let i = 0; i < samples.length; i += 10_000) {
-        const text = JSON.stringify({ type: 'metrics', samples: samples.slice(i, i + 10_000) });
-        for (const session of sessions) session.offerMetrics(text);
-      }
+      if (samples.length === 0 || (role.kind === 'solo' && sessions.size === 0)) return;
+      // Serialized once for every console of every gateway; the schema caps a frame at 10,000
+      // samples, a cluster signal at NATS's max_payload (a sample is well under 1 KB).
+      const chunk = Math.min(10_000, Math.floor(role.maxSignalBytes / 1024));
+      for (let i = 0; i < samples.length; i += chunk)
+        role.broadcast('metrics', JSON.stringify({ type: 'metrics', samples: samples.slice(i, i + chunk) }));
     },
     alertState: (alertId) => journal.alertState(alertId),
   };
@@ -237,14 +239,26 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     await journal.close();
     throw error;
   });
+  role = await startClusterRole(journal, config.journal, { holder: config.name, clock, log }).catch(
+    async (error: unknown) => {
+      edge.dispose();
+      await journal.close();
+      throw new Error(`cannot join the cluster: ${errorMessage(error)}`);
+    },
+  );
+  // Metrics from whichever gateway polls (the leader, in a cluster) go to this gateway's consoles.
+  role.onSignal('metrics', (text) => {
+    for (const session of sessions) session.offerMetrics(text);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => {
       server.off('error', reject);
       resolve();
     });
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     edge.dispose();
+    await role.close().catch(() => {});
     void journal.close();
     throw new Error(`gateway cannot listen on ${config.listen.host}:${config.listen.port}: ${errorMessage(error)}`);
   });
@@ -252,9 +266,10 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
 
-  const leader = await startLeaderLease(journal, config.journal, { holder: config.name, clock, log });
   const trim = () =>
-    journal.trim(clock.now()).catch((error: unknown) => log(`trimming the journal failed: ${errorMessage(error)}`));
+    journal
+      .trim(clock.now(), { leader: role.isLeader() })
+      .catch((error: unknown) => log(`trimming the journal failed: ${errorMessage(error)}`));
   await trim();
   let trimTimer = clock.setTimeout(function trimLater() {
     void trim();
@@ -277,7 +292,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     },
     sessions: () => sessions.size,
     integrations: {},
-    ...(leader ? { leader } : {}),
+    cluster: role,
     close: async () => {
       clock.clearTimeout(trimTimer);
       for (const source of sources) await source.stop();
@@ -289,7 +304,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       edge.dispose();
       await escalation?.close();
-      await leader?.stop();
+      await role.close();
       await journal.close();
     },
   };
@@ -314,12 +329,14 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   gateway.integrations = await installSources(gateway, config, {
     clock,
     log,
+    cluster: role,
     journalPath: localPath,
     ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
   });
   if (gateway.integrations.alertmanager) gateway.alertmanager = gateway.integrations.alertmanager;
   if (config.prometheus) {
-    gateway.prometheus = new PrometheusPoller(config.prometheus, { log });
+    // Once per cluster: the leader polls, and its samples reach every gateway's consoles.
+    gateway.prometheus = new PrometheusPoller(config.prometheus, { log, shouldPoll: () => role.isLeader() });
     await gateway.addSource(gateway.prometheus);
   }
   if (config.escalation) {

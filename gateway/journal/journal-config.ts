@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const JETSTREAM_ONLY = ['servers', 'stream', 'tls', 'credentials'] as const;
+const JETSTREAM_ONLY = ['servers', 'stream', 'tls', 'credentials', 'leaseTtlMs'] as const;
 
 export const JournalConfigSchema = z
   .strictObject({
@@ -37,6 +37,8 @@ export const JournalConfigSchema = z
     tls: z.strictObject({ caFile: z.string(), certFile: z.string(), keyFile: z.string() }).partial().optional(),
     /** jetstream: a NATS `.creds` file (user JWT and NKey seed). */
     credentials: z.string().optional(),
+    /** jetstream: how long a dead leader's lease lasts before another gateway takes its work over (default 10 s). */
+    leaseTtlMs: z.number().int().min(1_000).max(300_000).optional(),
   })
   .superRefine((journal, context) => {
     const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });

@@ -50,8 +50,11 @@ export interface JournalPort extends JournalView {
    * (compare-and-set): resolves with the result stored, this one or the earlier one.
    */
   recordActionResult(actionId: string, result: string, at: number): Promise<string>;
-  /** Drop what is outside the replay window (where the backend does not do it itself). */
-  trim(now: number): Promise<void>;
+  /**
+   * Drop what is outside the replay window (where the backend does not do it itself). What a
+   * cluster shares (alert states in KV) is trimmed only by its leader (`leader`; default true).
+   */
+  trim(now: number, options?: { leader?: boolean }): Promise<void>;
   /** Start background work (checkpoints, reading the stream); the gateway calls it once it listens. */
   start?(): Promise<void>;
   /** Called whenever new frames became readable, whoever journaled them. */

@@ -5,6 +5,7 @@
  * function does its wiring.
  */
 import type { Clock } from '../../common/clock.js';
+import type { ClusterRole } from '../cluster/cluster-role.js';
 import type { GatewayConfig } from '../config.js';
 import { installAlertmanager, type AlertmanagerReceiver } from './alertmanager/receiver.js';
 import type { DeadMansSwitch } from './heartbeat/dead-mans-switch.js';
@@ -34,6 +35,8 @@ export type InstallDeps = {
   /** The SQLite file beside which sources keep their state (`:memory:` in tests). */
   journalPath: string;
   sqliteNativeBinding?: string;
+  /** Leadership, signals and shared maps (a lone gateway's own when absent). */
+  cluster?: ClusterRole;
 };
 
 /** Install every configured source. */
@@ -45,7 +48,13 @@ export async function installSources(
   const { clock, log } = deps;
   const now = () => clock.now();
   const tokens = config.tokens;
-  const heartbeats = await installDeadMansSwitch(gateway, config.heartbeats ?? {}, { tokens, clock, log });
+  const cluster = deps.cluster;
+  const heartbeats = await installDeadMansSwitch(gateway, config.heartbeats ?? {}, {
+    tokens,
+    clock,
+    log,
+    ...(cluster ? { cluster } : {}),
+  });
   const installed: InstalledSources = { heartbeats };
   if (config.alertmanager) {
     installed.alertmanager = await installAlertmanager(gateway, config.alertmanager, {
@@ -55,6 +64,7 @@ export async function installSources(
       now,
       log,
       heartbeats,
+      ...(cluster ? { cluster } : {}),
     });
   }
   if (config.webhooks) installed.webhooks = installWebhooks(gateway, config.webhooks, { tokens, now, log });

@@ -31,7 +31,7 @@ export type TocsinCluster = {
 };
 
 /** Start gateway `gateway` (its config file written already) and wait for its feed URL. */
-async function startGatewayProcess(gateway: ClusterGateway): Promise<void> {
+export async function startGatewayProcess(gateway: ClusterGateway): Promise<void> {
   gateway.process = await startProcess(
     'node',
     ['--import', 'tsx', CLI, '--config', gateway.config],

@@ -185,15 +185,16 @@ export class JetStreamJournalBackend implements JournalPort {
 
   /**
    * The stream trims itself by its limits; the replica follows, states not yet in KV are saved,
-   * and resolved alerts older than the window leave the KV bucket as they leave a SQLite journal
+   * and (by the leader) resolved alerts older than the window leave the KV bucket as they leave a SQLite journal
    * (otherwise the bucket grows by every alert that ever fired).
    */
-  async trim(now: number): Promise<void> {
+  async trim(now: number, options: { leader?: boolean } = {}): Promise<void> {
     const expired = this.replica.resolvedBefore(now - this.config.maxAgeMs);
     this.replica.trim(now);
     await this.readInfo();
     await Promise.all([...this.unsaved].map((alertId) => this.saveState(alertId)));
-    await this.buckets.deleteStates(expired);
+    // Once per cluster: every gateway's replica holds the same expired states.
+    if (options.leader ?? true) await this.buckets.deleteStates(expired);
   }
 
   onAppended(listener: () => void): void {

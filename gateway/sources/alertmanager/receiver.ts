@@ -18,7 +18,15 @@ import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from '../
 import type { AlertmanagerConfig } from './config.js';
 import { compileMapping, type Mapper } from './mapping.js';
 import { ALERTMANAGER_SOURCE, entriesFor, WebhookMessageSchema } from './payload.js';
-import { AlertmanagerApi, AlertmanagerSilencer, SilenceReconciler, SilenceStore } from './silences.js';
+import {
+  AlertmanagerApi,
+  AlertmanagerSilencer,
+  SilenceReconciler,
+  SilenceStore,
+  type SilenceRecord,
+} from './silences.js';
+import { SharedSilenceStore, type SilenceRecords } from './shared-silences.js';
+import type { ClusterRole } from '../../cluster/cluster-role.js';
 import { describeZodIssue } from '../../../common/zod-issue.js';
 import type { DeadMansSwitch } from '../heartbeat/dead-mans-switch.js';
 
@@ -120,6 +128,8 @@ export type AlertmanagerDeps = {
   log: (message: string) => void;
   /** The dead-man's switch, on which `heartbeat` is declared as `alertmanager`. */
   heartbeats?: DeadMansSwitch;
+  /** In a cluster: its leadership and the silences every gateway shares. */
+  cluster?: ClusterRole;
 };
 
 /** The installed source: its statistics, and its silence store closed with the gateway. */
@@ -128,18 +138,20 @@ export class AlertmanagerReceiver implements EventSource {
   readonly stats: ReceiverStats = { answers: {}, alerts: 0, published: 0, duplicates: 0 };
   readonly silencer: AlertmanagerSilencer | undefined;
   reconciler: SilenceReconciler | undefined;
-  private readonly store: SilenceStore | undefined;
+  private readonly store: SilenceRecords | undefined;
   private readonly api: AlertmanagerApi | undefined;
 
+  /** `shared`: the cluster's silences; without it they are kept in this gateway's own file. */
   constructor(
     private readonly config: AlertmanagerConfig,
     private readonly deps: AlertmanagerDeps,
+    shared?: SilenceRecords,
   ) {
     if (config.url && config.silences.enabled) {
       const path =
         config.silences.statePath ??
         (deps.journalPath === ':memory:' ? ':memory:' : `${deps.journalPath}.silences.sqlite`);
-      this.store = new SilenceStore(path, deps.sqliteNativeBinding);
+      this.store = shared ?? new SilenceStore(path, deps.sqliteNativeBinding);
       const api = new AlertmanagerApi(config.url, {
         timeoutMs: config.requestTimeoutMs,
         ...(config.apiToken ? { apiToken: config.apiToken } : {}),
@@ -161,6 +173,7 @@ export class AlertmanagerReceiver implements EventSource {
         missingAfterMs: this.config.silences.resolveMissingAfterMs,
         now: this.deps.now,
         log: this.deps.log,
+        ...(this.deps.cluster ? { shouldRun: () => this.deps.cluster!.isLeader() } : {}),
       });
       this.reconciler.start();
     }
@@ -178,7 +191,12 @@ export async function installAlertmanager(
   config: AlertmanagerConfig,
   deps: AlertmanagerDeps,
 ): Promise<AlertmanagerReceiver> {
-  const receiver = new AlertmanagerReceiver(config, deps);
+  const sharedMap = config.url && config.silences.enabled ? deps.cluster?.sharedMap<SilenceRecord>('silences') : null;
+  const receiver = new AlertmanagerReceiver(
+    config,
+    deps,
+    sharedMap ? new SharedSilenceStore(await sharedMap) : undefined,
+  );
   const options: Options = {
     tokens: config.tokens ?? deps.tokens,
     maxBodyBytes: config.maxBodyBytes,

@@ -108,4 +108,29 @@ describe('silence reconciler', () => {
     expect(store.get('f1')).toBeDefined();
     store.close();
   });
+
+  it('asks Alertmanager nothing while another gateway of the cluster leads (shouldRun false)', async () => {
+    const store = new SilenceStore(':memory:');
+    store.put({ alertId: 'f1', silenceId: 's1', createdAt: 0, endsAt: 1 });
+    let leader = false;
+    let asked = 0;
+    const reconciler = new SilenceReconciler(
+      {
+        activeFingerprints: async () => {
+          asked++;
+          return new Set(['f1']);
+        },
+        expireSilence: async () => {},
+      },
+      store,
+      { alertState: () => undefined, publish: async () => [] },
+      { intervalMs: 1_000, missingAfterMs: 0, now: () => 0, log: () => {}, shouldRun: () => leader },
+    );
+    await reconciler.tick();
+    expect(asked).toBe(0);
+    leader = true;
+    await reconciler.tick();
+    expect(asked).toBe(1);
+    store.close();
+  });
 });

@@ -16,11 +16,12 @@ import type { Action } from '../../../common/protocol/frames.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
 import { ALERTMANAGER_SOURCE, dedupKey } from './payload.js';
 import { errorMessage, parseBoundedJson } from '../../../common/protocol/bounded-json.js';
+import type { SilenceRecords } from './shared-silences.js';
 
 export type SilenceRecord = { alertId: string; silenceId: string; createdAt: number; endsAt: number };
 
-/** alert id → the silence Tocsin created for it. */
-export class SilenceStore {
+/** alert id → the silence Tocsin created for it, in this gateway's own file. */
+export class SilenceStore implements SilenceRecords {
   private readonly db: Database.Database;
 
   /** `nativeBinding`: better-sqlite3's native module, when not the one Node would load (Electron). */
@@ -154,7 +155,7 @@ export class AlertmanagerSilencer implements SourceActionHandler {
 
   constructor(
     private readonly api: AlertmanagerApi,
-    private readonly store: SilenceStore,
+    private readonly store: SilenceRecords,
     private readonly options: SilencerOptions,
   ) {}
 
@@ -174,7 +175,7 @@ export class AlertmanagerSilencer implements SourceActionHandler {
     if (matchers.length === 0) throw new Error(`alert ${alert.alertId} has no labels to silence on`);
     const now = this.options.now();
     const endsAt = now + this.options.expiryMs;
-    const previous = this.store.get(alert.alertId);
+    const previous = await this.store.get(alert.alertId);
     const silenceId = await this.api.createSilence({
       matchers,
       startsAt: new Date(now).toISOString(),
@@ -182,7 +183,7 @@ export class AlertmanagerSilencer implements SourceActionHandler {
       createdBy: by,
       comment: comment?.trim() || this.options.comment,
     });
-    this.store.put({ alertId: alert.alertId, silenceId, createdAt: now, endsAt });
+    await this.store.put({ alertId: alert.alertId, silenceId, createdAt: now, endsAt });
     // A second acknowledgement replaces the first silence rather than stacking them.
     if (previous && previous.silenceId !== silenceId) {
       await this.api
@@ -196,10 +197,10 @@ export class AlertmanagerSilencer implements SourceActionHandler {
   }
 
   private async unsilence(alert: AlertState): Promise<void> {
-    const record = this.store.get(alert.alertId);
+    const record = await this.store.get(alert.alertId);
     if (!record) return; // acknowledged before silences were configured: nothing to expire
     await this.api.expireSilence(record.silenceId);
-    this.store.delete(alert.alertId);
+    await this.store.delete(alert.alertId);
   }
 }
 
@@ -210,6 +211,8 @@ export type ReconcilerOptions = {
   missingAfterMs: number;
   now: () => number;
   log: (message: string) => void;
+  /** Whether to check now (in a cluster, only its leader checks); always when absent. */
+  shouldRun?: () => boolean;
 };
 
 /**
@@ -220,7 +223,8 @@ export type ReconcilerOptions = {
  * `missingAfterMs` (longer than Prometheus takes to resend its alerts to a restarted
  * Alertmanager) is journaled as resolved, with the same dedup key the webhook would use, so a
  * late webhook resolve adds nothing. Once the alert is resolved, its silence is expired: the
- * acknowledgement belonged to that episode, and a new one must not be muted.
+ * acknowledgement belonged to that episode, and a new one must not be muted. In a cluster only
+ * the leader checks (`shouldRun`), from the silences every gateway shares.
  */
 export class SilenceReconciler {
   private readonly missingSince = new Map<string, number>();
@@ -232,7 +236,7 @@ export class SilenceReconciler {
 
   constructor(
     private readonly api: Pick<AlertmanagerApi, 'activeFingerprints' | 'expireSilence'>,
-    private readonly store: SilenceStore,
+    private readonly store: SilenceRecords,
     private readonly sink: Pick<EventSink, 'publish' | 'alertState'>,
     private readonly options: ReconcilerOptions,
   ) {}
@@ -256,8 +260,9 @@ export class SilenceReconciler {
 
   /** One check of every silenced alert; never throws (failures are counted and logged). */
   async tick(): Promise<void> {
+    if (this.options.shouldRun?.() === false) return this.missingSince.clear();
     try {
-      const records = this.store.all();
+      const records = await this.store.all();
       if (records.length === 0) return this.missingSince.clear();
       const present = await this.api.activeFingerprints();
       const now = this.options.now();
@@ -290,7 +295,7 @@ export class SilenceReconciler {
         }
         // Resolved (by the webhook or just now) or unknown: the silence has done its work.
         await this.api.expireSilence(record.silenceId);
-        this.store.delete(record.alertId);
+        await this.store.delete(record.alertId);
         this.missingSince.delete(record.alertId);
       }
     } catch (error) {

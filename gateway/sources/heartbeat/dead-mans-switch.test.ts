@@ -11,6 +11,8 @@ import { startGateway, type Gateway } from '../../gateway.js';
 import type { GatewayConfigInput } from '../../config.js';
 import type { EventSink, SinkEntry } from '../sink.js';
 import { DeadMansSwitch, silentAlertId } from './dead-mans-switch.js';
+import { soloRole, type ClusterRole } from '../../cluster/cluster-role.js';
+import type { AlertState } from '../../../common/protocol/alert.js';
 
 const TOKEN = 'console-token-0123456789';
 const open: Gateway[] = [];
@@ -154,5 +156,63 @@ describe("the dead-man's switch", () => {
     expect(published.map((entry) => entry.event.kind)).toEqual(['fired']);
     expect(watch.state().zabbix).toMatchObject({ silent: true, lastSeen: null });
     watch.stop();
+  });
+
+  it('in a cluster: a follower hears beats but never raises; the gateway that takes the lead does', async () => {
+    const clock = new ManualClock(0);
+    const states = new Map<string, 'firing' | 'resolved'>();
+    const published: string[] = [];
+    const sink: EventSink = {
+      publish: async (entries) => {
+        for (const { event } of entries) {
+          published.push(`${event.kind} ${event.alertId}`);
+          states.set(event.alertId, event.kind === 'fired' ? 'firing' : 'resolved');
+        }
+        return entries.map((_, i) => i + 1);
+      },
+      publishMetrics: () => {},
+      alertState: (id) => (states.has(id) ? ({ status: states.get(id) } as AlertState) : undefined),
+    };
+    // Two gateways' roles on one bus: `a` leads first.
+    const bus: Array<(name: string) => void> = [];
+    let leader = 'a';
+    const changes: Array<{ name: string; listener: (leader: boolean) => void }> = [];
+    const role = (name: string): ClusterRole => ({
+      ...soloRole(),
+      kind: 'nats',
+      isLeader: () => leader === name,
+      onLeaderChange: (listener) => void changes.push({ name, listener }),
+      broadcast: (_topic, payload) => bus.forEach((deliver) => deliver(payload)),
+      onSignal: (_topic, listener) => void bus.push(listener),
+    });
+    const a = new DeadMansSwitch({ clock, log: () => {}, cluster: role('a') });
+    const b = new DeadMansSwitch({ clock, log: () => {}, cluster: role('b') });
+    for (const watch of [a, b]) {
+      watch.declare('icinga', 10_000);
+      watch.start(sink);
+    }
+    // A beat posted to b reaches a, the leader: nothing is raised while beats come.
+    clock.advance(6_000);
+    b.beat('icinga');
+    clock.advance(6_000);
+    await settle();
+    expect(a.state().icinga?.lastSeen).toBe(6_000);
+    expect(published).toEqual([]);
+    // Silent: only the leader raises.
+    clock.advance(5_000);
+    await settle();
+    expect(published).toEqual([`fired ${silentAlertId('icinga')}`]);
+    expect(b.state().icinga?.silent).toBe(true);
+    // a dies; a beat returns while nobody leads; b takes the lead and resolves at once.
+    a.stop();
+    leader = '';
+    b.beat('icinga');
+    await settle();
+    expect(published).toHaveLength(1);
+    leader = 'b';
+    for (const change of changes.filter((c) => c.name === 'b')) change.listener(true);
+    await settle();
+    expect(published).toEqual([`fired ${silentAlertId('icinga')}`, `resolved ${silentAlertId('icinga')}`]);
+    b.stop();
   });
 });

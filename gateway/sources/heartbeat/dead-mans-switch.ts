@@ -8,9 +8,15 @@
  * The interval of a heartbeat never seen runs from the gateway's start. Whether the silent
  * alert is firing is read from the journal, so a gateway restarted while a monitor was silent
  * resolves that alert when the heartbeat returns, and does not raise it twice.
+ *
+ * In a cluster a heartbeat reaches one gateway: it is broadcast to all, so every gateway knows
+ * when each monitor was last seen, and only the leader raises and resolves the alerts. A
+ * gateway that becomes leader takes over at once: a monitor already silent is raised, one
+ * seen again is resolved.
  */
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
+import { soloRole, type ClusterRole } from '../../cluster/cluster-role.js';
 import type { EventSink } from '../sink.js';
 
 /** Source name of the gateway's own silence alerts. */
@@ -30,9 +36,15 @@ export class DeadMansSwitch {
   private readonly watches = new Map<string, Watch>();
   private sink: EventSink | null = null;
   private readonly started: number;
+  private readonly role: Pick<ClusterRole, 'isLeader' | 'onLeaderChange' | 'broadcast' | 'onSignal'>;
 
-  constructor(private readonly deps: { clock: Clock; log: (message: string) => void }) {
+  constructor(private readonly deps: { clock: Clock; log: (message: string) => void; cluster?: ClusterRole }) {
     this.started = deps.clock.now();
+    this.role = deps.cluster ?? soloRole();
+    this.role.onSignal('heartbeat', (name) => this.observe(name));
+    this.role.onLeaderChange((leader) => {
+      if (leader) this.takeOver();
+    });
   }
 
   /** Declare heartbeat `name`: silent once `intervalMs` passes without `beat(name)`. */
@@ -48,8 +60,13 @@ export class DeadMansSwitch {
     for (const name of this.watches.keys()) this.arm(name);
   }
 
-  /** Heartbeat `name` was seen now. */
+  /** Heartbeat `name` was seen now, here: every gateway of the cluster hears of it. */
   beat(name: string): void {
+    if (this.watches.has(name)) this.role.broadcast('heartbeat', name);
+  }
+
+  /** Heartbeat `name` was seen now, by this gateway or another. */
+  private observe(name: string): void {
     const watch = this.watches.get(name);
     if (!watch) return;
     watch.lastSeen = this.deps.clock.now();
@@ -81,6 +98,15 @@ export class DeadMansSwitch {
     );
   }
 
+  /** This gateway just became the leader: what the last one left undone is done now. */
+  private takeOver(): void {
+    if (!this.sink) return;
+    for (const [name, watch] of this.watches) {
+      if (watch.silent && watch.timer === null) void this.fallSilent(name);
+      else if (!watch.silent && this.firing(name)) void this.publishResolved(name);
+    }
+  }
+
   private firing(name: string): boolean {
     return this.sink?.alertState(silentAlertId(name))?.status === 'firing';
   }
@@ -90,6 +116,8 @@ export class DeadMansSwitch {
     watch.timer = null;
     watch.silent = true;
     if (!this.sink || this.firing(name)) return;
+    if (!this.role.isLeader())
+      return this.deps.log(`heartbeat ${name}: silent (the cluster's leader raises the alert)`);
     const now = this.deps.clock.now();
     const since =
       watch.lastSeen === null
@@ -123,7 +151,7 @@ export class DeadMansSwitch {
   }
 
   private async publishResolved(name: string): Promise<void> {
-    if (!this.sink || !this.firing(name)) return;
+    if (!this.sink || !this.firing(name) || !this.role.isLeader()) return;
     const now = this.deps.clock.now();
     try {
       await this.sink.publish([

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
+import type { ClusterRole } from '../../cluster/cluster-role.js';
 import { httpError, sendHttpError } from '../../server/http-errors.js';
 import { readLimited } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
@@ -37,7 +38,7 @@ export const heartbeatPath = (name: string) => `/v1/heartbeats/${name}`;
 export async function installDeadMansSwitch(
   gateway: SourceHooks,
   config: HeartbeatsConfig,
-  deps: { tokens: readonly string[]; clock: Clock; log: (message: string) => void },
+  deps: { tokens: readonly string[]; clock: Clock; log: (message: string) => void; cluster?: ClusterRole },
 ): Promise<DeadMansSwitch> {
   const watch = new DeadMansSwitch(deps);
   for (const [name, section] of Object.entries(config)) {

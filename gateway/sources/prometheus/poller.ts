@@ -3,7 +3,8 @@
  * /api/v1/query and every element of the answer becomes a MetricSample (series from the
  * labels, host from `instance`, service from `job`), published in one batch per poll
  * (metrics are latest-value-wins, so one batch keeps queries from replacing each other).
- * A failing query is counted and logged with its name; it never stops the poller.
+ * A failing query is counted and logged with its name; it never stops the poller. In a cluster
+ * only the leader polls (`shouldPoll`): the others wait their turn at each interval.
  */
 import { z } from 'zod';
 import type { MetricSample } from '../../../common/protocol/metrics.js';
@@ -37,7 +38,11 @@ export type PollerStats = {
   lastError?: string;
 };
 
-export type PollerDeps = { log?: (message: string) => void };
+export type PollerDeps = {
+  log?: (message: string) => void;
+  /** Whether to poll now (in a cluster, only its leader polls); polls always when absent. */
+  shouldPoll?: () => boolean;
+};
 
 /** `name{a="1",b="2"}`: a stable series key from a query name and an element's labels. */
 export function seriesKey(name: string, labels: Record<string, string>): string {
@@ -127,6 +132,7 @@ export class PrometheusPoller implements EventSource {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      if (this.deps.shouldPoll?.() === false) return this.schedule(this.config.intervalMs);
       const started = Date.now();
       this.inFlight = this.pollOnce().then(
         () => this.schedule(Math.max(0, this.config.intervalMs - (Date.now() - started))),

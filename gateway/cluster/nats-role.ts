@@ -1,0 +1,110 @@
+/**
+ * The cluster role of a gateway whose journal is a JetStream stream: leadership through the
+ * lease in `<stream>-leases`, signals on core NATS subjects `<stream>.signals.<topic>` (outside
+ * the stream's own `<stream>.alerts`: they are never journaled), shared maps as KV buckets
+ * `<stream>-<name>`, all on the journal's own connection.
+ */
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { errorMessage } from '../../common/protocol/bounded-json.js';
+import type { ClusterRole, SharedMap, SignalTopic } from './cluster-role.js';
+import type { LeaderLease } from './leader-lease.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The subject of a signal topic. */
+export const signalSubject = (stream: string, topic: SignalTopic) => `${stream}.signals.${topic}`;
+
+export type NatsRoleSpec = { stream: string; replicas: number; log: (message: string) => void };
+
+export class NatsClusterRole implements ClusterRole {
+  readonly kind = 'nats';
+  readonly maxSignalBytes: number;
+  private readonly subscriptions: Subscription[] = [];
+  /** Signals that could not be sent or handled, for statistics. */
+  signalFailures = 0;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly lease: LeaderLease,
+    private readonly spec: NatsRoleSpec,
+  ) {
+    // Headroom under max_payload for the headers NATS adds.
+    this.maxSignalBytes = Math.max(64 * 1024, (nc.info?.max_payload ?? 1024 * 1024) - 4 * 1024);
+  }
+
+  isLeader(): boolean {
+    return this.lease.isLeader();
+  }
+
+  onLeaderChange(listener: (leader: boolean) => void): void {
+    this.lease.onChange(listener);
+  }
+
+  broadcast(topic: SignalTopic, payload: string): void {
+    try {
+      this.nc.publish(signalSubject(this.spec.stream, topic), encoder.encode(payload));
+    } catch (error) {
+      this.signalFailures++;
+      this.spec.log(`cluster signal ${topic} not sent: ${errorMessage(error)}`);
+    }
+  }
+
+  onSignal(topic: SignalTopic, listener: (payload: string) => void): void {
+    const subscription = this.nc.subscribe(signalSubject(this.spec.stream, topic), {
+      callback: (error, message) => {
+        if (error) return void this.spec.log(`cluster signal ${topic}: ${errorMessage(error)}`);
+        try {
+          listener(decoder.decode(message.data));
+        } catch (failure) {
+          // One bad signal costs that signal, never the subscription.
+          this.signalFailures++;
+          this.spec.log(`cluster signal ${topic} not handled: ${errorMessage(failure)}`);
+        }
+      },
+    });
+    this.subscriptions.push(subscription);
+  }
+
+  sharedMap<T>(name: string): Promise<SharedMap<T>> {
+    return new Kvm(this.nc)
+      .create(`${this.spec.stream}-${name}`, { history: 1, replicas: this.spec.replicas })
+      .then((kv) => new KvSharedMap<T>(kv));
+  }
+
+  async close(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    await this.lease.stop();
+  }
+}
+
+/** A KV bucket as a map of JSON values; keys are base64url (KV keys allow few characters). */
+class KvSharedMap<T> implements SharedMap<T> {
+  constructor(private readonly kv: KV) {}
+
+  async get(key: string): Promise<T | undefined> {
+    const entry = await this.kv.get(keyOf(key));
+    return entry && entry.operation === 'PUT' && entry.value.length > 0 ? entry.json<T>() : undefined;
+  }
+
+  async put(key: string, value: T): Promise<void> {
+    await this.kv.put(keyOf(key), encoder.encode(JSON.stringify(value)));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.kv.delete(keyOf(key));
+  }
+
+  async entries(): Promise<Array<[string, T]>> {
+    const result: Array<[string, T]> = [];
+    for await (const key of await this.kv.keys()) {
+      const value = await this.kv.get(key);
+      if (value && value.operation === 'PUT' && value.value.length > 0)
+        result.push([Buffer.from(key, 'base64url').toString(), value.json<T>()]);
+    }
+    return result;
+  }
+}
+
+const keyOf = (key: string) => Buffer.from(key).toString('base64url') || '_';
