@@ -13,7 +13,8 @@
  * straight to the stream, pipelined, with the final alert states stored as the gateway stores them.
  *
  * Fails loudly unless each console counted every one of the events with seqs 1..N contiguous,
- * and unless the whole run ends within its bound (seeding and both replays).
+ * and unless the whole run ends within its bound (seeding and both replays). The CPU other
+ * processes used during each replay is printed beside it (bench/support/machine-load.ts).
  *   npx tsx bench/cluster-replay.ts [events=1000000] [alerts=1000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { startGateway } from '../gateway/gateway.js';
 import { Journal } from '../gateway/journal/journal.js';
 import { startNats } from '../tests/support/nats.js';
 import { seedJetStream } from './support/jetstream-seed.js';
+import { describeOtherLoad, otherLoadWindow, type OtherLoad } from './support/machine-load.js';
 import { benchEvent } from './support/pipeline-events.js';
 import { startSeqCheckingClient } from './support/seq-checking-client.js';
 
@@ -51,7 +53,10 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 /** From a cold gateway start to one console having counted all N events in order: total and the start alone (ms). */
-async function replay(journal: GatewayConfigInput['journal']): Promise<{ totalMs: number; startMs: number }> {
+async function replay(
+  journal: GatewayConfigInput['journal'],
+): Promise<{ totalMs: number; startMs: number; others: OtherLoad }> {
+  const window = otherLoadWindow();
   const t0 = Date.now();
   const gateway = await startGateway(
     { listen: { host: '127.0.0.1', port: 0 }, tokens: [TOKEN], journal },
@@ -66,7 +71,7 @@ async function replay(journal: GatewayConfigInput['journal']): Promise<{ totalMs
     const result = await console_.done;
     if (result.count !== N || result.last !== N)
       throw new Error(`the console counted ${result.count} events up to seq ${result.last}, not 1..${N}`);
-    return { totalMs: result.at - t0, startMs };
+    return { totalMs: result.at - t0, startMs, others: window.stop() };
   } finally {
     await console_.stop();
     await gateway.close();
@@ -117,6 +122,8 @@ try {
     `  jetstream  ${(fromJetStream.totalMs / 1000).toFixed(1)} s, ${rate(fromJetStream.totalMs)} events/s ` +
       `(start, reading the stream into the local copy: ${(fromJetStream.startMs / 1000).toFixed(1)} s)`,
   );
+  console.log(`  during the sqlite replay, ${describeOtherLoad(fromSqlite.others)}`);
+  console.log(`  during the jetstream replay, ${describeOtherLoad(fromJetStream.others)}`);
   console.log(`  ratio jetstream / sqlite time: ${(fromJetStream.totalMs / fromSqlite.totalMs).toFixed(2)}`);
   console.log(`  load average at the end: ${load()}`);
 } finally {
