@@ -104,14 +104,17 @@ export async function startCluster(size = 3, stream = 'TOCSIN'): Promise<TocsinC
   };
 }
 
-/** POST events to `url` (HAProxy or a gateway); throws unless 202. */
-export async function postEvents(url: string, events: unknown): Promise<number[]> {
+/** POST events to `url` (HAProxy or a gateway), with an Idempotency-Key when given; throws unless 202. */
+export async function postEvents(url: string, events: unknown, idempotencyKey?: string): Promise<Array<number | null>> {
   const response = await fetch(`${url}/v1/events`, {
     method: 'POST',
     body: JSON.stringify(events),
-    headers: { authorization: `Bearer ${CLUSTER_TOKEN}` },
+    headers: {
+      authorization: `Bearer ${CLUSTER_TOKEN}`,
+      ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+    },
     signal: AbortSignal.timeout(10_000),
   });
   if (response.status !== 202) throw new Error(`POST /v1/events answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { seqs: number[] }).seqs;
+  return ((await response.json()) as { seqs: Array<number | null> }).seqs;
 }

@@ -135,4 +135,31 @@ describe('POST /v1/events', () => {
     expect(kept.status).toBe(202);
     expect(gateway.journal.alertState('ctor')?.labels).toEqual({ constructor: 'y' });
   });
+  it('journals a batch retried with the same Idempotency-Key once, answering null for the repeats', async () => {
+    const batch = JSON.stringify([
+      { kind: 'fired', alertId: 'retry-1', alert },
+      { kind: 'fired', alertId: 'retry-2', alert },
+    ]);
+    const send = (key: string, body = batch) =>
+      fetch(endpoint, {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': key },
+      });
+    const first = (await (await send('job-42-run-7')).json()) as { seqs: Array<number | null> };
+    expect(first.seqs.every((seq) => typeof seq === 'number')).toBe(true);
+    const last = gateway.journal.bounds().last;
+    // The sender never saw the 202 and sends again: nothing new is journaled.
+    const again = await send('job-42-run-7');
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ seqs: [null, null] });
+    expect(gateway.journal.bounds().last).toBe(last);
+    // Another key, or the same key with other content, is new.
+    expect(((await (await send('job-42-run-8')).json()) as { seqs: unknown[] }).seqs).toEqual([last + 1, last + 2]);
+    const changed = JSON.stringify([{ kind: 'resolved', alertId: 'retry-1' }]);
+    expect(((await (await send('job-42-run-7', changed)).json()) as { seqs: unknown[] }).seqs).toEqual([last + 3]);
+    const bad = await send('k'.repeat(256));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'invalid_event', error: expect.stringMatching(/Idempotency-Key/) });
+  });
 });
