@@ -42,6 +42,14 @@ export const AlertBodySchema = z.object({
   url: z.string().max(2048).optional(),
   /** What to do about it: an "Open runbook" action on the notification and a link in the detail, only when https. */
   runbookUrl: z.string().max(2048).optional(),
+  /**
+   * More places to act on it, as the source offers them (Grafana's panel, dashboard and silence
+   * pages): buttons in the detail, each shown only when its URL is https.
+   */
+  links: z
+    .array(z.object({ title: z.string().min(1).max(64), url: z.string().max(2048) }))
+    .max(8)
+    .optional(),
   /** When the condition began at the source (ms since epoch). */
   startsAt: z.number().int().nonnegative(),
 });

@@ -88,6 +88,7 @@ test('alert text carrying HTML, script and javascript: links renders as inert te
       host: '<svg onload=alert(1)>',
       labels: { '<i>label</i>': '<a href="javascript:alert(1)">x</a>' },
       url: 'javascript:alert(document.domain)',
+      links: [{ title: '<b>Open panel</b>', url: 'javascript:alert(2)' }],
     },
   });
   const row = page.getByTestId('alert-row').filter({ hasText: 'Boom' });
@@ -99,4 +100,37 @@ test('alert text carrying HTML, script and javascript: links renders as inert te
   expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
   expect(await page.locator('img, script:not([src]), svg, b, i').count()).toBe(0);
   expect(alerted).toBe(false);
+});
+
+test('links the source offers (Grafana: panel, dashboard, silence) are actions in the detail, https only', async ({
+  page,
+  linked: { gateway, tocsin },
+}) => {
+  await page.goto(tocsin.url);
+  await expect(page.getByTestId('feed-cli')).toContainText('Live');
+  // What the gateway journals for a Grafana-managed alert (gateway/sources/grafana maps them).
+  await postEvents(gateway, {
+    kind: 'fired',
+    alertId: 'grafana:1:c6eadffa33fcdf37',
+    alert: {
+      title: 'High memory usage on zone us-1',
+      body: 'The system has high memory usage\n\nValues: B=44.2394, C=1',
+      severity: 'warning',
+      category: 'capacity',
+      labels: { alertname: 'High memory usage', team: 'blue', zone: 'us-1' },
+      url: 'https://grafana.example.net/d/abc123/memory?viewPanel=2',
+      links: [
+        { title: 'Open panel', url: 'https://grafana.example.net/d/abc123/memory?viewPanel=2' },
+        { title: 'Open dashboard', url: 'https://grafana.example.net/d/abc123/memory' },
+        { title: 'Silence in Grafana', url: 'https://grafana.example.net/alerting/silence/new?matchers=zone%3Dus-1' },
+        { title: 'Plain http', url: 'http://grafana.example.net/d/abc123' },
+      ],
+    },
+  });
+  await page.getByTestId('alert-row').filter({ hasText: 'High memory usage' }).dblclick();
+  const links = page.getByTestId('source-link');
+  await expect(links).toHaveText(['Open panel', 'Open dashboard', 'Silence in Grafana']);
+  await expect(links.nth(1)).toHaveAttribute('href', 'https://grafana.example.net/d/abc123/memory');
+  await expect(links.nth(0)).toHaveAttribute('target', '_blank');
+  await page.screenshot({ path: 'test-results/source-links.png' });
 });

@@ -69,7 +69,7 @@ function documented(status: 'firing' | 'resolved' = 'firing') {
 }
 
 describe('Grafana webhook contact point', () => {
-  it("journals Grafana's documented payload with its dashboard and panel links, and resolves it", async () => {
+  it("journals Grafana's documented payload with its panel and dashboard links as actions, and resolves it", async () => {
     const { g, probe } = await sourceGateway({ grafana: { tokens: [GRAFANA_TOKEN] } });
     expect(await post(g, '/v1/grafana', documented(), GRAFANA_TOKEN)).toMatchObject({
       status: 200,
@@ -88,12 +88,18 @@ describe('Grafana webhook contact point', () => {
       category: 'capacity',
       url: 'https://play.grafana.org/d/abc123/memory?viewPanel=2',
       runbookUrl: 'https://myrunbook.com/runbook/1234',
-      labels: {
-        alertname: 'High memory usage',
-        grafana_dashboard_url: 'https://play.grafana.org/d/abc123/memory',
-        grafana_panel_url: 'https://play.grafana.org/d/abc123/memory?viewPanel=2',
-      },
+      labels: { alertname: 'High memory usage' },
+      // The links Grafana's own notifications offer, as actions.
+      links: [
+        { title: 'Open panel', url: 'https://play.grafana.org/d/abc123/memory?viewPanel=2' },
+        { title: 'Open dashboard', url: 'https://play.grafana.org/d/abc123/memory' },
+        {
+          title: 'Silence in Grafana',
+          url: 'https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1',
+        },
+      ],
     });
+    expect(Object.keys(g.journal.alertState('grafana:1:c6eadffa33fcdf37')!.labels)).not.toContain('grafana_panel_url');
     // No panel or dashboard: the rule's own page is the link.
     expect(g.journal.alertState('grafana:1:bc97ff14869b13e3')).toMatchObject({
       severity: 'critical',

@@ -51,21 +51,22 @@ function describeValues(values: Record<string, unknown> | null): string {
     .join(', ');
 }
 
-/** The Tocsin alert body: Alertmanager's mapping, the panel (else dashboard) as its link, all links kept as labels. */
+/**
+ * The Tocsin alert body: Alertmanager's mapping, the panel (else dashboard) as its link, and the
+ * links Grafana's own notifications offer as actions in the console's detail.
+ */
 export function grafanaBody(alert: GrafanaAlert, mapper: Mapper, now: number): AlertBody {
   const body = alertBody(alert, mapper, now);
   const values = describeValues(alert.values);
   if (values) body.body = `${body.body}${body.body ? '\n\n' : ''}Values: ${values}`.slice(0, 16_384);
   const link = [alert.panelURL, alert.dashboardURL, alert.generatorURL].find(https);
   if (link) body.url = link;
-  // The console shows labels; these are the links Grafana's own notifications offer.
-  const links = {
-    grafana_panel_url: alert.panelURL,
-    grafana_dashboard_url: alert.dashboardURL,
-    grafana_silence_url: alert.silenceURL,
-  };
-  for (const [name, url] of Object.entries(links))
-    if (https(url) && Object.keys(body.labels).length < 64) body.labels[name] = url;
+  const links = [
+    { title: 'Open panel', url: alert.panelURL },
+    { title: 'Open dashboard', url: alert.dashboardURL },
+    { title: 'Silence in Grafana', url: alert.silenceURL },
+  ].filter((action) => https(action.url));
+  if (links.length > 0) body.links = links;
   return body;
 }
 

@@ -88,6 +88,25 @@ export function AlertDetail({
           Open runbook
         </a>
       )}
+      {(row.links ?? []).some((action) => safeHttpsUrl(action.url)) && (
+        <nav className="source-links" aria-label="Links from the source">
+          {(row.links ?? []).map(
+            (action, i) =>
+              safeHttpsUrl(action.url) && (
+                <a
+                  key={i}
+                  className="url source-link"
+                  data-testid="source-link"
+                  href={safeHttpsUrl(action.url)!}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                >
+                  <bdi>{action.title}</bdi>
+                </a>
+              ),
+          )}
+        </nav>
+      )}
       <dl className="labels">
         {Object.entries(row.labels).map(([name, value]) => (
           <div key={name}>
