@@ -93,7 +93,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     : createHttpServer();
   const stats = new ServerStats();
   const edge = applyHttpEdge(server, config.http, { stats, log, clock });
-  // With a JetStream journal, `journal.path` is this gateway's own file (escalation, silences).
+  // With a JetStream journal, `journal.path` is optional: a cluster's shared state (silences) lives in KV.
   const localPath = config.journal.path ?? ':memory:';
   const journal = await openJournal(config.journal, {
     clock,
