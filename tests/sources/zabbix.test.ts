@@ -141,15 +141,16 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
     });
     // Zabbix retries a delivery it thinks failed: nothing is stored twice.
     expect((await runMediaType(params(g))).ok).toBe(true);
+    // As Zabbix 6.0 resolves them (tests/sources/zabbix.real.test.ts).
     const update = {
       event_update_status: '1',
-      event_update_action: 'acknowledged',
+      event_update_action: 'acknowledged and commented',
       event_update_message: 'on it',
-      event_update_user: 'Zabbix Administrator',
+      event_update_user: 'Zabbix Administrator (Admin)',
     };
     expect((await runMediaType(params(g, update))).ok).toBe(true);
     expect(g.journal.alertState('zabbix:1234')?.acknowledged).toMatchObject({
-      by: 'Zabbix Administrator',
+      by: 'Zabbix Administrator (Admin)',
       comment: 'on it',
     });
     expect((await runMediaType(params(g, { event_value: '0', alert_message: 'Resolved' }))).ok).toBe(true);
@@ -207,17 +208,25 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
           params: { eventids: ['1234'], action: 6, message: 'Acknowledged in Tocsin by Ann Example: disk swap' },
         }),
       ]);
-      // Zabbix then runs the update operation: Tocsin has the ack already.
+      // With the media on another user than the API token's, Zabbix's update operation echoes
+      // the ack back: Tocsin has it already. Someone commenting in Zabbix meanwhile is no echo.
       const echo = {
         event_update_status: '1',
-        event_update_action: 'acknowledged',
+        event_update_action: 'acknowledged and commented',
         event_update_message: 'Acknowledged in Tocsin by Ann Example: disk swap',
-        event_update_user: 'Tocsin API',
+        event_update_user: 'Tocsin gateway (tocsin)',
       };
       expect((await runMediaType(params(g, echo))).ok).toBe(true);
       expect(g.journal.alertState('zabbix:1234')?.acknowledged).toMatchObject({ by: 'Ann Example' });
-      await probe.waitFor((r) => r.frame.type === 'event' && r.frame.event.kind === 'acknowledged', 5_000);
-      expect(probe.events().filter((r) => r.frame.event.kind === 'acknowledged')).toHaveLength(1);
+      const comment = {
+        event_update_status: '1',
+        event_update_action: 'commented',
+        event_update_message: 'need a hand?',
+        event_update_user: 'Bob Operator (bob)',
+      };
+      expect((await runMediaType(params(g, comment))).ok).toBe(true);
+      await probe.waitFor((r) => r.frame.type === 'event' && r.frame.event.kind === 'commented', 5_000);
+      expect(probe.events().map((r) => r.frame.event.kind)).toEqual(['fired', 'acknowledged', 'commented']);
     } finally {
       api.server.close();
     }

@@ -368,7 +368,7 @@ export type TocsinSetup = { mediatypeid: string; actionid: string };
  */
 export async function configureTocsin(
   api: ZabbixRpc,
-  options: { gatewayUrl: string; token: string; zabbixUrl: string; groupid: string },
+  options: { gatewayUrl: string; token: string; zabbixUrl: string; groupid: string; userid: string },
 ): Promise<TocsinSetup> {
   const { groupid } = options;
   await api.call('configuration.import', {
@@ -389,7 +389,7 @@ export async function configureTocsin(
   });
   await api.call('usermacro.createglobal', { macro: '{$ZABBIX.URL}', value: options.zabbixUrl });
   await api.call('user.update', {
-    userid: '1',
+    userid: options.userid,
     medias: [{ mediatypeid: media.mediatypeid, sendto: 'tocsin', active: 0, severity: 63, period: '1-7,00:00-24:00' }],
   });
   const message = { default_msg: 1 };
@@ -403,7 +403,7 @@ export async function configureTocsin(
       {
         operationtype: 0,
         opmessage: { ...message, mediatypeid: media.mediatypeid },
-        opmessage_usr: [{ userid: '1' }],
+        opmessage_usr: [{ userid: options.userid }],
       },
     ],
     // 11 and 12: notify all involved (whoever got the problem).
@@ -420,26 +420,34 @@ export async function trapperHost(api: ZabbixRpc, groupid: string, host: string,
   return hostids[0]!;
 }
 
+/** The password of the users `zabbixUser` creates. */
+export const USER_PASSWORD = 'Api-Secret-0123456789-x';
+
 /**
- * A user with the least the gateway needs to acknowledge: the "User role" (its actions include
- * acknowledging and commenting), in a group with `permission` on `groupid` (3 read-write, 2 read);
- * an API token for it.
+ * A user with the "User role" (roleid 1: acknowledging and commenting are among its actions) in
+ * user groups `usrgrpids`, which give its permissions on host groups; with `token`, an API token.
  */
-export async function apiUser(api: ZabbixRpc, groupid: string, username: string, permission: 2 | 3) {
-  const { usrgrpids } = await api.call<{ usrgrpids: string[] }>('usergroup.create', {
-    name: `${username} users`,
-    rights: [{ id: groupid, permission }],
-  });
-  const password = 'Api-Secret-0123456789-x';
+export async function zabbixUser(
+  api: ZabbixRpc,
+  user: { username: string; name: string; surname: string; usrgrpids: string[]; token?: boolean },
+): Promise<{ userid: string; token: string }> {
   const { userids } = await api.call<{ userids: string[] }>('user.create', {
-    username,
-    name: 'Tocsin',
-    surname: username,
-    passwd: password,
+    username: user.username,
+    name: user.name,
+    surname: user.surname,
+    passwd: USER_PASSWORD,
     roleid: '1',
-    usrgrps: [{ usrgrpid: usrgrpids[0] }],
+    usrgrps: user.usrgrpids.map((usrgrpid) => ({ usrgrpid })),
   });
-  const { tokenids } = await api.call<{ tokenids: string[] }>('token.create', { name: username, userid: userids[0] });
+  const userid = userids[0]!;
+  if (!user.token) return { userid, token: '' };
+  const { tokenids } = await api.call<{ tokenids: string[] }>('token.create', { name: user.username, userid });
   const [generated] = await api.call<Array<{ token: string }>>('token.generate', tokenids);
-  return { userid: userids[0]!, username, password, token: generated!.token };
+  return { userid, token: generated!.token };
+}
+
+/** A user group with `permission` (2 read, 3 read-write) on host group `groupid`, or none. */
+export async function userGroup(api: ZabbixRpc, name: string, groupid?: string, permission?: 2 | 3) {
+  const rights = groupid && permission ? [{ id: groupid, permission }] : [];
+  return (await api.call<{ usrgrpids: string[] }>('usergroup.create', { name, rights })).usrgrpids[0]!;
 }

@@ -35,12 +35,12 @@ export class ZabbixApi {
     return body.result;
   }
 
-  /** Acknowledge (or unacknowledge) problem event `eventId`, with a message naming the Tocsin person. */
+  /** Acknowledge (or unacknowledge) problem event `eventId`, with a message (at most 2048 characters) naming the Tocsin person. */
   async acknowledge(eventId: string, acknowledge: boolean, message: string): Promise<void> {
     await this.call('event.acknowledge', {
       eventids: [eventId],
       action: (acknowledge ? ACK_ACTIONS.acknowledge : ACK_ACTIONS.unacknowledge) | ACK_ACTIONS.message,
-      message: message.slice(0, 2048),
+      message,
     });
   }
 }

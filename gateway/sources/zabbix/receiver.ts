@@ -25,6 +25,8 @@ import { ZABBIX_SOURCE, zabbixAlertId, zabbixEntries, ZabbixEventSchema } from '
 export const ZABBIX_PATH = '/v1/zabbix';
 /** How long Zabbix's update notification for an ack made in Tocsin is expected. */
 const OWN_UPDATE_MS = 60_000;
+/** Zabbix's `message` limit on an update. */
+const MAX_MESSAGE = 2048;
 
 /** What the route has answered, by status, and what it stored. */
 export type ZabbixStats = PushSourceStats;
@@ -35,7 +37,8 @@ export class ZabbixSource implements SourceActionHandler {
   readonly stats: ZabbixStats = { answers: {}, published: 0, duplicates: 0 };
   private readonly mapper: Mapper;
   private readonly api: ZabbixApi | null;
-  private readonly own = new Map<string, number>();
+  /** Per alert, the message of the last update Tocsin made in Zabbix, until its echo is no longer expected. */
+  private readonly own = new Map<string, { message: string; until: number }>();
 
   constructor(
     private readonly config: ZabbixConfig,
@@ -61,7 +64,7 @@ export class ZabbixSource implements SourceActionHandler {
     if (!parsed.success) return httpError('invalid_zabbix', describeZodIssue(parsed.error, '(body)'));
     const now = this.deps.clock.now();
     const alertId = zabbixAlertId(parsed.data.eventId);
-    const own = (this.own.get(alertId) ?? 0) >= now;
+    const own = this.isEcho(alertId, parsed.data.kind === 'update' ? parsed.data.updateMessage : undefined, now);
     const entries = zabbixEntries(parsed.data, sink.alertState(alertId), { mapper: this.mapper, now, own });
     try {
       const seqs = entries.length > 0 ? await sink.publish(entries) : [];
@@ -72,14 +75,29 @@ export class ZabbixSource implements SourceActionHandler {
     }
   }
 
+  /**
+   * Is this update Zabbix's notification of what Tocsin itself sent (when the media type is on
+   * another user than the API token's)? Only an update with Tocsin's message: someone
+   * commenting in Zabbix meanwhile is not an echo.
+   */
+  private isEcho(alertId: string, message: string | undefined, now: number): boolean {
+    const mine = this.own.get(alertId);
+    if (mine === undefined) return false;
+    if (mine.until < now) {
+      this.own.delete(alertId);
+      return false;
+    }
+    return message === mine.message;
+  }
+
   /** Acknowledge or unacknowledge the problem in Zabbix before Tocsin journals it. */
   async onAction(alert: AlertState, action: Action, by: string): Promise<void> {
     if (action.action !== 'acknowledge' && action.action !== 'unacknowledge') return;
     if (!this.api) return; // No API configured: the ack stays in Tocsin (docs/sources.md).
     const eventId = alert.alertId.slice('zabbix:'.length);
     const verb = action.action === 'acknowledge' ? 'Acknowledged' : 'Unacknowledged';
-    const message = `${verb} in Tocsin by ${by}${action.comment ? `: ${action.comment}` : ''}`;
-    this.own.set(alert.alertId, this.deps.clock.now() + OWN_UPDATE_MS);
+    const message = `${verb} in Tocsin by ${by}${action.comment ? `: ${action.comment}` : ''}`.slice(0, MAX_MESSAGE);
+    this.own.set(alert.alertId, { message, until: this.deps.clock.now() + OWN_UPDATE_MS });
     await this.api.acknowledge(eventId, action.action === 'acknowledge', message);
   }
 }
