@@ -181,6 +181,8 @@ describe('Zabbix 6.0 (real server, PostgreSQL, frontend)', () => {
       source: 'zabbix',
       alert: {
         title: 'Disk full on Web server 1',
+        // {EVENT.OPDATA}, then {ALERT.MESSAGE}: the media type's problem template, as Zabbix resolved it.
+        body: 'Used: 95%\nDisk full on Web server 1 on Web server 1: Used: 95%',
         severity: 'high',
         category: 'capacity',
         host: 'Web server 1',

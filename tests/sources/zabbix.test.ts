@@ -128,11 +128,16 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
 
   it('posts a problem, its resolution and an acknowledgement made in Zabbix', async () => {
     const { g } = await sourceGateway({ zabbix: { tokens: [ZABBIX_TOKEN] } });
-    expect(await runMediaType(params(g))).toEqual({ ok: true, value: 'OK' });
+    // Zabbix 6.0 resolves a macro it has no value for to *UNKNOWN*: no body is made of it.
+    expect(await runMediaType(params(g, { event_opdata: '*UNKNOWN*', host_ip: '*UNKNOWN*' }))).toEqual({
+      ok: true,
+      value: 'OK',
+    });
     expect(g.journal.alertState('zabbix:1234')).toMatchObject({
       source: 'zabbix',
       status: 'firing',
       title: 'Zabbix agent is not available (for 3m)',
+      body: 'Zabbix agent is not available (for 3m) on web-1: ',
       severity: 'warning',
       category: 'outage',
       host: 'web-1',
