@@ -7,12 +7,13 @@
  * /etc/zabbix). Each program runs in its own process group; `stop()` ends the groups (and a
  * process exit kills whatever is left) and removes the directory. `api` is logged in as Admin.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './real-monitoring.js';
+import { freeLowPort, sh, startGroup, type Group } from './zabbix-processes.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const SQL = '/usr/share/zabbix-server-pgsql';
@@ -36,95 +37,6 @@ export function requireZabbixPackages(): void {
       `Zabbix tests need Debian packages that are not installed: ${[...new Set(missing)].join(', ')}. ` +
         'Install: apt-get install --no-install-recommends zabbix-server-pgsql zabbix-frontend-php php-pgsql php-cli postgresql',
     );
-}
-
-type Group = { child: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> };
-const groups = new Set<ChildProcess>();
-let exitHook = false;
-
-/** Spawn `command` in its own process group; resolve when its output matches `ready`. */
-function startGroup(
-  command: string,
-  args: string[],
-  ready: RegExp,
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
-): Promise<Group> {
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => groups.forEach((child) => killGroup(child, 'SIGKILL')));
-  }
-  const child = spawn(command, args, {
-    detached: true,
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  groups.add(child);
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (!groups.has(child)) return;
-    killGroup(child, signal);
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-    killGroup(child, 'SIGKILL'); // workers the leader left behind
-    groups.delete(child);
-  };
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      void stop('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} ${why}:\n${output.slice(-4_000)}`));
-    };
-    const timer = setTimeout(
-      () => fail(`was not ready within ${options.timeoutMs ?? 30_000} ms`),
-      options.timeoutMs ?? 30_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-200_000);
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output, stop });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('error', (error) => fail(`could not start (${error.message})`));
-    child.once('exit', (code) => fail(`exited with ${code} before it was ready`));
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** Run a shell pipeline (no user input in it); rejects with its output on failure. */
-function sh(script: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `set -e; ${script}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script}\nexited ${code}:\n${output}`))));
-  });
-}
-
-/** zabbix_server refuses ListenPort above 32767: a free port from 20000–32767. */
-async function freeLowPort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_768);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
 }
 
 /** A JSON-RPC client of api_jsonrpc.php; `auth` (a session id or an API token) goes in the body, as 6.0 wants. */
@@ -320,39 +232,35 @@ $IMAGE_FORMAT_DEFAULT = IMAGE_FORMAT_PNG;
 }
 
 function serverConf(dir: string, pgPort: number, serverPort: number): string {
-  const settings = {
-    ListenIP: '127.0.0.1',
-    ListenPort: serverPort,
-    LogType: 'console',
-    PidFile: join(dir, 'run', 'zabbix_server.pid'),
-    SocketDir: join(dir, 'run'),
-    TmpDir: join(dir, 'tmp'),
-    DBHost: '127.0.0.1',
-    DBPort: pgPort,
-    DBName: 'zabbix',
-    DBUser: 'postgres',
-    AllowRoot: 1,
-    // New hosts, items, actions and media types are seen within a second.
-    CacheUpdateFrequency: 1,
-    HousekeepingFrequency: 0,
-    // Only what trapper items, triggers and actions need, few of each on 2 cores.
-    StartPollers: 1,
-    StartPollersUnreachable: 1,
-    StartPingers: 0,
-    StartDiscoverers: 0,
-    StartHTTPPollers: 0,
-    StartTrappers: 2,
-    StartTimers: 1,
-    StartEscalators: 1,
-    StartAlerters: 2,
-    StartPreprocessors: 1,
-    StartHistoryPollers: 1,
-    StartLLDProcessors: 1,
-    StartDBSyncers: 1,
-  };
-  return `${Object.entries(settings)
-    .map(([key, value]) => `${key}=${value}`)
-    .join('\n')}\n`;
+  // Loopback, files in `dir`; new hosts, items and actions seen within a second (CacheUpdateFrequency);
+  // only what trapper items, triggers and actions need, few of each on 2 cores.
+  return `ListenIP=127.0.0.1
+ListenPort=${serverPort}
+LogType=console
+PidFile=${join(dir, 'run', 'zabbix_server.pid')}
+SocketDir=${join(dir, 'run')}
+TmpDir=${join(dir, 'tmp')}
+DBHost=127.0.0.1
+DBPort=${pgPort}
+DBName=zabbix
+DBUser=postgres
+AllowRoot=1
+CacheUpdateFrequency=1
+HousekeepingFrequency=0
+StartPollers=1
+StartPollersUnreachable=1
+StartPingers=0
+StartDiscoverers=0
+StartHTTPPollers=0
+StartTrappers=2
+StartTimers=1
+StartEscalators=1
+StartAlerters=2
+StartPreprocessors=1
+StartHistoryPollers=1
+StartLLDProcessors=1
+StartDBSyncers=1
+`;
 }
 
 /** The media type export shipped in the repository. */
