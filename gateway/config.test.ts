@@ -179,9 +179,10 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig({ ...minimal, journal: { ...jetstream, maxAgeMs: 1e15 } })).toThrow(
       /journal.maxAgeMs: at most 100 years for a jetstream journal/,
     );
-    expect(() =>
-      parseGatewayConfig({ ...minimal, journal: jetstream, escalation: { publicUrl: 'https://t.example' } }),
-    ).toThrow(/escalation: escalation runs on a single gateway with a SQLite journal for now/);
+    // Escalation runs in a cluster too (its steps through the shared ledger, cluster-escalation.ts).
+    expect(
+      parseGatewayConfig({ ...minimal, journal: jetstream, escalation: { publicUrl: 'https://t.example' } }).escalation,
+    ).toEqual({ publicUrl: 'https://t.example' });
     expect(() => parseGatewayConfig({ ...minimal, journal: { path: 'j', servers: ['nats://x'] } })).toThrow(
       /journal.servers: only for a journal of kind "jetstream"/,
     );

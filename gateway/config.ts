@@ -129,18 +129,7 @@ export const GatewayConfigSchema = z
      */
     escalation: z.record(z.string(), z.unknown()).optional(),
   })
-  .superRefine(refineIdentity)
-  .superRefine((config, context) => {
-    // Ladders, presence and link nonces are still one gateway's own: in a cluster each gateway
-    // would escalate what reached it and miss acknowledgements made through the others.
-    if (config.escalation && config.journal.kind === 'jetstream') {
-      context.addIssue({
-        code: 'custom',
-        path: ['escalation'],
-        message: 'escalation runs on a single gateway with a SQLite journal for now, not with a jetstream journal',
-      });
-    }
-  });
+  .superRefine(refineIdentity);
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 

@@ -3,6 +3,7 @@
  * sources themselves. Runs on its own (`npm run gateway`) or embedded in the app, where
  * the demo simulator makes the first launch show a living console.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -340,7 +341,11 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     await gateway.addSource(gateway.prometheus);
   }
   if (config.escalation) {
-    escalation = attachEscalation(gateway, config.escalation, {
+    escalation = await attachEscalation(gateway, config.escalation, {
+      cluster: role,
+      journal,
+      // Unique per process: two gateways given the same name must still tell each other apart.
+      self: `${config.name}/${randomBytes(4).toString('hex')}`,
       journalPath: localPath,
       ...(deps.sqliteNativeBinding === undefined ? {} : { nativeBinding: deps.sqliteNativeBinding }),
       directory,

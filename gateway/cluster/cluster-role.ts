@@ -7,7 +7,7 @@
  */
 
 /** Ephemeral signals between the gateways of a cluster (not journaled: a lost one costs nothing lasting). */
-export type SignalTopic = 'metrics' | 'heartbeat';
+export type SignalTopic = 'metrics' | 'heartbeat' | 'presence' | 'escalation';
 
 /** A small replicated map of JSON values, for state the once-per-cluster work must not keep alone. */
 export interface SharedMap<T> {
@@ -15,7 +15,17 @@ export interface SharedMap<T> {
   put(key: string, value: T): Promise<void>;
   delete(key: string): Promise<void>;
   entries(): Promise<Array<[string, T]>>;
+  /** The value with its revision, for `putIf`. */
+  read(key: string): Promise<{ value: T; revision: number } | undefined>;
+  /**
+   * Compare-and-set: write `value` only if the key is still at `revision` (null: only if it is
+   * absent). False when another writer got there first; nothing is written then.
+   */
+  putIf(key: string, value: T, revision: number | null): Promise<boolean>;
 }
+
+/** Options of a shared map: entries older than `ttlMs` are forgotten (never, when absent). */
+export type SharedMapOptions = { ttlMs?: number };
 
 export interface ClusterRole {
   /** `solo` (one gateway) or `nats` (a JetStream cluster), for logs. */
@@ -30,7 +40,7 @@ export interface ClusterRole {
   /** The largest signal payload, in bytes (NATS's max_payload in a cluster). */
   readonly maxSignalBytes: number;
   /** A map every gateway shares, or null for a lone gateway (which keeps such state in its own files). */
-  sharedMap<T>(name: string): Promise<SharedMap<T>> | null;
+  sharedMap<T>(name: string, options?: SharedMapOptions): Promise<SharedMap<T>> | null;
   close(): Promise<void>;
 }
 

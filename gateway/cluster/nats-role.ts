@@ -4,10 +4,11 @@
  * the stream's own `<stream>.alerts`: they are never journaled), shared maps as KV buckets
  * `<stream>-<name>`, all on the journal's own connection.
  */
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { errorMessage } from '../../common/protocol/bounded-json.js';
-import type { ClusterRole, SharedMap, SignalTopic } from './cluster-role.js';
+import type { ClusterRole, SharedMap, SharedMapOptions, SignalTopic } from './cluster-role.js';
 import type { LeaderLease } from './leader-lease.js';
 
 const encoder = new TextEncoder();
@@ -67,10 +68,18 @@ export class NatsClusterRole implements ClusterRole {
     this.subscriptions.push(subscription);
   }
 
-  sharedMap<T>(name: string): Promise<SharedMap<T>> {
-    return new Kvm(this.nc)
-      .create(`${this.spec.stream}-${name}`, { history: 1, replicas: this.spec.replicas })
-      .then((kv) => new KvSharedMap<T>(kv));
+  async sharedMap<T>(name: string, options: SharedMapOptions = {}): Promise<SharedMap<T>> {
+    const bucket = `${this.spec.stream}-${name}`;
+    const kv = await new Kvm(this.nc).create(bucket, {
+      history: 1,
+      replicas: this.spec.replicas,
+      ...(options.ttlMs === undefined ? {} : { ttl: options.ttlMs }),
+    });
+    // An existing bucket keeps its settings: one made with another TTL is refused, not altered.
+    const ttl = (await kv.status()).ttl;
+    if (ttl !== (options.ttlMs ?? 0))
+      throw new Error(`bucket ${bucket} forgets entries after ${ttl} ms, this gateway wants ${options.ttlMs ?? 0}`);
+    return new KvSharedMap<T>(kv);
   }
 
   async close(): Promise<void> {
@@ -96,6 +105,26 @@ class KvSharedMap<T> implements SharedMap<T> {
     await this.kv.delete(keyOf(key));
   }
 
+  async read(key: string): Promise<{ value: T; revision: number } | undefined> {
+    const entry = await this.kv.get(keyOf(key));
+    return entry && entry.operation === 'PUT' && entry.value.length > 0
+      ? { value: entry.json<T>(), revision: entry.revision }
+      : undefined;
+  }
+
+  async putIf(key: string, value: T, revision: number | null): Promise<boolean> {
+    const data = encoder.encode(JSON.stringify(value));
+    try {
+      if (revision !== null) await this.kv.update(keyOf(key), data, revision);
+      else await this.kv.create(keyOf(key), data);
+      return true;
+    } catch (error) {
+      // KV's "wrong last sequence": another writer got there first.
+      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) return false;
+      throw error;
+    }
+  }
+
   async entries(): Promise<Array<[string, T]>> {
     const result: Array<[string, T]> = [];
     for await (const key of await this.kv.keys()) {
@@ -108,3 +137,4 @@ class KvSharedMap<T> implements SharedMap<T> {
 }
 
 const keyOf = (key: string) => Buffer.from(key).toString('base64url') || '_';
+const WRONG_LAST_SEQUENCE = 10071;

@@ -11,7 +11,14 @@ import { errorMessage } from '../../common/protocol/bounded-json.js';
 import { httpError, sendHttpError, type HttpErrorCode } from '../server/http-errors.js';
 import type { ActionLinks, LinkGrant } from './action-links.js';
 import { escapeHtml } from './channels/email.js';
-import type { EscalationStore } from './store.js';
+
+/** Which link nonces were used: this gateway's own rows, or (in a cluster) a map every gateway shares. */
+export interface LinkNonces {
+  /** Record a nonce as used; false when it already was. */
+  useNonce(nonce: string, now: number, expiresAt: number): boolean | Promise<boolean>;
+  /** Forget a nonce whose acknowledgement failed, so the link can be tried again. */
+  releaseNonce(nonce: string): void | Promise<void>;
+}
 
 /** Acknowledge an alert as a person (wired to the gateway's action desk). */
 export type Acknowledge = (alertId: string, personId: string) => Promise<Result<unknown>>;
@@ -31,7 +38,7 @@ type Route = (request: IncomingMessage, response: ServerResponse) => Promise<voi
 /** The GET and POST handlers for `ACK_PATH`. */
 export function ackRoutes(deps: {
   links: ActionLinks;
-  store: EscalationStore;
+  store: LinkNonces;
   acknowledge: Acknowledge;
   now: () => number;
   personName: (personId: string) => string;
@@ -83,7 +90,7 @@ export function ackRoutes(deps: {
       const checked = grant(request);
       if (!checked.ok) return refuse(response, checked);
       const { alertId, personId, nonce, expiresAt } = checked.value;
-      if (!deps.store.useNonce(nonce, deps.now(), expiresAt)) return refuse(response, httpError('link_used'));
+      if (!(await deps.store.useNonce(nonce, deps.now(), expiresAt))) return refuse(response, httpError('link_used'));
       let result: Result<unknown>;
       try {
         result = await deps.acknowledge(alertId, personId);
@@ -91,7 +98,7 @@ export function ackRoutes(deps: {
         result = { ok: false, code: 'threw', message: errorMessage(error) };
       }
       if (!result.ok) {
-        deps.store.releaseNonce(nonce);
+        await Promise.resolve(deps.store.releaseNonce(nonce)).catch(() => {});
         return refuse(response, httpError('unavailable', result.message));
       }
       stats.acknowledged++;

@@ -3,6 +3,10 @@
  * bring due steps forward, and a link's acknowledgement goes through the action desk like a
  * console's, attributed to the link's person. Kept out of gateway.ts so that the composition
  * root stays a list of parts.
+ *
+ * In a cluster the engine follows the shared stream instead of this gateway's own appends (an
+ * alert fired through another gateway escalates too, and a gateway that starts plans every
+ * ladder in the replay window), and sends only while this gateway leads (cluster-escalation.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
@@ -13,6 +17,12 @@ import { actorFor, type ActionDesk } from '../actions.js';
 import type { Directory } from '../identity/directory.js';
 import type { PresenceRegistry } from '../identity/presence.js';
 import type { SinkEntry } from '../sources/sink.js';
+import type { ClusterRole } from '../cluster/cluster-role.js';
+import type { JournalView } from '../journal/journal-port.js';
+import type { AlertEvent as JournaledAlertEvent } from '../../common/protocol/alert.js';
+import { shareEscalation } from './cluster-escalation.js';
+import { parseEscalationConfig } from './config.js';
+import type { JournaledEvent } from './escalator.js';
 import {
   installEscalation,
   openEscalationDatabase,
@@ -37,10 +47,31 @@ export type AttachDeps = {
   publish(event: AlertEvent): void;
   clock: Clock;
   log(message: string): void;
+  /** This gateway's place in its cluster (a lone gateway's own role shares nothing). */
+  cluster: ClusterRole;
+  /** The journal, followed in a cluster. */
+  journal: JournalView & { onAppended(listener: () => void): void };
+  /** This gateway's name (its signals and ledger records carry it). */
+  self: string;
 };
 
 /** Start escalation from the configuration's `escalation` section (validated here, naming the field). */
-export function attachEscalation(hooks: EscalationHooks, section: unknown, deps: AttachDeps): AttachedEscalation {
+export async function attachEscalation(
+  hooks: EscalationHooks,
+  section: unknown,
+  deps: AttachDeps,
+): Promise<AttachedEscalation> {
+  // A section that does not parse is refused by installEscalation below, naming the field.
+  const parsed = parseEscalationConfig(section, deps.directory);
+  const shared = parsed.ok
+    ? await shareEscalation(deps.cluster, {
+        self: deps.self,
+        clock: deps.clock,
+        local: deps.presence,
+        linkTtlMs: parsed.value.linkTtlMs,
+        ...(parsed.value.linkSecret ? { linkSecret: parsed.value.linkSecret } : {}),
+      })
+    : null;
   const db = openEscalationDatabase(deps.journalPath, deps.nativeBinding);
   let installed: InstalledEscalation;
   try {
@@ -48,29 +79,53 @@ export function attachEscalation(hooks: EscalationHooks, section: unknown, deps:
       db,
       directory: deps.directory,
       identify: (token) => deps.directory.personForToken(token),
-      presence: deps.presence,
+      presence: shared?.presence ?? deps.presence,
+      ...(shared ? { shared } : {}),
       publish: deps.publish,
       clock: deps.clock,
       log: deps.log,
       acknowledge: (alertId, personId) => acknowledgeAs(deps, alertId, personId),
     });
   } catch (error) {
+    shared?.close();
     db.close();
     throw error;
   }
-  const unsubscribe = deps.presence.onChange(() => installed.escalator.presenceChanged());
+  const unsubscribe = (shared?.presence ?? deps.presence).onChange(() => installed.escalator.presenceChanged());
+  let closed = false;
+  const hear = (events: readonly JournaledEvent[]) => {
+    if (closed) return;
+    try {
+      installed.onEvents(events);
+    } catch (error) {
+      // What is journaled is journaled: escalation trouble is logged, never the publisher's failure.
+      deps.log(`escalation: handling journaled events failed: ${errorMessage(error)}`);
+    }
+  };
+  if (shared) {
+    let cursor = deps.journal.bounds().first - 1;
+    const follow = () => {
+      for (;;) {
+        const frames = deps.journal.readAfter(cursor, 1_000);
+        if (frames.length === 0) return;
+        cursor = frames.at(-1)!.seq;
+        hear(
+          frames.map(({ seq, frame }) => ({ seq, event: (JSON.parse(frame) as { event: JournaledAlertEvent }).event })),
+        );
+      }
+    };
+    deps.journal.onAppended(follow);
+    follow();
+    deps.cluster.onLeaderChange((leader) => installed.escalator.leadershipChanged(leader));
+  }
   return {
     installed,
     journaled: (entries, seqs) => {
-      const events = entries.flatMap((entry, i) => (seqs[i] ? [{ seq: seqs[i]!, event: entry.event }] : []));
-      try {
-        installed.onEvents(events);
-      } catch (error) {
-        // What is journaled is journaled: escalation trouble is logged, never the publisher's failure.
-        deps.log(`escalation: handling journaled events failed: ${errorMessage(error)}`);
-      }
+      if (shared) return; // followed from the stream, whoever journaled it
+      hear(entries.flatMap((entry, i) => (seqs[i] ? [{ seq: seqs[i]!, event: entry.event }] : [])));
     },
     close: async () => {
+      closed = true;
       unsubscribe();
       await installed.close();
       db.close();

@@ -15,7 +15,7 @@ import { bearerToken } from '../server/upgrade.js';
 import type { ChannelHealth } from './channel-health.js';
 import type { Directory, Person } from './directory.js';
 import type { ChannelName } from './ladder.js';
-import type { PushStore } from './push/push-store.js';
+import type { PushSubscriptions } from './push/push-store.js';
 import type { EscalationStore, StepRow } from './store.js';
 
 export const LADDER_PATH = '/v1/escalation/ladder';
@@ -39,7 +39,9 @@ type Route = (request: IncomingMessage, response: ServerResponse) => Promise<voi
 /** The three handlers, by method and path. */
 export function consoleRoutes(deps: {
   store: EscalationStore;
-  push: PushStore;
+  push: PushSubscriptions;
+  /** In a cluster: each row as the cluster recorded it (a follower's own rows are only its plan). */
+  overlay?: (rows: StepRow[]) => Promise<StepRow[]>;
   directory: Pick<Directory, 'person'>;
   identify: (token: string) => Person | null;
   health: ChannelHealth;
@@ -56,7 +58,8 @@ export function consoleRoutes(deps: {
   const ladder: Route = async (request, response) => {
     if (!authorized(request, response)) return;
     const alertId = requestUrl(request)?.searchParams.get('alert') ?? '';
-    const rows: LadderRow[] = deps.store.rows(alertId).map((row) => ({
+    const stored = deps.store.rows(alertId);
+    const rows: LadderRow[] = (deps.overlay ? await deps.overlay(stored) : stored).map((row) => ({
       step: row.step,
       person: deps.directory.person(row.person)?.name ?? row.person,
       channel: row.channel,
@@ -76,7 +79,7 @@ export function consoleRoutes(deps: {
       push: {
         available: deps.pushAvailable,
         publicKey: deps.publicKey,
-        subscriptions: deps.push.forPerson(person.id).map(({ device, createdAt, endpoint }) => ({
+        subscriptions: (await deps.push.forPerson(person.id)).map(({ device, createdAt, endpoint }) => ({
           device,
           createdAt,
           endpoint,

@@ -24,6 +24,7 @@ import {
   retryDelay,
   skipWhenDue,
   type ChannelName,
+  type FiredEvent,
   type StepOutcome,
 } from './ladder.js';
 import type { EscalationStore, StepRow } from './store.js';
@@ -43,8 +44,36 @@ export type EscalatorDeps = {
   clock: Clock;
   log?: (message: string) => void;
   /** Told every send's outcome, by channel. */
-  health?: ChannelHealth;
+  health?: Pick<ChannelHealth, 'record'>;
+  /** In a cluster: only the leader sends, each step claimed in the shared ledger first. */
+  gate?: StepGate;
 };
+
+/** How the gateways of a cluster agree on each step (gateway/escalation/cluster-steps.ts). */
+export interface StepGate {
+  isLeader(): boolean;
+  /**
+   * Claim the row's next attempt. Not granted: the row now holds what the cluster recorded
+   * (sent, skipped, a retry due later, `unknown` when its sender died mid-send).
+   */
+  claim(
+    row: StepRow,
+    fired: FiredEvent,
+    now: number,
+  ): Promise<{ ok: true; attempts: number } | { ok: false; unknown?: boolean }>;
+  /** Record what became of an attempt this gateway claimed. */
+  record(
+    row: StepRow,
+    fired: FiredEvent,
+    outcome: {
+      state: 'sent' | 'failed' | 'retrying' | 'cancelled' | 'skipped';
+      attempts: number;
+      at: number;
+      dueAt?: number;
+      error?: string;
+    },
+  ): Promise<void>;
+}
 
 /** Counts of what the escalator did, for statistics. */
 export type EscalatorStats = {
@@ -72,8 +101,15 @@ export class Escalator {
 
   /** Report rows a previous run left mid-send, then send whatever is due and arm the timer. */
   start(): void {
-    for (const row of this.deps.store.recoverSending()) this.report(row, { kind: 'unknown' });
+    const cut = this.deps.store.recoverSending();
+    // In a cluster the ledger knows whether such a send was claimed; whoever leads reports it.
+    if (!this.deps.gate) for (const row of cut) this.report(row, { kind: 'unknown' });
     this.kick();
+  }
+
+  /** In a cluster: this gateway became leader (send what is due) or stopped being one. */
+  leadershipChanged(leader: boolean): void {
+    if (leader) this.kick();
   }
 
   /** Observe journaled events: a `fired` starts a ladder, `acknowledged` or `resolved` stops it. */
@@ -142,6 +178,7 @@ export class Escalator {
    * and channel. Failures are logged: the alert is settled whether or not a phone hears of it.
    */
   private settleSent(alertId: string, settlement: Settlement): void {
+    if (this.deps.gate && !this.deps.gate.isLeader()) return;
     const rows = this.deps.store.rows(alertId);
     const ladder = Math.max(-1, ...rows.map((row) => row.ladder_id));
     const told = new Set<string>();
@@ -211,6 +248,7 @@ export class Escalator {
 
   private async sendDue(): Promise<void> {
     const { store, clock } = this.deps;
+    if (this.deps.gate && !this.deps.gate.isLeader()) return;
     for (const row of store.due(clock.now())) {
       if (this.stopped) return;
       await this.sendRow(row);
@@ -218,30 +256,30 @@ export class Escalator {
   }
 
   private async sendRow(row: StepRow): Promise<void> {
-    const { store, clock, directory, presence, links } = this.deps;
-    const policy = this.policies.find((p) => p.name === row.policy);
-    const person = directory.person(row.person);
-    const channel = this.deps.channels[row.channel];
-    const skip = !person
-      ? 'no longer in the directory'
-      : !channel
-        ? `no ${row.channel} channel configured`
-        : policy
-          ? skipWhenDue(policy, row.step, row.person, presence)
-          : 'its policy is no longer configured';
+    const { store, clock, links, gate } = this.deps;
+    const skip = this.skipReason(row);
+    let attempts = row.attempts + 1;
+    if (gate) {
+      // Claimed here first, then in the cluster's ledger: one gateway sends, once.
+      if (!store.claim(row.id)) return;
+      const claim = await gate.claim(row, store.firedEvent(row.ladder_id), clock.now());
+      // Found mid-send, its sender gone: this gateway is the one that says so on the timeline.
+      if (!claim.ok) return claim.unknown ? this.report(row, { kind: 'unknown' }) : undefined;
+      attempts = claim.attempts;
+    } else if (!skip && !store.claim(row.id)) return;
+    const fired = store.firedEvent(row.ladder_id);
     if (skip) {
-      store.settle(row.id, 'skipped', clock.now(), skip);
+      this.settleRow(row, fired, { state: 'skipped', attempts, error: skip });
       this.stats.skipped++;
       this.report(row, { kind: 'skipped', why: skip });
       return;
     }
-    if (!store.claim(row.id)) return;
-    const fired = store.firedEvent(row.ladder_id);
+    const person = this.deps.directory.person(row.person)!;
     const now = clock.now();
     let result;
     try {
-      result = await channel!.send({
-        person: person!,
+      result = await this.deps.channels[row.channel]!.send({
+        person,
         fired,
         consoleUrl: links.consoleUrl(row.alert_id),
         ackUrl: links.url(links.sign(row.alert_id, row.person, now)),
@@ -251,24 +289,57 @@ export class Escalator {
     }
     this.deps.health?.record(row.channel, result, clock.now());
     if (result.ok) {
-      store.settle(row.id, 'sent', clock.now());
+      this.settleRow(row, fired, { state: 'sent', attempts });
       this.stats.sent++;
       this.report(row, { kind: 'sent', detail: result.value });
       return;
     }
     this.stats.failures++;
-    const attempts = row.attempts + 1;
     if (!store.isActive(row.ladder_id)) {
       // Acknowledged or resolved while this send was failing: nothing left to retry for.
-      store.settle(row.id, 'cancelled', clock.now(), result.message);
+      this.settleRow(row, fired, { state: 'cancelled', attempts, error: result.message });
       this.report(row, { kind: 'failed', error: `${result.message} (not retried: the escalation has stopped)` });
     } else if (attempts >= MAX_ATTEMPTS) {
-      store.settle(row.id, 'failed', clock.now(), result.message);
+      this.settleRow(row, fired, { state: 'failed', attempts, error: result.message });
       this.report(row, { kind: 'failed', error: result.message });
     } else {
-      store.retryAt(row.id, clock.now() + retryDelay(attempts), result.message);
+      const dueAt = clock.now() + retryDelay(attempts);
+      this.settleRow(row, fired, { state: 'retrying', attempts, dueAt, error: result.message });
       this.report(row, { kind: 'retrying', error: result.message });
     }
+  }
+
+  /** Why a due row is not sent (its person, channel or policy is gone, or presence says so), or null. */
+  private skipReason(row: StepRow): string | null {
+    const policy = this.policies.find((p) => p.name === row.policy);
+    if (!this.deps.directory.person(row.person)) return 'no longer in the directory';
+    if (!this.deps.channels[row.channel]) return `no ${row.channel} channel configured`;
+    if (!policy) return 'its policy is no longer configured';
+    return skipWhenDue(policy, row.step, row.person, this.deps.presence) ?? null;
+  }
+
+  /** Store a row's outcome here and, in a cluster, in the shared ledger (a failure there is logged: the send happened). */
+  private settleRow(
+    row: StepRow,
+    fired: FiredEvent,
+    outcome: {
+      state: 'sent' | 'failed' | 'retrying' | 'cancelled' | 'skipped';
+      attempts: number;
+      dueAt?: number;
+      error?: string;
+    },
+  ): void {
+    const { store, clock, gate } = this.deps;
+    const at = clock.now();
+    if (outcome.state === 'retrying') store.retryAt(row.id, outcome.dueAt!, outcome.error ?? '');
+    else store.settle(row.id, outcome.state, at, outcome.error);
+    gate
+      ?.record(row, fired, { ...outcome, at })
+      .catch((error: unknown) =>
+        this.deps.log?.(
+          `escalation: recording step ${row.step} of ${row.alert_id} in the cluster: ${errorMessage(error)}`,
+        ),
+      );
   }
 
   private report(row: StepRow, outcome: StepOutcome): void {

@@ -22,10 +22,11 @@ import type { Directory, Person, Presence } from './directory.js';
 import { pushRoutes, type PushRouteStats } from './push/push-routes.js';
 import { ChannelHealth } from './channel-health.js';
 import { consoleRoutes } from './console-routes.js';
-import { PushStore } from './push/push-store.js';
+import { PushStore, type PushSubscriptions } from './push/push-store.js';
 import { Escalator, type JournaledEvent } from './escalator.js';
 import type { ChannelName } from './ladder.js';
 import { EscalationStore } from './store.js';
+import type { SharedEscalation } from './cluster-escalation.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The part of the gateway escalation mounts itself on. */
@@ -53,6 +54,8 @@ export type EscalationDeps = {
   log?: (message: string) => void;
   /** Replace the channels built from the configuration (tests). */
   channels?: Partial<Record<ChannelName, Channel>>;
+  /** In a cluster: what every gateway shares (cluster-escalation.ts); absent for a lone gateway. */
+  shared?: SharedEscalation;
 };
 
 /** Escalation, running. */
@@ -86,16 +89,18 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   const config = parsed.value;
   const clock = deps.clock ?? systemClock;
   const store = new EscalationStore(deps.db);
+  const shared = deps.shared;
   const links = new ActionLinks(
-    config.linkSecret ?? store.linkSecret(),
+    config.linkSecret ?? shared?.linkSecret ?? store.linkSecret(),
     config.publicUrl,
     config.linkTtlMs,
     config.consoleUrl ?? `${config.publicUrl}/console`,
   );
   const email = config.smtp && !deps.channels ? new EmailChannel(config.smtp) : undefined;
   const push = new PushStore(deps.db);
-  const vapid = push.vapidKeys();
-  const webPush = webPushChannel(config, push, vapid, () => clock.now());
+  const subscriptions = shared?.push ?? push;
+  const vapid = shared?.vapid ?? push.vapidKeys();
+  const webPush = webPushChannel(config, subscriptions, vapid, () => clock.now(), deps.log);
   const channels = deps.channels ?? {
     ...(email ? { email } : {}),
     ...(webPush ? { push: webPush } : {}),
@@ -103,7 +108,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   };
   const routes = ackRoutes({
     links,
-    store,
+    store: shared?.nonces ?? store,
     acknowledge: deps.acknowledge,
     now: () => clock.now(),
     personName: (id) => deps.directory.person(id)?.name ?? id,
@@ -111,7 +116,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
   hooks.addRoute('GET', ACK_PATH, routes.get);
   hooks.addRoute('POST', ACK_PATH, routes.post);
   const registration = pushRoutes({
-    store: push,
+    store: subscriptions,
     publicKey: vapid.publicKey,
     identify: deps.identify ?? (() => null),
     channel: channels.push ?? unavailablePush,
@@ -119,9 +124,12 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     now: () => clock.now(),
   });
   const health = new ChannelHealth(Object.keys(channels) as ChannelName[]);
+  // In a cluster the leader sends: every gateway's consoles hear how its sends went.
+  shared?.onHealth((channel, result, at) => health.record(channel, result, at));
   const forConsoles = consoleRoutes({
     store,
-    push,
+    push: subscriptions,
+    ...(shared ? { overlay: shared.overlay(store) } : {}),
     directory: deps.directory,
     identify: deps.identify ?? (() => null),
     health,
@@ -137,7 +145,8 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     links,
     publish: deps.publish,
     clock,
-    health,
+    health: shared ? { record: shared.recordHealth } : health,
+    ...(shared ? { gate: shared.gate(store) } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
   escalator.start();
@@ -152,6 +161,7 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
     store,
     close: async () => {
       await escalator.stop();
+      shared?.close();
       webPush?.close();
       email?.close();
     },
@@ -161,9 +171,10 @@ export function installEscalation(hooks: EscalationHooks, input: unknown, deps: 
 /** The Web Push channel, when push services can be told who runs this gateway (see `vapidSubject`). */
 function webPushChannel(
   config: EscalationConfig,
-  store: PushStore,
+  store: PushSubscriptions,
   vapid: { publicKey: string; privateKey: string },
   now: () => number,
+  log?: (message: string) => void,
 ): WebPushChannel | undefined {
   const subject = vapidSubject(config);
   if (!subject) return undefined;
@@ -175,6 +186,7 @@ function webPushChannel(
     timeoutMs: config.push.timeoutMs,
     now,
     ...(ca ? { agent: new Agent({ ca, keepAlive: true }) } : {}),
+    ...(log ? { log } : {}),
   });
 }
 

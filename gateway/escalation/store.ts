@@ -151,6 +151,25 @@ export class EscalationStore {
       .run(dueAt, error, id);
   }
 
+  /** Take on what the cluster recorded of a row (another gateway sent, skipped or retried it). */
+  adopt(
+    id: number,
+    record: { state: StepRow['state']; attempts: number; dueAt?: number; at: number; error?: string },
+  ): void {
+    this.db
+      .prepare(
+        'UPDATE escalation_steps SET state = ?, attempts = ?, due_at = COALESCE(?, due_at), sent_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?',
+      )
+      .run(
+        record.state,
+        record.attempts,
+        record.dueAt ?? null,
+        record.state === 'sent' ? record.at : null,
+        record.error ?? null,
+        id,
+      );
+  }
+
   /** Rows a previous run left `sending`: marked `unknown` (maybe delivered, never resent) and returned. */
   recoverSending(): StepRow[] {
     return this.db.transaction(() => {

@@ -63,6 +63,11 @@ export class PresenceRegistry {
     return this.consoles(personId).some((console) => console.state === 'watched');
   }
 
+  /** Everyone with a watched console now. */
+  watchedPeople(): string[] {
+    return [...this.byPerson.keys()].filter((personId) => this.isWatched(personId));
+  }
+
   /** Whether at least one of the person's consoles is connected. */
   isConnected(personId: string): boolean {
     return (this.byPerson.get(personId)?.size ?? 0) > 0;

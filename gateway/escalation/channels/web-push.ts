@@ -13,7 +13,7 @@ import webpush from 'web-push';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import { fail, ok, type Result } from '../../../common/result.js';
 import { pushMessage, pushTopic, pushUrgency, retryAfterAt, settledPushMessage } from '../push/push-message.js';
-import type { PushStore, PushSubscriptionRow, VapidKeys } from '../push/push-store.js';
+import type { PushSubscriptionRow, PushSubscriptions, VapidKeys } from '../push/push-store.js';
 import type { Channel, Notice, Settlement } from './channel.js';
 
 /** How the channel sends: the gateway's VAPID identity and the push request's limits. */
@@ -28,12 +28,13 @@ export type WebPushOptions = {
   now: () => number;
   /** The TLS agent for push services (tests trust their own CA with it). */
   agent?: Agent;
+  log?: (message: string) => void;
 };
 
 /** Sends to each of a person's subscriptions. */
 export class WebPushChannel implements Channel {
   constructor(
-    private readonly store: PushStore,
+    private readonly store: PushSubscriptions,
     private readonly options: WebPushOptions,
   ) {}
 
@@ -43,7 +44,7 @@ export class WebPushChannel implements Channel {
   }
 
   async send(notice: Notice): Promise<Result<string>> {
-    const subscriptions = this.store.forPerson(notice.person.id);
+    const subscriptions = await this.store.forPerson(notice.person.id);
     if (subscriptions.length === 0) {
       return fail('no_subscription', "no browser or device has turned on push (Settings → Reach me when I'm away)");
     }
@@ -52,7 +53,7 @@ export class WebPushChannel implements Channel {
 
   /** Replace the alert's notification on every device (same tag, same Topic) with a quiet "acknowledged". */
   async settle(notice: Notice, settlement: Settlement): Promise<Result<string>> {
-    const subscriptions = this.store.forPerson(notice.person.id);
+    const subscriptions = await this.store.forPerson(notice.person.id);
     if (subscriptions.length === 0) return ok('no device to tell');
     return this.sendAll(subscriptions, JSON.stringify(settledPushMessage(notice, settlement)), notice, 'normal');
   }
@@ -101,17 +102,24 @@ export class WebPushChannel implements Channel {
     }
   }
 
+  /** A change to a subscription that may be made over the network: a failure is logged, never the send's. */
+  private remember(change: unknown, what: string, subscription: PushSubscriptionRow): void {
+    void Promise.resolve(change).catch((error: unknown) =>
+      this.options.log?.(`web push: ${what} ${subscription.device}'s subscription failed: ${errorMessage(error)}`),
+    );
+  }
+
   /** What a failed send means for the subscription, as the timeline says it. */
   private refused(subscription: PushSubscriptionRow, error: unknown, now: number): string {
     if (!(error instanceof webpush.WebPushError)) return errorMessage(error);
     const status = error.statusCode;
     if (status === 404 || status === 410) {
-      this.store.remove(subscription.endpoint);
+      this.remember(this.store.remove(subscription.endpoint), 'forgetting', subscription);
       return `${status}: the subscription is gone, forgotten`;
     }
     if (status === 429) {
       const at = retryAfterAt(error.headers['retry-after'], now);
-      this.store.waitUntil(subscription.endpoint, at);
+      this.remember(this.store.waitUntil(subscription.endpoint, at), 'holding', subscription);
       return `429: push service asked to wait until ${iso(at)}`;
     }
     return `${status}${error.body ? ` ${error.body.slice(0, 120)}` : ''}`;

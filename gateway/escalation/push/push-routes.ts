@@ -19,7 +19,7 @@ import { bearerToken } from '../../server/upgrade.js';
 import type { Channel } from '../channels/channel.js';
 import type { Person } from '../directory.js';
 import type { FiredEvent } from '../ladder.js';
-import type { PushStore } from './push-store.js';
+import type { PushSubscriptions } from './push-store.js';
 
 export const PUSH_KEY_PATH = '/v1/push/key';
 export const PUSH_SUBSCRIPTIONS_PATH = '/v1/push/subscriptions';
@@ -46,7 +46,7 @@ export type PushRouteStats = { subscribed: number; unsubscribed: number; refused
 
 /** The four handlers, by method and path. */
 export function pushRoutes(deps: {
-  store: PushStore;
+  store: PushSubscriptions;
   publicKey: string;
   identify: (token: string) => Person | null;
   channel: Channel;
@@ -76,7 +76,7 @@ export function pushRoutes(deps: {
     const parsed = await body(request, PushRegistrationSchema);
     if (!parsed.ok) return refuse(response, parsed);
     const { subscription, device } = parsed.value;
-    deps.store.save({
+    await deps.store.save({
       endpoint: subscription.endpoint,
       person: who.id,
       device,
@@ -92,7 +92,7 @@ export function pushRoutes(deps: {
     if (!who) return refuse(response, httpError('bad_token', 'a person’s device token is required'));
     const parsed = await body(request, UnsubscribeSchema);
     if (!parsed.ok) return refuse(response, parsed);
-    const removed = deps.store.remove(parsed.value.endpoint, who.id);
+    const removed = await deps.store.remove(parsed.value.endpoint, who.id);
     if (removed) stats.unsubscribed++;
     sendJson(response, 200, { removed });
   };

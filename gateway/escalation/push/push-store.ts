@@ -22,8 +22,16 @@ export type PushSubscriptionRow = {
 /** The gateway's VAPID key pair (RFC 8292), URL-safe base64 as web-push and browsers take them. */
 export type VapidKeys = { publicKey: string; privateKey: string };
 
+/** The subscriptions push is sent to: this gateway's own rows, or (in a cluster) a map every gateway shares. */
+export interface PushSubscriptions {
+  save(subscription: Omit<PushSubscriptionRow, 'waitUntil'>): void | Promise<void>;
+  forPerson(person: string): PushSubscriptionRow[] | Promise<PushSubscriptionRow[]>;
+  remove(endpoint: string, person?: string): boolean | Promise<boolean>;
+  waitUntil(endpoint: string, at: number): void | Promise<void>;
+}
+
 /** Reads and writes subscriptions and the VAPID keys. */
-export class PushStore {
+export class PushStore implements PushSubscriptions {
   constructor(private readonly db: Database) {}
 
   /** The stored key pair, made and stored now if there is none (a second gateway racing here keeps the first). */

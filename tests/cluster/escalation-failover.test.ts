@@ -1,0 +1,141 @@
+/**
+ * Escalation in a cluster: three gateway processes on one JetStream stream (three NATS nodes),
+ * e-mail through a real SMTP server (aiosmtpd). An alert posted to a follower escalates from the
+ * leader; the leader is SIGKILLed mid-ladder and another gateway carries the ladder on within
+ * its lease: every step mailed at most once (a step cut off mid-send is `unknown`, never
+ * resent), none lost. An acknowledge link signed by one gateway works on another, once (the
+ * nonce is shared), and stops the ladder everywhere.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNats, type NatsCluster } from '../support/nats.js';
+import type { Started } from '../support/processes.js';
+import { decoded, freePort, header, mails, startSmtp } from '../support/smtp-sink.js';
+import { until } from '../support/until.js';
+import { CLUSTER_TOKEN, postEvents, startGatewayProcess, type ClusterGateway } from './cluster-fixture.js';
+
+const STEPS = 8;
+const STEP_MS = 700;
+const LEASE_MS = 3_000;
+const people = Array.from({ length: STEPS }, (_, s) => ({
+  id: `p${s}`,
+  name: `Person ${s}`,
+  email: `step${s}@example.test`,
+  tokens: [`person-${s}-device-token-0123456789`],
+}));
+
+let dir: string;
+let maildir: string;
+let nats: NatsCluster;
+let smtp: Started;
+const gateways: ClusterGateway[] = [];
+const url = (i: number) => `http://127.0.0.1:${gateways[i]!.port}`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tocsin-esc-cluster-'));
+  maildir = join(dir, 'mail');
+  const smtpPort = await freePort();
+  smtp = await startSmtp(smtpPort, maildir);
+  nats = await startNats(3);
+  for (let i = 0; i < 3; i++)
+    gateways.push({ port: await freePort(), config: join(dir, `g${i + 1}.json`), process: null });
+  gateways.forEach((gateway, i) =>
+    writeFileSync(
+      gateway.config,
+      JSON.stringify({
+        name: `gateway-${i + 1}`,
+        listen: { host: '127.0.0.1', port: gateway.port },
+        tokens: [CLUSTER_TOKEN],
+        journal: { kind: 'jetstream', servers: nats.servers, stream: 'ESC', replicas: 3, leaseTtlMs: LEASE_MS },
+        people,
+        escalation: {
+          // Links point at gateway 2; the secret is not configured: the cluster shares the first one made.
+          publicUrl: url(1),
+          smtp: { host: '127.0.0.1', port: smtpPort, from: 'Tocsin <tocsin@example.test>' },
+          policies: [
+            {
+              name: 'ladder',
+              steps: people.map((p, s) => ({ after: s * STEP_MS, notify: [p.id], via: ['email'] })),
+            },
+          ],
+        },
+      }),
+    ),
+  );
+  // The first to start leads.
+  for (const gateway of gateways) await startGatewayProcess(gateway);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(gateways.map((g) => g.process?.stop()));
+  await smtp?.stop();
+  await nats?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type LadderRow = { step: number; person: string; state: string; attempts: number };
+async function ladder(i: number, alertId: string): Promise<LadderRow[]> {
+  const response = await fetch(`${url(i)}/v1/escalation/ladder?alert=${encodeURIComponent(alertId)}`, {
+    headers: { authorization: `Bearer ${people[0]!.tokens[0]}` },
+  });
+  if (!response.ok) throw new Error(`ladder on gateway ${i + 1}: HTTP ${response.status}`);
+  return ((await response.json()) as { rows: LadderRow[] }).rows;
+}
+
+const mailsAbout = (title: string) => mails(maildir).filter((mail) => header(mail, 'Subject')?.includes(title));
+const fire = (i: number, alertId: string, title: string) =>
+  postEvents(url(i), [{ kind: 'fired', alertId, alert: { title, severity: 'critical', category: 'outage' } }]);
+
+describe('escalation in a cluster', () => {
+  it('carries a ladder on from another gateway when the leader dies mid-ladder, each step at most once', async () => {
+    await fire(2, 'db-down', 'Database down');
+    await until(() => mailsAbout('Database down').length >= 3, 15_000, 'the first steps mailed by the leader');
+    const child = gateways[0]!.process!.child;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const killed = Date.now();
+    const before = mailsAbout('Database down').length;
+    await until(
+      async () => (await ladder(1, 'db-down')).every((row) => row.state === 'sent' || row.state === 'unknown'),
+      LEASE_MS + STEPS * STEP_MS + 15_000,
+      async () => `every step settled: ${JSON.stringify(await ladder(1, 'db-down'))}`,
+    );
+    const rows = await ladder(2, 'db-down');
+    const mailed = new Map<string, number>();
+    for (const mail of mailsAbout('Database down'))
+      mailed.set(header(mail, 'X-RcptTo')!, (mailed.get(header(mail, 'X-RcptTo')!) ?? 0) + 1);
+    console.log(
+      `escalation failover: ${before} of ${STEPS} steps mailed before the SIGKILL, the rest ${Date.now() - killed} ms after it at most; rows ${rows.map((r) => r.state).join(', ')}`,
+    );
+    expect(
+      [...mailed.values()].filter((n) => n > 1),
+      'nothing mailed twice',
+    ).toEqual([]);
+    for (const row of rows) {
+      const to = `step${row.step}@example.test`;
+      if (row.state === 'sent') expect(mailed.get(to), to).toBe(1);
+      else expect(row.state, to).toBe('unknown');
+    }
+    expect(rows.filter((row) => row.state === 'unknown').length).toBeLessThanOrEqual(1);
+    expect(rows).toHaveLength(STEPS);
+  }, 90_000);
+
+  it('takes an acknowledge link signed by one gateway on another, once, and stops the ladder everywhere', async () => {
+    await fire(1, 'disk-full', 'Disk full');
+    await until(() => mailsAbout('Disk full').length >= 1, 15_000, 'the first step mailed');
+    const link = decoded(mailsAbout('Disk full')[0]!).match(/Acknowledge: (\S+)/)![1]!;
+    expect(link.startsWith(url(1))).toBe(true);
+    // Posted to gateway 3, though gateway 2 is in the link.
+    const onThird = link.replace(url(1), url(2));
+    expect((await fetch(onThird, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(link, { method: 'POST' })).status, 'the same link again, on gateway 2').toBe(409);
+    const acked = mailsAbout('Disk full').length;
+    await new Promise((resolve) => setTimeout(resolve, 3 * STEP_MS));
+    expect(mailsAbout('Disk full').length, 'no step after the acknowledgement').toBeLessThanOrEqual(acked + 1);
+    const rows = await ladder(1, 'disk-full');
+    expect(rows.filter((row) => row.state === 'cancelled').length).toBeGreaterThan(0);
+  }, 60_000);
+});
