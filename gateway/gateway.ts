@@ -160,7 +160,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       return sendHttpError(response, httpError('bad_target'));
     }
     if (path === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    if (path === '/readyz') return answerReadiness(response, journal.health());
+    if (path === '/readyz') return answerReadiness(response, journal.health(), role);
     const handler = routes.get(`${request.method} ${path}`);
     if (!handler) return sendHttpError(response, httpError('no_route', `${request.method} ${path}`));
     Promise.resolve()
@@ -372,9 +372,11 @@ async function readTls(files: NonNullable<GatewayConfig['tls']>): Promise<{ cert
   return { cert: await read(files.certFile, 'certificate'), key: await read(files.keyFile, 'key') };
 }
 
-/** `/readyz`: 200 only while the journal takes writes and this gateway's view is current. */
-function answerReadiness(response: ServerResponse, health: ReturnType<JournalPort['health']>): void {
+/** `/readyz`: 200 only while the journal takes writes and this gateway's view is current (and, in a cluster, whether it leads). */
+function answerReadiness(response: ServerResponse, health: ReturnType<JournalPort['health']>, role: ClusterRole): void {
+  // In a cluster, whether this gateway leads (does the once-per-cluster work) is said too.
+  const leads = role.kind === 'solo' ? '' : role.isLeader() ? '; leader' : '; follower';
   if (health.reachable && health.caughtUp)
-    return void response.writeHead(200, { 'content-type': 'text/plain' }).end(`ready: ${health.detail}\n`);
+    return void response.writeHead(200, { 'content-type': 'text/plain' }).end(`ready: ${health.detail}${leads}\n`);
   sendHttpError(response, httpError('not_ready', health.detail));
 }

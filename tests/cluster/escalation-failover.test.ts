@@ -4,7 +4,8 @@
  * leader; the leader is SIGKILLed mid-ladder and another gateway carries the ladder on within
  * its lease: every step mailed at most once (a step cut off mid-send is `unknown`, never
  * resent), none lost. An acknowledge link signed by one gateway works on another, once (the
- * nonce is shared), and stops the ladder everywhere.
+ * nonce is shared), and stops the ladder everywhere. A person watching a console on a follower
+ * is not paged by the leader for a step that only pages the away.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNats, type NatsCluster } from '../support/nats.js';
 import type { Started } from '../support/processes.js';
 import { decoded, freePort, header, mails, startSmtp } from '../support/smtp-sink.js';
+import { FeedProbe } from '../support/real-monitoring.js';
 import { until } from '../support/until.js';
 import { CLUSTER_TOKEN, postEvents, startGatewayProcess, type ClusterGateway } from './cluster-fixture.js';
 
@@ -55,6 +57,15 @@ beforeAll(async () => {
           publicUrl: url(1),
           smtp: { host: '127.0.0.1', port: smtpPort, from: 'Tocsin <tocsin@example.test>' },
           policies: [
+            {
+              // Person 0 only when away: watching a console on any gateway holds the step back.
+              name: 'web',
+              match: { labels: { team: 'web' } },
+              steps: [
+                { after: 0, notify: ['p0'], via: ['email'], onlyWhenAway: true },
+                { after: 0, notify: ['p1'], via: ['email'] },
+              ],
+            },
             {
               name: 'ladder',
               steps: people.map((p, s) => ({ after: s * STEP_MS, notify: [p.id], via: ['email'] })),
@@ -138,4 +149,45 @@ describe('escalation in a cluster', () => {
     const rows = await ladder(1, 'disk-full');
     expect(rows.filter((row) => row.state === 'cancelled').length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('holds back a step for a person watching a console on another gateway than the leader', async () => {
+    const leader = await leaderIndex();
+    const alive = (i: number) => {
+      const child = gateways[i]!.process?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    };
+    const follower = [0, 1, 2].find((i) => i !== leader && alive(i))!;
+    const console0 = await FeedProbe.open(`ws://127.0.0.1:${gateways[follower]!.port}/v1/feed`, people[0]!.tokens[0]!);
+    try {
+      console0.send({ type: 'presence', state: 'watched' });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await postEvents(url(follower), [
+        {
+          kind: 'fired',
+          alertId: 'web-slow',
+          alert: { title: 'Web slow', severity: 'critical', category: 'outage', labels: { team: 'web' } },
+        },
+      ]);
+      await until(() => mailsAbout('Web slow').length >= 1, 15_000, 'person 1 mailed');
+      await until(
+        async () => (await ladder(leader, 'web-slow')).every((row) => row.state !== 'pending'),
+        10_000,
+        'both steps decided',
+      );
+      const rows = await ladder(leader, 'web-slow');
+      expect(rows.map((row) => `${row.person} ${row.state}`)).toEqual(['Person 0 skipped', 'Person 1 sent']);
+      expect(mailsAbout('Web slow').map((mail) => header(mail, 'X-RcptTo'))).toEqual(['step1@example.test']);
+    } finally {
+      await console0.close();
+    }
+  }, 60_000);
 });
+
+/** The gateway that leads now, as its `/readyz` says. */
+async function leaderIndex(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    const response = await fetch(`${url(i)}/readyz`).catch(() => null);
+    if (response?.ok && (await response.text()).includes('; leader')) return i;
+  }
+  throw new Error('no gateway says it leads');
+}
