@@ -152,10 +152,6 @@ describe('escalation in a cluster', () => {
 
   it('holds back a step for a person watching a console on another gateway than the leader', async () => {
     const leader = await leaderIndex();
-    const alive = (i: number) => {
-      const child = gateways[i]!.process?.child;
-      return child !== undefined && child.exitCode === null && child.signalCode === null;
-    };
     const follower = [0, 1, 2].find((i) => i !== leader && alive(i))!;
     const console0 = await FeedProbe.open(`ws://127.0.0.1:${gateways[follower]!.port}/v1/feed`, people[0]!.tokens[0]!);
     try {
@@ -181,13 +177,80 @@ describe('escalation in a cluster', () => {
       await console0.close();
     }
   }, 60_000);
+
+  it('pages each step at most once while the leader is SIGKILLed again and again', async () => {
+    if (!alive(0)) await startGatewayProcess(gateways[0]!);
+    const KILLS = 5;
+    const fired: string[] = [];
+    for (let kill = 0; kill < KILLS; kill++) {
+      const alertId = `storm-${kill}`;
+      await fire([0, 1, 2].find(alive)!, alertId, `Storm ${kill}`);
+      fired.push(alertId);
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 1_500));
+      const leader = await leaderIndex();
+      const child = gateways[leader]!.process!.child;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      await startGatewayProcess(gateways[leader]!);
+    }
+    const any = () => [0, 1, 2].find(alive)!;
+    await until(
+      async () => {
+        for (const alertId of fired)
+          if (!(await ladder(any(), alertId)).every((row) => row.state === 'sent' || row.state === 'unknown'))
+            return false;
+        return true;
+      },
+      LEASE_MS + STEPS * STEP_MS + 30_000,
+      async () => `every step settled: ${JSON.stringify(await ladder(any(), fired.at(-1)!))}`,
+    );
+    const mailed = new Map<string, number>();
+    for (const mail of mails(maildir).filter((m) => header(m, 'Subject')?.includes('Storm'))) {
+      const key = `${header(mail, 'Subject')} → ${header(mail, 'X-RcptTo')}`;
+      mailed.set(key, (mailed.get(key) ?? 0) + 1);
+    }
+    expect(
+      [...mailed.entries()].filter(([, n]) => n > 1),
+      'nothing mailed twice',
+    ).toEqual([]);
+    let sent = 0;
+    let unknown = 0;
+    for (const [k, alertId] of fired.entries())
+      for (const row of await ladder(any(), alertId)) {
+        const key = `[CRITICAL outage] Storm ${k} → step${row.step}@example.test`;
+        if (row.state === 'sent') {
+          sent++;
+          expect(mailed.get(key), key).toBe(1);
+        } else unknown++;
+      }
+    console.log(
+      `escalation under leader kills: ${KILLS} SIGKILLs, ${fired.length * STEPS} steps: ${sent} sent, ${unknown} unknown (cut off mid-send), ${[...mailed.values()].length} mails`,
+    );
+    expect(unknown).toBeLessThanOrEqual(KILLS);
+  }, 180_000);
 });
 
-/** The gateway that leads now, as its `/readyz` says. */
+/** Whether gateway `i` is running. */
+function alive(i: number): boolean {
+  const child = gateways[i]!.process?.child;
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+/** The gateway that leads, as its `/readyz` says (after a leader's death, once its lease ran out). */
 async function leaderIndex(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    const response = await fetch(`${url(i)}/readyz`).catch(() => null);
-    if (response?.ok && (await response.text()).includes('; leader')) return i;
-  }
-  throw new Error('no gateway says it leads');
+  let leader = -1;
+  await until(
+    async () => {
+      for (let i = 0; i < 3; i++) {
+        const response = await fetch(`${url(i)}/readyz`).catch(() => null);
+        if (response?.ok && (await response.text()).includes('; leader')) leader = i;
+      }
+      return leader >= 0;
+    },
+    LEASE_MS + 10_000,
+    'a gateway that says it leads',
+    200,
+  );
+  return leader;
 }
