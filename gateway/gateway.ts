@@ -344,6 +344,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     escalation = await attachEscalation(gateway, config.escalation, {
       cluster: role,
       journal,
+      windowMs: config.journal.maxAgeMs,
       // Unique per process: two gateways given the same name must still tell each other apart.
       self: `${config.name}/${randomBytes(4).toString('hex')}`,
       journalPath: localPath,

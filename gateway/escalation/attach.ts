@@ -53,6 +53,8 @@ export type AttachDeps = {
   journal: JournalView & { onAppended(listener: () => void): void };
   /** This gateway's name (its signals and ledger records carry it). */
   self: string;
+  /** The journal's replay window (`journal.maxAgeMs`). */
+  windowMs: number;
 };
 
 /** Start escalation from the configuration's `escalation` section (validated here, naming the field). */
@@ -69,6 +71,7 @@ export async function attachEscalation(
         clock: deps.clock,
         local: deps.presence,
         linkTtlMs: parsed.value.linkTtlMs,
+        windowMs: deps.windowMs,
         ...(parsed.value.linkSecret ? { linkSecret: parsed.value.linkSecret } : {}),
       })
     : null;

@@ -20,6 +20,8 @@ import type { PushSubscriptionRow, PushSubscriptions, VapidKeys } from './push/p
 import { StepLedger, type LedgerRecord } from './step-ledger.js';
 import type { EscalationStore, StepRow } from './store.js';
 
+const DAY_MS = 24 * 3600_000;
+
 /** Escalation's shared parts in a cluster. */
 export type SharedEscalation = {
   linkSecret: string;
@@ -40,7 +42,15 @@ export type SharedEscalation = {
 /** Open the shared parts, or null for a lone gateway. */
 export async function shareEscalation(
   role: ClusterRole,
-  deps: { self: string; clock: Clock; local: PresenceRegistry; linkSecret?: string; linkTtlMs: number },
+  deps: {
+    self: string;
+    clock: Clock;
+    local: PresenceRegistry;
+    linkSecret?: string;
+    linkTtlMs: number;
+    /** The journal's replay window: a step's record must outlive the `fired` event it was planned from. */
+    windowMs: number;
+  },
 ): Promise<SharedEscalation | null> {
   const keys = role.sharedMap<unknown>('escalation-keys');
   if (!keys) return null;
@@ -50,7 +60,7 @@ export async function shareEscalation(
   const nonces = await role.sharedMap<{ expiresAt: number }>('link-nonces', { ttlMs: deps.linkTtlMs })!;
   const subscriptions = await role.sharedMap<PushSubscriptionRow>('push-subscriptions')!;
   const ledger = new StepLedger(
-    await role.sharedMap<LedgerRecord>('escalation-steps', { ttlMs: 90 * 24 * 3600_000 })!,
+    await role.sharedMap<LedgerRecord>('escalation-steps', { ttlMs: deps.windowMs + DAY_MS })!,
     deps.self,
   );
   const presence = new SharedPresence(deps.local, role, { self: deps.self, clock: deps.clock });
