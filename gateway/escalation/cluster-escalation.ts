@@ -14,7 +14,7 @@ import { SharedPresence } from '../cluster/shared-presence.js';
 import type { PresenceRegistry } from '../identity/presence.js';
 import type { LinkNonces } from './ack-routes.js';
 import { ClusterStepGate } from './cluster-steps.js';
-import type { StepGate } from './escalator.js';
+import type { StepGate } from './step-gate.js';
 import type { ChannelName } from './ladder.js';
 import type { PushSubscriptionRow, PushSubscriptions, VapidKeys } from './push/push-store.js';
 import { StepLedger, type LedgerRecord } from './step-ledger.js';

@@ -2,7 +2,7 @@
  * The escalator's gate in a cluster: only the leader sends, each attempt claimed in the shared
  * ledger first; a step the cluster already settled is taken on as it is, never sent again.
  */
-import type { StepGate } from './escalator.js';
+import type { StepGate } from './step-gate.js';
 import type { FiredEvent } from './ladder.js';
 import { StepLedger } from './step-ledger.js';
 import type { EscalationStore, StepRow } from './store.js';

@@ -28,6 +28,7 @@ import {
   type StepOutcome,
 } from './ladder.js';
 import type { EscalationStore, StepRow } from './store.js';
+import type { StepGate } from './step-gate.js';
 
 /** A journaled event, as the journal's append hands them on. */
 export type JournaledEvent = { seq: number; event: AlertEvent };
@@ -48,32 +49,6 @@ export type EscalatorDeps = {
   /** In a cluster: only the leader sends, each step claimed in the shared ledger first. */
   gate?: StepGate;
 };
-
-/** How the gateways of a cluster agree on each step (gateway/escalation/cluster-steps.ts). */
-export interface StepGate {
-  isLeader(): boolean;
-  /**
-   * Claim the row's next attempt. Not granted: the row now holds what the cluster recorded
-   * (sent, skipped, a retry due later, `unknown` when its sender died mid-send).
-   */
-  claim(
-    row: StepRow,
-    fired: FiredEvent,
-    now: number,
-  ): Promise<{ ok: true; attempts: number } | { ok: false; unknown?: boolean }>;
-  /** Record what became of an attempt this gateway claimed. */
-  record(
-    row: StepRow,
-    fired: FiredEvent,
-    outcome: {
-      state: 'sent' | 'failed' | 'retrying' | 'cancelled' | 'skipped';
-      attempts: number;
-      at: number;
-      dueAt?: number;
-      error?: string;
-    },
-  ): Promise<void>;
-}
 
 /** Counts of what the escalator did, for statistics. */
 export type EscalatorStats = {
