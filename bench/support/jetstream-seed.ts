@@ -142,8 +142,9 @@ export async function seedJetStream(spec: JetStreamSeedSpec): Promise<JetStreamS
 }
 
 /**
- * The KV bucket holds exactly `states` for this journal, read key by key (not with
- * JournalBuckets.allStates, which leaves out the last state of its read: a defect of buckets.ts).
+ * The KV bucket holds exactly `states` for this journal, read key by key: a check independent of
+ * JournalBuckets.allStates, the gateway's own one-pass read (which this check once found dropping
+ * the last state of its read).
  */
 async function expectStates(kv: KV, journalId: string, states: ReadonlyMap<string, AlertState>): Promise<void> {
   const keys: string[] = [];

@@ -52,8 +52,8 @@ export class JournalBuckets {
   /**
    * Every alert state kept for this journal, read in one pass (a watch of the last values) rather
    * than one request per key: a gateway starts in seconds with 100,000 firing alerts, where a get
-   * per key took minutes under load. The initial values end at `delta` 0; a journal with none
-   * sends nothing, so a quiet second also ends the read.
+   * per key took minutes under load. The initial values end at `delta` 0 (or at the first entry
+   * flagged as an update); a journal with none sends nothing, so a quiet second also ends the read.
    */
   async allStates(): Promise<AlertState[]> {
     if ((await this.states.status()).values === 0) return [];
@@ -67,9 +67,10 @@ export class JournalBuckets {
         const next = await Promise.race([entries.next(), quiet]).finally(() => clearTimeout(timer));
         if (next === 'quiet' || next.done) break;
         const entry = next.value;
-        if (entry.isUpdate) break; // the initial values are over: this is news, read by the stream reader
+        // Kept before looking at the flags: the client marks the last initial value as an update
+        // (its count is off by one), and a real update is a state at least as new, no harm.
         if (entry.operation === 'PUT' && entry.value.length > 0) states.push(entry.json<AlertState>());
-        if (entry.delta === 0) break;
+        if (entry.delta === 0 || entry.isUpdate) break;
       }
     } finally {
       watch.stop();
