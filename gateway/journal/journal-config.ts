@@ -20,7 +20,7 @@ export const JournalConfigSchema = z
       .default(7 * 24 * 3600_000),
     /** Approximate bytes of events kept for replay; unbounded by size when absent. */
     maxBytes: z.number().int().positive().optional(),
-    /** jetstream: NATS servers, `nats://host:port` (any reachable one will do; give them all). */
+    /** jetstream: NATS servers, `nats://host:port` or `tls://host:port` (TLS required); any reachable one will do, give them all. */
     servers: z.array(z.string().min(1)).min(1).optional(),
     /** jetstream: the stream's name; its KV buckets are `<stream>-alerts`, `-actions` and `-leases`. */
     stream: z
