@@ -97,7 +97,10 @@ export class ZabbixSource implements SourceActionHandler {
     const eventId = alert.alertId.slice('zabbix:'.length);
     const verb = action.action === 'acknowledge' ? 'Acknowledged' : 'Unacknowledged';
     const message = `${verb} in Tocsin by ${by}${action.comment ? `: ${action.comment}` : ''}`.slice(0, MAX_MESSAGE);
-    this.own.set(alert.alertId, { message, until: this.deps.clock.now() + OWN_UPDATE_MS });
+    const now = this.deps.clock.now();
+    // Echoes that never came are forgotten, so the map stays as small as the acks of the last minute.
+    for (const [id, mine] of this.own) if (mine.until < now) this.own.delete(id);
+    this.own.set(alert.alertId, { message, until: now + OWN_UPDATE_MS });
     await this.api.acknowledge(eventId, action.action === 'acknowledge', message);
   }
 }
