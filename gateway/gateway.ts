@@ -309,57 +309,67 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
       await journal.close();
     },
   };
-  gateway.addRoute(
-    'POST',
-    '/v1/events',
-    eventsRoute(
-      sink,
-      config.tokens,
-      () => clock.now(),
-      (reason) => stats.reject(reason),
-    ),
-  );
-  if (config.demo.enabled) {
-    await gateway.addSource(
-      new DemoSimulator(
-        { hosts: config.demo.hosts, stormPerMinute: config.demo.stormPerMinute, seed: config.demo.seed ?? Date.now() },
-        clock,
+  try {
+    gateway.addRoute(
+      'POST',
+      '/v1/events',
+      eventsRoute(
+        sink,
+        config.tokens,
+        () => clock.now(),
+        (reason) => stats.reject(reason),
       ),
     );
-  }
-  gateway.integrations = await installSources(gateway, config, {
-    clock,
-    log,
-    cluster: role,
-    journalPath: localPath,
-    ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
-  });
-  if (gateway.integrations.alertmanager) gateway.alertmanager = gateway.integrations.alertmanager;
-  if (config.prometheus) {
-    // Once per cluster: the leader polls, and its samples reach every gateway's consoles.
-    gateway.prometheus = new PrometheusPoller(config.prometheus, { log, shouldPoll: () => role.isLeader() });
-    await gateway.addSource(gateway.prometheus);
-  }
-  if (config.escalation) {
-    escalation = await attachEscalation(gateway, config.escalation, {
-      cluster: role,
-      journal,
-      windowMs: config.journal.maxAgeMs,
-      // Unique per process: two gateways given the same name must still tell each other apart.
-      self: `${config.name}/${randomBytes(4).toString('hex')}`,
-      journalPath: localPath,
-      ...(deps.sqliteNativeBinding === undefined ? {} : { nativeBinding: deps.sqliteNativeBinding }),
-      directory,
-      presence,
-      actions,
-      publish: (event) =>
-        void appendAndFanOut([{ event }]).catch((error: unknown) =>
-          log(`journaling an escalation event failed: ${errorMessage(error)}`),
+    if (config.demo.enabled) {
+      await gateway.addSource(
+        new DemoSimulator(
+          {
+            hosts: config.demo.hosts,
+            stormPerMinute: config.demo.stormPerMinute,
+            seed: config.demo.seed ?? Date.now(),
+          },
+          clock,
         ),
+      );
+    }
+    gateway.integrations = await installSources(gateway, config, {
       clock,
       log,
+      cluster: role,
+      journalPath: localPath,
+      ...(deps.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: deps.sqliteNativeBinding }),
     });
-    gateway.escalation = escalation.installed;
+    if (gateway.integrations.alertmanager) gateway.alertmanager = gateway.integrations.alertmanager;
+    if (config.prometheus) {
+      // Once per cluster: the leader polls, and its samples reach every gateway's consoles.
+      gateway.prometheus = new PrometheusPoller(config.prometheus, { log, shouldPoll: () => role.isLeader() });
+      await gateway.addSource(gateway.prometheus);
+    }
+    if (config.escalation) {
+      escalation = await attachEscalation(gateway, config.escalation, {
+        cluster: role,
+        journal,
+        windowMs: config.journal.maxAgeMs,
+        // Unique per process: two gateways given the same name must still tell each other apart.
+        self: `${config.name}/${randomBytes(4).toString('hex')}`,
+        journalPath: localPath,
+        ...(deps.sqliteNativeBinding === undefined ? {} : { nativeBinding: deps.sqliteNativeBinding }),
+        directory,
+        presence,
+        actions,
+        publish: (event) =>
+          void appendAndFanOut([{ event }]).catch((error: unknown) =>
+            log(`journaling an escalation event failed: ${errorMessage(error)}`),
+          ),
+        clock,
+        log,
+      });
+      gateway.escalation = escalation.installed;
+    }
+  } catch (error) {
+    // A source or escalation that cannot start (bad section, unreachable bucket) leaves nothing running.
+    await gateway.close().catch(() => {});
+    throw error;
   }
   return gateway;
 }
