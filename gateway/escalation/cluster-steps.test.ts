@@ -146,4 +146,26 @@ describe('escalation steps on a shared ledger', () => {
     expect(b.email.sent.map((n) => n.person.id)).toEqual(['ann']);
     expect((await map.entries())[0]![1]).toMatchObject({ state: 'sent', attempts: 2, by: 'b' });
   });
+
+  it('tries a step again later when the ledger cannot be reached, instead of losing it', async () => {
+    const clock = new ManualClock(1_000);
+    const map = new MemorySharedMap<LedgerRecord>();
+    let down = true;
+    const putIf = map.putIf.bind(map);
+    map.putIf = async (...args) => {
+      if (down) throw new Error('NATS unreachable');
+      return putIf(...args);
+    };
+    const a = gateway('a', map, clock, { now: 'a' });
+    a.escalator.start();
+    a.escalator.onEvents([{ seq: 1, event: fired('w', 1_000) }]);
+    await settle(a.escalator);
+    expect(a.email.sent).toEqual([]);
+    expect(a.store.rows('w')[0]).toMatchObject({ state: 'pending', attempts: 0, due_at: 6_000 });
+    down = false;
+    clock.advance(5_000);
+    await settle(a.escalator);
+    expect(a.email.sent.map((n) => n.person.id)).toEqual(['ann']);
+    expect((await map.entries())[0]![1]).toMatchObject({ state: 'sent', attempts: 1 });
+  });
 });

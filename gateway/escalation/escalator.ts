@@ -30,6 +30,9 @@ import {
 import type { EscalationStore, StepRow } from './store.js';
 import type { StepGate } from './step-gate.js';
 
+/** How soon a step whose claim could not reach the cluster's ledger is tried again. */
+const LEDGER_RETRY_MS = 5_000;
+
 /** A journaled event, as the journal's append hands them on. */
 export type JournaledEvent = { seq: number; event: AlertEvent };
 
@@ -237,7 +240,13 @@ export class Escalator {
     if (gate) {
       // Claimed here first, then in the cluster's ledger: one gateway sends, once.
       if (!store.claim(row.id)) return;
-      const claim = await gate.claim(row, store.firedEvent(row.ladder_id), clock.now());
+      const claim = await gate.claim(row, store.firedEvent(row.ladder_id), clock.now()).catch((error: unknown) => {
+        // The ledger cannot be reached (NATS down): the row is tried again, and claimed again, later.
+        store.adopt(row.id, { state: 'pending', attempts: row.attempts, dueAt: clock.now() + LEDGER_RETRY_MS, at: 0 });
+        this.deps.log?.(`escalation: claiming step ${row.step} of ${row.alert_id}: ${errorMessage(error)}`);
+        return null;
+      });
+      if (!claim) return;
       // Found mid-send, its sender gone: this gateway is the one that says so on the timeline.
       if (!claim.ok) return claim.unknown ? this.report(row, { kind: 'unknown' }) : undefined;
       attempts = claim.attempts;
