@@ -30,6 +30,28 @@ export type TocsinCluster = {
   stop(): Promise<void>;
 };
 
+/**
+ * Write gateway `i`'s file: named `gateway-<i+1>`, on loopback at its port, the cluster's token,
+ * a JetStream journal on `journal.stream` (R3) with `journal`'s other settings, and `extra`.
+ */
+export function writeClusterGatewayConfig(
+  gateway: ClusterGateway,
+  i: number,
+  journal: { servers: readonly string[]; stream: string } & Record<string, unknown>,
+  extra: Record<string, unknown>,
+): void {
+  writeFileSync(
+    gateway.config,
+    JSON.stringify({
+      name: `gateway-${i + 1}`,
+      listen: { host: '127.0.0.1', port: gateway.port },
+      tokens: [CLUSTER_TOKEN],
+      journal: { kind: 'jetstream', replicas: 3, ...journal },
+      ...extra,
+    }),
+  );
+}
+
 /** Start gateway `gateway` (its config file written already) and wait for its feed URL. */
 export async function startGatewayProcess(gateway: ClusterGateway): Promise<void> {
   gateway.process = await startProcess(
@@ -56,25 +78,18 @@ export async function startCluster(size = 3, stream = 'TOCSIN'): Promise<TocsinC
   };
   try {
     for (let i = 0; i < size; i++) {
-      const port = await freePort();
-      const config = join(dir, `gateway-${i + 1}.json`);
-      writeFileSync(
-        config,
-        JSON.stringify({
-          name: `gateway-${i + 1}`,
-          listen: { host: '127.0.0.1', port },
-          tokens: [CLUSTER_TOKEN],
-          heartbeatMs: 1_000,
-          journal: {
-            kind: 'jetstream',
-            servers: nats.servers,
-            stream,
-            replicas: 3,
-            path: join(dir, `local-${i + 1}.sqlite`),
-          },
-        }),
+      const gateway: ClusterGateway = {
+        port: await freePort(),
+        config: join(dir, `gateway-${i + 1}.json`),
+        process: null,
+      };
+      writeClusterGatewayConfig(
+        gateway,
+        i,
+        { servers: nats.servers, stream, path: join(dir, `local-${i + 1}.sqlite`) },
+        { heartbeatMs: 1_000 },
       );
-      gateways.push({ port, config, process: null });
+      gateways.push(gateway);
     }
     // One after the other: the first creates the stream and buckets, the others find them.
     for (const gateway of gateways) await startGatewayProcess(gateway);

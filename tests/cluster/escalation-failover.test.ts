@@ -7,7 +7,7 @@
  * nonce is shared), and stops the ladder everywhere. A person watching a console on a follower
  * is not paged by the leader for a step that only pages the away.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import type { Started } from '../support/processes.js';
 import { decoded, freePort, header, mails, startSmtp } from '../support/smtp-sink.js';
 import { FeedProbe } from '../support/real-monitoring.js';
 import { until } from '../support/until.js';
-import { CLUSTER_TOKEN, postEvents, startGatewayProcess, type ClusterGateway } from './cluster-fixture.js';
+import { postEvents, startGatewayProcess, writeClusterGatewayConfig, type ClusterGateway } from './cluster-fixture.js';
 
 const STEPS = 8;
 const STEP_MS = 700;
@@ -44,13 +44,11 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++)
     gateways.push({ port: await freePort(), config: join(dir, `g${i + 1}.json`), process: null });
   gateways.forEach((gateway, i) =>
-    writeFileSync(
-      gateway.config,
-      JSON.stringify({
-        name: `gateway-${i + 1}`,
-        listen: { host: '127.0.0.1', port: gateway.port },
-        tokens: [CLUSTER_TOKEN],
-        journal: { kind: 'jetstream', servers: nats.servers, stream: 'ESC', replicas: 3, leaseTtlMs: LEASE_MS },
+    writeClusterGatewayConfig(
+      gateway,
+      i,
+      { servers: nats.servers, stream: 'ESC', leaseTtlMs: LEASE_MS },
+      {
         people,
         escalation: {
           // Links point at gateway 2; the secret is not configured: the cluster shares the first one made.
@@ -72,7 +70,7 @@ beforeAll(async () => {
             },
           ],
         },
-      }),
+      },
     ),
   );
   // The first to start leads.

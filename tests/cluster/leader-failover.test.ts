@@ -9,7 +9,7 @@
  * heartbeat's alert once, resolves it once when beats return, and resolves the acknowledged
  * alert whose resolve Alertmanager muted, expiring its silence; never two gateways at once.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,12 @@ import { startCountingProxy, type CountingProxy, type ProxiedRequest } from '../
 import { startNats, type NatsCluster } from '../support/nats.js';
 import { FeedProbe, freePort, startRealMonitoring, type RealMonitoring } from '../support/real-monitoring.js';
 import { until } from '../support/until.js';
-import { CLUSTER_TOKEN, startGatewayProcess, type ClusterGateway } from './cluster-fixture.js';
+import {
+  CLUSTER_TOKEN,
+  startGatewayProcess,
+  writeClusterGatewayConfig,
+  type ClusterGateway,
+} from './cluster-fixture.js';
 
 const LEASE_MS = 3_000;
 const POLL_MS = 500;
@@ -47,15 +52,13 @@ beforeAll(async () => {
   prometheus = await startCountingProxy(monitoring.prometheusUrl);
   alertmanager = await startCountingProxy(monitoring.alertmanagerUrl!);
   gateways.forEach((gateway, i) =>
-    writeFileSync(
-      gateway.config,
-      JSON.stringify({
-        name: `gateway-${i + 1}`,
-        listen: { host: '127.0.0.1', port: gateway.port },
-        tokens: [CLUSTER_TOKEN],
+    writeClusterGatewayConfig(
+      gateway,
+      i,
+      { servers: nats.servers, stream: 'LEADER', leaseTtlMs: LEASE_MS },
+      {
         // The probes do not answer pings: longer than the test, so no console is dropped.
         heartbeatMs: 120_000,
-        journal: { kind: 'jetstream', servers: nats.servers, stream: 'LEADER', replicas: 3, leaseTtlMs: LEASE_MS },
         prometheus: {
           url: prometheus.url,
           apiToken: tokenOf(i),
@@ -68,7 +71,7 @@ beforeAll(async () => {
           silences: { reconcileMs: 300, resolveMissingAfterMs: 600 },
         },
         heartbeats: { probe: { intervalMs: HEARTBEAT_MS } },
-      }),
+      },
     ),
   );
   // Heartbeats to gateway 2 only, from as soon as it listens. The first to start takes the lease.
