@@ -27,6 +27,9 @@ function lostRace(error: unknown): boolean {
 
 /** Alert states and action results of one journal. */
 export class JournalBuckets {
+  /** Per key, the revision of the state this gateway last wrote or read, and that state's lastSeq. */
+  private readonly revisions = new Map<string, { revision: number; lastSeq: number }>();
+
   private constructor(
     private readonly states: KV,
     private readonly actions: KV,
@@ -78,15 +81,40 @@ export class JournalBuckets {
     return states;
   }
 
-  /** Store `state` unless the bucket already has a later one (compare-and-set on the revision). */
+  /**
+   * Store `state` unless the bucket already has a later one (compare-and-set on the revision).
+   * The revision this gateway last wrote or read for a key is remembered, so the usual write (the
+   * same gateway updating its alert again) is one round trip, not a read and a write; when another
+   * gateway wrote meanwhile the compare-and-set fails and the entry is read as before.
+   */
   async putState(state: AlertState): Promise<void> {
     const key = keyOf(this.journalId, state.alertId);
+    const value = encoder.encode(JSON.stringify(state));
+    const known = this.revisions.get(key);
+    if (known) {
+      if (known.lastSeq >= state.lastSeq) return;
+      try {
+        this.revisions.set(key, {
+          revision: await this.states.update(key, value, known.revision),
+          lastSeq: state.lastSeq,
+        });
+        return;
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+        this.revisions.delete(key);
+      }
+    }
     for (let attempt = 0; attempt < 10; attempt++) {
       const entry = await this.states.get(key);
-      if (entry && entry.operation === 'PUT' && entry.json<AlertState>().lastSeq >= state.lastSeq) return;
+      if (entry && entry.operation === 'PUT') {
+        const stored = entry.json<AlertState>().lastSeq;
+        if (stored >= state.lastSeq) return void this.revisions.set(key, { revision: entry.revision, lastSeq: stored });
+      }
       try {
-        const value = encoder.encode(JSON.stringify(state));
-        await (entry ? this.states.update(key, value, entry.revision) : this.states.create(key, value));
+        const revision = await (entry
+          ? this.states.update(key, value, entry.revision)
+          : this.states.create(key, value));
+        this.revisions.set(key, { revision, lastSeq: state.lastSeq });
         return;
       } catch (error) {
         if (!lostRace(error)) throw error;
@@ -105,6 +133,7 @@ export class JournalBuckets {
       const key = keyOf(this.journalId, state.alertId);
       const entry = await this.states.get(key);
       if (!entry || entry.operation !== 'PUT' || entry.json<AlertState>().lastSeq > state.lastSeq) continue;
+      this.revisions.delete(key);
       try {
         await this.states.delete(key, { previousSeq: entry.revision });
       } catch (error) {
