@@ -42,6 +42,7 @@ export class NagiosSource implements SourceActionHandler {
   readonly source = NAGIOS_SOURCE;
   readonly stats: NagiosStats = { answers: {}, published: 0, duplicates: 0 };
   private readonly mapper: Mapper;
+  /** Alerts acknowledged from Tocsin, until when Nagios's own notification of it is expected. */
   private readonly ownAcks = new Map<string, number>();
 
   constructor(
@@ -95,8 +96,25 @@ export class NagiosSource implements SourceActionHandler {
         : { acknowledge: false },
       now / 1000,
     );
-    if (action.action === 'acknowledge') this.ownAcks.set(alert.alertId, now + OWN_ACK_MS);
-    await writeCommand(this.config.commandFile, line);
+    // Marked before the write: Nagios may notify before the write returns.
+    if (action.action === 'acknowledge') this.markOwnAck(alert.alertId, now);
+    try {
+      await writeCommand(this.config.commandFile, line);
+    } catch (error) {
+      // Not in Nagios, so an acknowledgement Nagios reports next was someone else's.
+      this.ownAcks.delete(alert.alertId);
+      throw error;
+    }
+  }
+
+  /** How many own acknowledgements are still awaited from Nagios. */
+  get ownAcksAwaited(): number {
+    return this.ownAcks.size;
+  }
+
+  private markOwnAck(alertId: string, now: number): void {
+    for (const [id, until] of this.ownAcks) if (until < now) this.ownAcks.delete(id);
+    this.ownAcks.set(alertId, now + OWN_ACK_MS);
   }
 }
 
