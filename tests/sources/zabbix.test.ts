@@ -4,7 +4,8 @@
  * `HttpRequest`, here backed by curl; `Zabbix.log`) against a real gateway, with parameter
  * values as Zabbix resolves its documented macros, an unresolved macro arriving as its own
  * text. No Zabbix server runs: acknowledgements back go to a stand-in for Zabbix's JSON-RPC API
- * that records what `event.acknowledge` was sent.
+ * that records what `event.acknowledge` was sent (the real Zabbix 6.0: zabbix.real.test.ts; no
+ * later Zabbix is packaged here, so the header the API takes from 6.4 on is checked only here).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../gateway/gateway.js';
+import { ZabbixApi } from '../../gateway/sources/zabbix/api.js';
 import { FeedProbe } from '../support/real-monitoring.js';
 import { closeAll, post, sourceGateway } from './harness.js';
 
@@ -100,19 +102,41 @@ function params(g: Gateway, overrides: Record<string, string> = {}): Record<stri
   };
 }
 
-/** A stand-in for Zabbix's api_jsonrpc.php: records each call, answers event.acknowledge. */
-async function fakeZabbixApi(): Promise<{ url: string; calls: Array<Record<string, unknown>>; server: Server }> {
+/**
+ * A stand-in for Zabbix's api_jsonrpc.php: records each call, answers `apiinfo.version` with
+ * `version` and event.acknowledge, and takes the token as that version documents: Zabbix 6.0 in
+ * the body's `auth` only; later versions in an `Authorization: Bearer` header only, refusing
+ * `auth` in the body as 7.2 and later do ("unexpected parameter"; 6.4 still took it).
+ */
+async function fakeZabbixApi(
+  version = '6.0.14',
+): Promise<{ url: string; calls: Array<Record<string, unknown>>; server: Server }> {
   const calls: Array<Record<string, unknown>> = [];
+  const headerAuth = !version.startsWith('6.0');
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      const call = JSON.parse(body) as { id: number; params: { eventids: string[] } };
-      calls.push({ path: request.url, ...call });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({ jsonrpc: '2.0', result: { eventids: call.params.eventids.map(Number) }, id: call.id }),
-      );
+      const call = JSON.parse(body) as { id: number; method: string; auth?: string; params: { eventids: string[] } };
+      const authorization = request.headers.authorization;
+      calls.push({ path: request.url, ...call, ...(authorization ? { authorization } : {}) });
+      const answer = (reply: object) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ jsonrpc: '2.0', ...reply, id: call.id }));
+      };
+      if (call.method === 'apiinfo.version') return answer({ result: version });
+      if (headerAuth && call.auth !== undefined)
+        return answer({
+          error: {
+            code: -32600,
+            message: 'Invalid request.',
+            data: 'Invalid parameter "/": unexpected parameter "auth".',
+          },
+        });
+      const token = headerAuth ? authorization?.replace(/^Bearer /, '') : call.auth;
+      if (token !== 'zabbix-api-token')
+        return answer({ error: { code: -32602, message: 'Invalid params.', data: 'Not authorized.' } });
+      answer({ result: { eventids: call.params.eventids.map(Number) } });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -206,6 +230,7 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
         await ann.close();
       }
       expect(api.calls).toEqual([
+        expect.objectContaining({ method: 'apiinfo.version', params: {} }),
         expect.objectContaining({
           path: '/api_jsonrpc.php',
           method: 'event.acknowledge',
@@ -235,5 +260,43 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
     } finally {
       api.server.close();
     }
+  });
+
+  it('sends the API token the way the server’s version takes it, asking the version once', async () => {
+    for (const [version, sent] of [
+      ['6.0.14', { auth: 'zabbix-api-token' }],
+      ['6.4.21', { authorization: 'Bearer zabbix-api-token' }],
+      ['7.4.2', { authorization: 'Bearer zabbix-api-token' }],
+    ] as const) {
+      const api = await fakeZabbixApi(version);
+      try {
+        const client = new ZabbixApi({ url: api.url, apiToken: 'zabbix-api-token', timeoutMs: 5_000 });
+        await client.acknowledge('1234', true, 'Acknowledged in Tocsin by Ann');
+        await client.acknowledge('1234', false, 'Unacknowledged in Tocsin by Ann');
+        expect(
+          api.calls.map((c) => c.method),
+          version,
+        ).toEqual(['apiinfo.version', 'event.acknowledge', 'event.acknowledge']);
+        expect(api.calls[0], version).not.toHaveProperty('auth');
+        expect(api.calls[0], version).not.toHaveProperty('authorization');
+        for (const call of api.calls.slice(1)) {
+          expect(call, version).toMatchObject(sent);
+          expect(call, version).not.toHaveProperty('auth' in sent ? 'authorization' : 'auth');
+        }
+      } finally {
+        api.server.close();
+      }
+    }
+    // A version it cannot read is said, naming it; an unreachable server is asked again next time.
+    const odd = await fakeZabbixApi('trunk');
+    try {
+      const client = new ZabbixApi({ url: odd.url, apiToken: 'zabbix-api-token', timeoutMs: 5_000 });
+      await expect(client.acknowledge('1', true, 'x')).rejects.toThrow('Zabbix API version "trunk" not understood');
+    } finally {
+      odd.server.close();
+    }
+    const gone = new ZabbixApi({ url: 'http://127.0.0.1:1', apiToken: 'zabbix-api-token', timeoutMs: 5_000 });
+    await expect(gone.authStyle()).rejects.toThrow(/Zabbix API http:\/\/127\.0\.0\.1:1\/api_jsonrpc\.php unreachable/);
+    await expect(gone.authStyle()).rejects.toThrow(/unreachable/);
   });
 });
