@@ -21,9 +21,9 @@ import type { ClusterRole } from '../cluster/cluster-role.js';
 import type { JournalView } from '../journal/journal-port.js';
 import type { AlertEvent as JournaledAlertEvent } from '../../common/protocol/alert.js';
 import { shareEscalation } from './cluster-escalation.js';
-import { parseEscalationConfig } from './config.js';
 import type { JournaledEvent } from './escalator.js';
 import {
+  escalationConfig,
   installEscalation,
   openEscalationDatabase,
   type EscalationHooks,
@@ -63,22 +63,19 @@ export async function attachEscalation(
   section: unknown,
   deps: AttachDeps,
 ): Promise<AttachedEscalation> {
-  // A section that does not parse is refused by installEscalation below, naming the field.
-  const parsed = parseEscalationConfig(section, deps.directory);
-  const shared = parsed.ok
-    ? await shareEscalation(deps.cluster, {
-        self: deps.self,
-        clock: deps.clock,
-        local: deps.presence,
-        linkTtlMs: parsed.value.linkTtlMs,
-        windowMs: deps.windowMs,
-        ...(parsed.value.linkSecret ? { linkSecret: parsed.value.linkSecret } : {}),
-      })
-    : null;
+  const config = escalationConfig(section, deps.directory);
+  const shared = await shareEscalation(deps.cluster, {
+    self: deps.self,
+    clock: deps.clock,
+    local: deps.presence,
+    linkTtlMs: config.linkTtlMs,
+    windowMs: deps.windowMs,
+    ...(config.linkSecret ? { linkSecret: config.linkSecret } : {}),
+  });
   const db = openEscalationDatabase(deps.journalPath, deps.nativeBinding);
   let installed: InstalledEscalation;
   try {
-    installed = installEscalation(hooks, section, {
+    installed = installEscalation(hooks, config, {
       db,
       directory: deps.directory,
       identify: (token) => deps.directory.personForToken(token),

@@ -11,7 +11,7 @@ import type { AlertEvent } from '../../common/protocol/alert.js';
 import { ok } from '../../common/result.js';
 import { ManualClock } from '../../tests/support/manual-clock.js';
 import { Journal } from '../journal/journal.js';
-import { installEscalation, openEscalationDatabase } from './install.js';
+import { escalationConfig, installEscalation, openEscalationDatabase } from './install.js';
 import { directory, fired, RecordingChannel, StandInPresence } from './test-support.js';
 
 const closers: Array<() => Promise<void> | void> = [];
@@ -30,11 +30,14 @@ function gatewayLike(path: string, clock: ManualClock) {
   };
   const installed = installEscalation(
     { addRoute: () => {} },
-    {
-      publicUrl: 'https://t.example.test',
-      smtp: { host: '127.0.0.1', port: 1, from: 'x@y.test' },
-      policies: [{ name: 'ops', steps: [{ after: 60_000, notify: ['ops'], via: ['email'] }] }],
-    },
+    escalationConfig(
+      {
+        publicUrl: 'https://t.example.test',
+        smtp: { host: '127.0.0.1', port: 1, from: 'x@y.test' },
+        policies: [{ name: 'ops', steps: [{ after: 60_000, notify: ['ops'], via: ['email'] }] }],
+      },
+      directory,
+    ),
     {
       db,
       directory,

@@ -13,7 +13,7 @@ import { ok } from '../../common/result.js';
 import { ManualClock } from '../../tests/support/manual-clock.js';
 import { decoded, freePort, header, mails, startSmtp as startSmtpSink } from '../../tests/support/smtp-sink.js';
 import { until } from '../../tests/support/until.js';
-import { installEscalation, openEscalationDatabase, type InstalledEscalation } from './install.js';
+import { escalationConfig, installEscalation, openEscalationDatabase, type InstalledEscalation } from './install.js';
 import { directory, fired, StandInPresence } from './test-support.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -57,11 +57,14 @@ async function rig(smtpPort: number) {
   const published: AlertEvent[] = [];
   const escalation: InstalledEscalation = installEscalation(
     routes,
-    {
-      publicUrl: routes.url,
-      smtp: { host: '127.0.0.1', port: smtpPort, from: 'Tocsin <tocsin@example.test>' },
-      policies: [{ name: 'ops', steps: [{ after: 0, notify: ['ann'], via: ['email'] }] }],
-    },
+    escalationConfig(
+      {
+        publicUrl: routes.url,
+        smtp: { host: '127.0.0.1', port: smtpPort, from: 'Tocsin <tocsin@example.test>' },
+        policies: [{ name: 'ops', steps: [{ after: 0, notify: ['ann'], via: ['email'] }] }],
+      },
+      directory,
+    ),
     { db, directory, presence: new StandInPresence(), acknowledge, publish: (e) => void published.push(e), clock },
   );
   cleanups.push(() => escalation.close());

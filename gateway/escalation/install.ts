@@ -82,11 +82,19 @@ export function openEscalationDatabase(journalPath: string, nativeBinding?: stri
   return db;
 }
 
-/** Parse `input` (the `escalation` section; throws naming the field), mount `GET`/`POST /v1/ack`, and start the engine. */
-export function installEscalation(hooks: EscalationHooks, input: unknown, deps: EscalationDeps): InstalledEscalation {
-  const parsed = parseEscalationConfig(input, deps.directory);
+/** Parse the `escalation` section against the directory; throws naming the field. */
+export function escalationConfig(input: unknown, directory: EscalationDeps['directory']): EscalationConfig {
+  const parsed = parseEscalationConfig(input, directory);
   if (!parsed.ok) throw new Error(`gateway configuration: ${parsed.message}`);
-  const config = parsed.value;
+  return parsed.value;
+}
+
+/** Mount `GET`/`POST /v1/ack` and the console's routes, and start the engine on `config`. */
+export function installEscalation(
+  hooks: EscalationHooks,
+  config: EscalationConfig,
+  deps: EscalationDeps,
+): InstalledEscalation {
   const clock = deps.clock ?? systemClock;
   const store = new EscalationStore(deps.db);
   const shared = deps.shared;
