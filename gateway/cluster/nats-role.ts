@@ -4,11 +4,11 @@
  * the stream's own `<stream>.alerts`: they are never journaled), shared maps as KV buckets
  * `<stream>-<name>`, all on the journal's own connection.
  */
-import { JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { errorMessage } from '../../common/protocol/bounded-json.js';
 import type { ClusterRole, SharedMap, SharedMapOptions, SignalTopic } from './cluster-role.js';
+import { lastValues, lostRace } from '../journal/jetstream/kv-reads.js';
 import type { LeaderLease } from './leader-lease.js';
 
 const encoder = new TextEncoder();
@@ -119,22 +119,17 @@ class KvSharedMap<T> implements SharedMap<T> {
       else await this.kv.create(keyOf(key), data);
       return true;
     } catch (error) {
-      // KV's "wrong last sequence": another writer got there first.
-      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) return false;
+      if (lostRace(error)) return false;
       throw error;
     }
   }
 
   async entries(): Promise<Array<[string, T]>> {
     const result: Array<[string, T]> = [];
-    for await (const key of await this.kv.keys()) {
-      const value = await this.kv.get(key);
-      if (value && value.operation === 'PUT' && value.value.length > 0)
-        result.push([Buffer.from(key, 'base64url').toString(), value.json<T>()]);
-    }
+    for (const entry of await lastValues(this.kv))
+      result.push([Buffer.from(entry.key, 'base64url').toString(), entry.json<T>()]);
     return result;
   }
 }
 
 const keyOf = (key: string) => Buffer.from(key).toString('base64url') || '_';
-const WRONG_LAST_SEQUENCE = 10071;

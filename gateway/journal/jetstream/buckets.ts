@@ -4,25 +4,16 @@
  * Keys are base64url (KV keys allow few characters) and carry the journal identity, so a
  * recreated stream starts with no state, as a new SQLite journal does.
  */
-import { JetStreamApiError } from '@nats-io/jetstream';
-import { KvWatchInclude, Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AlertState } from '../../../common/protocol/alert.js';
+import { lastValues, lostRace } from './kv-reads.js';
 
-/** How long a read of the initial states waits for the next one before taking it that none is left. */
-const QUIET_MS = 1_000;
-
-/** KV's "wrong last sequence": a compare-and-set lost to another writer. */
-const WRONG_LAST_SEQUENCE = 10071;
 const encoder = new TextEncoder();
 
 /** A KV key for `id` in the journal `journalId`. */
 function keyOf(journalId: string, id: string): string {
   return `${journalId}.${Buffer.from(id).toString('base64url') || '_'}`;
-}
-
-function lostRace(error: unknown): boolean {
-  return error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE;
 }
 
 /** Alert states and action results of one journal. */
@@ -52,33 +43,9 @@ export class JournalBuckets {
     return new JournalBuckets(states, actions, journalId);
   }
 
-  /**
-   * Every alert state kept for this journal, read in one pass (a watch of the last values) rather
-   * than one request per key: a gateway starts in seconds with 100,000 firing alerts, where a get
-   * per key took minutes under load. The initial values end at `delta` 0 (or at the first entry
-   * flagged as an update); a journal with none sends nothing, so a quiet second also ends the read.
-   */
+  /** Every alert state kept for this journal, read in one pass (see lastValues). */
   async allStates(): Promise<AlertState[]> {
-    if ((await this.states.status()).values === 0) return [];
-    const watch = await this.states.watch({ key: `${this.journalId}.>`, include: KvWatchInclude.LastValue });
-    const entries = watch[Symbol.asyncIterator]();
-    const states: AlertState[] = [];
-    try {
-      for (;;) {
-        let timer: NodeJS.Timeout | undefined;
-        const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(() => resolve('quiet'), QUIET_MS)));
-        const next = await Promise.race([entries.next(), quiet]).finally(() => clearTimeout(timer));
-        if (next === 'quiet' || next.done) break;
-        const entry = next.value;
-        // Kept before looking at the flags: the client marks the last initial value as an update
-        // (its count is off by one), and a real update is a state at least as new, no harm.
-        if (entry.operation === 'PUT' && entry.value.length > 0) states.push(entry.json<AlertState>());
-        if (entry.delta === 0 || entry.isUpdate) break;
-      }
-    } finally {
-      watch.stop();
-    }
-    return states;
+    return (await lastValues(this.states, `${this.journalId}.>`)).map((entry) => entry.json<AlertState>());
   }
 
   /**
