@@ -85,6 +85,7 @@ export async function attachEscalation(
       clock: deps.clock,
       log: deps.log,
       acknowledge: (alertId, personId) => acknowledgeAs(deps, alertId, personId),
+      isAcknowledged: (alertId) => deps.journal.alertState(alertId)?.acknowledged != null,
     });
   } catch (error) {
     shared?.close();

@@ -21,7 +21,12 @@ function policies(input: unknown[]): EscalationPolicy[] {
   return parsed.value.policies;
 }
 
-function rig(store: EscalationStore, policyList: EscalationPolicy[], clock = new ManualClock()) {
+function rig(
+  store: EscalationStore,
+  policyList: EscalationPolicy[],
+  clock = new ManualClock(),
+  isAcknowledged?: (alertId: string) => boolean,
+) {
   const presence = new StandInPresence();
   const email = new RecordingChannel();
   const webhook = new RecordingChannel();
@@ -34,6 +39,7 @@ function rig(store: EscalationStore, policyList: EscalationPolicy[], clock = new
     links: new ActionLinks('a-test-secret-of-some-length', 'https://t.example.test', 86_400_000),
     publish: (event) => void published.push(event),
     clock,
+    ...(isAcknowledged ? { isAcknowledged } : {}),
   });
   const comments = () => published.map((e) => (e.kind === 'commented' ? e.comment : e.kind));
   /** Move the clock by `ms`, letting every send that falls due finish. */
@@ -124,6 +130,22 @@ describe('the escalation ladder', () => {
     await t.advance(4 * MINUTE);
     expect(t.email.sent.map((n) => n.fired.alertId)).toEqual(['a1', 'a1']);
     expect(store.rows('low')).toEqual([]);
+  });
+
+  it('starts a ladder when a re-fire raises an alert to a severity a policy matches, unless it is acknowledged', async () => {
+    const { store } = openStore();
+    const acknowledged = new Set(['a2']);
+    const t = rig(store, twoSteps(), new ManualClock(), (alertId) => acknowledged.has(alertId));
+    t.escalator.start();
+    for (const id of ['a1', 'a2'])
+      t.escalator.onEvents([{ seq: 1, event: fired(id, t.clock.now(), { severity: 'high' }) }]);
+    await t.advance(MINUTE);
+    expect(store.rows('a1')).toEqual([]);
+    // Raised to critical at the source (Zabbix's "changed severity"): the policy matches now.
+    for (const id of ['a1', 'a2']) t.escalator.onEvents([{ seq: 2, event: fired(id, t.clock.now()) }]);
+    await t.advance(5 * MINUTE);
+    expect(t.email.sent.map((n) => n.fired.alertId)).toEqual(['a1', 'a1']);
+    expect(store.rows('a2')).toEqual([]);
   });
 
   it.each(['acknowledged', 'resolved'] as const)('cancels every pending step when %s before a step', async (kind) => {

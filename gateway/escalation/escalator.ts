@@ -51,6 +51,8 @@ export type EscalatorDeps = {
   health?: Pick<ChannelHealth, 'record'>;
   /** In a cluster: only the leader sends, each step claimed in the shared ledger first. */
   gate?: StepGate;
+  /** Whether the alert is acknowledged now: a re-fire of one (its severity raised) starts no ladder. */
+  isAcknowledged?: (alertId: string) => boolean;
 };
 
 /** Counts of what the escalator did, for statistics. */
@@ -97,7 +99,7 @@ export class Escalator {
     for (const { event } of entries) {
       if (event.kind === 'fired') {
         // A ladder runs once per incident: a re-fire while it runs or after an acknowledgement changes nothing.
-        if (store.hasLadder(event.alertId)) continue;
+        if (store.hasLadder(event.alertId) || this.deps.isAcknowledged?.(event.alertId)) continue;
         const policy = matchPolicy(this.policies, event);
         if (!policy) continue;
         const rows = planLadder(policy, event.at, this.deps.directory, this.deps.presence);

@@ -56,6 +56,8 @@ export type EscalationDeps = {
   channels?: Partial<Record<ChannelName, Channel>>;
   /** In a cluster: what every gateway shares (cluster-escalation.ts); absent for a lone gateway. */
   shared?: SharedEscalation;
+  /** Whether the alert is acknowledged now (the journal's state). */
+  isAcknowledged?: (alertId: string) => boolean;
 };
 
 /** Escalation, running. */
@@ -156,6 +158,7 @@ export function installEscalation(
     health: shared ? { record: shared.recordHealth } : health,
     ...(shared ? { gate: shared.gate(store) } : {}),
     ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.isAcknowledged ? { isAcknowledged: deps.isAcknowledged } : {}),
   });
   escalator.start();
   return {

@@ -282,6 +282,39 @@ describe('Zabbix 6.0 (real server, PostgreSQL, frontend)', { timeout: 90_000 }, 
     expect(await zabbix.api.call('problem.get', { objectids: [triggerid] })).toEqual([]);
   });
 
+  it('a severity changed in Zabbix changes it in Tocsin, with the comment made with it', async () => {
+    const { eventid, alertId } = await raise(94);
+    expect(g.journal.alertState(alertId)).toMatchObject({ severity: 'high', labels: { severity: 'high' } });
+    const firstSeq = g.journal.alertState(alertId)!.firstSeq;
+    const after = g.journal.bounds().last;
+    // Changing severity needs read-write access: Admin. 8 = change severity, 4 = add a message.
+    await zabbix.api.call('event.acknowledge', {
+      eventids: [eventid],
+      action: 8 | 4,
+      severity: 5,
+      message: 'customers affected',
+    });
+    await waitEvent('commented', after, 'the comment made with the severity change');
+    const changed = probe
+      .events()
+      .filter((r) => r.frame.seq > after && r.frame.event.alertId === alertId)
+      .map((r) => r.frame.event);
+    expect(changed).toEqual([
+      expect.objectContaining({
+        kind: 'fired',
+        alert: expect.objectContaining({
+          severity: 'critical',
+          labels: expect.objectContaining({ severity: 'disaster' }),
+        }) as unknown,
+      }),
+      expect.objectContaining({ kind: 'commented', comment: 'customers affected' }),
+    ]);
+    // The same incident, raised: its first seq stays, and the board shows it critical.
+    expect(g.journal.alertState(alertId)).toMatchObject({ severity: 'critical', status: 'firing', firstSeq });
+    await clear(alertId);
+    expect(kindsOf(alertId)).toEqual(['fired', 'fired', 'commented', 'resolved']);
+  });
+
   it('read access to the hosts is enough to acknowledge; a user without it is refused', async () => {
     const { eventid, alertId } = await raise(99);
     const outsider = await zabbixUser(zabbix.api, {

@@ -262,6 +262,40 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
     }
   });
 
+  it('a severity changed in Zabbix fires the alert again with it, once however often Zabbix delivers it', async () => {
+    const { g, probe } = await sourceGateway({ zabbix: { tokens: [ZABBIX_TOKEN] } });
+    expect((await runMediaType(params(g))).ok).toBe(true);
+    // Without the API configured, an ack stays in Tocsin.
+    probe.send({
+      type: 'action',
+      id: 'ack-before-0001',
+      alertId: 'zabbix:1234',
+      by: 'Ann',
+      request: { action: 'acknowledge' },
+    });
+    await probe.waitFor((r) => r.frame.type === 'action_result', 5_000);
+    const raised = params(g, {
+      event_update_status: '1',
+      event_update_action: 'changed severity from Average to Disaster',
+      event_update_message: '',
+      event_update_user: 'Bob Operator (bob)',
+      event_severity: 'Disaster',
+      event_nseverity: '5',
+    });
+    // Zabbix retries a delivery it took for failed: the second finds the severity already set.
+    expect((await runMediaType(raised)).ok).toBe(true);
+    expect((await runMediaType(raised)).ok).toBe(true);
+    await probe.waitFor((r) => r.frame.type === 'event' && r.frame.seq === 3, 5_000);
+    expect(probe.events().map((r) => r.frame.event.kind)).toEqual(['fired', 'acknowledged', 'fired']);
+    expect(g.journal.alertState('zabbix:1234')).toMatchObject({
+      severity: 'critical',
+      labels: { severity: 'disaster' },
+      title: 'Zabbix agent is not available (for 3m)',
+      firstSeq: 1,
+      acknowledged: { by: expect.any(String) as unknown },
+    });
+  });
+
   it('sends the API token the way the server’s version takes it, asking the version once', async () => {
     for (const [version, sent] of [
       ['6.0.14', { auth: 'zabbix-api-token' }],

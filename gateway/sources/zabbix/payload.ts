@@ -4,7 +4,7 @@
  * journal entries it becomes.
  */
 import { z } from 'zod';
-import type { AlertState } from '../../../common/protocol/alert.js';
+import { AlertBodySchema, type AlertState } from '../../../common/protocol/alert.js';
 import type { Mapper } from '../alertmanager/mapping.js';
 import { keptLabels } from '../alertmanager/payload.js';
 import type { SinkEntry } from '../sink.js';
@@ -50,7 +50,8 @@ const https = (url: string) => {
 
 /**
  * The entries of one event: a problem fires, a resolution resolves, an update acknowledges,
- * unacknowledges or comments (never twice for what Tocsin itself sent to Zabbix: `own`).
+ * unacknowledges or comments (never twice for what Tocsin itself sent to Zabbix: `own`), and
+ * one that changed the severity fires the alert again with it (mapped as a problem's is).
  */
 export function zabbixEntries(
   e: ZabbixEvent,
@@ -80,6 +81,32 @@ export function zabbixEntries(
     return [{ event: { kind: 'resolved', ...base, endsAt: options.now }, dedupKey: `zabbix|${e.eventId}|resolved` }];
   if (options.own) return [];
   const action = (e.updateAction ?? '').toLowerCase();
+  return [...severityChange(e, action, current, options.mapper, base), ...humanUpdate(e, action, current, base)];
+}
+
+type EntryBase = { alertId: string; source: string; at: number };
+
+/**
+ * "changed severity from High to Disaster": the alert fired again with {EVENT.SEVERITY}, which
+ * names the new one, its acknowledgement kept (a repeat of a firing alert keeps it). A repeated
+ * delivery finds the severity already set and adds nothing.
+ */
+function severityChange(
+  e: ZabbixEvent,
+  action: string,
+  current: AlertState,
+  mapper: Mapper,
+  base: EntryBase,
+): SinkEntry[] {
+  const severity = e.severity.toLowerCase();
+  if (!/\bchanged severity\b/.test(action) || severity === '' || severity === current.labels.severity) return [];
+  const labels = { ...current.labels, severity };
+  const alert = { ...AlertBodySchema.parse(current), labels, severity: mapper.severity(labels) };
+  return [{ event: { kind: 'fired', ...base, alert } }];
+}
+
+/** What a person did besides: acknowledged, unacknowledged, or commented. */
+function humanUpdate(e: ZabbixEvent, action: string, current: AlertState, base: EntryBase): SinkEntry[] {
   const by = e.user || 'Zabbix';
   const comment = e.updateMessage ? { comment: e.updateMessage } : {};
   if (/\bunacknowledged\b/.test(action))
