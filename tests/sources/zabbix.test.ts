@@ -285,6 +285,7 @@ describe('Zabbix media type (script run as Zabbix runs it; no Zabbix server)', (
     // Zabbix retries a delivery it took for failed: the second finds the severity already set.
     expect((await runMediaType(raised)).ok).toBe(true);
     expect((await runMediaType(raised)).ok).toBe(true);
+    expect(g.journal.bounds().last).toBe(3);
     await probe.waitFor((r) => r.frame.type === 'event' && r.frame.seq === 3, 5_000);
     expect(probe.events().map((r) => r.frame.event.kind)).toEqual(['fired', 'acknowledged', 'fired']);
     expect(g.journal.alertState('zabbix:1234')).toMatchObject({
