@@ -14,6 +14,9 @@ import { freePort } from './real-monitoring.js';
 import { startProcess, stopChild, type Started } from './processes.js';
 import { until } from './until.js';
 
+/** How long a node may take to say ok on /healthz (a cluster elects its JetStream leader first). */
+const HEALTHY_WITHIN_MS = 60_000;
+
 /** TLS on the client port: the server's certificate, and with `verify` the CA its clients' must chain to. */
 export type NatsTlsOptions = { certFile: string; keyFile: string; caFile?: string; verify?: boolean };
 
@@ -56,17 +59,29 @@ export async function startNats(size = 1, options: NatsOptions = {}): Promise<Na
     running[i] = await startProcess('nats-server', ['-c', node.config], /Server is ready/, { timeoutMs: 20_000 });
     leftovers.add(running[i]!.child);
   };
+  // What each node's /healthz last answered, for the error when one never says ok.
+  const lastHealth = new Map<string, string>();
   const healthy = async (node: NatsNode) =>
     fetch(`http://127.0.0.1:${node.monitorPort}/healthz`)
-      .then(async (r) => r.ok && (await r.text()).includes('ok'))
-      .catch(() => false);
+      .then(async (r) => {
+        const text = (await r.text()).trim();
+        lastHealth.set(node.name, `${r.status} ${text.slice(0, 300)}`);
+        return r.ok && text.includes('ok');
+      })
+      .catch((error: unknown) => {
+        lastHealth.set(node.name, String(error));
+        return false;
+      });
+  // A cluster elects its JetStream meta leader before any node says ok: slow on a busy machine.
+  const notHealthy = (node: NatsNode, what: string) => () =>
+    `nats-server ${node.name} ${what} (its /healthz last said: ${lastHealth.get(node.name) ?? 'nothing'})`;
   const stop = async () => {
     await Promise.all(running.map((r) => r?.stop()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     await Promise.all(nodes.map((_, i) => start(i)));
-    for (const node of nodes) await until(() => healthy(node), 20_000, `nats-server ${node.name} healthy`);
+    for (const node of nodes) await until(() => healthy(node), HEALTHY_WITHIN_MS, notHealthy(node, 'healthy'));
   } catch (error) {
     await stop();
     throw error;
@@ -84,7 +99,7 @@ export async function startNats(size = 1, options: NatsOptions = {}): Promise<Na
     },
     restart: async (i) => {
       await start(i);
-      await until(() => healthy(nodes[i]!), 20_000, `nats-server ${nodes[i]!.name} healthy again`);
+      await until(() => healthy(nodes[i]!), HEALTHY_WITHIN_MS, notHealthy(nodes[i]!, 'healthy again'));
     },
     stop,
   };
