@@ -198,7 +198,7 @@ describe('Icinga 2 (real icinga2)', () => {
         .waitFor(eventOf(HTTP, critical ? 'fired' : 'resolved', after), 20_000, `change ${i}`)
         .catch(async (error: unknown) => {
           throw new Error(
-            `${String(error)}\nstats ${JSON.stringify(g.integrations.icinga!.stats)} icinga ${JSON.stringify(await serviceAttrs('web-1', 'http'))} journal ${JSON.stringify(g.journal.alertState(HTTP))}`,
+            `${String(error)}\nstats ${JSON.stringify(g.integrations.icinga!.stats)} icinga ${JSON.stringify(await serviceAttrs('web-1', 'http'))} journal ${JSON.stringify(g.journal.alertState(HTTP))}\nicinga2's output:\n${icinga.output().slice(-3_000)}`,
           );
         });
       latencies.push(row.at - sent);
