@@ -33,6 +33,11 @@ export const IcingaConfigSchema = z.strictObject({
   reconnectMinMs: z.number().int().min(10).default(1_000),
   reconnectMaxMs: z.number().int().min(10).default(30_000),
   requestTimeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * Reconcile from Icinga's objects this often while the stream is open (0: only on connect). A
+   * change the stream never delivered is journaled then, and the stream is opened anew.
+   */
+  reconcileEveryMs: z.union([z.literal(0), z.number().int().min(1_000)]).default(300_000),
   /** The comment of an acknowledgement made in Tocsin without one (Icinga requires a comment). */
   ackComment: z.string().min(1).max(1024).default('Acknowledged in Tocsin'),
   /** Any check result (or only `check`, `host` or `host!service`) within the interval is the heartbeat. */

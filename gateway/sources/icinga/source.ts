@@ -31,6 +31,8 @@ const OWN_ACTION_MS = 30_000;
 export type IcingaStats = {
   connects: number;
   reconciles: number;
+  /** Changes a periodic reconcile found that the open stream had not delivered. */
+  missedByStream: number;
   events: number;
   badEvents: number;
   published: number;
@@ -40,11 +42,19 @@ export type IcingaStats = {
 export class IcingaSource implements EventSource, SourceActionHandler {
   readonly name = ICINGA_SOURCE;
   readonly source = ICINGA_SOURCE;
-  readonly stats: IcingaStats = { connects: 0, reconciles: 0, events: 0, badEvents: 0, published: 0 };
+  readonly stats: IcingaStats = {
+    connects: 0,
+    reconciles: 0,
+    missedByStream: 0,
+    events: 0,
+    badEvents: 0,
+    published: 0,
+  };
   private readonly mapper: Mapper;
   private sink: EventSink | null = null;
   private stream: EventStream | null = null;
   private timer: TimerHandle | null = null;
+  private reconcileTimer: TimerHandle | null = null;
   private delay: number;
   private stopped = false;
   /** Alert ids with an acknowledgement change made from Tocsin, and until when Icinga's echo is expected. */
@@ -70,6 +80,7 @@ export class IcingaSource implements EventSource, SourceActionHandler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    this.stopReconciling();
     this.stream?.close();
     await this.queue;
   }
@@ -95,14 +106,48 @@ export class IcingaSource implements EventSource, SourceActionHandler {
       this.stats.connects += 1;
       await this.reconcile();
       this.delay = this.config.reconnectMinMs;
+      this.reconcileLater(stream);
       const why = await stream.closed;
+      this.stopReconciling();
       this.stream = null;
       this.retry(`event stream closed: ${why}`);
     } catch (error) {
+      this.stopReconciling();
       this.stream?.close();
       this.stream = null;
       this.retry(errorMessage(error));
     }
+  }
+
+  /**
+   * A stream can stay open and deliver nothing (seen with Icinga 2.13): the periodic reconcile
+   * journals what it missed, says so, and closes it, so the reconnect subscribes anew.
+   */
+  private reconcileLater(stream: EventStream): void {
+    if (this.config.reconcileEveryMs === 0 || this.stopped) return;
+    this.reconcileTimer = this.deps.clock.setTimeout(() => {
+      void this.reconcile().then(
+        (found) => {
+          if (this.stream !== stream) return;
+          if (found === 0) return this.reconcileLater(stream);
+          this.stats.missedByStream += found;
+          this.deps.log(
+            `icinga: the event stream had not delivered ${found} change(s) the reconcile found; reopening it`,
+          );
+          stream.close();
+        },
+        (error: unknown) => {
+          // The stream decides about reconnecting; a failed reconcile is tried again next time.
+          this.stats.lastError = errorMessage(error);
+          if (this.stream === stream) this.reconcileLater(stream);
+        },
+      );
+    }, this.config.reconcileEveryMs);
+  }
+
+  private stopReconciling(): void {
+    if (this.reconcileTimer) this.deps.clock.clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = null;
   }
 
   private retry(why: string): void {
@@ -118,8 +163,8 @@ export class IcingaSource implements EventSource, SourceActionHandler {
     this.deps.log(`icinga: ${why}`);
   }
 
-  /** Bring the journal in line with every host and service Icinga has. */
-  async reconcile(): Promise<void> {
+  /** Bring the journal in line with every host and service Icinga has; how many entries that took. */
+  async reconcile(): Promise<number> {
     const attrs = [
       'name',
       'display_name',
@@ -133,8 +178,9 @@ export class IcingaSource implements EventSource, SourceActionHandler {
       this.api.call('GET', `/v1/objects/${type}?${[...attrs, ...extra].map((a) => `attrs=${a}`).join('&')}`);
     const [hosts, services] = await Promise.all([query('hosts'), query('services', ['host_name'])]);
     const objects = [...parseObjects(hosts, 'host'), ...parseObjects(services, 'service')];
-    await this.write((state, now) =>
-      objects.flatMap(({ check, acknowledged }) => {
+    let found = 0;
+    await this.write((state, now) => {
+      const entries = objects.flatMap(({ check, acknowledged }) => {
         const alertId = icingaAlertId(check.host, check.service);
         const current = state(alertId);
         const entries = checkEntries(check, current, this.options(now));
@@ -144,9 +190,12 @@ export class IcingaSource implements EventSource, SourceActionHandler {
           ...entries,
           ...(this.ownPending(alertId, now) ? [] : ackEntries(alertId, acknowledged, view, now, { by: 'Icinga' })),
         ];
-      }),
-    );
+      });
+      found = entries.length;
+      return entries;
+    });
     this.stats.reconciles += 1;
+    return found;
   }
 
   private options(now: number) {
