@@ -72,14 +72,15 @@ describe('alert storm', () => {
       const stormMs = Date.now() - started;
       lag.disable();
       // Everything journaled by now must reach the history while the storm goes on: the console keeps up.
-      // (3 to 17 s after in CI runs; 31 s with a busy loop on one of the two cores: bounded at 120 s.)
+      // It reaches a fixed seq while the storm goes on beside it, on the same two cores as the other
+      // test files: 3 to 62 s after in CI runs, so bounded at 240 s (a stalled console still fails).
       const last = journaled();
       journal.close();
       const stored = async () => {
         const result = await host!.invoke('feedStatus', {});
         return result.ok ? result.value[0]!.lastSeq : 0;
       };
-      await until(async () => (await stored()) >= last, 120_000, `history catching up to ${last}`);
+      await until(async () => (await stored()) >= last, 240_000, `history catching up to ${last}`);
       const behindBy = Date.now() - started - stormMs;
       const notifications = desktop.notifyCalls().length - notifiesBefore;
       const minutes = Math.max(1, Math.ceil((Date.now() - started) / 60_000));
@@ -99,5 +100,5 @@ describe('alert storm', () => {
       await host?.close();
       await gateway?.process.stop();
     }
-  }, 300_000);
+  }, 420_000);
 });
