@@ -15,7 +15,7 @@ import { IcingaSource } from './source.js';
 
 /** An API whose streams never deliver, and whose objects say http on web-1 is in `state`. */
 function silentIcinga() {
-  const world = { state: 0, opened: 0, closed: 0 };
+  const world = { state: 0, opened: 0, closed: 0, duringRead: null as null | (() => Promise<void>) };
   const api = {
     openEvents: async (): Promise<EventStream> => {
       world.opened++;
@@ -29,23 +29,28 @@ function silentIcinga() {
         },
       };
     },
-    call: async (_method: string, path: string) => ({
-      results: path.startsWith('/v1/objects/services')
-        ? [
-            {
-              attrs: {
-                name: 'http',
-                host_name: 'web-1',
-                state: world.state,
-                state_type: 1,
-                last_check_result: { output: world.state === 0 ? 'HTTP OK' : 'HTTP CRITICAL' },
-                acknowledgement: 0,
-              },
-            },
-          ]
-        : [],
-    }),
+    call: async (_method: string, path: string) => {
+      const state = world.state;
+      if (path.startsWith('/v1/objects/services')) await world.duringRead?.();
+      return objectsAnswer(path, state);
+    },
   };
+  const objectsAnswer = (path: string, state: number) => ({
+    results: path.startsWith('/v1/objects/services')
+      ? [
+          {
+            attrs: {
+              name: 'http',
+              host_name: 'web-1',
+              state,
+              state_type: 1,
+              last_check_result: { output: state === 0 ? 'HTTP OK' : 'HTTP CRITICAL' },
+              acknowledgement: 0,
+            },
+          },
+        ]
+      : [],
+  });
   return { world, api: api as unknown as IcingaApi };
 }
 
@@ -104,6 +109,45 @@ describe('the Icinga source, when its event stream goes quiet', () => {
     await settle();
     expect(world.opened).toBe(2);
     expect(entries).toHaveLength(1);
+    await source.stop();
+  });
+
+  it('leaves alone an alert the stream changed while the reconcile was reading the objects', async () => {
+    const { world, api } = silentIcinga();
+    const { sink, entries } = memorySink();
+    const clock = new ManualClock();
+    const config = IcingaConfigSchema.parse({
+      url: 'https://icinga.example.test:5665',
+      username: 'tocsin',
+      password: 'secret',
+      reconcileEveryMs: 60_000,
+    });
+    world.state = 2;
+    const source = new IcingaSource(config, api, { clock, log: () => {} });
+    await source.start(sink);
+    await settle();
+    expect(entries.map((e) => e.event.kind)).toEqual(['fired']);
+    // The objects are read while http is CRITICAL; before the reconcile writes, the stream
+    // journals its recovery. The read is older than that: no fire again, no reopening.
+    world.duringRead = async () => {
+      clock.advance(5);
+      await sink.publish([
+        {
+          event: {
+            kind: 'resolved',
+            alertId: 'icinga:web-1!http',
+            source: 'icinga',
+            at: clock.now(),
+            endsAt: clock.now(),
+          },
+        },
+      ]);
+    };
+    clock.advance(60_000);
+    await settle();
+    expect(entries.map((e) => e.event.kind)).toEqual(['fired', 'resolved']);
+    expect(source.stats.missedByStream).toBe(0);
+    expect(world.closed).toBe(0);
     await source.stop();
   });
 

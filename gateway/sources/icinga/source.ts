@@ -174,6 +174,9 @@ export class IcingaSource implements EventSource, SourceActionHandler {
       'last_state_change',
       'acknowledgement',
     ];
+    // An alert the stream changed after this moment is newer than the objects read below: the
+    // stream's word stands, or a change racing the read would be undone and redone.
+    const asked = this.deps.clock.now();
     const query = (type: string, extra: string[] = []) =>
       this.api.call('GET', `/v1/objects/${type}?${[...attrs, ...extra].map((a) => `attrs=${a}`).join('&')}`);
     const [hosts, services] = await Promise.all([query('hosts'), query('services', ['host_name'])]);
@@ -183,6 +186,7 @@ export class IcingaSource implements EventSource, SourceActionHandler {
       const entries = objects.flatMap(({ check, acknowledged }) => {
         const alertId = icingaAlertId(check.host, check.service);
         const current = state(alertId);
+        if (current !== undefined && current.updatedAt > asked) return [];
         const entries = checkEntries(check, current, this.options(now));
         // Acknowledgements are compared with the alert as it will be once `entries` are journaled.
         const view = viewAfter(current, entries);
