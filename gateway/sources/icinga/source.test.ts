@@ -74,18 +74,21 @@ function memorySink() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** The stand-in Icinga, a sink, a manual clock, the log, and a configuration reconciling every `reconcileEveryMs`. */
+function rig(reconcileEveryMs: number) {
+  const config = IcingaConfigSchema.parse({
+    url: 'https://icinga.example.test:5665',
+    username: 'tocsin',
+    password: 'secret',
+    reconcileEveryMs,
+  });
+  const logs: string[] = [];
+  return { ...silentIcinga(), ...memorySink(), clock: new ManualClock(), logs, config };
+}
+
 describe('the Icinga source, when its event stream goes quiet', () => {
   it('journals what a periodic reconcile finds, counts it, and opens the stream anew', async () => {
-    const { world, api } = silentIcinga();
-    const { sink, entries } = memorySink();
-    const clock = new ManualClock();
-    const logs: string[] = [];
-    const config = IcingaConfigSchema.parse({
-      url: 'https://icinga.example.test:5665',
-      username: 'tocsin',
-      password: 'secret',
-      reconcileEveryMs: 60_000,
-    });
+    const { world, api, sink, entries, clock, logs, config } = rig(60_000);
     const source = new IcingaSource(config, api, { clock, log: (line) => logs.push(line) });
     await source.start(sink);
     await settle();
@@ -113,17 +116,9 @@ describe('the Icinga source, when its event stream goes quiet', () => {
   });
 
   it('leaves alone an alert the stream changed while the reconcile was reading the objects', async () => {
-    const { world, api } = silentIcinga();
-    const { sink, entries } = memorySink();
-    const clock = new ManualClock();
-    const config = IcingaConfigSchema.parse({
-      url: 'https://icinga.example.test:5665',
-      username: 'tocsin',
-      password: 'secret',
-      reconcileEveryMs: 60_000,
-    });
+    const { world, api, sink, entries, clock, logs, config } = rig(60_000);
     world.state = 2;
-    const source = new IcingaSource(config, api, { clock, log: () => {} });
+    const source = new IcingaSource(config, api, { clock, log: (line) => logs.push(line) });
     await source.start(sink);
     await settle();
     expect(entries.map((e) => e.event.kind)).toEqual(['fired']);
@@ -152,16 +147,8 @@ describe('the Icinga source, when its event stream goes quiet', () => {
   });
 
   it('reconciles only on connect when reconcileEveryMs is 0', async () => {
-    const { world, api } = silentIcinga();
-    const { sink, entries } = memorySink();
-    const clock = new ManualClock();
-    const config = IcingaConfigSchema.parse({
-      url: 'https://icinga.example.test:5665',
-      username: 'tocsin',
-      password: 'secret',
-      reconcileEveryMs: 0,
-    });
-    const source = new IcingaSource(config, api, { clock, log: () => {} });
+    const { world, api, sink, entries, clock, logs, config } = rig(0);
+    const source = new IcingaSource(config, api, { clock, log: (line) => logs.push(line) });
     await source.start(sink);
     await settle();
     world.state = 2;
