@@ -10,6 +10,7 @@ import type { AlertState } from '../../../common/protocol/alert.js';
 import { errorMessage } from '../../../common/protocol/bounded-json.js';
 import type { Action } from '../../../common/protocol/frames.js';
 import { compileMapping, type Mapper } from '../alertmanager/mapping.js';
+import { AwaitedEchoes } from '../awaited-echoes.js';
 import type { EventSink, EventSource, SinkEntry, SourceActionHandler } from '../sink.js';
 import type { IcingaApi, EventStream } from './api.js';
 import type { IcingaConfig } from './config.js';
@@ -58,7 +59,7 @@ export class IcingaSource implements EventSource, SourceActionHandler {
   private delay: number;
   private stopped = false;
   /** Alert ids with an acknowledgement change made from Tocsin, and until when Icinga's echo is expected. */
-  private readonly own = new Map<string, number>();
+  private readonly own = new AwaitedEchoes(OWN_ACTION_MS);
   /** Writes in order: a resolve must never overtake the fire it follows. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -207,10 +208,7 @@ export class IcingaSource implements EventSource, SourceActionHandler {
   }
 
   private ownPending(alertId: string, now: number): boolean {
-    const until = this.own.get(alertId);
-    if (until === undefined) return false;
-    if (until < now) this.own.delete(alertId);
-    return until >= now;
+    return this.own.awaited(alertId, now) !== undefined;
   }
 
   private onEvent(json: unknown): void {
@@ -271,19 +269,19 @@ export class IcingaSource implements EventSource, SourceActionHandler {
             filter: 'host.name==hn && service.name==sn',
             filter_vars: { hn: object.host, sn: object.service },
           };
-    this.own.set(alert.alertId, this.deps.clock.now() + OWN_ACTION_MS);
-    const answer =
+    const request =
       action.action === 'acknowledge'
-        ? await this.api.call('POST', '/v1/actions/acknowledge-problem', {
-            ...target,
-            author: by,
-            comment: action.comment || this.config.ackComment,
-          })
-        : await this.api.call('POST', '/v1/actions/remove-acknowledgement', { ...target, author: by });
-    const results = (answer as { results?: Array<{ code?: number; status?: string }> }).results ?? [];
-    if (results.length === 0)
-      throw new Error(`Icinga has no object ${object.host}${object.service ? `!${object.service}` : ''}`);
-    const failed = results.find((result) => result.code !== 200);
-    if (failed) throw new Error(`Icinga refused: ${failed.status ?? failed.code}`);
+        ? { path: '/v1/actions/acknowledge-problem', author: by, comment: action.comment || this.config.ackComment }
+        : { path: '/v1/actions/remove-acknowledgement', author: by };
+    // A refusal counts as a failed send: Icinga will report nothing of it.
+    await this.own.sending(alert.alertId, true, this.deps.clock.now(), async () => {
+      const { path, ...body } = request;
+      const answer = await this.api.call('POST', path, { ...target, ...body });
+      const results = (answer as { results?: Array<{ code?: number; status?: string }> }).results ?? [];
+      if (results.length === 0)
+        throw new Error(`Icinga has no object ${object.host}${object.service ? `!${object.service}` : ''}`);
+      const failed = results.find((result) => result.code !== 200);
+      if (failed) throw new Error(`Icinga refused: ${failed.status ?? failed.code}`);
+    });
   }
 }

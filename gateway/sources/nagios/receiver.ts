@@ -16,6 +16,7 @@ import { httpError } from '../../server/http-errors.js';
 import { readJsonBody, type BodyRefusal } from '../../server/json-body.js';
 import { bearerToken, tokenMatches } from '../../server/upgrade.js';
 import { compileMapping, type Mapper } from '../alertmanager/mapping.js';
+import { AwaitedEchoes } from '../awaited-echoes.js';
 import type { SourceHooks } from '../hooks.js';
 import { pushRoute, type PushSourceStats } from '../push-route.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
@@ -42,8 +43,8 @@ export class NagiosSource implements SourceActionHandler {
   readonly source = NAGIOS_SOURCE;
   readonly stats: NagiosStats = { answers: {}, published: 0, duplicates: 0 };
   private readonly mapper: Mapper;
-  /** Alerts acknowledged from Tocsin, until when Nagios's own notification of it is expected. */
-  private readonly ownAcks = new Map<string, number>();
+  /** Alerts acknowledged from Tocsin, whose ACKNOWLEDGEMENT notification Nagios will send. */
+  private readonly ownAcks = new AwaitedEchoes(OWN_ACK_MS);
 
   constructor(
     private readonly config: NagiosConfig,
@@ -66,7 +67,7 @@ export class NagiosSource implements SourceActionHandler {
     const n = parsed.data;
     const now = this.deps.clock.now();
     const alertId = nagiosAlertId(n.host, n.service);
-    const own = (this.ownAcks.get(alertId) ?? 0) >= now;
+    const own = this.ownAcks.awaited(alertId, now) !== undefined;
     const entries = notificationEntries(n, sink.alertState(alertId), { mapper: this.mapper, now, ownAck: own });
     try {
       const seqs = entries.length > 0 ? await sink.publish(entries) : [];
@@ -96,25 +97,13 @@ export class NagiosSource implements SourceActionHandler {
         : { acknowledge: false },
       now / 1000,
     );
-    // Marked before the write: Nagios may notify before the write returns.
-    if (action.action === 'acknowledge') this.markOwnAck(alert.alertId, now);
-    try {
-      await writeCommand(this.config.commandFile, line);
-    } catch (error) {
-      // Not in Nagios, so an acknowledgement Nagios reports next was someone else's.
-      this.ownAcks.delete(alert.alertId);
-      throw error;
-    }
+    const write = () => writeCommand(this.config.commandFile!, line);
+    await (action.action === 'acknowledge' ? this.ownAcks.sending(alert.alertId, true, now, write) : write());
   }
 
   /** How many own acknowledgements are still awaited from Nagios. */
   get ownAcksAwaited(): number {
     return this.ownAcks.size;
-  }
-
-  private markOwnAck(alertId: string, now: number): void {
-    for (const [id, until] of this.ownAcks) if (until < now) this.ownAcks.delete(id);
-    this.ownAcks.set(alertId, now + OWN_ACK_MS);
   }
 }
 

@@ -18,6 +18,7 @@ import { compileMapping, type Mapper } from '../alertmanager/mapping.js';
 import type { SourceHooks } from '../hooks.js';
 import { pushRoute, type PushSourceStats } from '../push-route.js';
 import type { EventSink, SourceActionHandler } from '../sink.js';
+import { AwaitedEchoes } from '../awaited-echoes.js';
 import { ZabbixApi } from './api.js';
 import type { ZabbixConfig } from './config.js';
 import { ZABBIX_SOURCE, zabbixAlertId, zabbixEntries, ZabbixEventSchema } from './payload.js';
@@ -37,8 +38,8 @@ export class ZabbixSource implements SourceActionHandler {
   readonly stats: ZabbixStats = { answers: {}, published: 0, duplicates: 0 };
   private readonly mapper: Mapper;
   private readonly api: ZabbixApi | null;
-  /** Per alert, the message of the last update Tocsin made in Zabbix, until its echo is no longer expected. */
-  private readonly own = new Map<string, { message: string; until: number }>();
+  /** Per alert, the message of the last update Tocsin made in Zabbix, while its echo is expected. */
+  private readonly own = new AwaitedEchoes<string>(OWN_UPDATE_MS);
 
   constructor(
     private readonly config: ZabbixConfig,
@@ -81,13 +82,8 @@ export class ZabbixSource implements SourceActionHandler {
    * commenting in Zabbix meanwhile is not an echo.
    */
   private isEcho(alertId: string, message: string | undefined, now: number): boolean {
-    const mine = this.own.get(alertId);
-    if (mine === undefined) return false;
-    if (mine.until < now) {
-      this.own.delete(alertId);
-      return false;
-    }
-    return message === mine.message;
+    const mine = this.own.awaited(alertId, now);
+    return mine !== undefined && message === mine;
   }
 
   /** Acknowledge or unacknowledge the problem in Zabbix before Tocsin journals it. */
@@ -98,10 +94,10 @@ export class ZabbixSource implements SourceActionHandler {
     const verb = action.action === 'acknowledge' ? 'Acknowledged' : 'Unacknowledged';
     const message = `${verb} in Tocsin by ${by}${action.comment ? `: ${action.comment}` : ''}`.slice(0, MAX_MESSAGE);
     const now = this.deps.clock.now();
-    // Echoes that never came are forgotten, so the map stays as small as the acks of the last minute.
-    for (const [id, mine] of this.own) if (mine.until < now) this.own.delete(id);
-    this.own.set(alert.alertId, { message, until: now + OWN_UPDATE_MS });
-    await this.api.acknowledge(eventId, action.action === 'acknowledge', message);
+    const api = this.api;
+    await this.own.sending(alert.alertId, message, now, () =>
+      api.acknowledge(eventId, action.action === 'acknowledge', message),
+    );
   }
 }
 
